@@ -1,0 +1,45 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Kiln",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Kiln", targets: ["Kiln"]),
+        .executable(name: "kiln", targets: ["KilnCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/swiftwasm/WasmKit", exact: "0.4.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Small C layer: executable memory, signal handling, machine-code entry.
+        .target(name: "CKilnShims", path: "CShims"),
+        .target(
+            name: "Kiln",
+            dependencies: [
+                "CKilnShims",
+                .product(name: "WAT", package: "WasmKit"),
+                .product(name: "WasmParser", package: "WasmKit"),
+            ]
+        ),
+        // The spec-script (.wast) runner, shared by the CLI and the test suite.
+        .target(
+            name: "KilnWAST",
+            dependencies: [
+                "Kiln",
+                .product(name: "WAT", package: "WasmKit"),
+                .product(name: "WasmParser", package: "WasmKit"),
+            ]
+        ),
+        .executableTarget(
+            name: "KilnCLI",
+            dependencies: [
+                "Kiln", "KilnWAST",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "KilnTests", dependencies: ["Kiln", "KilnWAST"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

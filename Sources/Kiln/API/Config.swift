@@ -1,0 +1,34 @@
+/// How an `Engine` compiles and runs WebAssembly. A value type: copy and adjust.
+public struct Config: Sendable, Hashable {
+    /// Which engine executes wasm code.
+    public enum Strategy: Sendable, Hashable {
+        /// Compile each function to machine code (the default).
+        case jit
+        /// Run the reference interpreter.
+        case interpreter
+    }
+
+    /// How memory accesses are kept inside linear memory.
+    public enum BoundsChecks: Sendable, Hashable {
+        /// Reserve the whole 32-bit address space plus a guard region and let the
+        /// hardware trap out-of-bounds accesses.
+        case guardPages
+        /// Reserve only what the memory needs and compare every address explicitly.
+        case explicit
+    }
+
+    public var strategy: Strategy = .jit
+    /// Meter execution with fuel (see `Store.addFuel`).
+    public var consumeFuel = false
+    /// Check the engine's epoch at function entries and loop headers.
+    public var epochInterruption = false
+    /// Bytes of native stack wasm may use before `call stack exhausted`.
+    public var maxWasmStack = 512 * 1024
+    public var boundsChecks: BoundsChecks = .guardPages
+
+    public init() {}
+
+    public init(strategy: Strategy) {
+        self.strategy = strategy
+    }
+}

@@ -1,0 +1,29 @@
+import Synchronization
+
+/// The process-wide context that compiles modules. Shareable across threads.
+public final class Engine: Sendable {
+    public let config: Config
+    private let epoch = Atomic<UInt64>(0)
+
+    public init(_ config: Config = Config()) throws {
+        guard config.maxWasmStack >= 16 * 1024 else {
+            throw KilnError("Config.maxWasmStack must be at least 16 KiB (got \(config.maxWasmStack))")
+        }
+        self.config = config
+    }
+
+    /// Advances the epoch counter that `Store.setEpochDeadline` measures against.
+    public func incrementEpoch() {
+        epoch.add(1, ordering: .relaxed)
+    }
+
+    /// The current epoch.
+    public var currentEpoch: UInt64 { epoch.load(ordering: .relaxed) }
+}
+
+/// A failure of the embedding API itself: a misuse, a link error, a bad argument.
+public struct KilnError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

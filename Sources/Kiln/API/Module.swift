@@ -1,0 +1,99 @@
+import Foundation
+
+/// A decoded and validated WebAssembly module, ready to be instantiated in any store of
+/// its engine. Immutable and thread-safe.
+public final class Module: Sendable {
+    public let engine: Engine
+    /// The module binary. Function bodies and data segments are read from it in place.
+    let bytes: [UInt8]
+    let info: ModuleInfo
+
+    /// Decodes and validates `bytes`: a binary module, or the text format when the
+    /// first non-blank character is `(`.
+    public convenience init(_ engine: Engine, bytes: [UInt8]) throws {
+        if Module.looksLikeText(bytes) {
+            try self.init(engine, wat: String(decoding: bytes, as: UTF8.self))
+        } else {
+            try self.init(engine, binary: bytes)
+        }
+    }
+
+    /// Parses the text format with WasmKit's WAT parser, then decodes and validates the binary.
+    public convenience init(_ engine: Engine, wat: String) throws {
+        try self.init(engine, binary: try TextFormat.encode(wat))
+    }
+
+    /// Reads a `.wasm` or `.wat` file.
+    public convenience init(_ engine: Engine, path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw KilnError("cannot read \(path)")
+        }
+        try self.init(engine, bytes: [UInt8](data))
+    }
+
+    init(_ engine: Engine, binary: [UInt8]) throws(WasmError) {
+        self.engine = engine
+        self.bytes = binary
+        self.info = try Module.decodeAndValidate(binary)
+    }
+
+    /// Checks that `bytes` hold a valid module without keeping anything.
+    public static func validate(_ engine: Engine, bytes: [UInt8]) throws {
+        let binary = looksLikeText(bytes) ? try TextFormat.encode(String(decoding: bytes, as: UTF8.self)) : bytes
+        _ = try decodeAndValidate(binary)
+    }
+
+    static func decodeAndValidate(_ binary: [UInt8]) throws(WasmError) -> ModuleInfo {
+        let result = binary.withUnsafeBytes { buffer in
+            Result { () throws(WasmError) -> ModuleInfo in
+                let info = try ModuleDecoder.decode(buffer)
+                try ModuleValidator.validate(info, bytes: buffer)
+                return info
+            }
+        }
+        return try result.get()
+    }
+
+    static func looksLikeText(_ bytes: [UInt8]) -> Bool {
+        for byte in bytes {
+            switch byte {
+            case 0x20, 0x09, 0x0A, 0x0D: continue
+            case UInt8(ascii: "("), UInt8(ascii: ";"): return true
+            default: return false
+            }
+        }
+        return false
+    }
+
+    /// What the module imports, in order.
+    public var imports: [ImportType] {
+        info.imports.map { entry in
+            let type: ExternType
+            switch entry.descriptor {
+            case .function(let index): type = .func(info.types[Int(index)])
+            case .table(let t): type = .table(t)
+            case .memory(let t): type = .memory(t)
+            case .global(let t): type = .global(t)
+            }
+            return ImportType(module: entry.module, name: entry.name, type: type)
+        }
+    }
+
+    /// What the module exports, in order.
+    public var exports: [ExportType] {
+        info.exports.map { export in
+            let index = Int(export.index)
+            let type: ExternType
+            switch export.kind {
+            case .function: type = .func(info.functionType(of: index))
+            case .table: type = .table(info.tables[index])
+            case .memory: type = .memory(info.memories[index])
+            case .global: type = .global(info.globals[index])
+            }
+            return ExportType(name: export.name, type: type)
+        }
+    }
+
+    /// The name of the module from the name section, if any.
+    public var name: String? { info.names.moduleName }
+}

@@ -1,0 +1,506 @@
+/// Type-checks a function body one instruction at a time, following the algorithm of the
+/// spec's validation appendix: an operand stack of types and a stack of control frames.
+///
+/// The state is meant to be shared: the single-pass compiler and the interpreter's
+/// translator call `validate(_:at:)` for each instruction just before lowering it, and
+/// read `frames`, `operandCount` and `isUnreachable` to know the shape of the stack
+/// without keeping a second copy of it. Nothing here allocates per instruction; the two
+/// stacks keep their capacity across functions.
+struct FunctionValidator {
+    /// How a control frame was opened.
+    enum FrameKind: UInt8, Sendable {
+        case function, block, loop, `if`, `else`
+    }
+
+    struct ControlFrame: Sendable {
+        var kind: FrameKind
+        var blockType: BlockType
+        /// Operand-stack height when the frame was entered (after its parameters were popped).
+        var height: Int
+        /// Set after `unreachable`, `br`, `br_table`, `return`: the rest of the frame is
+        /// stack-polymorphic.
+        var isUnreachable: Bool
+    }
+
+    /// A value type, or unknown (the bottom type produced by a polymorphic stack).
+    typealias OperandType = ValType?
+
+    let module: ModuleInfo
+    private(set) var operands: [OperandType] = []
+    private(set) var frames: [ControlFrame] = []
+    /// Types of the parameters and declared locals of the current function.
+    private(set) var locals: [ValType] = []
+    private(set) var functionType = FuncType()
+    private var offset = 0
+    /// The current function body, for reading `br_table` targets.
+    private var body = ByteReader(base: UnsafeRawPointer(bitPattern: 1)!, position: 0, end: 0)
+    private var scratch: [OperandType] = []
+
+    /// Implementation limit on parameters plus locals of one function (wasmtime's as well).
+    static let maxLocals = 50_000
+
+    init(module: ModuleInfo) {
+        self.module = module
+    }
+
+    var operandCount: Int { operands.count }
+    var isUnreachable: Bool { frames.last?.isUnreachable ?? true }
+    var isFunctionFinished: Bool { frames.isEmpty }
+
+    /// Starts a function of type index `typeIndex`, reading its local declarations
+    /// from `reader` (left just after them).
+    mutating func beginFunction(typeIndex: UInt32, reader: inout ByteReader) throws(WasmError) {
+        functionType = module.types[Int(typeIndex)]
+        operands.removeAll(keepingCapacity: true)
+        frames.removeAll(keepingCapacity: true)
+        locals.removeAll(keepingCapacity: true)
+        locals.append(contentsOf: functionType.params)
+        let groupCount = try reader.readCount(minElementSize: 2)
+        for _ in 0..<groupCount {
+            let at = reader.position
+            let count = try reader.readU32()
+            let type = try reader.readValType()
+            guard Int(count) <= FunctionValidator.maxLocals - locals.count else {
+                throw .malformed("too many locals", at: at)
+            }
+            locals.append(contentsOf: repeatElement(type, count: Int(count)))
+        }
+        frames.append(ControlFrame(kind: .function, blockType: .typeIndex(typeIndex), height: 0, isUnreachable: false))
+        body = reader
+    }
+
+    // MARK: Block types
+
+    func parameterCount(_ type: BlockType) -> Int {
+        if case .typeIndex(let index) = type { return module.types[Int(index)].params.count }
+        return 0
+    }
+
+    func parameterType(_ type: BlockType, _ i: Int) -> ValType {
+        guard case .typeIndex(let index) = type else { preconditionFailure("no parameters") }
+        return module.types[Int(index)].params[i]
+    }
+
+    func resultCount(_ type: BlockType) -> Int {
+        switch type {
+        case .empty: return 0
+        case .value: return 1
+        case .typeIndex(let index): return module.types[Int(index)].results.count
+        }
+    }
+
+    func resultType(_ type: BlockType, _ i: Int) -> ValType {
+        switch type {
+        case .empty: preconditionFailure("no results")
+        case .value(let type): return type
+        case .typeIndex(let index): return module.types[Int(index)].results[i]
+        }
+    }
+
+    /// Arity of the values a branch to `frame` carries.
+    func labelCount(_ frame: ControlFrame) -> Int {
+        frame.kind == .loop ? parameterCount(frame.blockType) : resultCount(frame.blockType)
+    }
+
+    func labelType(_ frame: ControlFrame, _ i: Int) -> ValType {
+        frame.kind == .loop ? parameterType(frame.blockType, i) : resultType(frame.blockType, i)
+    }
+
+    // MARK: Operand stack
+
+    private func error(_ message: String) -> WasmError { .invalid(message, at: offset) }
+
+    private mutating func push(_ type: OperandType) { operands.append(type) }
+
+    private mutating func pop() throws(WasmError) -> OperandType {
+        let frame = frames[frames.count - 1]
+        if operands.count == frame.height {
+            if frame.isUnreachable { return nil }
+            throw error("type mismatch")
+        }
+        return operands.removeLast()
+    }
+
+    @discardableResult
+    private mutating func pop(_ expected: ValType) throws(WasmError) -> OperandType {
+        let actual = try pop()
+        if let actual, actual != expected { throw error("type mismatch") }
+        return actual ?? expected
+    }
+
+    private mutating func popParameters(_ type: BlockType) throws(WasmError) {
+        var i = parameterCount(type)
+        while i > 0 {
+            i -= 1
+            try pop(parameterType(type, i))
+        }
+    }
+
+    private mutating func pushParameters(_ type: BlockType) {
+        for i in 0..<parameterCount(type) { push(parameterType(type, i)) }
+    }
+
+    private mutating func popResults(_ type: BlockType) throws(WasmError) {
+        var i = resultCount(type)
+        while i > 0 {
+            i -= 1
+            try pop(resultType(type, i))
+        }
+    }
+
+    private mutating func pushResults(_ type: BlockType) {
+        for i in 0..<resultCount(type) { push(resultType(type, i)) }
+    }
+
+    private mutating func popLabel(_ frame: ControlFrame) throws(WasmError) {
+        var i = labelCount(frame)
+        while i > 0 {
+            i -= 1
+            try pop(labelType(frame, i))
+        }
+    }
+
+    private mutating func pushLabel(_ frame: ControlFrame) {
+        for i in 0..<labelCount(frame) { push(labelType(frame, i)) }
+    }
+
+    private mutating func setUnreachable() {
+        operands.removeSubrange(frames[frames.count - 1].height...)
+        frames[frames.count - 1].isUnreachable = true
+    }
+
+    private mutating func pushFrame(_ kind: FrameKind, _ type: BlockType) throws(WasmError) {
+        if case .typeIndex(let index) = type, Int(index) >= module.types.count {
+            throw error("unknown type")
+        }
+        try popParameters(type)
+        frames.append(ControlFrame(kind: kind, blockType: type, height: operands.count, isUnreachable: false))
+        pushParameters(type)
+    }
+
+    private mutating func popFrame() throws(WasmError) -> ControlFrame {
+        let frame = frames[frames.count - 1]
+        try popResults(frame.blockType)
+        guard operands.count == frame.height else { throw error("type mismatch") }
+        frames.removeLast()
+        return frame
+    }
+
+    private func frame(atDepth depth: UInt32) throws(WasmError) -> ControlFrame {
+        guard Int(depth) < frames.count else { throw error("unknown label") }
+        return frames[frames.count - 1 - Int(depth)]
+    }
+
+    // MARK: Module context
+
+    private func checkMemory() throws(WasmError) {
+        guard !module.memories.isEmpty else { throw error("unknown memory 0") }
+    }
+
+    private func checkAlignment(_ memArg: MemArg, natural: UInt32) throws(WasmError) {
+        guard memArg.align <= natural else { throw error("alignment must not be larger than natural") }
+    }
+
+    private func table(_ index: UInt32) throws(WasmError) -> TableType {
+        guard Int(index) < module.tables.count else { throw error("unknown table \(index)") }
+        return module.tables[Int(index)]
+    }
+
+    private func elementType(_ index: UInt32) throws(WasmError) -> ValType {
+        guard Int(index) < module.elements.count else { throw error("unknown elem segment \(index)") }
+        return module.elements[Int(index)].type
+    }
+
+    private func checkDataIndex(_ index: UInt32) throws(WasmError) {
+        guard let count = module.dataCount else { throw .malformed("data count section required", at: offset) }
+        guard index < count else { throw error("unknown data segment \(index)") }
+    }
+
+    private func local(_ index: UInt32) throws(WasmError) -> ValType {
+        guard Int(index) < locals.count else { throw error("unknown local \(index)") }
+        return locals[Int(index)]
+    }
+
+    private func global(_ index: UInt32) throws(WasmError) -> GlobalType {
+        guard Int(index) < module.globals.count else { throw error("unknown global \(index)") }
+        return module.globals[Int(index)]
+    }
+
+    private func functionType(_ index: UInt32) throws(WasmError) -> FuncType {
+        guard Int(index) < module.functionTypes.count else { throw error("unknown function \(index)") }
+        return module.functionType(of: Int(index))
+    }
+
+    private mutating func apply(_ type: FuncType) throws(WasmError) {
+        for param in type.params.reversed() { try pop(param) }
+        for result in type.results { push(result) }
+    }
+
+    // MARK: Instructions
+
+    /// Checks `instruction`, found at byte `offset`, against the current state and applies it.
+    mutating func validate(_ instruction: Instruction, at offset: Int) throws(WasmError) {
+        self.offset = offset
+        switch instruction {
+        case .unreachable:
+            setUnreachable()
+        case .nop:
+            break
+        case .block(let type):
+            try pushFrame(.block, type)
+        case .loop(let type):
+            try pushFrame(.loop, type)
+        case .if(let type):
+            try pop(.i32)
+            try pushFrame(.if, type)
+        case .else:
+            guard let last = frames.last, last.kind == .if else { throw .malformed("else without if", at: offset) }
+            let frame = try popFrame()
+            frames.append(ControlFrame(kind: .else, blockType: frame.blockType, height: operands.count, isUnreachable: false))
+            pushParameters(frame.blockType)
+        case .end:
+            let frame = try popFrame()
+            if frame.kind == .if {
+                // An `if` without `else` passes its parameters through the missing branch.
+                let type = frame.blockType
+                guard parameterCount(type) == resultCount(type) else { throw error("type mismatch") }
+                for i in 0..<parameterCount(type) where parameterType(type, i) != resultType(type, i) {
+                    throw error("type mismatch")
+                }
+            }
+            if frame.kind != .function { pushResults(frame.blockType) }
+        case .br(let depth):
+            try popLabel(try frame(atDepth: depth))
+            setUnreachable()
+        case .brIf(let depth):
+            let target = try frame(atDepth: depth)
+            try pop(.i32)
+            try popLabel(target)
+            pushLabel(target)
+        case .brTable(let table):
+            try pop(.i32)
+            let defaultFrame = try frame(atDepth: table.defaultDepth)
+            let arity = labelCount(defaultFrame)
+            var targets = body
+            targets.position = table.targetsOffset
+            for _ in 0..<table.count {
+                let target = try frame(atDepth: try targets.readU32())
+                guard labelCount(target) == arity else { throw error("type mismatch") }
+                // Pop and push back, so that every target is checked against the same operands.
+                scratch.removeAll(keepingCapacity: true)
+                var i = arity
+                while i > 0 {
+                    i -= 1
+                    scratch.append(try pop(labelType(target, i)))
+                }
+                while let type = scratch.popLast() { push(type) }
+            }
+            try popLabel(defaultFrame)
+            setUnreachable()
+        case .return:
+            try popResults(frames[0].blockType)
+            setUnreachable()
+        case .call(let index):
+            try apply(try functionType(index))
+        case .callIndirect(let typeIndex, let tableIndex):
+            let table = try table(tableIndex)
+            guard table.elementType == .funcRef else { throw error("type mismatch") }
+            guard Int(typeIndex) < module.types.count else { throw error("unknown type") }
+            try pop(.i32)
+            try apply(module.types[Int(typeIndex)])
+
+        case .drop:
+            _ = try pop()
+        case .select:
+            try pop(.i32)
+            let first = try pop()
+            let second = try pop()
+            if let first, !first.isNumeric && first != .v128 { throw error("type mismatch") }
+            if let second, !second.isNumeric && second != .v128 { throw error("type mismatch") }
+            if let first, let second, first != second { throw error("type mismatch") }
+            push(first ?? second)
+        case .typedSelect(let type):
+            try pop(.i32)
+            try pop(type)
+            try pop(type)
+            push(type)
+
+        case .localGet(let index):
+            push(try local(index))
+        case .localSet(let index):
+            try pop(try local(index))
+        case .localTee(let index):
+            let type = try local(index)
+            try pop(type)
+            push(type)
+        case .globalGet(let index):
+            push(try global(index).valueType)
+        case .globalSet(let index):
+            let type = try global(index)
+            guard type.mutability == .variable else { throw error("global is immutable") }
+            try pop(type.valueType)
+
+        case .tableGet(let index):
+            let type = try table(index)
+            try pop(.i32)
+            push(type.elementType)
+        case .tableSet(let index):
+            let type = try table(index)
+            try pop(type.elementType)
+            try pop(.i32)
+        case .tableInit(let elementIndex, let tableIndex):
+            let tableType = try table(tableIndex)
+            let segmentType = try elementType(elementIndex)
+            guard tableType.elementType == segmentType else { throw error("type mismatch") }
+            try pop(.i32)
+            try pop(.i32)
+            try pop(.i32)
+        case .elemDrop(let index):
+            _ = try elementType(index)
+        case .tableCopy(let destination, let source):
+            let destinationType = try table(destination)
+            let sourceType = try table(source)
+            guard destinationType.elementType == sourceType.elementType else { throw error("type mismatch") }
+            try pop(.i32)
+            try pop(.i32)
+            try pop(.i32)
+        case .tableGrow(let index):
+            let type = try table(index)
+            try pop(.i32)
+            try pop(type.elementType)
+            push(.i32)
+        case .tableSize(let index):
+            _ = try table(index)
+            push(.i32)
+        case .tableFill(let index):
+            let type = try table(index)
+            try pop(.i32)
+            try pop(type.elementType)
+            try pop(.i32)
+
+        case .load(let op, let memArg):
+            try checkMemory()
+            try checkAlignment(memArg, natural: op.naturalAlignment)
+            try pop(.i32)
+            push(op.resultType)
+        case .store(let op, let memArg):
+            try checkMemory()
+            try checkAlignment(memArg, natural: op.naturalAlignment)
+            try pop(op.valueType)
+            try pop(.i32)
+        case .memorySize:
+            try checkMemory()
+            push(.i32)
+        case .memoryGrow:
+            try checkMemory()
+            try pop(.i32)
+            push(.i32)
+        case .memoryInit(let dataIndex):
+            try checkMemory()
+            try checkDataIndex(dataIndex)
+            try pop(.i32)
+            try pop(.i32)
+            try pop(.i32)
+        case .dataDrop(let dataIndex):
+            try checkDataIndex(dataIndex)
+        case .memoryCopy, .memoryFill:
+            try checkMemory()
+            try pop(.i32)
+            try pop(.i32)
+            try pop(.i32)
+
+        case .i32Const: push(.i32)
+        case .i64Const: push(.i64)
+        case .f32Const: push(.f32)
+        case .f64Const: push(.f64)
+        case .numeric(let op):
+            let signature = op.signature
+            if let second = signature.operands.1 { try pop(second) }
+            try pop(signature.operands.0)
+            push(signature.result)
+
+        case .refNull(let type):
+            push(type)
+        case .refIsNull:
+            let type = try pop()
+            if let type, !type.isReference { throw error("type mismatch") }
+            push(.i32)
+        case .refFunc(let index):
+            _ = try functionType(index)
+            guard module.declaredFunctionReferences.contains(index) else {
+                throw error("undeclared function reference")
+            }
+            push(.funcRef)
+
+        case .v128Const:
+            push(.v128)
+        case .v128Load(let op, let memArg):
+            try checkMemory()
+            try checkAlignment(memArg, natural: op.naturalAlignment)
+            try pop(.i32)
+            push(.v128)
+        case .v128Store(let memArg):
+            try checkMemory()
+            try checkAlignment(memArg, natural: 4)
+            try pop(.v128)
+            try pop(.i32)
+        case .v128LoadLane(let op, let memArg, let lane):
+            try checkMemory()
+            try checkAlignment(memArg, natural: op.naturalAlignment)
+            guard lane < op.laneCount else { throw error("invalid lane index") }
+            try pop(.v128)
+            try pop(.i32)
+            push(.v128)
+        case .v128StoreLane(let op, let memArg, let lane):
+            try checkMemory()
+            try checkAlignment(memArg, natural: op.naturalAlignment)
+            guard lane < op.laneCount else { throw error("invalid lane index") }
+            try pop(.v128)
+            try pop(.i32)
+        case .i8x16Shuffle(let lanes):
+            for byte in [lanes.lo, lanes.hi] {
+                for shift in stride(from: 0, to: 64, by: 8) where (byte >> UInt64(shift)) & 0xFF >= 32 {
+                    throw error("invalid lane index")
+                }
+            }
+            try pop(.v128)
+            try pop(.v128)
+            push(.v128)
+        case .extractLane(let op, let lane):
+            guard lane < op.laneCount else { throw error("invalid lane index") }
+            try pop(.v128)
+            push(op.scalarType)
+        case .replaceLane(let op, let lane):
+            guard lane < op.laneCount else { throw error("invalid lane index") }
+            try pop(op.scalarType)
+            try pop(.v128)
+            push(.v128)
+        case .simd(let op):
+            switch op.shape {
+            case .unary:
+                try pop(.v128)
+                push(.v128)
+            case .binary:
+                try pop(.v128)
+                try pop(.v128)
+                push(.v128)
+            case .ternary:
+                try pop(.v128)
+                try pop(.v128)
+                try pop(.v128)
+                push(.v128)
+            case .test:
+                try pop(.v128)
+                push(.i32)
+            case .shift:
+                try pop(.i32)
+                try pop(.v128)
+                push(.v128)
+            case .splat(let type):
+                try pop(type)
+                push(.v128)
+            }
+        }
+    }
+
+}

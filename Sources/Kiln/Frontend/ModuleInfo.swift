@@ -1,0 +1,118 @@
+/// The decoded contents of a module binary: everything except function bodies,
+/// which stay byte ranges (`FunctionBody`) read later by an `OperatorReader`.
+///
+/// Index spaces follow the spec: imported entities come first, then defined ones,
+/// so `functionTypes[i]` is the type index of function `i` whether imported or not.
+struct ModuleInfo: Sendable {
+    var types: [FuncType] = []
+    var imports: [Import] = []
+    var exports: [Export] = []
+
+    /// Type index of every function, imports first.
+    var functionTypes: [UInt32] = []
+    var importedFunctionCount = 0
+    var tables: [TableType] = []
+    var importedTableCount = 0
+    var memories: [MemoryType] = []
+    var importedMemoryCount = 0
+    var globals: [GlobalType] = []
+    var importedGlobalCount = 0
+    /// Initializers of the defined globals (index `i` is global `importedGlobalCount + i`).
+    var globalInitializers: [ConstExpr] = []
+
+    var start: UInt32?
+    var elements: [ElementSegment] = []
+    var dataCount: UInt32?
+    var data: [DataSegment] = []
+    /// Bodies of the defined functions (index `i` is function `importedFunctionCount + i`).
+    var functionBodies: [FunctionBody] = []
+
+    var names = NameSection()
+    var customSections: [CustomSection] = []
+
+    /// Functions that may be named by `ref.func` in function bodies: those referenced
+    /// outside function bodies (exports, element segments, global initializers).
+    var declaredFunctionReferences: Set<UInt32> = []
+
+    func functionType(of functionIndex: Int) -> FuncType {
+        types[Int(functionTypes[functionIndex])]
+    }
+}
+
+struct Import: Sendable {
+    var module: String
+    var name: String
+    var descriptor: ImportDescriptor
+}
+
+enum ImportDescriptor: Sendable {
+    case function(typeIndex: UInt32)
+    case table(TableType)
+    case memory(MemoryType)
+    case global(GlobalType)
+}
+
+enum ExternalKind: UInt8, Sendable {
+    case function = 0, table, memory, global
+}
+
+struct Export: Sendable {
+    var name: String
+    var kind: ExternalKind
+    var index: UInt32
+}
+
+/// A constant expression of WebAssembly 2.0: one constant instruction and `end`.
+enum ConstExpr: Sendable, Equatable {
+    case i32(Int32)
+    case i64(Int64)
+    case f32(UInt32)
+    case f64(UInt64)
+    case v128(V128)
+    case refNull(ValType)
+    case refFunc(UInt32)
+    case globalGet(UInt32)
+    /// An expression that decodes but is not a valid constant expression; the
+    /// validator reports `message` at `offset`.
+    case invalid(message: String, offset: Int)
+}
+
+struct ElementSegment: Sendable {
+    enum Mode: Sendable {
+        case passive
+        case active(table: UInt32, offset: ConstExpr)
+        case declarative
+    }
+
+    var mode: Mode
+    var type: ValType
+    var initializers: [ConstExpr]
+    /// Byte offset of the segment in the module, for error messages.
+    var offset: Int
+}
+
+struct DataSegment: Sendable {
+    enum Mode: Sendable {
+        case passive
+        case active(memory: UInt32, offset: ConstExpr)
+    }
+
+    var mode: Mode
+    /// Where the initialization bytes lie in the module binary.
+    var bytes: Range<Int>
+    var offset: Int
+}
+
+/// A function body inside the module binary.
+struct FunctionBody: Sendable {
+    /// Offset of the local declarations (just after the body size).
+    var start: Int
+    /// Offset one past the body's last byte.
+    var end: Int
+}
+
+struct CustomSection: Sendable {
+    var name: String
+    /// The section's payload after its name.
+    var payload: Range<Int>
+}

@@ -1,0 +1,143 @@
+/// Checks the module-level rules of WebAssembly 2.0 (index spaces, limits, constant
+/// expressions, exports, start function) and type-checks every function body.
+struct ModuleValidator {
+    /// The largest memory of a 32-bit address space, in 64 KiB pages.
+    static let maxMemoryPages: UInt64 = 65_536
+
+    let module: ModuleInfo
+    let base: UnsafeRawPointer
+    let length: Int
+
+    static func validate(_ module: ModuleInfo, bytes: UnsafeRawBufferPointer) throws(WasmError) {
+        guard let base = bytes.baseAddress else { return }
+        let validator = ModuleValidator(module: module, base: base, length: bytes.count)
+        try validator.validateModule()
+        try validator.validateFunctions()
+    }
+
+    private func validateModule() throws(WasmError) {
+        let m = module
+        for (i, entry) in m.imports.enumerated() {
+            switch entry.descriptor {
+            case .function(let typeIndex):
+                guard Int(typeIndex) < m.types.count else { throw .invalid("unknown type \(typeIndex)", at: 0) }
+            case .table(let type): try checkTable(type)
+            case .memory(let type): try checkMemory(type)
+            case .global: break
+            }
+            _ = i
+        }
+        for typeIndex in m.functionTypes[m.importedFunctionCount...] where Int(typeIndex) >= m.types.count {
+            throw .invalid("unknown type \(typeIndex)", at: 0)
+        }
+        for type in m.tables[m.importedTableCount...] { try checkTable(type) }
+        for type in m.memories[m.importedMemoryCount...] { try checkMemory(type) }
+        if m.memories.count > 1 { throw .invalid("multiple memories", at: 0) }
+
+        for (i, initializer) in m.globalInitializers.enumerated() {
+            let type = m.globals[m.importedGlobalCount + i]
+            try checkConstExpr(initializer, type: type.valueType)
+        }
+
+        var exportNames = Set<String>()
+        for export in m.exports {
+            guard exportNames.insert(export.name).inserted else {
+                throw .invalid("duplicate export name \"\(export.name)\"", at: 0)
+            }
+            let (count, what): (Int, String)
+            switch export.kind {
+            case .function: (count, what) = (m.functionTypes.count, "function")
+            case .table: (count, what) = (m.tables.count, "table")
+            case .memory: (count, what) = (m.memories.count, "memory")
+            case .global: (count, what) = (m.globals.count, "global")
+            }
+            guard Int(export.index) < count else { throw .invalid("unknown \(what) \(export.index)", at: 0) }
+        }
+
+        if let start = m.start {
+            guard Int(start) < m.functionTypes.count else { throw .invalid("unknown function \(start)", at: 0) }
+            let type = m.functionType(of: Int(start))
+            guard type.params.isEmpty && type.results.isEmpty else { throw .invalid("start function must have type [] -> []", at: 0) }
+        }
+
+        for segment in m.elements {
+            if case .active(let table, let offset) = segment.mode {
+                guard Int(table) < m.tables.count else { throw .invalid("unknown table \(table)", at: segment.offset) }
+                try checkConstExpr(offset, type: .i32)
+                guard m.tables[Int(table)].elementType == segment.type else {
+                    throw .invalid("type mismatch", at: segment.offset)
+                }
+            }
+            for initializer in segment.initializers {
+                try checkConstExpr(initializer, type: segment.type)
+            }
+        }
+
+        for segment in m.data {
+            if case .active(let memory, let offset) = segment.mode {
+                guard Int(memory) < m.memories.count else { throw .invalid("unknown memory \(memory)", at: segment.offset) }
+                try checkConstExpr(offset, type: .i32)
+            }
+        }
+    }
+
+    private func checkLimits(_ limits: Limits, at offset: Int) throws(WasmError) {
+        if let max = limits.max, limits.min > max {
+            throw .invalid("size minimum must not be greater than maximum", at: offset)
+        }
+    }
+
+    private func checkTable(_ type: TableType) throws(WasmError) {
+        try checkLimits(type.limits, at: 0)
+    }
+
+    private func checkMemory(_ type: MemoryType) throws(WasmError) {
+        let limit = ModuleValidator.maxMemoryPages
+        if type.limits.min > limit || (type.limits.max ?? 0) > limit {
+            throw .invalid("memory size must be at most 65536 pages (4GiB)", at: 0)
+        }
+        try checkLimits(type.limits, at: 0)
+    }
+
+    /// Checks that `expression` is constant and produces a value of `type`.
+    func checkConstExpr(_ expression: ConstExpr, type: ValType) throws(WasmError) {
+        let actual: ValType
+        switch expression {
+        case .i32: actual = .i32
+        case .i64: actual = .i64
+        case .f32: actual = .f32
+        case .f64: actual = .f64
+        case .v128: actual = .v128
+        case .refNull(let t): actual = t
+        case .refFunc(let index):
+            guard Int(index) < module.functionTypes.count else { throw .invalid("unknown function \(index)", at: 0) }
+            actual = .funcRef
+        case .globalGet(let index):
+            // Only imported globals are visible to constant expressions in WebAssembly 2.0.
+            guard Int(index) < module.importedGlobalCount else { throw .invalid("unknown global \(index)", at: 0) }
+            let global = module.globals[Int(index)]
+            guard global.mutability == .constant else { throw .invalid("constant expression required", at: 0) }
+            actual = global.valueType
+        case .invalid(let message, let offset):
+            throw .invalid(message, at: offset)
+        }
+        guard actual == type else { throw .invalid("type mismatch", at: 0) }
+    }
+
+    private func validateFunctions() throws(WasmError) {
+        var validator = FunctionValidator(module: module)
+        for (i, body) in module.functionBodies.enumerated() {
+            // A body that ends early makes the spec interpreter read on into what follows.
+            let endMessage = body.end < length ? "section size mismatch" : "unexpected end of section or function"
+            var reader = ByteReader(base: base, position: body.start, end: body.end, endMessage: endMessage)
+            try validator.beginFunction(typeIndex: module.functionTypes[module.importedFunctionCount + i], reader: &reader)
+            var operators = OperatorReader(reader)
+            while !validator.isFunctionFinished {
+                let at = operators.offset
+                let instruction = try operators.read()
+                try validator.validate(instruction, at: at)
+            }
+            guard operators.isAtEnd else { throw .malformed("section size mismatch", at: operators.offset) }
+        }
+    }
+}

@@ -1,0 +1,182 @@
+/// Reads the instructions of a function body (or constant expression) one at a time.
+///
+/// The reader is a cursor over borrowed bytes (see `ByteReader`): reading allocates
+/// nothing, and the compiler and the interpreter both drive it, usually in lock step
+/// with a `FunctionValidator`.
+struct OperatorReader {
+    var bytes: ByteReader
+
+
+    init(_ bytes: ByteReader) { self.bytes = bytes }
+
+    var offset: Int { bytes.position }
+    var isAtEnd: Bool { bytes.isAtEnd }
+
+
+    mutating func readMemArg() throws(WasmError) -> MemArg {
+        let at = bytes.position
+        let flags = try bytes.readU32()
+        // Bit 6 would select a memory index (multi-memory); WebAssembly 2.0 has one memory.
+        guard flags < 64 else { throw .malformed("malformed memop flags", at: at) }
+        let offset = try bytes.readU32()
+        return MemArg(align: flags, offset: UInt64(offset))
+    }
+
+
+    mutating func readZeroByte() throws(WasmError) {
+        let at = bytes.position
+        guard try bytes.readByte() == 0 else { throw .malformed("zero byte expected", at: at) }
+    }
+
+
+    mutating func readLane() throws(WasmError) -> UInt8 {
+        try bytes.readByte()
+    }
+
+    /// Reads the targets of a `br_table` whose immediate is `table`. `body` is called with each
+    /// target depth in order, then the default is not included.
+
+    func forEachTarget(of table: BrTable, _ body: (UInt32) throws(WasmError) -> Void) throws(WasmError) {
+        var reader = bytes
+        reader.position = table.targetsOffset
+        for _ in 0..<table.count {
+            try body(try reader.readU32())
+        }
+    }
+
+
+    mutating func read() throws(WasmError) -> Instruction {
+        let at = bytes.position
+        let opcode = try bytes.readByte()
+        switch opcode {
+        case 0x00: return .unreachable
+        case 0x01: return .nop
+        case 0x02: return .block(try bytes.readBlockType())
+        case 0x03: return .loop(try bytes.readBlockType())
+        case 0x04: return .if(try bytes.readBlockType())
+        case 0x05: return .else
+        case 0x0B: return .end
+        case 0x0C: return .br(relativeDepth: try bytes.readU32())
+        case 0x0D: return .brIf(relativeDepth: try bytes.readU32())
+        case 0x0E:
+            let count = try bytes.readCount()
+            let targetsOffset = bytes.position
+            for _ in 0..<count { _ = try bytes.readU32() }
+            let defaultDepth = try bytes.readU32()
+            return .brTable(BrTable(count: count, targetsOffset: targetsOffset, defaultDepth: defaultDepth))
+        case 0x0F: return .return
+        case 0x10: return .call(functionIndex: try bytes.readU32())
+        case 0x11:
+            let typeIndex = try bytes.readU32()
+            return .callIndirect(typeIndex: typeIndex, tableIndex: try bytes.readU32())
+        case 0x1A: return .drop
+        case 0x1B: return .select
+        case 0x1C:
+            let countAt = bytes.position
+            let count = try bytes.readCount()
+            guard count == 1 else { throw .invalid("invalid result arity", at: countAt) }
+            return .typedSelect(try bytes.readValType())
+        case 0x20: return .localGet(try bytes.readU32())
+        case 0x21: return .localSet(try bytes.readU32())
+        case 0x22: return .localTee(try bytes.readU32())
+        case 0x23: return .globalGet(try bytes.readU32())
+        case 0x24: return .globalSet(try bytes.readU32())
+        case 0x25: return .tableGet(try bytes.readU32())
+        case 0x26: return .tableSet(try bytes.readU32())
+        case 0x28...0x35: return .load(LoadOp(rawValue: opcode)!, try readMemArg())
+        case 0x36...0x3E: return .store(StoreOp(rawValue: opcode)!, try readMemArg())
+        case 0x3F:
+            try readZeroByte()
+            return .memorySize
+        case 0x40:
+            try readZeroByte()
+            return .memoryGrow
+        case 0x41: return .i32Const(try bytes.readS32())
+        case 0x42: return .i64Const(try bytes.readS64())
+        case 0x43: return .f32Const(try bytes.readFixedUInt32())
+        case 0x44: return .f64Const(try bytes.readFixedUInt64())
+        case 0x45...0xC4: return .numeric(NumericOp(rawValue: UInt16(opcode))!)
+        case 0xD0: return .refNull(try bytes.readRefType())
+        case 0xD1: return .refIsNull
+        case 0xD2: return .refFunc(try bytes.readU32())
+        case 0xFC: return try readMiscellaneous(at: at)
+        case 0xFD: return try readSIMD(at: at)
+        default:
+            throw .malformed("illegal opcode \(hex(opcode))", at: at)
+        }
+    }
+
+    mutating func readMiscellaneous(at: Int) throws(WasmError) -> Instruction {
+        let subopcode = try bytes.readU32()
+        switch subopcode {
+        case 0...7: return .numeric(NumericOp(rawValue: 0xFC00 | UInt16(subopcode))!)
+        case 8:
+            let dataIndex = try bytes.readU32()
+            try readZeroByte()
+            return .memoryInit(dataIndex: dataIndex)
+        case 9: return .dataDrop(try bytes.readU32())
+        case 10:
+            try readZeroByte()
+            try readZeroByte()
+            return .memoryCopy
+        case 11:
+            try readZeroByte()
+            return .memoryFill
+        case 12:
+            let elementIndex = try bytes.readU32()
+            return .tableInit(elementIndex: elementIndex, tableIndex: try bytes.readU32())
+        case 13: return .elemDrop(try bytes.readU32())
+        case 14:
+            let destination = try bytes.readU32()
+            return .tableCopy(destination: destination, source: try bytes.readU32())
+        case 15: return .tableGrow(try bytes.readU32())
+        case 16: return .tableSize(try bytes.readU32())
+        case 17: return .tableFill(try bytes.readU32())
+        default:
+            throw .malformed("illegal opcode fc \(hex(subopcode))", at: at)
+        }
+    }
+
+    mutating func readSIMD(at: Int) throws(WasmError) -> Instruction {
+        let subopcode = try bytes.readU32()
+        switch subopcode {
+        case 0...10, 92, 93:
+            return .v128Load(SIMDLoadOp(rawValue: UInt8(subopcode))!, try readMemArg())
+        case 11: return .v128Store(try readMemArg())
+        case 12: return .v128Const(try bytes.readBytes16())
+        case 13: return .i8x16Shuffle(try bytes.readBytes16())
+        case 21...34:
+            let lane = try readLane()
+            let shape: SIMDLaneOp
+            let isReplace: Bool
+            switch subopcode {
+            case 21: (shape, isReplace) = (.i8x16S, false)
+            case 22: (shape, isReplace) = (.i8x16U, false)
+            case 23: (shape, isReplace) = (.i8x16, true)
+            case 24: (shape, isReplace) = (.i16x8S, false)
+            case 25: (shape, isReplace) = (.i16x8U, false)
+            case 26: (shape, isReplace) = (.i16x8, true)
+            case 27, 28: (shape, isReplace) = (.i32x4, subopcode == 28)
+            case 29, 30: (shape, isReplace) = (.i64x2, subopcode == 30)
+            case 31, 32: (shape, isReplace) = (.f32x4, subopcode == 32)
+            default: (shape, isReplace) = (.f64x2, subopcode == 34)
+            }
+            return isReplace ? .replaceLane(shape, lane: lane) : .extractLane(shape, lane: lane)
+        case 84...91:
+            let op = SIMDLaneMemoryOp(rawValue: UInt8((subopcode - 84) & 3))!
+            let memArg = try readMemArg()
+            let lane = try readLane()
+            return subopcode < 88 ? .v128LoadLane(op, memArg, lane: lane) : .v128StoreLane(op, memArg, lane: lane)
+        default:
+            if subopcode <= 255, let op = SIMDOp(rawValue: UInt8(subopcode)) {
+                return .simd(op)
+            }
+            throw .malformed("illegal opcode fd \(hex(subopcode))", at: at)
+        }
+    }
+}
+
+func hex<T: BinaryInteger>(_ value: T) -> String {
+    let digits = String(value, radix: 16)
+    return digits.count % 2 == 1 ? "0" + digits : digits
+}

@@ -1,0 +1,43 @@
+import WAT
+import WasmParser
+
+/// The text format, parsed by WasmKit's `WAT` library and encoded to a binary that
+/// Kiln's own decoder then reads.
+public enum TextFormat {
+    /// The proposals of WebAssembly 2.0 beyond the MVP that the text parser must accept.
+    public static let features: WasmFeatureSet = [.referenceTypes, .simd]
+
+    /// Encodes a module in the text format to its binary form, keeping its names.
+    public static func encode(_ text: String) throws -> [UInt8] {
+        do {
+            return try wat2wasm(text, features: features, options: EncodeOptions(nameSection: true))
+        } catch {
+            throw TextFormatError(error)
+        }
+    }
+}
+
+/// A text-format module that could not be parsed, with its line and column.
+public struct TextFormatError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var line: Int?
+    public var column: Int?
+
+    init(_ error: WatParserError) {
+        message = error.description
+        if let location = error.location {
+            let (line, column) = location.computeLineAndColumn()
+            self.line = line
+            self.column = column + 1
+            // The parser's own description embeds a debug rendering of the location.
+            if let range = message.range(of: " at Location(") {
+                message = String(message[..<range.lowerBound])
+            }
+        }
+    }
+
+    public var description: String {
+        if let line, let column { return "text format error at \(line):\(column): \(message)" }
+        return "text format error: \(message)"
+    }
+}

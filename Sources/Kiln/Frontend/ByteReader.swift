@@ -81,7 +81,7 @@ struct ByteReader {
 
     mutating func readUnsignedLEB(bits: Int) throws(WasmError) -> UInt64 {
         // Fast path: one byte.
-        if position < end {
+        if bits >= 7 && position < end {
             let first = base.load(fromByteOffset: position, as: UInt8.self)
             if first & 0x80 == 0 {
                 position += 1
@@ -182,9 +182,7 @@ struct ByteReader {
     mutating func readName() throws(WasmError) -> String {
         let start = position
         let length = Int(try readU32())
-        guard length <= remaining else {
-            throw .malformed(endMessage == "unexpected end" ? "length out of bounds" : endMessage, at: start)
-        }
+        guard length <= remaining else { throw .malformed("length out of bounds", at: start) }
         let bytes = UnsafeRawBufferPointer(start: base + position, count: length)
         guard let name = String(validatingUTF8Bytes: bytes) else {
             throw .malformed("malformed UTF-8 encoding", at: position)

@@ -125,7 +125,7 @@ struct FunctionValidator {
     private mutating func pop(_ expected: ValType) throws(WasmError) -> OperandType {
         let actual = try pop()
         if let actual, actual != expected { throw error("type mismatch") }
-        return actual ?? expected
+        return actual
     }
 
     private mutating func popParameters(_ type: BlockType) throws(WasmError) {
@@ -254,7 +254,7 @@ struct FunctionValidator {
             try pop(.i32)
             try pushFrame(.if, type)
         case .else:
-            guard let last = frames.last, last.kind == .if else { throw .malformed("else without if", at: offset) }
+            guard let last = frames.last, last.kind == .if else { throw .malformed("END opcode expected", at: offset) }
             let frame = try popFrame()
             frames.append(ControlFrame(kind: .else, blockType: frame.blockType, height: operands.count, isUnreachable: false))
             pushParameters(frame.blockType)

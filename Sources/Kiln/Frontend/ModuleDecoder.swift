@@ -23,7 +23,14 @@ struct ModuleDecoder {
             throw .malformed("unexpected end", at: 0)
         }
         var decoder = ModuleDecoder(base: base, length: bytes.count)
-        try decoder.decodeModule()
+        do {
+            try decoder.decodeModule()
+        } catch {
+            // The spec decodes function bodies as it meets them, so a malformed body hides any
+            // error after it; Kiln reads bodies later, and checks them now to report the same.
+            try decoder.scanFunctionBodies()
+            throw error
+        }
         return decoder.module
     }
 
@@ -54,7 +61,6 @@ struct ModuleDecoder {
             }
             let contentStart = reader.position
             let contentEnd = contentStart + size
-            reader.position = contentEnd
             guard id <= 12 else { throw .malformed("malformed section id", at: sectionStart) }
             if id != 0 {
                 let rank = ModuleDecoder.orderRank(id)
@@ -63,12 +69,16 @@ struct ModuleDecoder {
                 }
                 lastRank = rank
             }
-            // Reads past the section's end report what the spec interpreter reports: it reads
-            // on into the next section when there is one, and only then finds the size wrong.
-            let endMessage = contentEnd < length ? "section size mismatch" : ModuleDecoder.sectionEndMessage
-            var section = ByteReader(base: base, position: contentStart, end: contentEnd, endMessage: endMessage)
+            // Like the spec's reference interpreter, a section's contents are read up to the end
+            // of the module, not of the section: a wrong size is found after the contents, so
+            // errors inside them (an overlong LEB128, say) are reported first.
+            var section = ByteReader(base: base, position: contentStart, end: id == 0 ? contentEnd : length,
+                                     endMessage: ModuleDecoder.sectionEndMessage)
             try decodeSection(id: id, &section)
-            guard section.isAtEnd else { throw .malformed("section size mismatch", at: section.position) }
+            guard section.position == contentEnd else {
+                throw .malformed("section size mismatch", at: section.position)
+            }
+            reader.position = contentEnd
         }
 
         if module.functionBodies.count != (functionCount ?? 0) {
@@ -79,16 +89,32 @@ struct ModuleDecoder {
         }
     }
 
+    /// Reads every function body known so far, instruction by instruction, and throws the first
+    /// malformed encoding. Bodies are read on past their declared size like the spec does.
+    private func scanFunctionBodies() throws(WasmError) {
+        for body in module.functionBodies {
+            var reader = ByteReader(base: base, position: body.start, end: length,
+                                    endMessage: ModuleDecoder.sectionEndMessage)
+            let groups = try reader.readCount()
+            for _ in 0..<groups {
+                _ = try reader.readU32()
+                _ = try reader.readValType()
+            }
+            var operators = OperatorReader(reader)
+            var depth = 0
+            while depth >= 0 {
+                switch try operators.read() {
+                case .block, .loop, .if: depth += 1
+                case .end: depth -= 1
+                default: break
+                }
+            }
+        }
+    }
+
     /// Reads the 4-byte magic number or version, with the spec's messages for short files.
     private func readPreamble(_ reader: inout ByteReader, magic: Bool) throws(WasmError) -> UInt32 {
         if reader.remaining < 4 {
-            // A short file that does not even start like the magic number is no module at all.
-            if magic {
-                let expected: [UInt8] = [0x00, 0x61, 0x73, 0x6D]
-                for i in 0..<reader.remaining where base.load(fromByteOffset: i, as: UInt8.self) != expected[i] {
-                    throw .malformed("magic header not detected", at: 0)
-                }
-            }
             throw .malformed("unexpected end", at: reader.position)
         }
         return try reader.readFixedUInt32()
@@ -127,8 +153,7 @@ struct ModuleDecoder {
     }
 
     private mutating func decodeTypeSection(_ reader: inout ByteReader) throws(WasmError) {
-        let count = try reader.readCount(minElementSize: 3)
-        module.types.reserveCapacity(count)
+        let count = try reader.readCount()
         for _ in 0..<count {
             let at = reader.position
             let form = try reader.readByte()
@@ -137,19 +162,16 @@ struct ModuleDecoder {
             }
             let paramCount = try reader.readCount()
             var params: [ValType] = []
-            params.reserveCapacity(paramCount)
             for _ in 0..<paramCount { params.append(try reader.readValType()) }
             let resultCount = try reader.readCount()
             var results: [ValType] = []
-            results.reserveCapacity(resultCount)
             for _ in 0..<resultCount { results.append(try reader.readValType()) }
             module.types.append(FuncType(params: params, results: results))
         }
     }
 
     private mutating func decodeImportSection(_ reader: inout ByteReader) throws(WasmError) {
-        let count = try reader.readCount(minElementSize: 4)
-        module.imports.reserveCapacity(count)
+        let count = try reader.readCount()
         for _ in 0..<count {
             let moduleName = try reader.readName()
             let name = try reader.readName()
@@ -192,17 +214,17 @@ struct ModuleDecoder {
     }
 
     private mutating func decodeTableSection(_ reader: inout ByteReader) throws(WasmError) {
-        let count = try reader.readCount(minElementSize: 3)
+        let count = try reader.readCount()
         for _ in 0..<count { module.tables.append(try reader.readTableType()) }
     }
 
     private mutating func decodeMemorySection(_ reader: inout ByteReader) throws(WasmError) {
-        let count = try reader.readCount(minElementSize: 2)
+        let count = try reader.readCount()
         for _ in 0..<count { module.memories.append(try reader.readMemoryType()) }
     }
 
     private mutating func decodeGlobalSection(_ reader: inout ByteReader) throws(WasmError) {
-        let count = try reader.readCount(minElementSize: 4)
+        let count = try reader.readCount()
         for _ in 0..<count {
             module.globals.append(try reader.readGlobalType())
             module.globalInitializers.append(try decodeConstExpr(&reader))
@@ -210,8 +232,7 @@ struct ModuleDecoder {
     }
 
     private mutating func decodeExportSection(_ reader: inout ByteReader) throws(WasmError) {
-        let count = try reader.readCount(minElementSize: 3)
-        module.exports.reserveCapacity(count)
+        let count = try reader.readCount()
         for _ in 0..<count {
             let name = try reader.readName()
             let at = reader.position
@@ -225,8 +246,7 @@ struct ModuleDecoder {
     }
 
     private mutating func decodeElementSection(_ reader: inout ByteReader) throws(WasmError) {
-        let count = try reader.readCount(minElementSize: 2)
-        module.elements.reserveCapacity(count)
+        let count = try reader.readCount()
         for _ in 0..<count {
             let at = reader.position
             let flags = try reader.readU32()
@@ -251,7 +271,6 @@ struct ModuleDecoder {
             }
             let elementCount = try reader.readCount()
             var initializers: [ConstExpr] = []
-            initializers.reserveCapacity(elementCount)
             for _ in 0..<elementCount {
                 if usesExpressions {
                     initializers.append(try decodeConstExpr(&reader))
@@ -267,14 +286,10 @@ struct ModuleDecoder {
 
     private mutating func decodeCodeSection(_ reader: inout ByteReader) throws(WasmError) {
         let count = try reader.readCount()
-        guard count == functionCount ?? 0 else {
-            throw .malformed("function and code section have inconsistent lengths", at: reader.position)
-        }
-        module.functionBodies.reserveCapacity(count)
         for _ in 0..<count {
             let at = reader.position
             let size = Int(try reader.readU32())
-            guard size <= reader.remaining else { throw .malformed(reader.endMessage, at: at) }
+            guard size <= reader.remaining else { throw .malformed("length out of bounds", at: at) }
             let start = try reader.skip(size)
             module.functionBodies.append(FunctionBody(start: start, end: start + size))
         }
@@ -282,10 +297,6 @@ struct ModuleDecoder {
 
     private mutating func decodeDataSection(_ reader: inout ByteReader) throws(WasmError) {
         let count = try reader.readCount()
-        if let dataCount = module.dataCount, dataCount != count {
-            throw .malformed("data count and data section have inconsistent lengths", at: reader.position)
-        }
-        module.data.reserveCapacity(count)
         for _ in 0..<count {
             let at = reader.position
             let flags = try reader.readU32()

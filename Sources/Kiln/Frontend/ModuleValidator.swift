@@ -39,9 +39,11 @@ struct ModuleValidator {
             try checkConstExpr(initializer, type: type.valueType)
         }
 
-        var exportNames = Set<String>()
+        // Names are compared as bytes: Swift's String equality would identify canonically
+        // equivalent spellings such as "\u{C5}" and "A\u{30A}", which are distinct names.
+        var exportNames = Set<[UInt8]>()
         for export in m.exports {
-            guard exportNames.insert(export.name).inserted else {
+            guard exportNames.insert(Array(export.name.utf8)).inserted else {
                 throw .invalid("duplicate export name \"\(export.name)\"", at: 0)
             }
             let (count, what): (Int, String)
@@ -127,9 +129,10 @@ struct ModuleValidator {
     private func validateFunctions() throws(WasmError) {
         var validator = FunctionValidator(module: module)
         for (i, body) in module.functionBodies.enumerated() {
-            // A body that ends early makes the spec interpreter read on into what follows.
-            let endMessage = body.end < length ? "section size mismatch" : "unexpected end of section or function"
-            var reader = ByteReader(base: base, position: body.start, end: body.end, endMessage: endMessage)
+            // As in the spec's reference interpreter, a body whose instructions run past its size
+            // is read on into what follows and then found to have the wrong size.
+            var reader = ByteReader(base: base, position: body.start, end: length,
+                                    endMessage: "unexpected end of section or function")
             try validator.beginFunction(typeIndex: module.functionTypes[module.importedFunctionCount + i], reader: &reader)
             var operators = OperatorReader(reader)
             while !validator.isFunctionFinished {
@@ -137,7 +140,7 @@ struct ModuleValidator {
                 let instruction = try operators.read()
                 try validator.validate(instruction, at: at)
             }
-            guard operators.isAtEnd else { throw .malformed("section size mismatch", at: operators.offset) }
+            guard operators.offset == body.end else { throw .malformed("section size mismatch", at: operators.offset) }
         }
     }
 }

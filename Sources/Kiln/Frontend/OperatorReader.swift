@@ -16,8 +16,9 @@ struct OperatorReader {
     mutating func readMemArg() throws(WasmError) -> MemArg {
         let at = bytes.position
         let flags = try bytes.readU32()
-        // Bit 6 would select a memory index (multi-memory); WebAssembly 2.0 has one memory.
-        guard flags < 64 else { throw .malformed("malformed memop flags", at: at) }
+        // Alignment exponents of 32 or more are malformed, and bit 6 would select a memory
+        // index (multi-memory), which WebAssembly 2.0 does not have.
+        guard flags < 32 else { throw .malformed("malformed memop flags", at: at) }
         let offset = try bytes.readU32()
         return MemArg(align: flags, offset: UInt64(offset))
     }

@@ -40,7 +40,8 @@ extension ByteReader {
 
     mutating func readLimits(maxBits: Int) throws(WasmError) -> Limits {
         let at = position
-        let flags = try readByte()
+        // The flags are a one-bit LEB128: 0 (no maximum) or 1 (maximum).
+        let flags = try readUnsignedLEB(bits: 1)
         switch flags {
         case 0x00:
             return Limits(min: try readUnsignedLEB(bits: maxBits))
@@ -48,7 +49,7 @@ extension ByteReader {
             let min = try readUnsignedLEB(bits: maxBits)
             return Limits(min: min, max: try readUnsignedLEB(bits: maxBits))
         default:
-            throw .malformed(flags >= 0x80 ? "integer representation too long" : "malformed limits flags", at: at)
+            throw .malformed("malformed limits flags", at: at)
         }
     }
 

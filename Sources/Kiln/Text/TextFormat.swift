@@ -9,11 +9,19 @@ public enum TextFormat {
 
     /// Encodes a module in the text format to its binary form, keeping its names.
     public static func encode(_ text: String) throws -> [UInt8] {
+        try precheck(text[...])
         do {
             return try wat2wasm(text, features: features, options: EncodeOptions(nameSection: true))
         } catch {
             throw TextFormatError(error)
         }
+    }
+}
+
+extension TextFormat {
+    /// Rejects what the text parser would accept but encode wrongly (see `TextPrecheck`).
+    public static func precheck(_ text: Substring) throws(WasmError) {
+        try TextPrecheck.check(text)
     }
 }
 

@@ -1,0 +1,15 @@
+import ArgumentParser
+import Kiln
+
+/// `--engine jit|interp`
+enum EngineChoice: String, ExpressibleByArgument, CaseIterable {
+    case jit
+    case interp
+
+    var strategy: Config.Strategy {
+        switch self {
+        case .jit: .jit
+        case .interp: .interpreter
+        }
+    }
+}

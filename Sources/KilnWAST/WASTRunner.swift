@@ -94,17 +94,28 @@ enum Outcome {
     case skipped
 }
 
-/// The state a script builds up as it runs: its modules, by name and the latest.
+/// The state a script builds up as it runs: its store, linker and named instances.
 struct ScriptSession {
     let engine: Engine
     /// The script's text, to recheck text modules (see `TextFormat.precheck`).
     let source: String
-    var modules: [String: Module] = [:]
-    var current: Module?
+    let store: Store<Void>
+    let linker: Linker<Void>
+    var instances: [String: Instance] = [:]
+    var current: Instance?
+    /// `(module definition $M ...)` modules, instantiated by `(module instance ...)`.
+    var definitions: [String: Module] = [:]
+    var lastDefinition: Module?
+    /// `ref.extern N` values: the same N is the same reference.
+    var externs: [UInt32: ExternRef] = [:]
 
     init(engine: Engine, source: String) {
         self.engine = engine
         self.source = source
+        self.store = Store(engine)
+        self.linker = Linker<Void>(engine)
+        linker.allowShadowing = true
+        SpecTestModule.define(in: linker, store: store)
     }
 
     mutating func run(_ directive: WASTDirective) -> Outcome {
@@ -115,9 +126,85 @@ struct ScriptSession {
             case .failure(let error): return .failed("module was rejected: \(error)")
             case .success(let loaded): module = loaded
             }
-            if let id = directive.id { modules[id] = module }
-            current = module
+            if directive.isDefinition {
+                if let id = directive.id { definitions[id] = module }
+                lastDefinition = module
+                return .passed
+            }
+            do {
+                let instance = try linker.instantiate(store, module)
+                current = instance
+                if let id = directive.id { instances[id] = instance }
+                return .passed
+            } catch {
+                return .failed("module failed to instantiate: \(error)")
+            }
+
+        case .moduleInstance(let instanceName, let moduleName):
+            guard let module = moduleName.map({ definitions[$0] }) ?? lastDefinition else {
+                return .failed("no module definition \(moduleName ?? "")")
+            }
+            do {
+                let instance = try linker.instantiate(store, module)
+                current = instance
+                if let instanceName { instances[instanceName] = instance }
+                return .passed
+            } catch {
+                return .failed("module failed to instantiate: \(error)")
+            }
+
+        case .register(let name, let moduleId):
+            guard let instance = moduleId.map({ instances[$0] }) ?? current else {
+                return .failed("no module to register as \"\(name)\"")
+            }
+            do {
+                try linker.instance(store, name, instance)
+                return .passed
+            } catch {
+                return .failed("cannot register: \(error)")
+            }
+
+        case .invoke(let invoke):
+            if case .failure(let error) = execute(.invoke(invoke)) { return .failed("invoke failed: \(error)") }
             return .passed
+
+        case .assertReturn(let execute, let expected):
+            switch self.execute(execute) {
+            case .failure(let error):
+                return .failed("expected results, got \(error)")
+            case .success(let values):
+                guard values.count == expected.count else {
+                    return .failed("expected \(expected.count) results, got \(values.count)")
+                }
+                for (value, expectation) in zip(values, expected) where !matches(value, expectation) {
+                    return .failed("expected \(expectation), got \(describe(values))")
+                }
+                return .passed
+            }
+
+        case .assertTrap(let execute, let message):
+            if case .wat(let wat) = execute, case .failure(let error) = load(.text(wat)) {
+                return .failed("module was rejected: \(error)")
+            }
+            return expectTrap(self.execute(execute), message)
+
+        case .assertExhaustion(let call, let message):
+            return expectTrap(execute(.invoke(call)), message)
+
+        case .assertUnlinkable(let wat, let message):
+            let module: Module
+            switch load(.text(wat)) {
+            case .failure(let error): return .failed("module was rejected: \(error)")
+            case .success(let loaded): module = loaded
+            }
+            do {
+                _ = try linker.instantiate(store, module)
+                return .failed("module linked, expected \"\(message)\"")
+            } catch let error as LinkError {
+                return error.message.hasPrefix(message) ? .passed : .failed("expected \"\(message)\", got \"\(error.message)\"")
+            } catch {
+                return .failed("expected a link error \"\(message)\", got \(error)")
+            }
 
         case .assertMalformed(let directive, let message):
             return expectRejection(directive.source, at: directive.location, message: message, checkTextMessages: false)
@@ -125,19 +212,124 @@ struct ScriptSession {
         case .assertInvalid(let directive, let message):
             return expectRejection(directive.source, at: directive.location, message: message, checkTextMessages: true)
 
-        case .assertUnlinkable(let wat, _):
-            // Linking needs the runtime; the module must still be valid.
-            if case .failure(let error) = load(.text(wat)) { return .failed("module was rejected: \(error)") }
-            return .skipped
-
-        case .assertTrap(.wat(let wat), _):
-            if case .failure(let error) = load(.text(wat)) { return .failed("module was rejected: \(error)") }
-            return .skipped
-
-        case .moduleInstance, .assertReturn, .assertTrap, .assertExhaustion, .assertException,
-            .assertFuel, .assertOutOfFuel, .register, .invoke:
+        case .assertException, .assertFuel, .assertOutOfFuel:
             return .skipped
         }
+    }
+
+    // MARK: Execution
+
+    mutating func execute(_ execute: WASTExecute) -> Result<[Val], any Error> {
+        switch execute {
+        case .invoke(let invoke):
+            guard let instance = invoke.module.map({ instances[$0] }) ?? current else {
+                return .failure(KilnError("no module for invoke \"\(invoke.name)\""))
+            }
+            guard let function = instance.getFunc(store, invoke.name) else {
+                return .failure(KilnError("no exported function \"\(invoke.name)\""))
+            }
+            var arguments: [Val] = []
+            for argument in invoke.args { arguments.append(value(argument)) }
+            return Result { try function.call(store, arguments) }
+        case .get(let moduleName, let name):
+            guard let instance = moduleName.map({ instances[$0] }) ?? current,
+                let global = instance.getGlobal(store, name)
+            else {
+                return .failure(KilnError("no exported global \"\(name)\""))
+            }
+            return .success([global.get(store)])
+        case .wat(let wat):
+            switch load(.text(wat)) {
+            case .failure(let error): return .failure(error)
+            case .success(let module):
+                return Result {
+                    let instance = try linker.instantiate(store, module)
+                    current = instance
+                    return []
+                }
+            }
+        }
+    }
+
+    func expectTrap(_ result: Result<[Val], any Error>, _ message: String) -> Outcome {
+        switch result {
+        case .success(let values):
+            return .failed("expected trap \"\(message)\", got \(describe(values))")
+        case .failure(let error as Trap):
+            return error.message.hasPrefix(message) ? .passed : .failed("expected trap \"\(message)\", got \"\(error.message)\"")
+        case .failure(let error):
+            return .failed("expected trap \"\(message)\", got \(error)")
+        }
+    }
+
+    mutating func value(_ constant: WASTConstValue) -> Val {
+        switch constant {
+        case .i32(let v): return .i32(Int32(bitPattern: v))
+        case .i64(let v): return .i64(Int64(bitPattern: v))
+        case .f32(let bits): return .f32(Float(bitPattern: bits))
+        case .f64(let bits): return .f64(Double(bitPattern: bits))
+        case .v128(let v): return .v128(Kiln.V128(bytes: v.bytes))
+        case .refNull(let heapType):
+            if case .abstract(.externRef) = heapType { return .externRef(nil) }
+            return .funcRef(nil)
+        case .refExtern(let v): return .externRef(externRef(v))
+        case .refFunc, .refHost: return .funcRef(nil)
+        }
+    }
+
+    mutating func externRef(_ value: UInt32) -> ExternRef {
+        if let existing = externs[value] { return existing }
+        let reference = ExternRef(value)
+        externs[value] = reference
+        return reference
+    }
+
+    func matches(_ value: Val, _ expected: WASTExpectValue) -> Bool {
+        switch (value, expected) {
+        case (.i32(let v), .i32(let e)): return UInt32(bitPattern: v) == e
+        case (.i64(let v), .i64(let e)): return UInt64(bitPattern: v) == e
+        case (.f32(let v), .f32(let e)): return v.bitPattern == e
+        case (.f64(let v), .f64(let e)): return v.bitPattern == e
+        case (.f32(let v), .f32CanonicalNaN): return v.bitPattern & 0x7FFF_FFFF == 0x7FC0_0000
+        case (.f32(let v), .f32ArithmeticNaN): return v.bitPattern & 0x7FC0_0000 == 0x7FC0_0000
+        case (.f64(let v), .f64CanonicalNaN): return v.bitPattern & 0x7FFF_FFFF_FFFF_FFFF == 0x7FF8_0000_0000_0000
+        case (.f64(let v), .f64ArithmeticNaN): return v.bitPattern & 0x7FF8_0000_0000_0000 == 0x7FF8_0000_0000_0000
+        case (.v128(let v), .v128(let e)): return v.bytes == e.bytes
+        case (.v128(let v), .v128Pattern(let pattern)):
+            let actual = v.bytes
+            let laneSize = pattern.shape == .f64x2 ? 8 : 4
+            for lane in 0..<(16 / laneSize) {
+                let range = lane * laneSize..<(lane + 1) * laneSize
+                if pattern.nanLaneMask & (1 << UInt8(lane)) != 0 {
+                    var bits: UInt64 = 0
+                    for (i, byte) in actual[range].enumerated() { bits |= UInt64(byte) << UInt64(8 * i) }
+                    let isNaN = laneSize == 4 ? Float(bitPattern: UInt32(bits)).isNaN : Double(bitPattern: bits).isNaN
+                    if !isNaN { return false }
+                } else if Array(actual[range]) != Array(pattern.bytes[range]) {
+                    return false
+                }
+            }
+            return true
+        case (.funcRef(let f), .refNull): return f == nil
+        case (.externRef(let r), .refNull): return r == nil
+        case (.funcRef(let f), .refFunc): return f != nil
+        case (.externRef(let r), .refExtern(let expected)):
+            guard let r else { return false }
+            guard let expected else { return true }
+            return (r.data as? UInt32) == expected
+        case (_, .either(let options)): return options.contains { matches(value, $0) }
+        default: return false
+        }
+    }
+
+    func describe(_ values: [Val]) -> String {
+        "(" + values.map { value in
+            switch value {
+            case .f32(let v): "f32 \(v) (0x\(String(v.bitPattern, radix: 16)))"
+            case .f64(let v): "f64 \(v) (0x\(String(v.bitPattern, radix: 16)))"
+            default: "\(value.type) \(value)"
+            }
+        }.joined(separator: ", ") + ")"
     }
 
     enum LoadError: Error, CustomStringConvertible {

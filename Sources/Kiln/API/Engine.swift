@@ -4,6 +4,8 @@ import Synchronization
 public final class Engine: Sendable {
     public let config: Config
     private let epoch = Atomic<UInt64>(0)
+    /// Canonical ids of function signatures, shared by all modules of this engine.
+    let types = TypeRegistry()
 
     public init(_ config: Config = Config()) throws {
         guard config.maxWasmStack >= 16 * 1024 else {

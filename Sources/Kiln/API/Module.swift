@@ -7,6 +7,8 @@ public final class Module: Sendable {
     /// The module binary. Function bodies and data segments are read from it in place.
     let bytes: [UInt8]
     let info: ModuleInfo
+    /// The interpreter's code, when the engine interprets.
+    let interpreted: InterpretedModule?
 
     /// Decodes and validates `bytes`: a binary module, or the text format when the
     /// first non-blank character is `(`.
@@ -34,21 +36,21 @@ public final class Module: Sendable {
     init(_ engine: Engine, binary: [UInt8]) throws(WasmError) {
         self.engine = engine
         self.bytes = binary
-        self.info = try Module.decodeAndValidate(binary)
+        (self.info, self.interpreted) = try Module.decodeAndValidate(binary, translate: engine.config.strategy == .interpreter || true)
     }
 
     /// Checks that `bytes` hold a valid module without keeping anything.
     public static func validate(_ engine: Engine, bytes: [UInt8]) throws {
         let binary = looksLikeText(bytes) ? try TextFormat.encode(String(decoding: bytes, as: UTF8.self)) : bytes
-        _ = try decodeAndValidate(binary)
+        _ = try decodeAndValidate(binary, translate: false)
     }
 
-    static func decodeAndValidate(_ binary: [UInt8]) throws(WasmError) -> ModuleInfo {
+    static func decodeAndValidate(_ binary: [UInt8], translate: Bool) throws(WasmError) -> (ModuleInfo, InterpretedModule?) {
         let result = binary.withUnsafeBytes { buffer in
-            Result { () throws(WasmError) -> ModuleInfo in
+            Result { () throws(WasmError) -> (ModuleInfo, InterpretedModule?) in
                 let info = try ModuleDecoder.decode(buffer)
-                try ModuleValidator.validate(info, bytes: buffer)
-                return info
+                let interpreted = try ModuleValidator.validate(info, bytes: buffer, translate: translate)
+                return (info, interpreted)
             }
         }
         return try result.get()

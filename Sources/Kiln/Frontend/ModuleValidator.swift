@@ -8,11 +8,14 @@ struct ModuleValidator {
     let base: UnsafeRawPointer
     let length: Int
 
-    static func validate(_ module: ModuleInfo, bytes: UnsafeRawBufferPointer) throws(WasmError) {
-        guard let base = bytes.baseAddress else { return }
+    /// Validates `module`; with `translate`, also translates every function for the
+    /// interpreter in the same pass.
+    static func validate(_ module: ModuleInfo, bytes: UnsafeRawBufferPointer,
+                         translate: Bool) throws(WasmError) -> InterpretedModule? {
+        guard let base = bytes.baseAddress else { return nil }
         let validator = ModuleValidator(module: module, base: base, length: bytes.count)
         try validator.validateModule()
-        try validator.validateFunctions()
+        return try validator.validateFunctions(translate: translate)
     }
 
     private func validateModule() throws(WasmError) {
@@ -126,21 +129,34 @@ struct ModuleValidator {
         guard actual == type else { throw .invalid("type mismatch", at: 0) }
     }
 
-    private func validateFunctions() throws(WasmError) {
+    private func validateFunctions(translate: Bool) throws(WasmError) -> InterpretedModule? {
         var validator = FunctionValidator(module: module)
+        var translator = translate ? InterpreterTranslator(module: module) : nil
+        var translated: [InterpretedFunction] = []
         for (i, body) in module.functionBodies.enumerated() {
             // As in the spec's reference interpreter, a body whose instructions run past its size
             // is read on into what follows and then found to have the wrong size.
             var reader = ByteReader(base: base, position: body.start, end: length,
                                     endMessage: "unexpected end of section or function")
-            try validator.beginFunction(typeIndex: module.functionTypes[module.importedFunctionCount + i], reader: &reader)
+            let typeIndex = module.functionTypes[module.importedFunctionCount + i]
+            try validator.beginFunction(typeIndex: typeIndex, reader: &reader)
+            translator?.beginFunction(type: module.types[Int(typeIndex)], locals: validator.locals)
             var operators = OperatorReader(reader)
             while !validator.isFunctionFinished {
                 let at = operators.offset
                 let instruction = try operators.read()
                 try validator.validate(instruction, at: at)
+                if translator != nil {
+                    translator!.translate(instruction, at: at) { table in
+                        var targets: [UInt32] = []
+                        try? operators.forEachTarget(of: table) { targets.append($0) }
+                        return targets
+                    }
+                }
             }
             guard operators.offset == body.end else { throw .malformed("section size mismatch", at: operators.offset) }
+            if translator != nil { translated.append(translator!.finishFunction()) }
         }
+        return translate ? InterpretedModule(functions: translated) : nil
     }
 }

@@ -46,7 +46,7 @@ public enum SIMDOp: UInt8, Sendable, CaseIterable {
     case i32x4TruncSatF64x2SZero = 252, i32x4TruncSatF64x2UZero, f64x2ConvertLowI32x4S, f64x2ConvertLowI32x4U
 
     /// How the operands and result of a SIMD operation are typed.
-    public enum Shape: Sendable {
+    public enum Shape: Sendable, Equatable {
         /// `v128 -> v128`
         case unary
         /// `v128 v128 -> v128`

@@ -1,0 +1,107 @@
+/// Resolves a module's imports by name and instantiates it.
+///
+/// Host functions defined with `funcWrap` / `funcNew` are store-independent definitions:
+/// each store gets its own `Func` for them the first time a module is instantiated there.
+public final class Linker<T> {
+    public let engine: Engine
+    /// Allow a later definition to replace an earlier one of the same name.
+    public var allowShadowing = false
+
+    private enum Definition {
+        case extern(Extern)
+        case hostFunction(FuncType, HostCallback)
+    }
+
+    private struct Key: Hashable {
+        var module: String
+        var name: String
+    }
+
+    private var definitions: [Key: Definition] = [:]
+    /// Host functions already made for a store.
+    private var madeFunctions: [Key: (store: ObjectIdentifier, function: Func)] = [:]
+
+    public init(_ engine: Engine) {
+        self.engine = engine
+    }
+
+    private func add(_ module: String, _ name: String, _ definition: Definition) throws {
+        let key = Key(module: module, name: name)
+        if definitions[key] != nil && !allowShadowing {
+            throw KilnError("\(module)::\(name) is defined twice in the linker")
+        }
+        definitions[key] = definition
+        madeFunctions[key] = nil
+    }
+
+    /// Defines `item` as `module::name`.
+    public func define(_ module: String, _ name: String, _ item: Extern) throws {
+        try add(module, name, .extern(item))
+    }
+
+    /// Defines every export of `instance` under the module name `name` (wasmtime's `instance`).
+    public func instance(_ store: some AsContext, _ name: String, _ instance: Instance) throws {
+        for (exportName, value) in instance.exports(store) {
+            try define(name, exportName, value)
+        }
+    }
+
+    /// Defines a host function over `[Val]`.
+    public func funcNew(_ module: String, _ name: String, type: FuncType,
+                        _ body: @escaping (Caller<T>, [Val], inout [Val]) throws -> Void) throws {
+        try add(module, name, .hostFunction(type, Func.valCallback(type: type, body)))
+    }
+
+    /// Defines a host function from a typed Swift closure whose first parameter is the `Caller`.
+    public func funcWrap<each P: WasmValue, R>(_ module: String, _ name: String,
+                                               _ body: @escaping (Caller<T>, repeat each P) throws -> R) throws {
+        let type = FuncType(params: wasmTypes(repeat (each P).self), results: try ResultsCodec<R>.types())
+        try add(module, name, .hostFunction(type, { context, values in
+            let caller = Caller<T>(context)
+            var index = 0
+            func next<V: WasmValue>(_: V.Type) -> V {
+                defer { index += 1 }
+                return V(raw: values[index], store: context.store)
+            }
+            let results = try body(caller, repeat next((each P).self))
+            ResultsCodec<R>.encode(results, into: values, store: context.store)
+        }))
+    }
+
+    /// Defines a host function from a typed Swift closure without the `Caller`.
+    public func funcWrap<each P: WasmValue, R>(_ module: String, _ name: String,
+                                               _ body: @escaping (repeat each P) throws -> R) throws {
+        try funcWrap(module, name) { (_: Caller<T>, args: repeat each P) throws -> R in try body(repeat each args) }
+    }
+
+    /// The definition of `module::name` in `store`, if any.
+    public func get(_ store: Store<T>, _ module: String, _ name: String) -> Extern? {
+        let key = Key(module: module, name: name)
+        switch definitions[key] {
+        case nil:
+            return nil
+        case .extern(let item):
+            return item
+        case .hostFunction(let type, let callback):
+            let storeID = ObjectIdentifier(store.context)
+            if let made = madeFunctions[key], made.store == storeID { return .func(made.function) }
+            let host = HostFunction(type: type, engine: engine, callback: callback)
+            store.context.hostFunctions.append(host)
+            let function = Func(store: store.context, funcRef: host.funcRef, owner: host)
+            madeFunctions[key] = (storeID, function)
+            return .func(function)
+        }
+    }
+
+    /// Instantiates `module`, taking each import from the linker's definitions.
+    public func instantiate(_ store: Store<T>, _ module: Module) throws -> Instance {
+        var imports: [Extern] = []
+        for entry in module.info.imports {
+            guard let item = get(store, entry.module, entry.name) else {
+                throw LinkError("unknown import: \(entry.module)::\(entry.name) has not been defined")
+            }
+            imports.append(item)
+        }
+        return try Instance(store, module, imports: imports)
+    }
+}

@@ -1,0 +1,1236 @@
+import CKilnShims
+
+/// Runs interpreter code. One loop executes calls and returns between wasm functions of
+/// any instance without recursing on the native stack; only host calls (and the wasm they
+/// may call back into) nest.
+///
+/// Frame layout: `fp[0..<parameterSlots]` are the parameters (written by the caller as its
+/// outgoing arguments), then the other locals, then the operand stack. Results are
+/// returned in `fp[0...]`, where the caller finds them in place of its arguments.
+enum Interpreter {
+    /// Calls defined function `function` of `instance` with `values` (params in, results out).
+    static func invoke(_ instance: InstanceHandle, function: Int, values: UnsafeMutableBufferPointer<ValRaw>) throws {
+        let info = instance.info
+        let type = info.functionType(of: function)
+        let stack = instance.store.interpreterStack
+        let fp = stack.top
+        let definedIndex = function - info.importedFunctionCount
+        let code = instance.code!.functions[definedIndex]
+        guard stack.depth < stack.maxDepth, fp + max(code.frameSize, 2 * values.count) <= stack.end else {
+            throw Trap(.stackOverflow)
+        }
+        var slot = 0
+        for (i, param) in type.params.enumerated() {
+            fp[slot] = values[i].lo
+            if param == .v128 {
+                fp[slot + 1] = values[i].hi
+                slot += 2
+            } else {
+                slot += 1
+            }
+        }
+        try run(instance, definedIndex: definedIndex, fp: fp, stack: stack)
+        slot = 0
+        for (i, result) in type.results.enumerated() {
+            values[i] = ValRaw(lo: fp[slot], hi: result == .v128 ? fp[slot + 1] : 0)
+            slot += result == .v128 ? 2 : 1
+        }
+    }
+
+    private static func run(_ entryInstance: InstanceHandle, definedIndex entryIndex: Int,
+                            fp entryFP: UnsafeMutablePointer<UInt64>, stack: InterpreterStack) throws {
+        let entryDepth = stack.depth
+        let savedTop = stack.top
+        defer {
+            stack.depth = entryDepth
+            stack.top = savedTop
+        }
+
+        var instance = Unmanaged.passUnretained(entryInstance)
+        var functions = entryInstance.code!.functions
+        var definedIndex = entryIndex
+        var function = functions[definedIndex]
+        var code = UnsafePointer(function.code)
+        var fp = entryFP
+        var pc = 0
+        var memory = entryInstance.info.memories.isEmpty ? nil : entryInstance.memoryDefinition(0)
+        var memoryBase = memory?.pointee.base ?? UnsafeMutablePointer(bitPattern: 16)!
+        var memoryLength = memory?.pointee.length ?? 0
+        let stackEnd = stack.end
+
+        entryFP.advanced(by: function.parameterSlots)
+            .update(repeating: 0, count: function.localSlots - function.parameterSlots)
+
+        /// Enters `callee` (a defined function of `target`) with its frame at `newFP`.
+        func enter(_ target: Unmanaged<InstanceHandle>, _ calleeIndex: Int, _ newFP: UnsafeMutablePointer<UInt64>,
+                   returnPC: Int) throws(Trap) {
+            let targetObject = target.takeUnretainedValue()
+            let calleeFunctions = target.toOpaque() == instance.toOpaque() ? functions : targetObject.code!.functions
+            let callee = calleeFunctions[calleeIndex]
+            guard stack.depth < stack.maxDepth, newFP + callee.frameSize <= stackEnd else {
+                throw Trap(.stackOverflow)
+            }
+            stack.frames[stack.depth] = InterpreterStack.Frame(returnPC: returnPC, fp: fp, instance: instance,
+                                                               definedIndex: definedIndex)
+            stack.depth += 1
+            newFP.advanced(by: callee.parameterSlots).update(repeating: 0, count: callee.localSlots - callee.parameterSlots)
+            if target.toOpaque() != instance.toOpaque() {
+                instance = target
+                functions = calleeFunctions
+                memory = targetObject.info.memories.isEmpty ? nil : targetObject.memoryDefinition(0)
+            }
+            definedIndex = calleeIndex
+            function = callee
+            code = UnsafePointer(callee.code)
+            fp = newFP
+            pc = 0
+        }
+
+        func reloadMemory() {
+            memoryBase = memory?.pointee.base ?? UnsafeMutablePointer(bitPattern: 16)!
+            memoryLength = memory?.pointee.length ?? 0
+        }
+
+        /// Calls the function `reference` names, its arguments at `argumentBase`.
+        func callReference(_ reference: UnsafeMutablePointer<KilnFuncRef>, argumentBase: Int, returnPC: Int) throws {
+            let vmctx = reference.pointee.vmctx!
+            if vmctx.load(as: UInt32.self) == UInt32(KILN_VMCTX_MAGIC_INSTANCE) {
+                let target = Unmanaged<InstanceHandle>.fromOpaque(
+                    vmctx.load(fromByteOffset: VMContextLayout.instanceOffset, as: UnsafeMutableRawPointer.self))
+                let index = Int(reference.pointee.functionIndex) - target.takeUnretainedValue().info.importedFunctionCount
+                try enter(target, index, fp + argumentBase, returnPC: returnPC)
+                reloadMemory()
+            } else {
+                let host = HostFunction.from(context: vmctx)
+                stack.top = fp + function.frameSize
+                stack.frames[stack.depth] = InterpreterStack.Frame(returnPC: returnPC, fp: fp, instance: instance,
+                                                                   definedIndex: definedIndex)
+                stack.depth += 1
+                defer { stack.depth -= 1 }
+                try callHost(host, slots: fp + argumentBase, caller: instance.takeUnretainedValue())
+                reloadMemory()
+                pc = returnPC
+            }
+        }
+
+        @inline(__always)
+        func effectiveAddress(_ addressSlot: UInt32, _ offset: UInt32, _ size: UInt64) throws(Trap) -> Int {
+            let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(addressSlot)])) &+ UInt64(offset)
+            guard address &+ size <= memoryLength else { throw Trap(.memoryOutOfBounds) }
+            return Int(address)
+        }
+
+        do {
+            while true {
+                switch Op(rawValue: UInt16(truncatingIfNeeded: code[pc])).unsafelyUnwrapped {
+                case .unreachable:
+                    throw Trap(.unreachable)
+                case .br:
+                    pc = Int(code[pc &+ 1])
+                case .brIf:
+                    pc = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])]) != 0 ? Int(code[pc &+ 2]) : pc &+ 3
+                case .brIfNot:
+                    pc = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])]) == 0 ? Int(code[pc &+ 2]) : pc &+ 3
+                case .brTable:
+                    let index = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])])
+                    let count = code[pc &+ 2]
+                    pc = Int(code[pc &+ 3 &+ Int(min(index, count))])
+                case .return:
+                    if stack.depth == entryDepth { return }
+                    stack.depth -= 1
+                    let frame = stack.frames[stack.depth]
+                    fp = frame.fp
+                    pc = frame.returnPC
+                    if frame.instance.toOpaque() != instance.toOpaque() {
+                        instance = frame.instance
+                        let object = instance.takeUnretainedValue()
+                        functions = object.code!.functions
+                        memory = object.info.memories.isEmpty ? nil : object.memoryDefinition(0)
+                    }
+                    definedIndex = frame.definedIndex
+                    function = functions[definedIndex]
+                    code = UnsafePointer(function.code)
+                    reloadMemory()
+                case .call:
+                    let callee = Int(code[pc &+ 1]) - instance.takeUnretainedValue().info.importedFunctionCount
+                    try enter(instance, callee, fp + Int(code[pc &+ 2]), returnPC: pc &+ 3)
+                case .callImport:
+                    let reference = instance.takeUnretainedValue().funcRef(Int(code[pc &+ 1]))
+                    try callReference(reference, argumentBase: Int(code[pc &+ 2]), returnPC: pc &+ 3)
+                case .callIndirect:
+                    let object = instance.takeUnretainedValue()
+                    let table = object.table(Int(code[pc &+ 2]))
+                    let index = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                    guard index < table.length else { throw Trap(.tableOutOfBounds, "undefined element: out of bounds table access") }
+                    guard let raw = table.elements[Int(index)] else { throw Trap(.indirectCallToNull, "uninitialized element \(index)") }
+                    let reference = raw.assumingMemoryBound(to: KilnFuncRef.self)
+                    guard reference.pointee.typeId == object.typeId(Int(code[pc &+ 1])) else { throw Trap(.badSignature) }
+                    try callReference(reference, argumentBase: Int(code[pc &+ 4]), returnPC: pc &+ 5)
+
+                case .copy:
+                    fp[Int(code[pc &+ 1])] = fp[Int(code[pc &+ 2])]
+                    pc &+= 3
+                case .copy128:
+                    let lo = fp[Int(code[pc &+ 2])], hi = fp[Int(code[pc &+ 2]) &+ 1]
+                    fp[Int(code[pc &+ 1])] = lo
+                    fp[Int(code[pc &+ 1]) &+ 1] = hi
+                    pc &+= 3
+                case .const32:
+                    fp[Int(code[pc &+ 1])] = UInt64(code[pc &+ 2])
+                    pc &+= 3
+                case .const64:
+                    fp[Int(code[pc &+ 1])] = UInt64(code[pc &+ 2]) | UInt64(code[pc &+ 3]) << 32
+                    pc &+= 4
+                case .const128:
+                    fp[Int(code[pc &+ 1])] = UInt64(code[pc &+ 2]) | UInt64(code[pc &+ 3]) << 32
+                    fp[Int(code[pc &+ 1]) &+ 1] = UInt64(code[pc &+ 4]) | UInt64(code[pc &+ 5]) << 32
+                    pc &+= 6
+                case .select:
+                    let condition = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 4])])
+                    fp[Int(code[pc &+ 1])] = condition != 0 ? fp[Int(code[pc &+ 2])] : fp[Int(code[pc &+ 3])]
+                    pc &+= 5
+                case .select128:
+                    let condition = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 4])])
+                    let source = Int(condition != 0 ? code[pc &+ 2] : code[pc &+ 3])
+                    let lo = fp[source], hi = fp[source &+ 1]
+                    fp[Int(code[pc &+ 1])] = lo
+                    fp[Int(code[pc &+ 1]) &+ 1] = hi
+                    pc &+= 5
+                case .globalGet:
+                    fp[Int(code[pc &+ 1])] = instance.takeUnretainedValue().globalSlot(Int(code[pc &+ 2])).pointee.lo
+                    pc &+= 3
+                case .globalSet:
+                    instance.takeUnretainedValue().globalSlot(Int(code[pc &+ 1])).pointee = ValRaw(lo: fp[Int(code[pc &+ 2])])
+                    pc &+= 3
+                case .globalGet128:
+                    let value = instance.takeUnretainedValue().globalSlot(Int(code[pc &+ 2])).pointee
+                    fp[Int(code[pc &+ 1])] = value.lo
+                    fp[Int(code[pc &+ 1]) &+ 1] = value.hi
+                    pc &+= 3
+                case .globalSet128:
+                    let source = Int(code[pc &+ 2])
+                    instance.takeUnretainedValue().globalSlot(Int(code[pc &+ 1])).pointee = ValRaw(lo: fp[source], hi: fp[source &+ 1])
+                    pc &+= 3
+
+                case .tableGet:
+                    let table = instance.takeUnretainedValue().table(Int(code[pc &+ 2]))
+                    let index = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                    guard case .some(let value) = table.get(index) else { throw Trap(.tableOutOfBounds) }
+                    fp[Int(code[pc &+ 1])] = UInt64(UInt(bitPattern: value))
+                    pc &+= 4
+                case .tableSet:
+                    let table = instance.takeUnretainedValue().table(Int(code[pc &+ 1]))
+                    let index = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                    guard table.set(index, UnsafeMutableRawPointer(bitPattern: UInt(fp[Int(code[pc &+ 3])]))) else {
+                        throw Trap(.tableOutOfBounds)
+                    }
+                    pc &+= 4
+                case .tableSize:
+                    fp[Int(code[pc &+ 1])] = instance.takeUnretainedValue().table(Int(code[pc &+ 2])).length
+                    pc &+= 3
+                case .tableGrow:
+                    let table = instance.takeUnretainedValue().table(Int(code[pc &+ 2]))
+                    let initial = UnsafeMutableRawPointer(bitPattern: UInt(fp[Int(code[pc &+ 3])]))
+                    let delta = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 4])]))
+                    let old = table.grow(by: delta, initial: initial)
+                    fp[Int(code[pc &+ 1])] = old.map { UInt64($0) } ?? UInt64(UInt32.max)
+                    pc &+= 5
+                case .tableFill:
+                    let table = instance.takeUnretainedValue().table(Int(code[pc &+ 1]))
+                    let start = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                    let value = UnsafeMutableRawPointer(bitPattern: UInt(fp[Int(code[pc &+ 3])]))
+                    let count = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 4])]))
+                    guard start + count <= table.length else { throw Trap(.tableOutOfBounds) }
+                    (table.elements + Int(start)).update(repeating: value, count: Int(count))
+                    pc &+= 5
+                case .tableCopy:
+                    let object = instance.takeUnretainedValue()
+                    let destination = object.table(Int(code[pc &+ 1])), source = object.table(Int(code[pc &+ 2]))
+                    let d = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                    let s = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 4])]))
+                    let n = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 5])]))
+                    guard s + n <= source.length, d + n <= destination.length else { throw Trap(.tableOutOfBounds) }
+                    (destination.elements + Int(d)).update(from: source.elements + Int(s), count: Int(n))
+                    pc &+= 6
+                case .tableInit:
+                    let d = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                    let s = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 4])]))
+                    let n = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 5])]))
+                    try instance.takeUnretainedValue().tableInit(table: Int(code[pc &+ 1]), segment: Int(code[pc &+ 2]),
+                                                                 destination: d, source: s, count: n)
+                    pc &+= 6
+                case .elemDrop:
+                    instance.takeUnretainedValue().elementSegments[Int(code[pc &+ 1])] = []
+                    pc &+= 2
+
+                case .i32Load:
+                    let at = try effectiveAddress(code[pc &+ 2], code[pc &+ 3], 4)
+                    fp[Int(code[pc &+ 1])] = UInt64(UnsafeRawPointer(memoryBase + at).loadUnaligned(as: UInt32.self))
+                    pc &+= 4
+                case .i64Load:
+                    let at = try effectiveAddress(code[pc &+ 2], code[pc &+ 3], 8)
+                    fp[Int(code[pc &+ 1])] = UnsafeRawPointer(memoryBase + at).loadUnaligned(as: UInt64.self)
+                    pc &+= 4
+                case .f32Load:
+                    let at = try effectiveAddress(code[pc &+ 2], code[pc &+ 3], 4)
+                    fp[Int(code[pc &+ 1])] = UInt64(UnsafeRawPointer(memoryBase + at).loadUnaligned(as: UInt32.self))
+                    pc &+= 4
+                case .f64Load:
+                    let at = try effectiveAddress(code[pc &+ 2], code[pc &+ 3], 8)
+                    fp[Int(code[pc &+ 1])] = UnsafeRawPointer(memoryBase + at).loadUnaligned(as: UInt64.self)
+                    pc &+= 4
+                case .i32Load8S:
+                    let at = try effectiveAddress(code[pc &+ 2], code[pc &+ 3], 1)
+                    fp[Int(code[pc &+ 1])] = UInt64(UInt32(bitPattern: Int32(Int8(bitPattern: memoryBase[at]))))
+                    pc &+= 4
+                case .i32Load8U:
+                    let at = try effectiveAddress(code[pc &+ 2], code[pc &+ 3], 1)
+                    fp[Int(code[pc &+ 1])] = UInt64(memoryBase[at])
+                    pc &+= 4
+                case .i32Load16S:
+                    let at = try effectiveAddress(code[pc &+ 2], code[pc &+ 3], 2)
+                    let value = UnsafeRawPointer(memoryBase + at).loadUnaligned(as: Int16.self)
+                    fp[Int(code[pc &+ 1])] = UInt64(UInt32(bitPattern: Int32(value)))
+                    pc &+= 4
+                case .i32Load16U:
+                    let at = try effectiveAddress(code[pc &+ 2], code[pc &+ 3], 2)
+                    fp[Int(code[pc &+ 1])] = UInt64(UnsafeRawPointer(memoryBase + at).loadUnaligned(as: UInt16.self))
+                    pc &+= 4
+                case .i64Load8S:
+                    let at = try effectiveAddress(code[pc &+ 2], code[pc &+ 3], 1)
+                    fp[Int(code[pc &+ 1])] = UInt64(bitPattern: Int64(Int8(bitPattern: memoryBase[at])))
+                    pc &+= 4
+                case .i64Load8U:
+                    let at = try effectiveAddress(code[pc &+ 2], code[pc &+ 3], 1)
+                    fp[Int(code[pc &+ 1])] = UInt64(memoryBase[at])
+                    pc &+= 4
+                case .i64Load16S:
+                    let at = try effectiveAddress(code[pc &+ 2], code[pc &+ 3], 2)
+                    fp[Int(code[pc &+ 1])] = UInt64(bitPattern: Int64(UnsafeRawPointer(memoryBase + at).loadUnaligned(as: Int16.self)))
+                    pc &+= 4
+                case .i64Load16U:
+                    let at = try effectiveAddress(code[pc &+ 2], code[pc &+ 3], 2)
+                    fp[Int(code[pc &+ 1])] = UInt64(UnsafeRawPointer(memoryBase + at).loadUnaligned(as: UInt16.self))
+                    pc &+= 4
+                case .i64Load32S:
+                    let at = try effectiveAddress(code[pc &+ 2], code[pc &+ 3], 4)
+                    fp[Int(code[pc &+ 1])] = UInt64(bitPattern: Int64(UnsafeRawPointer(memoryBase + at).loadUnaligned(as: Int32.self)))
+                    pc &+= 4
+                case .i64Load32U:
+                    let at = try effectiveAddress(code[pc &+ 2], code[pc &+ 3], 4)
+                    fp[Int(code[pc &+ 1])] = UInt64(UnsafeRawPointer(memoryBase + at).loadUnaligned(as: UInt32.self))
+                    pc &+= 4
+                case .i32Store, .f32Store, .i64Store32:
+                    let at = try effectiveAddress(code[pc &+ 1], code[pc &+ 3], 4)
+                    UnsafeMutableRawPointer(memoryBase + at).storeBytes(of: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]), as: UInt32.self)
+                    pc &+= 4
+                case .i64Store, .f64Store:
+                    let at = try effectiveAddress(code[pc &+ 1], code[pc &+ 3], 8)
+                    UnsafeMutableRawPointer(memoryBase + at).storeBytes(of: fp[Int(code[pc &+ 2])], as: UInt64.self)
+                    pc &+= 4
+                case .i32Store8, .i64Store8:
+                    let at = try effectiveAddress(code[pc &+ 1], code[pc &+ 3], 1)
+                    memoryBase[at] = UInt8(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                    pc &+= 4
+                case .i32Store16, .i64Store16:
+                    let at = try effectiveAddress(code[pc &+ 1], code[pc &+ 3], 2)
+                    UnsafeMutableRawPointer(memoryBase + at).storeBytes(of: UInt16(truncatingIfNeeded: fp[Int(code[pc &+ 2])]), as: UInt16.self)
+                    pc &+= 4
+                case .memorySize:
+                    fp[Int(code[pc &+ 1])] = memoryLength / MemoryInstance.pageSize
+                    pc &+= 2
+                case .memoryGrow:
+                    let delta = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                    let old = instance.takeUnretainedValue().memory(0).grow(by: delta)
+                    fp[Int(code[pc &+ 1])] = old.map { UInt64($0) } ?? UInt64(UInt32.max)
+                    reloadMemory()
+                    pc &+= 3
+                case .memoryInit:
+                    let d = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                    let s = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                    let n = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 4])]))
+                    try instance.takeUnretainedValue().memoryInit(memory: 0, segment: Int(code[pc &+ 1]),
+                                                                  destination: d, source: s, count: n)
+                    pc &+= 5
+                case .dataDrop:
+                    instance.takeUnretainedValue().droppedData[Int(code[pc &+ 1])] = true
+                    pc &+= 2
+                case .memoryCopy:
+                    let d = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])]))
+                    let s = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                    let n = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                    guard s + n <= memoryLength, d + n <= memoryLength else { throw Trap(.memoryOutOfBounds) }
+                    UnsafeMutableRawPointer(memoryBase + Int(d)).copyMemory(from: memoryBase + Int(s), byteCount: Int(n))
+                    pc &+= 4
+                case .memoryFill:
+                    let d = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])]))
+                    let value = UInt8(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                    let n = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                    guard d + n <= memoryLength else { throw Trap(.memoryOutOfBounds) }
+                    (memoryBase + Int(d)).update(repeating: value, count: Int(n))
+                    pc &+= 4
+
+                case .refNull:
+                    fp[Int(code[pc &+ 1])] = 0
+                    pc &+= 2
+                case .refIsNull:
+                    fp[Int(code[pc &+ 1])] = fp[Int(code[pc &+ 2])] == 0 ? 1 : 0
+                    pc &+= 3
+                case .refFunc:
+                    let reference = instance.takeUnretainedValue().funcRef(Int(code[pc &+ 2]))
+                    fp[Int(code[pc &+ 1])] = UInt64(UInt(bitPattern: reference))
+                    pc &+= 3
+
+                case .v128Load:
+                    let op = SIMDLoadOp(rawValue: UInt8(code[pc &+ 1]))!
+                    let at = try effectiveAddress(code[pc &+ 3], code[pc &+ 4], UInt64(op.accessSize))
+                    let value = SIMDSemantics.load(op, UnsafeRawPointer(memoryBase + at))
+                    fp[Int(code[pc &+ 2])] = value.lo
+                    fp[Int(code[pc &+ 2]) &+ 1] = value.hi
+                    pc &+= 5
+                case .v128Store:
+                    let at = try effectiveAddress(code[pc &+ 1], code[pc &+ 3], 16)
+                    let source = Int(code[pc &+ 2])
+                    UnsafeMutableRawPointer(memoryBase + at).storeBytes(of: fp[source], as: UInt64.self)
+                    UnsafeMutableRawPointer(memoryBase + at + 8).storeBytes(of: fp[source &+ 1], as: UInt64.self)
+                    pc &+= 4
+                case .v128LoadLane:
+                    let op = SIMDLaneMemoryOp(rawValue: UInt8(code[pc &+ 1]))!
+                    let at = try effectiveAddress(code[pc &+ 3], code[pc &+ 5], UInt64(op.accessSize))
+                    let vector = v128(fp, code[pc &+ 4])
+                    let value = SIMDSemantics.loadLane(op, vector, lane: Int(code[pc &+ 6]), UnsafeRawPointer(memoryBase + at))
+                    setV128(fp, code[pc &+ 2], value)
+                    pc &+= 7
+                case .v128StoreLane:
+                    let op = SIMDLaneMemoryOp(rawValue: UInt8(code[pc &+ 1]))!
+                    let at = try effectiveAddress(code[pc &+ 2], code[pc &+ 4], UInt64(op.accessSize))
+                    SIMDSemantics.storeLane(op, v128(fp, code[pc &+ 3]), lane: Int(code[pc &+ 5]), UnsafeMutableRawPointer(memoryBase + at))
+                    pc &+= 6
+                case .simdUnary:
+                    let op = SIMDOp(rawValue: UInt8(code[pc &+ 1]))!
+                    setV128(fp, code[pc &+ 2], SIMDSemantics.unary(op, v128(fp, code[pc &+ 3])))
+                    pc &+= 4
+                case .simdBinary:
+                    let op = SIMDOp(rawValue: UInt8(code[pc &+ 1]))!
+                    setV128(fp, code[pc &+ 2], SIMDSemantics.binary(op, v128(fp, code[pc &+ 3]), v128(fp, code[pc &+ 4])))
+                    pc &+= 5
+                case .simdTernary:
+                    let op = SIMDOp(rawValue: UInt8(code[pc &+ 1]))!
+                    setV128(fp, code[pc &+ 2], SIMDSemantics.ternary(op, v128(fp, code[pc &+ 3]), v128(fp, code[pc &+ 4]), v128(fp, code[pc &+ 5])))
+                    pc &+= 6
+                case .simdTest:
+                    let op = SIMDOp(rawValue: UInt8(code[pc &+ 1]))!
+                    fp[Int(code[pc &+ 2])] = UInt64(UInt32(bitPattern: SIMDSemantics.test(op, v128(fp, code[pc &+ 3]))))
+                    pc &+= 4
+                case .simdShift:
+                    let op = SIMDOp(rawValue: UInt8(code[pc &+ 1]))!
+                    let count = Int32(truncatingIfNeeded: fp[Int(code[pc &+ 4])])
+                    setV128(fp, code[pc &+ 2], SIMDSemantics.shift(op, v128(fp, code[pc &+ 3]), count))
+                    pc &+= 5
+                case .simdSplat:
+                    let op = SIMDOp(rawValue: UInt8(code[pc &+ 1]))!
+                    setV128(fp, code[pc &+ 2], SIMDSemantics.splat(op, fp[Int(code[pc &+ 3])]))
+                    pc &+= 4
+                case .extractLane:
+                    let op = SIMDLaneOp(rawValue: UInt8(code[pc &+ 1]))!
+                    fp[Int(code[pc &+ 2])] = SIMDSemantics.extractLane(op, v128(fp, code[pc &+ 3]), lane: Int(code[pc &+ 4]))
+                    pc &+= 5
+                case .replaceLane:
+                    let op = SIMDLaneOp(rawValue: UInt8(code[pc &+ 1]))!
+                    let value = SIMDSemantics.replaceLane(op, v128(fp, code[pc &+ 3]), lane: Int(code[pc &+ 5]), fp[Int(code[pc &+ 4])])
+                    setV128(fp, code[pc &+ 2], value)
+                    pc &+= 6
+                case .shuffle:
+                    let lanes = V128(lo: UInt64(code[pc &+ 4]) | UInt64(code[pc &+ 5]) << 32,
+                                     hi: UInt64(code[pc &+ 6]) | UInt64(code[pc &+ 7]) << 32)
+                    setV128(fp, code[pc &+ 1], SIMDSemantics.shuffle(v128(fp, code[pc &+ 2]), v128(fp, code[pc &+ 3]), lanes: lanes))
+                    pc &+= 8
+
+            // BEGIN GENERATED NUMERIC CASES
+            case .i32Eqz:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = ((a == 0) ? 1 : 0)
+                pc &+= 3
+            case .i32Eq:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = ((a == b) ? 1 : 0)
+                pc &+= 4
+            case .i32Ne:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = ((a != b) ? 1 : 0)
+                pc &+= 4
+            case .i32LtS:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = ((Int32(bitPattern: a) < Int32(bitPattern: b)) ? 1 : 0)
+                pc &+= 4
+            case .i32LtU:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = ((a < b) ? 1 : 0)
+                pc &+= 4
+            case .i32GtS:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = ((Int32(bitPattern: a) > Int32(bitPattern: b)) ? 1 : 0)
+                pc &+= 4
+            case .i32GtU:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = ((a > b) ? 1 : 0)
+                pc &+= 4
+            case .i32LeS:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = ((Int32(bitPattern: a) <= Int32(bitPattern: b)) ? 1 : 0)
+                pc &+= 4
+            case .i32LeU:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = ((a <= b) ? 1 : 0)
+                pc &+= 4
+            case .i32GeS:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = ((Int32(bitPattern: a) >= Int32(bitPattern: b)) ? 1 : 0)
+                pc &+= 4
+            case .i32GeU:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = ((a >= b) ? 1 : 0)
+                pc &+= 4
+            case .i64Eqz:
+                let a = fp[Int(code[pc &+ 2])]
+                fp[Int(code[pc &+ 1])] = ((a == 0) ? 1 : 0)
+                pc &+= 3
+            case .i64Eq:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = fp[Int(code[pc &+ 3])]
+                fp[Int(code[pc &+ 1])] = ((a == b) ? 1 : 0)
+                pc &+= 4
+            case .i64Ne:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = fp[Int(code[pc &+ 3])]
+                fp[Int(code[pc &+ 1])] = ((a != b) ? 1 : 0)
+                pc &+= 4
+            case .i64LtS:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = fp[Int(code[pc &+ 3])]
+                fp[Int(code[pc &+ 1])] = ((Int64(bitPattern: a) < Int64(bitPattern: b)) ? 1 : 0)
+                pc &+= 4
+            case .i64LtU:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = fp[Int(code[pc &+ 3])]
+                fp[Int(code[pc &+ 1])] = ((a < b) ? 1 : 0)
+                pc &+= 4
+            case .i64GtS:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = fp[Int(code[pc &+ 3])]
+                fp[Int(code[pc &+ 1])] = ((Int64(bitPattern: a) > Int64(bitPattern: b)) ? 1 : 0)
+                pc &+= 4
+            case .i64GtU:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = fp[Int(code[pc &+ 3])]
+                fp[Int(code[pc &+ 1])] = ((a > b) ? 1 : 0)
+                pc &+= 4
+            case .i64LeS:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = fp[Int(code[pc &+ 3])]
+                fp[Int(code[pc &+ 1])] = ((Int64(bitPattern: a) <= Int64(bitPattern: b)) ? 1 : 0)
+                pc &+= 4
+            case .i64LeU:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = fp[Int(code[pc &+ 3])]
+                fp[Int(code[pc &+ 1])] = ((a <= b) ? 1 : 0)
+                pc &+= 4
+            case .i64GeS:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = fp[Int(code[pc &+ 3])]
+                fp[Int(code[pc &+ 1])] = ((Int64(bitPattern: a) >= Int64(bitPattern: b)) ? 1 : 0)
+                pc &+= 4
+            case .i64GeU:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = fp[Int(code[pc &+ 3])]
+                fp[Int(code[pc &+ 1])] = ((a >= b) ? 1 : 0)
+                pc &+= 4
+            case .f32Eq:
+                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                fp[Int(code[pc &+ 1])] = ((a == b) ? 1 : 0)
+                pc &+= 4
+            case .f32Ne:
+                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                fp[Int(code[pc &+ 1])] = ((a != b) ? 1 : 0)
+                pc &+= 4
+            case .f32Lt:
+                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                fp[Int(code[pc &+ 1])] = ((a < b) ? 1 : 0)
+                pc &+= 4
+            case .f32Gt:
+                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                fp[Int(code[pc &+ 1])] = ((a > b) ? 1 : 0)
+                pc &+= 4
+            case .f32Le:
+                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                fp[Int(code[pc &+ 1])] = ((a <= b) ? 1 : 0)
+                pc &+= 4
+            case .f32Ge:
+                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                fp[Int(code[pc &+ 1])] = ((a >= b) ? 1 : 0)
+                pc &+= 4
+            case .f64Eq:
+                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                let b = Double(bitPattern: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = ((a == b) ? 1 : 0)
+                pc &+= 4
+            case .f64Ne:
+                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                let b = Double(bitPattern: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = ((a != b) ? 1 : 0)
+                pc &+= 4
+            case .f64Lt:
+                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                let b = Double(bitPattern: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = ((a < b) ? 1 : 0)
+                pc &+= 4
+            case .f64Gt:
+                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                let b = Double(bitPattern: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = ((a > b) ? 1 : 0)
+                pc &+= 4
+            case .f64Le:
+                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                let b = Double(bitPattern: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = ((a <= b) ? 1 : 0)
+                pc &+= 4
+            case .f64Ge:
+                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                let b = Double(bitPattern: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = ((a >= b) ? 1 : 0)
+                pc &+= 4
+            case .i32Clz:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = UInt64(UInt32(a.leadingZeroBitCount))
+                pc &+= 3
+            case .i32Ctz:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = UInt64(UInt32(a.trailingZeroBitCount))
+                pc &+= 3
+            case .i32Popcnt:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = UInt64(UInt32(a.nonzeroBitCount))
+                pc &+= 3
+            case .i32Add:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = UInt64(a &+ b)
+                pc &+= 4
+            case .i32Sub:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = UInt64(a &- b)
+                pc &+= 4
+            case .i32Mul:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = UInt64(a &* b)
+                pc &+= 4
+            case .i32DivS:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = UInt64(UInt32(bitPattern: try Numerics.divS(Int32(bitPattern: a), Int32(bitPattern: b))))
+                pc &+= 4
+            case .i32DivU:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = UInt64(try Numerics.divU(a, b))
+                pc &+= 4
+            case .i32RemS:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = UInt64(UInt32(bitPattern: try Numerics.remS(Int32(bitPattern: a), Int32(bitPattern: b))))
+                pc &+= 4
+            case .i32RemU:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = UInt64(try Numerics.remU(a, b))
+                pc &+= 4
+            case .i32And:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = UInt64(a & b)
+                pc &+= 4
+            case .i32Or:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = UInt64(a | b)
+                pc &+= 4
+            case .i32Xor:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = UInt64(a ^ b)
+                pc &+= 4
+            case .i32Shl:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = UInt64(a &<< b)
+                pc &+= 4
+            case .i32ShrS:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = UInt64(UInt32(bitPattern: Int32(bitPattern: a) &>> Int32(bitPattern: b)))
+                pc &+= 4
+            case .i32ShrU:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = UInt64(a &>> b)
+                pc &+= 4
+            case .i32Rotl:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = UInt64((a &<< b) | (a &>> (32 &- (b & 31))))
+                pc &+= 4
+            case .i32Rotr:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = UInt64((a &>> b) | (a &<< (32 &- (b & 31))))
+                pc &+= 4
+            case .i64Clz:
+                let a = fp[Int(code[pc &+ 2])]
+                fp[Int(code[pc &+ 1])] = UInt64(a.leadingZeroBitCount)
+                pc &+= 3
+            case .i64Ctz:
+                let a = fp[Int(code[pc &+ 2])]
+                fp[Int(code[pc &+ 1])] = UInt64(a.trailingZeroBitCount)
+                pc &+= 3
+            case .i64Popcnt:
+                let a = fp[Int(code[pc &+ 2])]
+                fp[Int(code[pc &+ 1])] = UInt64(a.nonzeroBitCount)
+                pc &+= 3
+            case .i64Add:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = fp[Int(code[pc &+ 3])]
+                fp[Int(code[pc &+ 1])] = a &+ b
+                pc &+= 4
+            case .i64Sub:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = fp[Int(code[pc &+ 3])]
+                fp[Int(code[pc &+ 1])] = a &- b
+                pc &+= 4
+            case .i64Mul:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = fp[Int(code[pc &+ 3])]
+                fp[Int(code[pc &+ 1])] = a &* b
+                pc &+= 4
+            case .i64DivS:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = fp[Int(code[pc &+ 3])]
+                fp[Int(code[pc &+ 1])] = UInt64(bitPattern: try Numerics.divS(Int64(bitPattern: a), Int64(bitPattern: b)))
+                pc &+= 4
+            case .i64DivU:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = fp[Int(code[pc &+ 3])]
+                fp[Int(code[pc &+ 1])] = try Numerics.divU(a, b)
+                pc &+= 4
+            case .i64RemS:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = fp[Int(code[pc &+ 3])]
+                fp[Int(code[pc &+ 1])] = UInt64(bitPattern: try Numerics.remS(Int64(bitPattern: a), Int64(bitPattern: b)))
+                pc &+= 4
+            case .i64RemU:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = fp[Int(code[pc &+ 3])]
+                fp[Int(code[pc &+ 1])] = try Numerics.remU(a, b)
+                pc &+= 4
+            case .i64And:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = fp[Int(code[pc &+ 3])]
+                fp[Int(code[pc &+ 1])] = a & b
+                pc &+= 4
+            case .i64Or:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = fp[Int(code[pc &+ 3])]
+                fp[Int(code[pc &+ 1])] = a | b
+                pc &+= 4
+            case .i64Xor:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = fp[Int(code[pc &+ 3])]
+                fp[Int(code[pc &+ 1])] = a ^ b
+                pc &+= 4
+            case .i64Shl:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = fp[Int(code[pc &+ 3])]
+                fp[Int(code[pc &+ 1])] = a &<< b
+                pc &+= 4
+            case .i64ShrS:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = fp[Int(code[pc &+ 3])]
+                fp[Int(code[pc &+ 1])] = UInt64(bitPattern: Int64(bitPattern: a) &>> Int64(bitPattern: b))
+                pc &+= 4
+            case .i64ShrU:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = fp[Int(code[pc &+ 3])]
+                fp[Int(code[pc &+ 1])] = a &>> b
+                pc &+= 4
+            case .i64Rotl:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = fp[Int(code[pc &+ 3])]
+                fp[Int(code[pc &+ 1])] = (a &<< b) | (a &>> (64 &- (b & 63)))
+                pc &+= 4
+            case .i64Rotr:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = fp[Int(code[pc &+ 3])]
+                fp[Int(code[pc &+ 1])] = (a &>> b) | (a &<< (64 &- (b & 63)))
+                pc &+= 4
+            case .f32Abs:
+                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                fp[Int(code[pc &+ 1])] = UInt64((Numerics.abs(a)).bitPattern)
+                pc &+= 3
+            case .f32Neg:
+                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                fp[Int(code[pc &+ 1])] = UInt64((Numerics.neg(a)).bitPattern)
+                pc &+= 3
+            case .f32Ceil:
+                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                fp[Int(code[pc &+ 1])] = UInt64((a.rounded(.up)).bitPattern)
+                pc &+= 3
+            case .f32Floor:
+                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                fp[Int(code[pc &+ 1])] = UInt64((a.rounded(.down)).bitPattern)
+                pc &+= 3
+            case .f32Trunc:
+                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                fp[Int(code[pc &+ 1])] = UInt64((a.rounded(.towardZero)).bitPattern)
+                pc &+= 3
+            case .f32Nearest:
+                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                fp[Int(code[pc &+ 1])] = UInt64((a.rounded(.toNearestOrEven)).bitPattern)
+                pc &+= 3
+            case .f32Sqrt:
+                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                fp[Int(code[pc &+ 1])] = UInt64((a.squareRoot()).bitPattern)
+                pc &+= 3
+            case .f32Add:
+                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                fp[Int(code[pc &+ 1])] = UInt64((a + b).bitPattern)
+                pc &+= 4
+            case .f32Sub:
+                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                fp[Int(code[pc &+ 1])] = UInt64((a - b).bitPattern)
+                pc &+= 4
+            case .f32Mul:
+                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                fp[Int(code[pc &+ 1])] = UInt64((a * b).bitPattern)
+                pc &+= 4
+            case .f32Div:
+                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                fp[Int(code[pc &+ 1])] = UInt64((a / b).bitPattern)
+                pc &+= 4
+            case .f32Min:
+                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                fp[Int(code[pc &+ 1])] = UInt64((Numerics.min(a, b)).bitPattern)
+                pc &+= 4
+            case .f32Max:
+                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                fp[Int(code[pc &+ 1])] = UInt64((Numerics.max(a, b)).bitPattern)
+                pc &+= 4
+            case .f32Copysign:
+                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                fp[Int(code[pc &+ 1])] = UInt64((Numerics.copysign(a, b)).bitPattern)
+                pc &+= 4
+            case .f64Abs:
+                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = (Numerics.abs(a)).bitPattern
+                pc &+= 3
+            case .f64Neg:
+                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = (Numerics.neg(a)).bitPattern
+                pc &+= 3
+            case .f64Ceil:
+                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = (a.rounded(.up)).bitPattern
+                pc &+= 3
+            case .f64Floor:
+                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = (a.rounded(.down)).bitPattern
+                pc &+= 3
+            case .f64Trunc:
+                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = (a.rounded(.towardZero)).bitPattern
+                pc &+= 3
+            case .f64Nearest:
+                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = (a.rounded(.toNearestOrEven)).bitPattern
+                pc &+= 3
+            case .f64Sqrt:
+                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = (a.squareRoot()).bitPattern
+                pc &+= 3
+            case .f64Add:
+                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                let b = Double(bitPattern: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = (a + b).bitPattern
+                pc &+= 4
+            case .f64Sub:
+                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                let b = Double(bitPattern: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = (a - b).bitPattern
+                pc &+= 4
+            case .f64Mul:
+                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                let b = Double(bitPattern: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = (a * b).bitPattern
+                pc &+= 4
+            case .f64Div:
+                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                let b = Double(bitPattern: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = (a / b).bitPattern
+                pc &+= 4
+            case .f64Min:
+                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                let b = Double(bitPattern: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = (Numerics.min(a, b)).bitPattern
+                pc &+= 4
+            case .f64Max:
+                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                let b = Double(bitPattern: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = (Numerics.max(a, b)).bitPattern
+                pc &+= 4
+            case .f64Copysign:
+                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                let b = Double(bitPattern: fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = (Numerics.copysign(a, b)).bitPattern
+                pc &+= 4
+            case .i32WrapI64:
+                let a = fp[Int(code[pc &+ 2])]
+                fp[Int(code[pc &+ 1])] = UInt64(UInt32(truncatingIfNeeded: a))
+                pc &+= 3
+            case .i32TruncF32S:
+                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                fp[Int(code[pc &+ 1])] = UInt64(UInt32(bitPattern: try Numerics.truncI32S(Double(a))))
+                pc &+= 3
+            case .i32TruncF32U:
+                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                fp[Int(code[pc &+ 1])] = UInt64(try Numerics.truncI32U(Double(a)))
+                pc &+= 3
+            case .i32TruncF64S:
+                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = UInt64(UInt32(bitPattern: try Numerics.truncI32S(a)))
+                pc &+= 3
+            case .i32TruncF64U:
+                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = UInt64(try Numerics.truncI32U(a))
+                pc &+= 3
+            case .i64ExtendI32S:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = UInt64(bitPattern: Int64(Int32(bitPattern: a)))
+                pc &+= 3
+            case .i64ExtendI32U:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = UInt64(a)
+                pc &+= 3
+            case .i64TruncF32S:
+                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                fp[Int(code[pc &+ 1])] = UInt64(bitPattern: try Numerics.truncI64S(Double(a)))
+                pc &+= 3
+            case .i64TruncF32U:
+                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                fp[Int(code[pc &+ 1])] = try Numerics.truncI64U(Double(a))
+                pc &+= 3
+            case .i64TruncF64S:
+                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = UInt64(bitPattern: try Numerics.truncI64S(a))
+                pc &+= 3
+            case .i64TruncF64U:
+                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = try Numerics.truncI64U(a)
+                pc &+= 3
+            case .f32ConvertI32S:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = UInt64((Float(Int32(bitPattern: a))).bitPattern)
+                pc &+= 3
+            case .f32ConvertI32U:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = UInt64((Float(a)).bitPattern)
+                pc &+= 3
+            case .f32ConvertI64S:
+                let a = fp[Int(code[pc &+ 2])]
+                fp[Int(code[pc &+ 1])] = UInt64((Float(Int64(bitPattern: a))).bitPattern)
+                pc &+= 3
+            case .f32ConvertI64U:
+                let a = fp[Int(code[pc &+ 2])]
+                fp[Int(code[pc &+ 1])] = UInt64((Float(a)).bitPattern)
+                pc &+= 3
+            case .f32DemoteF64:
+                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = UInt64((Float(a)).bitPattern)
+                pc &+= 3
+            case .f64ConvertI32S:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = (Double(Int32(bitPattern: a))).bitPattern
+                pc &+= 3
+            case .f64ConvertI32U:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = (Double(a)).bitPattern
+                pc &+= 3
+            case .f64ConvertI64S:
+                let a = fp[Int(code[pc &+ 2])]
+                fp[Int(code[pc &+ 1])] = (Double(Int64(bitPattern: a))).bitPattern
+                pc &+= 3
+            case .f64ConvertI64U:
+                let a = fp[Int(code[pc &+ 2])]
+                fp[Int(code[pc &+ 1])] = (Double(a)).bitPattern
+                pc &+= 3
+            case .f64PromoteF32:
+                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                fp[Int(code[pc &+ 1])] = (Double(a)).bitPattern
+                pc &+= 3
+            case .i32ReinterpretF32:
+                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                fp[Int(code[pc &+ 1])] = UInt64(a.bitPattern)
+                pc &+= 3
+            case .i64ReinterpretF64:
+                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = a.bitPattern
+                pc &+= 3
+            case .f32ReinterpretI32:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = UInt64((Float(bitPattern: a)).bitPattern)
+                pc &+= 3
+            case .f64ReinterpretI64:
+                let a = fp[Int(code[pc &+ 2])]
+                fp[Int(code[pc &+ 1])] = (Double(bitPattern: a)).bitPattern
+                pc &+= 3
+            case .i32Extend8S:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = UInt64(UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: a))))
+                pc &+= 3
+            case .i32Extend16S:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: a))))
+                pc &+= 3
+            case .i64Extend8S:
+                let a = fp[Int(code[pc &+ 2])]
+                fp[Int(code[pc &+ 1])] = UInt64(bitPattern: Int64(Int8(truncatingIfNeeded: a)))
+                pc &+= 3
+            case .i64Extend16S:
+                let a = fp[Int(code[pc &+ 2])]
+                fp[Int(code[pc &+ 1])] = UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: a)))
+                pc &+= 3
+            case .i64Extend32S:
+                let a = fp[Int(code[pc &+ 2])]
+                fp[Int(code[pc &+ 1])] = UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: a)))
+                pc &+= 3
+            case .i32TruncSatF32S:
+                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                fp[Int(code[pc &+ 1])] = UInt64(UInt32(bitPattern: Numerics.truncSatI32S(Double(a))))
+                pc &+= 3
+            case .i32TruncSatF32U:
+                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                fp[Int(code[pc &+ 1])] = UInt64(Numerics.truncSatI32U(Double(a)))
+                pc &+= 3
+            case .i32TruncSatF64S:
+                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = UInt64(UInt32(bitPattern: Numerics.truncSatI32S(a)))
+                pc &+= 3
+            case .i32TruncSatF64U:
+                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = UInt64(Numerics.truncSatI32U(a))
+                pc &+= 3
+            case .i64TruncSatF32S:
+                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                fp[Int(code[pc &+ 1])] = UInt64(bitPattern: Numerics.truncSatI64S(Double(a)))
+                pc &+= 3
+            case .i64TruncSatF32U:
+                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                fp[Int(code[pc &+ 1])] = Numerics.truncSatI64U(Double(a))
+                pc &+= 3
+            case .i64TruncSatF64S:
+                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = UInt64(bitPattern: Numerics.truncSatI64S(a))
+                pc &+= 3
+            case .i64TruncSatF64U:
+                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = Numerics.truncSatI64U(a)
+                pc &+= 3
+            case .i32AddImm:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = code[pc &+ 3]
+                fp[Int(code[pc &+ 1])] = UInt64(a &+ b)
+                pc &+= 4
+            case .i32SubImm:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = code[pc &+ 3]
+                fp[Int(code[pc &+ 1])] = UInt64(a &- b)
+                pc &+= 4
+            case .i32MulImm:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = code[pc &+ 3]
+                fp[Int(code[pc &+ 1])] = UInt64(a &* b)
+                pc &+= 4
+            case .i32AndImm:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = code[pc &+ 3]
+                fp[Int(code[pc &+ 1])] = UInt64(a & b)
+                pc &+= 4
+            case .i32OrImm:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = code[pc &+ 3]
+                fp[Int(code[pc &+ 1])] = UInt64(a | b)
+                pc &+= 4
+            case .i32XorImm:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = code[pc &+ 3]
+                fp[Int(code[pc &+ 1])] = UInt64(a ^ b)
+                pc &+= 4
+            case .i32ShlImm:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = code[pc &+ 3]
+                fp[Int(code[pc &+ 1])] = UInt64(a &<< b)
+                pc &+= 4
+            case .i32ShrSImm:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = code[pc &+ 3]
+                fp[Int(code[pc &+ 1])] = UInt64(UInt32(bitPattern: Int32(bitPattern: a) &>> Int32(bitPattern: b)))
+                pc &+= 4
+            case .i32ShrUImm:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = code[pc &+ 3]
+                fp[Int(code[pc &+ 1])] = UInt64(a &>> b)
+                pc &+= 4
+            case .i32EqImm:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = code[pc &+ 3]
+                fp[Int(code[pc &+ 1])] = ((a == b) ? 1 : 0)
+                pc &+= 4
+            case .i32NeImm:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = code[pc &+ 3]
+                fp[Int(code[pc &+ 1])] = ((a != b) ? 1 : 0)
+                pc &+= 4
+            case .i32LtSImm:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = code[pc &+ 3]
+                fp[Int(code[pc &+ 1])] = ((Int32(bitPattern: a) < Int32(bitPattern: b)) ? 1 : 0)
+                pc &+= 4
+            case .i32LtUImm:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = code[pc &+ 3]
+                fp[Int(code[pc &+ 1])] = ((a < b) ? 1 : 0)
+                pc &+= 4
+            case .i32GtSImm:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = code[pc &+ 3]
+                fp[Int(code[pc &+ 1])] = ((Int32(bitPattern: a) > Int32(bitPattern: b)) ? 1 : 0)
+                pc &+= 4
+            case .i32GtUImm:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = code[pc &+ 3]
+                fp[Int(code[pc &+ 1])] = ((a > b) ? 1 : 0)
+                pc &+= 4
+            case .i32LeSImm:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = code[pc &+ 3]
+                fp[Int(code[pc &+ 1])] = ((Int32(bitPattern: a) <= Int32(bitPattern: b)) ? 1 : 0)
+                pc &+= 4
+            case .i32LeUImm:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = code[pc &+ 3]
+                fp[Int(code[pc &+ 1])] = ((a <= b) ? 1 : 0)
+                pc &+= 4
+            case .i32GeSImm:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = code[pc &+ 3]
+                fp[Int(code[pc &+ 1])] = ((Int32(bitPattern: a) >= Int32(bitPattern: b)) ? 1 : 0)
+                pc &+= 4
+            case .i32GeUImm:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let b = code[pc &+ 3]
+                fp[Int(code[pc &+ 1])] = ((a >= b) ? 1 : 0)
+                pc &+= 4
+            // END GENERATED NUMERIC CASES
+                }
+            }
+        } catch {
+            throw backtraced(error, pc: pc, instance: instance.takeUnretainedValue(), definedIndex: definedIndex,
+                             stack: stack, entryDepth: entryDepth)
+        }
+    }
+
+    @inline(__always)
+    private static func v128(_ fp: UnsafeMutablePointer<UInt64>, _ slot: UInt32) -> V128 {
+        V128(lo: fp[Int(slot)], hi: fp[Int(slot) &+ 1])
+    }
+
+    @inline(__always)
+    private static func setV128(_ fp: UnsafeMutablePointer<UInt64>, _ slot: UInt32, _ value: V128) {
+        fp[Int(slot)] = value.lo
+        fp[Int(slot) &+ 1] = value.hi
+    }
+
+    /// Calls a host function with its arguments in `slots`, writing its results there.
+    private static func callHost(_ host: HostFunction, slots: UnsafeMutablePointer<UInt64>, caller: InstanceHandle) throws {
+        let type = host.type
+        let count = max(type.params.count, type.results.count, 1)
+        try withUnsafeTemporaryAllocation(of: ValRaw.self, capacity: count) { values in
+            var slot = 0
+            for (i, param) in type.params.enumerated() {
+                values[i] = ValRaw(lo: slots[slot], hi: param == .v128 ? slots[slot + 1] : 0)
+                slot += param == .v128 ? 2 : 1
+            }
+            do {
+                try host.callback(CallerContext(store: caller.store, instance: caller), values)
+            } catch let trap as Trap {
+                throw trap
+            } catch {
+                var trap = Trap("host function error: \(error)")
+                trap.hostError = error
+                throw trap
+            }
+            slot = 0
+            for (i, result) in type.results.enumerated() {
+                slots[slot] = values[i].lo
+                if result == .v128 { slots[slot + 1] = values[i].hi }
+                slot += result == .v128 ? 2 : 1
+            }
+        }
+    }
+
+    /// Adds the wasm frames of this activation to a trap's backtrace.
+    private static func backtraced(_ error: any Error, pc: Int, instance: InstanceHandle, definedIndex: Int,
+                                   stack: InterpreterStack, entryDepth: Int) -> any Error {
+        guard var trap = error as? Trap else { return error }
+        var frames: [FrameInfo] = [frameInfo(instance, definedIndex, pc: pc)]
+        var depth = stack.depth
+        while depth > entryDepth {
+            depth -= 1
+            let frame = stack.frames[depth]
+            frames.append(frameInfo(frame.instance.takeUnretainedValue(), frame.definedIndex, pc: frame.returnPC - 1))
+        }
+        // Frames from inner activations (host → wasm) come first.
+        trap.backtrace = trap.backtrace + frames
+        return trap
+    }
+
+    private static func frameInfo(_ instance: InstanceHandle, _ definedIndex: Int, pc: Int) -> FrameInfo {
+        let info = instance.info
+        let index = definedIndex + info.importedFunctionCount
+        let function = instance.code!.functions[definedIndex]
+        return FrameInfo(functionIndex: index, functionName: info.names.functionNames[UInt32(index)],
+                         moduleOffset: function.moduleOffset(at: pc), moduleName: info.names.moduleName)
+    }
+}

@@ -1,0 +1,748 @@
+/// Translates a function body into the interpreter's register code (`Op`), in one pass,
+/// driven by the validator: `translate(_:at:)` sees each instruction after it validated.
+///
+/// An abstract operand stack, as in V8's Liftoff, keeps `local.get` and constants lazy:
+/// an operation reads a local's slot directly, and `i32.const` becomes an immediate where
+/// an immediate form exists. Every operand-stack position has a fixed frame slot (its
+/// "natural" slot: the locals, then one slot per value, two for v128), so computed values
+/// need no moves. Lazy entries are materialized into their natural slots where control
+/// flow merges (block, loop and if entries, branches, block ends) and before the local
+/// they read is written. A `local.set` right after the instruction that computed its value
+/// rewrites that instruction's destination instead of copying.
+struct InterpreterTranslator {
+    private enum Kind: Equatable {
+        /// In its natural slot.
+        case temp
+        /// Still in local slot `n`.
+        case local(UInt32)
+        /// A constant not yet written anywhere.
+        case const(UInt64, UInt64)
+    }
+
+    private struct Entry {
+        var kind: Kind
+        var type: ValType
+        /// The natural slot.
+        var slot: UInt32
+    }
+
+    private struct Block {
+        var kind: FunctionValidator.FrameKind
+        var type: BlockType
+        /// Stack entries below the block's parameters.
+        var height: Int
+        var loopStart: Int = 0
+        /// Code words to patch with the address after the block's end.
+        var pendingBranches: [Int] = []
+        /// The `if`'s conditional branch to the else arm (or the end, without else).
+        var elsePatch: Int?
+        /// Whether anything reaches the end: a fallthrough or a branch.
+        var endReachable = false
+        /// Opened in unreachable code: no code is generated for it.
+        var isDead = false
+    }
+
+    private let module: ModuleInfo
+    private var code: [UInt32] = []
+    private var offsets: [(pc: UInt32, offset: UInt32)] = []
+    private var localSlots: [UInt32] = []
+    private var localTypes: [ValType] = []
+    private var localSlotCount = 0
+    private var parameterSlotCount = 0
+    private var resultTypes: [ValType] = []
+    private var stack: [Entry] = []
+    private var blocks: [Block] = []
+    private var maxSlot = 0
+    private var reachable = true
+    /// The last instruction wrote the top entry: where its destination word is, and
+    /// how long the code was right after it.
+    private var lastResult: (entry: Int, patch: Int, codeCount: Int)?
+    private var offset = 0
+
+    private static let single: [ValType: [ValType]] = [
+        .i32: [.i32], .i64: [.i64], .f32: [.f32], .f64: [.f64], .v128: [.v128], .funcRef: [.funcRef], .externRef: [.externRef],
+    ]
+
+    init(module: ModuleInfo) {
+        self.module = module
+    }
+
+    // MARK: Function boundaries
+
+    mutating func beginFunction(type: FuncType, locals: [ValType]) {
+        code.removeAll(keepingCapacity: true)
+        offsets.removeAll(keepingCapacity: true)
+        stack.removeAll(keepingCapacity: true)
+        blocks.removeAll(keepingCapacity: true)
+        localSlots.removeAll(keepingCapacity: true)
+        localTypes = locals
+        resultTypes = type.results
+        var slot: UInt32 = 0
+        for (i, local) in locals.enumerated() {
+            if i == type.params.count { parameterSlotCount = Int(slot) }
+            localSlots.append(slot)
+            slot += width(local)
+        }
+        if type.params.count == locals.count { parameterSlotCount = Int(slot) }
+        localSlotCount = Int(slot)
+        maxSlot = localSlotCount
+        // Results are written to slots 0..., which may lie past the locals.
+        maxSlot = max(maxSlot, Int(type.results.reduce(0) { $0 + width($1) }))
+        reachable = true
+        lastResult = nil
+        blocks.append(Block(kind: .function, type: .empty, height: 0))
+    }
+
+    mutating func finishFunction() -> InterpretedFunction {
+        let words = UnsafeMutablePointer<UInt32>.allocate(capacity: max(code.count, 1))
+        words.initialize(from: code, count: code.count)
+        return InterpretedFunction(code: words, codeCount: code.count, frameSize: maxSlot,
+                                   parameterSlots: parameterSlotCount, localSlots: localSlotCount, offsets: offsets)
+    }
+
+    // MARK: Emission
+
+    private func width(_ type: ValType) -> UInt32 { type == .v128 ? 2 : 1 }
+
+    private mutating func emit(_ op: Op) {
+        let pc = UInt32(code.count)
+        if offsets.last?.offset != UInt32(truncatingIfNeeded: offset) {
+            offsets.append((pc, UInt32(truncatingIfNeeded: offset)))
+        }
+        code.append(UInt32(op.rawValue))
+    }
+
+    private mutating func word(_ value: UInt32) { code.append(value) }
+
+    private var nextSlot: UInt32 {
+        guard let top = stack.last else { return UInt32(localSlotCount) }
+        return top.slot + width(top.type)
+    }
+
+    @discardableResult
+    private mutating func push(_ kind: Kind, _ type: ValType) -> UInt32 {
+        let slot = nextSlot
+        stack.append(Entry(kind: kind, type: type, slot: slot))
+        maxSlot = max(maxSlot, Int(slot + width(type)))
+        return slot
+    }
+
+    /// Pushes the result of the instruction just emitted, whose destination word is `patch`.
+    private mutating func pushResult(_ type: ValType, patch: Int) {
+        push(.temp, type)
+        lastResult = (stack.count - 1, patch, code.count)
+    }
+
+    private mutating func emitConst(_ slot: UInt32, _ lo: UInt64, _ hi: UInt64, _ type: ValType) {
+        switch type {
+        case .i32, .f32:
+            emit(.const32); word(slot); word(UInt32(truncatingIfNeeded: lo))
+        case .v128:
+            emit(.const128); word(slot)
+            word(UInt32(truncatingIfNeeded: lo)); word(UInt32(truncatingIfNeeded: lo >> 32))
+            word(UInt32(truncatingIfNeeded: hi)); word(UInt32(truncatingIfNeeded: hi >> 32))
+        default:
+            emit(.const64); word(slot); word(UInt32(truncatingIfNeeded: lo)); word(UInt32(truncatingIfNeeded: lo >> 32))
+        }
+    }
+
+    private mutating func emitCopy(_ destination: UInt32, _ source: UInt32, _ type: ValType) {
+        guard destination != source else { return }
+        emit(type == .v128 ? .copy128 : .copy); word(destination); word(source)
+    }
+
+    /// Writes `entry`'s value to `destination`.
+    private mutating func emitMove(_ entry: Entry, to destination: UInt32) {
+        switch entry.kind {
+        case .temp: emitCopy(destination, entry.slot, entry.type)
+        case .local(let slot): emitCopy(destination, slot, entry.type)
+        case .const(let lo, let hi): emitConst(destination, lo, hi, entry.type)
+        }
+    }
+
+    /// The slot an operation reads `entry` from (a popped entry may use its natural slot).
+    private mutating func slot(of entry: Entry) -> UInt32 {
+        switch entry.kind {
+        case .temp: return entry.slot
+        case .local(let slot): return slot
+        case .const(let lo, let hi):
+            emitConst(entry.slot, lo, hi, entry.type)
+            return entry.slot
+        }
+    }
+
+    private mutating func popSlot() -> UInt32 {
+        slot(of: stack.removeLast())
+    }
+
+    private mutating func materialize(_ index: Int) {
+        let entry = stack[index]
+        guard entry.kind != .temp else { return }
+        emitMove(entry, to: entry.slot)
+        stack[index].kind = .temp
+    }
+
+    private mutating func materializeAll() {
+        for i in stack.indices { materialize(i) }
+    }
+
+    // MARK: Blocks and branches
+
+    private func parameters(_ type: BlockType) -> [ValType] {
+        if case .typeIndex(let index) = type { return module.types[Int(index)].params }
+        return []
+    }
+
+    private func results(_ type: BlockType) -> [ValType] {
+        switch type {
+        case .empty: return []
+        case .value(let t): return InterpreterTranslator.single[t]!
+        case .typeIndex(let index): return module.types[Int(index)].results
+        }
+    }
+
+    private func labelTypes(_ block: Block) -> [ValType] {
+        if block.kind == .function { return resultTypes }
+        return block.kind == .loop ? parameters(block.type) : results(block.type)
+    }
+
+    /// Moves the top label values to where the block at `depth` expects them.
+    private mutating func emitBranchMoves(_ target: Block) {
+        let arity = labelTypes(target).count
+        let first = stack.count - arity
+        for i in 0..<arity {
+            emitMove(stack[first + i], to: stack[target.height + i].slot)
+        }
+    }
+
+    private func needsBranchMoves(_ target: Block) -> Bool {
+        let arity = labelTypes(target).count
+        let first = stack.count - arity
+        if first != target.height { return true }
+        return stack[first...].contains { $0.kind != .temp }
+    }
+
+    /// Emits a jump to the block at `depth` (values already moved).
+    private mutating func emitJump(toDepth depth: Int) {
+        let index = blocks.count - 1 - depth
+        if blocks[index].kind == .function {
+            emitReturn()
+            return
+        }
+        emit(.br)
+        if blocks[index].kind == .loop {
+            word(UInt32(blocks[index].loopStart))
+        } else {
+            blocks[index].pendingBranches.append(code.count)
+            blocks[index].endReachable = true
+            word(0)
+        }
+    }
+
+    /// Records that word `position` must hold the address of the block at `depth`.
+    private mutating func addTarget(_ position: Int, depth: Int) {
+        let index = blocks.count - 1 - depth
+        if blocks[index].kind == .loop {
+            code[position] = UInt32(blocks[index].loopStart)
+        } else {
+            blocks[index].pendingBranches.append(position)
+            blocks[index].endReachable = true
+        }
+    }
+
+    /// Moves the results to slots 0... and returns. Leaves the abstract stack as it is: a
+    /// conditional branch may return on one path only.
+    private mutating func emitReturn() {
+        let count = resultTypes.count
+        let first = stack.count - count
+        // Locals first go to their natural slots: the result slots may be theirs.
+        var sources: [UInt32?] = []
+        for entry in stack[first...] {
+            switch entry.kind {
+            case .temp:
+                sources.append(entry.slot)
+            case .local(let slot):
+                emitCopy(entry.slot, slot, entry.type)
+                sources.append(entry.slot)
+            case .const:
+                sources.append(nil)
+            }
+        }
+        // Each result slot lies at or below its value's natural slot, so copying in order
+        // never overwrites a value not yet copied.
+        var destination: UInt32 = 0
+        for (i, entry) in stack[first...].enumerated() {
+            if let source = sources[i] {
+                emitCopy(destination, source, entry.type)
+            } else {
+                emitMove(entry, to: destination)
+            }
+            destination += width(entry.type)
+        }
+        emit(.return)
+    }
+
+    private mutating func openBlock(_ kind: FunctionValidator.FrameKind, _ type: BlockType) {
+        let height = stack.count - parameters(type).count
+        var block = Block(kind: kind, type: type, height: height)
+        block.loopStart = code.count
+        blocks.append(block)
+        lastResult = nil
+    }
+
+    // MARK: Instructions
+
+    /// Translates `instruction` (already validated), found at byte `offset` of the module.
+    mutating func translate(_ instruction: Instruction, at offset: Int, brTableTargets: (BrTable) -> [UInt32]) {
+        self.offset = offset
+        if !reachable {
+            translateUnreachable(instruction)
+            return
+        }
+        switch instruction {
+        case .unreachable:
+            emit(.unreachable)
+            reachable = false
+        case .nop:
+            break
+        case .block(let type):
+            materializeAll()
+            openBlock(.block, type)
+        case .loop(let type):
+            materializeAll()
+            openBlock(.loop, type)
+        case .if(let type):
+            let condition = popSlot()
+            materializeAll()
+            emit(.brIfNot); word(condition)
+            openBlock(.if, type)
+            blocks[blocks.count - 1].elsePatch = code.count
+            word(0)
+        case .else:
+            var block = blocks.removeLast()
+            materializeResults(block)
+            emit(.br)
+            block.pendingBranches.append(code.count)
+            block.endReachable = true
+            word(0)
+            if let patch = block.elsePatch { code[patch] = UInt32(code.count) }
+            block.elsePatch = nil
+            block.kind = .else
+            resetStack(to: block.height, parameters(block.type))
+            blocks.append(block)
+            lastResult = nil
+        case .end:
+            endBlock(fallsThrough: true)
+        case .br(let depth):
+            let target = blocks[blocks.count - 1 - Int(depth)]
+            if target.kind == .function {
+                emitReturn()
+            } else {
+                emitBranchMoves(target)
+                emitJump(toDepth: Int(depth))
+            }
+            reachable = false
+        case .brIf(let depth):
+            let condition = popSlot()
+            let target = blocks[blocks.count - 1 - Int(depth)]
+            if target.kind != .function && !needsBranchMoves(target) {
+                emit(.brIf); word(condition)
+                word(0)
+                addTarget(code.count - 1, depth: Int(depth))
+            } else {
+                emit(.brIfNot); word(condition)
+                let skip = code.count
+                word(0)
+                if target.kind == .function {
+                    emitReturn()
+                } else {
+                    emitBranchMoves(target)
+                    emitJump(toDepth: Int(depth))
+                }
+                code[skip] = UInt32(code.count)
+            }
+        case .brTable(let table):
+            let index = popSlot()
+            let depths = brTableTargets(table) + [table.defaultDepth]
+            emit(.brTable); word(index); word(UInt32(table.count))
+            let firstTarget = code.count
+            for _ in depths { word(0) }
+            var stubs: [(position: Int, depth: Int)] = []
+            for (i, depth) in depths.enumerated() {
+                let target = blocks[blocks.count - 1 - Int(depth)]
+                if target.kind != .function && !needsBranchMoves(target) {
+                    addTarget(firstTarget + i, depth: Int(depth))
+                } else {
+                    stubs.append((firstTarget + i, Int(depth)))
+                }
+            }
+            for stub in stubs {
+                code[stub.position] = UInt32(code.count)
+                let target = blocks[blocks.count - 1 - stub.depth]
+                if target.kind == .function {
+                    emitReturn()
+                } else {
+                    emitBranchMoves(target)
+                    emitJump(toDepth: stub.depth)
+                }
+            }
+            reachable = false
+        case .return:
+            emitReturn()
+            reachable = false
+        case .call(let function):
+            let type = module.functionType(of: Int(function))
+            let argumentBase = prepareCall(parameterCount: type.params.count)
+            emit(Int(function) < module.importedFunctionCount ? .callImport : .call)
+            word(function); word(argumentBase)
+            for result in type.results { push(.temp, result) }
+            lastResult = nil
+        case .callIndirect(let typeIndex, let tableIndex):
+            let type = module.types[Int(typeIndex)]
+            let index = popSlot()
+            let argumentBase = prepareCall(parameterCount: type.params.count)
+            emit(.callIndirect); word(typeIndex); word(tableIndex); word(index); word(argumentBase)
+            for result in type.results { push(.temp, result) }
+            lastResult = nil
+
+        case .drop:
+            stack.removeLast()
+        case .select, .typedSelect:
+            let condition = popSlot()
+            let b = popSlot()
+            let a = stack.removeLast()
+            let aSlot = slot(of: a)
+            emit(a.type == .v128 ? .select128 : .select)
+            let patch = code.count
+            word(a.slot); word(aSlot); word(b); word(condition)
+            pushResult(a.type, patch: patch)
+
+        case .localGet(let index):
+            push(.local(localSlots[Int(index)]), localTypes[Int(index)])
+        case .localSet(let index):
+            setLocal(Int(index))
+        case .localTee(let index):
+            let type = stack[stack.count - 1].type
+            setLocal(Int(index))
+            push(.local(localSlots[Int(index)]), type)
+        case .globalGet(let index):
+            let type = module.globals[Int(index)].valueType
+            emit(type == .v128 ? .globalGet128 : .globalGet)
+            let patch = code.count
+            word(nextSlot); word(index)
+            pushResult(type, patch: patch)
+        case .globalSet(let index):
+            let entry = stack.removeLast()
+            let source = slot(of: entry)
+            emit(entry.type == .v128 ? .globalSet128 : .globalSet); word(index); word(source)
+
+        case .tableGet(let table):
+            let index = popSlot()
+            emit(.tableGet)
+            let patch = code.count
+            word(nextSlot); word(table); word(index)
+            pushResult(module.tables[Int(table)].elementType, patch: patch)
+        case .tableSet(let table):
+            let value = popSlot()
+            let index = popSlot()
+            emit(.tableSet); word(table); word(index); word(value)
+        case .tableInit(let segment, let table):
+            let n = popSlot(), s = popSlot(), d = popSlot()
+            emit(.tableInit); word(table); word(segment); word(d); word(s); word(n)
+        case .elemDrop(let segment):
+            emit(.elemDrop); word(segment)
+        case .tableCopy(let destination, let source):
+            let n = popSlot(), s = popSlot(), d = popSlot()
+            emit(.tableCopy); word(destination); word(source); word(d); word(s); word(n)
+        case .tableGrow(let table):
+            let delta = popSlot()
+            let initial = popSlot()
+            emit(.tableGrow)
+            let patch = code.count
+            word(nextSlot); word(table); word(initial); word(delta)
+            pushResult(.i32, patch: patch)
+        case .tableSize(let table):
+            emit(.tableSize)
+            let patch = code.count
+            word(nextSlot); word(table)
+            pushResult(.i32, patch: patch)
+        case .tableFill(let table):
+            let n = popSlot(), value = popSlot(), d = popSlot()
+            emit(.tableFill); word(table); word(d); word(value); word(n)
+
+        case .load(let op, let memArg):
+            let address = popSlot()
+            emit(Op(load: op))
+            let patch = code.count
+            word(nextSlot); word(address); word(UInt32(memArg.offset))
+            pushResult(op.resultType, patch: patch)
+        case .store(let op, let memArg):
+            let value = popSlot()
+            let address = popSlot()
+            emit(Op(store: op)); word(address); word(value); word(UInt32(memArg.offset))
+        case .memorySize:
+            emit(.memorySize)
+            let patch = code.count
+            word(nextSlot)
+            pushResult(.i32, patch: patch)
+        case .memoryGrow:
+            let delta = popSlot()
+            emit(.memoryGrow)
+            let patch = code.count
+            word(nextSlot); word(delta)
+            pushResult(.i32, patch: patch)
+        case .memoryInit(let segment):
+            let n = popSlot(), s = popSlot(), d = popSlot()
+            emit(.memoryInit); word(segment); word(d); word(s); word(n)
+        case .dataDrop(let segment):
+            emit(.dataDrop); word(segment)
+        case .memoryCopy:
+            let n = popSlot(), s = popSlot(), d = popSlot()
+            emit(.memoryCopy); word(d); word(s); word(n)
+        case .memoryFill:
+            let n = popSlot(), value = popSlot(), d = popSlot()
+            emit(.memoryFill); word(d); word(value); word(n)
+
+        case .i32Const(let v):
+            push(.const(UInt64(UInt32(bitPattern: v)), 0), .i32)
+        case .i64Const(let v):
+            push(.const(UInt64(bitPattern: v), 0), .i64)
+        case .f32Const(let bits):
+            push(.const(UInt64(bits), 0), .f32)
+        case .f64Const(let bits):
+            push(.const(bits, 0), .f64)
+        case .numeric(let op):
+            translateNumeric(op)
+
+        case .refNull(let type):
+            push(.const(0, 0), type)
+        case .refIsNull:
+            let value = popSlot()
+            emit(.refIsNull)
+            let patch = code.count
+            word(nextSlot); word(value)
+            pushResult(.i32, patch: patch)
+        case .refFunc(let function):
+            emit(.refFunc)
+            let patch = code.count
+            word(nextSlot); word(function)
+            pushResult(.funcRef, patch: patch)
+
+        case .v128Const(let value):
+            push(.const(value.lo, value.hi), .v128)
+        case .v128Load(let op, let memArg):
+            let address = popSlot()
+            emit(.v128Load); word(UInt32(op.rawValue))
+            let patch = code.count
+            word(nextSlot); word(address); word(UInt32(memArg.offset))
+            pushResult(.v128, patch: patch)
+        case .v128Store(let memArg):
+            let value = popSlot()
+            let address = popSlot()
+            emit(.v128Store); word(address); word(value); word(UInt32(memArg.offset))
+        case .v128LoadLane(let op, let memArg, let lane):
+            let vector = popSlot()
+            let address = popSlot()
+            emit(.v128LoadLane); word(UInt32(op.rawValue))
+            let patch = code.count
+            word(nextSlot); word(address); word(vector); word(UInt32(memArg.offset)); word(UInt32(lane))
+            pushResult(.v128, patch: patch)
+        case .v128StoreLane(let op, let memArg, let lane):
+            let vector = popSlot()
+            let address = popSlot()
+            emit(.v128StoreLane); word(UInt32(op.rawValue)); word(address); word(vector)
+            word(UInt32(memArg.offset)); word(UInt32(lane))
+        case .i8x16Shuffle(let lanes):
+            let b = popSlot()
+            let a = popSlot()
+            emit(.shuffle)
+            let patch = code.count
+            word(nextSlot); word(a); word(b)
+            word(UInt32(truncatingIfNeeded: lanes.lo)); word(UInt32(truncatingIfNeeded: lanes.lo >> 32))
+            word(UInt32(truncatingIfNeeded: lanes.hi)); word(UInt32(truncatingIfNeeded: lanes.hi >> 32))
+            pushResult(.v128, patch: patch)
+        case .extractLane(let op, let lane):
+            let vector = popSlot()
+            emit(.extractLane); word(UInt32(op.rawValue))
+            let patch = code.count
+            word(nextSlot); word(vector); word(UInt32(lane))
+            pushResult(op.scalarType, patch: patch)
+        case .replaceLane(let op, let lane):
+            let scalar = popSlot()
+            let vector = popSlot()
+            emit(.replaceLane); word(UInt32(op.rawValue))
+            let patch = code.count
+            word(nextSlot); word(vector); word(scalar); word(UInt32(lane))
+            pushResult(.v128, patch: patch)
+        case .simd(let op):
+            translateSIMD(op)
+        }
+    }
+
+    private mutating func translateNumeric(_ op: NumericOp) {
+        let signature = op.signature
+        if signature.operands.1 != nil {
+            let bEntry = stack[stack.count - 1]
+            if case .const(let value, _) = bEntry.kind, let immediate = Op.immediate(op) {
+                stack.removeLast()
+                let a = popSlot()
+                emit(immediate)
+                let patch = code.count
+                word(nextSlot); word(a); word(UInt32(truncatingIfNeeded: value))
+                pushResult(signature.result, patch: patch)
+                return
+            }
+            let b = popSlot()
+            let a = popSlot()
+            emit(Op(op))
+            let patch = code.count
+            word(nextSlot); word(a); word(b)
+            pushResult(signature.result, patch: patch)
+        } else {
+            let a = popSlot()
+            emit(Op(op))
+            let patch = code.count
+            word(nextSlot); word(a)
+            pushResult(signature.result, patch: patch)
+        }
+    }
+
+    private mutating func translateSIMD(_ op: SIMDOp) {
+        switch op.shape {
+        case .unary, .test, .splat:
+            let a = popSlot()
+            let result: ValType
+            switch op.shape {
+            case .test:
+                emit(.simdTest)
+                result = .i32
+            case .splat:
+                emit(.simdSplat)
+                result = .v128
+            default:
+                emit(.simdUnary)
+                result = .v128
+            }
+            word(UInt32(op.rawValue))
+            let patch = code.count
+            word(nextSlot); word(a)
+            pushResult(result, patch: patch)
+        case .binary, .shift:
+            let b = popSlot()
+            let a = popSlot()
+            emit(op.shape == .shift ? .simdShift : .simdBinary); word(UInt32(op.rawValue))
+            let patch = code.count
+            word(nextSlot); word(a); word(b)
+            pushResult(.v128, patch: patch)
+        case .ternary:
+            let c = popSlot()
+            let b = popSlot()
+            let a = popSlot()
+            emit(.simdTernary); word(UInt32(op.rawValue))
+            let patch = code.count
+            word(nextSlot); word(a); word(b); word(c)
+            pushResult(.v128, patch: patch)
+        }
+    }
+
+    /// Materializes the arguments of a call and returns the slot of the first.
+    private mutating func prepareCall(parameterCount: Int) -> UInt32 {
+        let first = stack.count - parameterCount
+        for i in first..<stack.count { materialize(i) }
+        let base = parameterCount > 0 ? stack[first].slot : nextSlot
+        stack.removeLast(parameterCount)
+        return base
+    }
+
+    private mutating func setLocal(_ index: Int) {
+        let target = localSlots[index]
+        let top = stack.count - 1
+        var readers = false
+        for i in 0..<top where stack[i].kind == .local(target) { readers = true }
+        if readers {
+            for i in 0..<top where stack[i].kind == .local(target) { materialize(i) }
+        }
+        let entry = stack.removeLast()
+        if !readers, let last = lastResult, last.entry == top, last.codeCount == code.count, entry.kind == .temp {
+            code[last.patch] = target
+        } else if entry.kind != .local(target) {
+            emitMove(entry, to: target)
+        }
+        lastResult = nil
+    }
+
+    private mutating func materializeResults(_ block: Block) {
+        guard reachable else { return }
+        let count = results(block.type).count
+        for i in (stack.count - count)..<stack.count { materialize(i) }
+    }
+
+    private mutating func resetStack(to height: Int, _ types: [ValType]) {
+        stack.removeLast(stack.count - height)
+        for type in types { push(.temp, type) }
+        reachable = true
+    }
+
+    private mutating func endBlock(fallsThrough: Bool) {
+        var block = blocks.removeLast()
+        lastResult = nil
+        if block.kind == .function {
+            if reachable { emitReturn() }
+            reachable = false
+            return
+        }
+        if reachable {
+            materializeResults(block)
+            block.endReachable = true
+        }
+        if let patch = block.elsePatch {
+            code[patch] = UInt32(code.count)
+            block.endReachable = true
+        }
+        for position in block.pendingBranches { code[position] = UInt32(code.count) }
+        stack.removeLast(stack.count - block.height)
+        for type in results(block.type) { push(.temp, type) }
+        reachable = block.endReachable
+    }
+
+    /// In unreachable code only the block structure matters.
+    private mutating func translateUnreachable(_ instruction: Instruction) {
+        switch instruction {
+        case .block(let type), .loop(let type), .if(let type):
+            var block = Block(kind: .block, type: type, height: stack.count)
+            block.isDead = true
+            blocks.append(block)
+        case .else:
+            var block = blocks.removeLast()
+            if block.isDead {
+                blocks.append(block)
+                return
+            }
+            // The then-arm ended unreachable; the else-arm is reached by the condition.
+            if let patch = block.elsePatch { code[patch] = UInt32(code.count) }
+            block.elsePatch = nil
+            block.kind = .else
+            resetStack(to: block.height, parameters(block.type))
+            blocks.append(block)
+            lastResult = nil
+        case .end:
+            if blocks[blocks.count - 1].isDead {
+                blocks.removeLast()
+            } else {
+                endBlock(fallsThrough: false)
+            }
+        default:
+            break
+        }
+    }
+}
+
+extension Op {
+    init(load op: LoadOp) {
+        self = Op(rawValue: Op.i32Load.rawValue + UInt16(op.rawValue - LoadOp.i32Load.rawValue))!
+    }
+
+    init(store op: StoreOp) {
+        self = Op(rawValue: Op.i32Store.rawValue + UInt16(op.rawValue - StoreOp.i32Store.rawValue))!
+    }
+}

@@ -1,0 +1,269 @@
+import CKilnShims
+
+/// The runtime state of one instance: its VMContext and the objects it owns or imports.
+final class InstanceHandle {
+    let module: Module
+    let layout: VMContextLayout
+    /// The VMContext (see `VMContextLayout`); freed with the instance.
+    let vmctx: UnsafeMutableRawPointer
+    unowned let store: StoreContext
+
+    private(set) var memories: [MemoryInstance] = []
+    private(set) var tables: [TableInstance] = []
+    /// The owner of each global's slot: this instance (defined) or another object (imported).
+    private(set) var globalOwners: [AnyObject] = []
+    /// The owner of each imported function: keeps its instance or host function alive.
+    private(set) var importedFunctionOwners: [AnyObject] = []
+    /// Evaluated element segments; a dropped segment is empty.
+    var elementSegments: [[UnsafeMutableRawPointer?]] = []
+    /// Whether each data segment was dropped.
+    var droppedData: [Bool] = []
+    /// Interpreter code for the defined functions, shared with the module.
+    let code: InterpretedModule?
+
+    var info: ModuleInfo { module.info }
+
+    private init(module: Module, store: StoreContext) {
+        self.module = module
+        self.store = store
+        self.layout = VMContextLayout(module.info)
+        self.code = module.interpreted
+        vmctx = .allocate(byteCount: layout.size, alignment: 16)
+        vmctx.initializeMemory(as: UInt8.self, repeating: 0, count: layout.size)
+        vmctx.storeBytes(of: UInt32(KILN_VMCTX_MAGIC_INSTANCE), toByteOffset: VMContextLayout.magicOffset, as: UInt32.self)
+        vmctx.storeBytes(of: Unmanaged.passUnretained(self).toOpaque(), toByteOffset: VMContextLayout.instanceOffset,
+                         as: UnsafeMutableRawPointer.self)
+        vmctx.storeBytes(of: Unmanaged.passUnretained(store).toOpaque(), toByteOffset: VMContextLayout.storeOffset,
+                         as: UnsafeMutableRawPointer.self)
+    }
+
+    deinit {
+        vmctx.deallocate()
+    }
+
+    static func from(vmctx: UnsafeMutableRawPointer) -> InstanceHandle {
+        let pointer = vmctx.load(fromByteOffset: VMContextLayout.instanceOffset, as: UnsafeMutableRawPointer.self)
+        return Unmanaged<InstanceHandle>.fromOpaque(pointer).takeUnretainedValue()
+    }
+
+    // MARK: VMContext accessors
+
+    func memoryDefinition(_ index: Int) -> UnsafeMutablePointer<KilnMemoryDefinition> {
+        vmctx.load(fromByteOffset: layout.memory(index), as: UnsafeMutablePointer<KilnMemoryDefinition>.self)
+    }
+
+    func globalSlot(_ index: Int) -> UnsafeMutablePointer<ValRaw> {
+        vmctx.load(fromByteOffset: layout.global(index), as: UnsafeMutablePointer<ValRaw>.self)
+    }
+
+    func funcRef(_ index: Int) -> UnsafeMutablePointer<KilnFuncRef> {
+        vmctx.load(fromByteOffset: layout.function(index), as: UnsafeMutablePointer<KilnFuncRef>.self)
+    }
+
+    func typeId(_ typeIndex: Int) -> UInt32 {
+        vmctx.load(fromByteOffset: layout.typeId(typeIndex), as: UInt32.self)
+    }
+
+    // MARK: Instantiation
+
+    /// Instantiates `module` in `store` with `imports` in the module's import order.
+    ///
+    /// Follows the spec's order: imports are checked, then state is allocated, then element
+    /// and data segments are applied, then the start function runs. A trap in a segment or
+    /// the start function fails the instantiation, but what was already written stays
+    /// written (tables and memories may be shared), so the instance is kept in the store.
+    static func instantiate(module: Module, store: StoreContext, imports: [Extern],
+                            run: (InstanceHandle, Int) throws -> Void) throws -> InstanceHandle {
+        let info = module.info
+        guard module.engine === store.engine else { throw KilnError("the module and the store belong to different engines") }
+        guard imports.count == info.imports.count else {
+            throw LinkError("expected \(info.imports.count) imports, got \(imports.count)")
+        }
+        guard store.instances.count < store.limits.maxInstances else {
+            throw KilnError("the store's limit of \(store.limits.maxInstances) instances is reached")
+        }
+        let instance = InstanceHandle(module: module, store: store)
+        let layout = instance.layout
+        let vmctx = instance.vmctx
+        let engine = store.engine
+
+        for (i, type) in info.types.enumerated() {
+            vmctx.storeBytes(of: engine.types.id(for: type), toByteOffset: layout.typeId(i), as: UInt32.self)
+        }
+
+        // Imports, checked against the declared types.
+        var functionIndex = 0, tableIndex = 0, memoryIndex = 0, globalIndex = 0
+        for (entry, value) in zip(info.imports, imports) {
+            let name = "\(entry.module)::\(entry.name)"
+            switch (entry.descriptor, value) {
+            case (.function(let typeIndex), .func(let function)):
+                try function.checkStore(store)
+                let expected = info.types[Int(typeIndex)]
+                guard function.funcRef.pointee.typeId == engine.types.id(for: expected) else {
+                    throw LinkError("incompatible import type for \(name): expected func \(expected), got func \(engine.types.type(for: function.funcRef.pointee.typeId))")
+                }
+                vmctx.storeBytes(of: function.funcRef, toByteOffset: layout.function(functionIndex), as: UnsafeMutablePointer<KilnFuncRef>.self)
+                instance.importedFunctionOwners.append(function.owner)
+                functionIndex += 1
+            case (.table(let expected), .table(let table)):
+                try table.checkStore(store)
+                let actual = table.instance.type
+                guard actual.elementType == expected.elementType, actual.limits.isSubtype(of: expected.limits) else {
+                    throw LinkError("incompatible import type for \(name): expected table \(expected), got \(actual)")
+                }
+                vmctx.storeBytes(of: table.instance.definition, toByteOffset: layout.table(tableIndex), as: UnsafeMutablePointer<KilnTableDefinition>.self)
+                instance.tables.append(table.instance)
+                tableIndex += 1
+            case (.memory(let expected), .memory(let memory)):
+                try memory.checkStore(store)
+                let actual = memory.instance.type
+                guard actual.limits.isSubtype(of: expected.limits) else {
+                    throw LinkError("incompatible import type for \(name): expected memory \(expected.limits), got \(actual.limits)")
+                }
+                vmctx.storeBytes(of: memory.instance.definition, toByteOffset: layout.memory(memoryIndex), as: UnsafeMutablePointer<KilnMemoryDefinition>.self)
+                instance.memories.append(memory.instance)
+                memoryIndex += 1
+            case (.global(let expected), .global(let global)):
+                try global.checkStore(store)
+                guard global.type == expected else {
+                    throw LinkError("incompatible import type for \(name): expected global \(expected), got \(global.type)")
+                }
+                vmctx.storeBytes(of: global.slot, toByteOffset: layout.global(globalIndex), as: UnsafeMutablePointer<ValRaw>.self)
+                instance.globalOwners.append(global.owner)
+                globalIndex += 1
+            default:
+                throw LinkError("incompatible import type for \(name): expected \(entry.descriptor.kindName), got \(value.kindName)")
+            }
+        }
+
+        // Defined functions: their references live in the VMContext.
+        for i in info.importedFunctionCount..<info.functionTypes.count {
+            let definedIndex = i - info.importedFunctionCount
+            let reference = (vmctx + layout.definedFunction(definedIndex)).assumingMemoryBound(to: KilnFuncRef.self)
+            let typeId = instance.typeId(Int(info.functionTypes[i]))
+            reference.initialize(to: KilnFuncRef(wasmCall: nil, vmctx: vmctx, typeId: typeId, functionIndex: UInt32(i)))
+            vmctx.storeBytes(of: reference, toByteOffset: layout.function(i), as: UnsafeMutablePointer<KilnFuncRef>.self)
+        }
+
+        // Defined memories and tables.
+        for type in info.memories[info.importedMemoryCount...] {
+            let memory = try MemoryInstance(type: type, boundsChecks: engine.config.boundsChecks, byteLimit: store.limits.maxMemoryBytes)
+            vmctx.storeBytes(of: memory.definition, toByteOffset: layout.memory(memoryIndex), as: UnsafeMutablePointer<KilnMemoryDefinition>.self)
+            instance.memories.append(memory)
+            memoryIndex += 1
+        }
+        for type in info.tables[info.importedTableCount...] {
+            let table = try TableInstance(type: type, initial: nil, elementLimit: store.limits.maxTableElements)
+            vmctx.storeBytes(of: table.definition, toByteOffset: layout.table(tableIndex), as: UnsafeMutablePointer<KilnTableDefinition>.self)
+            instance.tables.append(table)
+            tableIndex += 1
+        }
+
+        // Defined globals, initialized in order (their initializers only see imports).
+        for (definedIndex, initializer) in info.globalInitializers.enumerated() {
+            let slot = (vmctx + layout.definedGlobal(definedIndex)).assumingMemoryBound(to: ValRaw.self)
+            slot.initialize(to: instance.evaluate(initializer))
+            vmctx.storeBytes(of: slot, toByteOffset: layout.global(globalIndex), as: UnsafeMutablePointer<ValRaw>.self)
+            instance.globalOwners.append(instance)
+            globalIndex += 1
+        }
+
+        instance.elementSegments = info.elements.map { segment in
+            segment.initializers.map { instance.evaluate($0).funcref }
+        }
+        instance.droppedData = Array(repeating: false, count: info.data.count)
+        store.instances.append(instance)
+
+        // Active element segments, then active data segments; both are dropped afterwards,
+        // and declarative element segments are dropped right away.
+        for (i, segment) in info.elements.enumerated() {
+            switch segment.mode {
+            case .active(let table, let offset):
+                let start = UInt64(UInt32(bitPattern: instance.evaluate(offset).i32))
+                try instance.tableInit(table: Int(table), segment: i, destination: start, source: 0,
+                                       count: UInt64(segment.initializers.count))
+                instance.elementSegments[i] = []
+            case .declarative:
+                instance.elementSegments[i] = []
+            case .passive:
+                break
+            }
+        }
+        for (i, segment) in info.data.enumerated() {
+            if case .active(let memory, let offset) = segment.mode {
+                let start = UInt64(UInt32(bitPattern: instance.evaluate(offset).i32))
+                try instance.memoryInit(memory: Int(memory), segment: i, destination: start, source: 0,
+                                        count: UInt64(segment.bytes.count))
+                instance.droppedData[i] = true
+            }
+        }
+
+        if let start = info.start {
+            try run(instance, Int(start))
+        }
+        return instance
+    }
+
+    /// The value of a constant expression, in this instance.
+    func evaluate(_ expression: ConstExpr) -> ValRaw {
+        switch expression {
+        case .i32(let v): return .i32(v)
+        case .i64(let v): return .i64(v)
+        case .f32(let bits): return .f32(bits: bits)
+        case .f64(let bits): return .f64(bits: bits)
+        case .v128(let v): return .v128(v)
+        case .refNull: return ValRaw(lo: 0)
+        case .refFunc(let index): return .funcref(UnsafeMutableRawPointer(funcRef(Int(index))))
+        case .globalGet(let index): return globalSlot(Int(index)).pointee
+        case .invalid: preconditionFailure("validated modules have no invalid constant expressions")
+        }
+    }
+
+    // MARK: Bulk operations shared by instantiation and the engines
+
+    func tableInit(table: Int, segment: Int, destination: UInt64, source: UInt64, count: UInt64) throws(Trap) {
+        let elements = elementSegments[segment]
+        let target = tables[table]
+        guard source + count <= UInt64(elements.count), destination + count <= target.length else {
+            throw Trap(.tableOutOfBounds)
+        }
+        for i in 0..<Int(count) {
+            target.elements[Int(destination) + i] = elements[Int(source) + i]
+        }
+    }
+
+    func memoryInit(memory: Int, segment: Int, destination: UInt64, source: UInt64, count: UInt64) throws(Trap) {
+        let range = droppedData[segment] ? 0..<0 : info.data[segment].bytes
+        let definition = memoryDefinition(memory).pointee
+        guard source + count <= UInt64(range.count), destination + count <= definition.length else {
+            throw Trap(.memoryOutOfBounds)
+        }
+        guard count > 0 else { return }
+        module.bytes.withUnsafeBytes { bytes in
+            (definition.base + Int(destination)).update(
+                from: bytes.baseAddress!.assumingMemoryBound(to: UInt8.self) + range.lowerBound + Int(source),
+                count: Int(count))
+        }
+    }
+
+    func table(_ index: Int) -> TableInstance { tables[index] }
+    func memory(_ index: Int) -> MemoryInstance { memories[index] }
+}
+
+/// A module could not be instantiated with the given imports.
+public struct LinkError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+extension ImportDescriptor {
+    var kindName: String {
+        switch self {
+        case .function: "func"
+        case .table: "table"
+        case .memory: "memory"
+        case .global: "global"
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import CKilnShims
+
+/// A linear memory: a reservation of address space whose first `pages * 64 KiB` are
+/// readable and writable.
+///
+/// With `BoundsChecks.guardPages` the reservation covers every address a 32-bit access can
+/// form (a 32-bit index plus a 32-bit offset, plus the access size), so machine code may
+/// skip bounds checks and let the hardware fault. With `.explicit` only the accessible bytes
+/// are mapped, and growing moves the memory. Either way `definition` always holds the current
+/// base and length, and never moves itself.
+final class MemoryInstance {
+    static let pageSize: UInt64 = 65_536
+    /// 8 GiB + 64 KiB: the furthest byte `index + offset + 16` can reach.
+    static let guardedReservation = (1 << 33) + 65_536
+
+    let definition: UnsafeMutablePointer<KilnMemoryDefinition>
+    private(set) var type: MemoryType
+    private var reservation: UnsafeMutableRawPointer?
+    private var reservationSize: Int
+    private let usesGuardPages: Bool
+    /// The store's limit on this memory's size, in bytes.
+    private let byteLimit: UInt64
+
+    var pages: UInt64 { definition.pointee.length / MemoryInstance.pageSize }
+    var maxPages: UInt64 { min(type.limits.max ?? 65_536, 65_536) }
+
+    init(type: MemoryType, boundsChecks: Config.BoundsChecks, byteLimit: UInt64 = .max) throws {
+        self.type = type
+        self.usesGuardPages = boundsChecks == .guardPages
+        self.byteLimit = byteLimit
+        definition = .allocate(capacity: 1)
+        let bytes = type.limits.min * MemoryInstance.pageSize
+        guard bytes <= byteLimit else {
+            definition.deallocate()
+            throw KilnError("memory of \(type.limits.min) pages exceeds the store's limit")
+        }
+        reservationSize = usesGuardPages ? MemoryInstance.guardedReservation : MemoryInstance.roundToHostPage(Int(bytes))
+        reservation = reservationSize > 0 ? kiln_vm_reserve(reservationSize) : nil
+        if reservationSize > 0 && reservation == nil {
+            definition.deallocate()
+            throw KilnError("cannot reserve \(reservationSize) bytes for a linear memory")
+        }
+        guard kiln_vm_commit(reservation, Int(bytes)) == 0 else {
+            kiln_vm_release(reservation, reservationSize)
+            definition.deallocate()
+            throw KilnError("cannot map \(bytes) bytes of linear memory")
+        }
+        definition.initialize(to: KilnMemoryDefinition(
+            base: reservation?.assumingMemoryBound(to: UInt8.self) ?? UnsafeMutablePointer(bitPattern: 16),
+            length: bytes))
+    }
+
+    deinit {
+        kiln_vm_release(reservation, reservationSize)
+        definition.deallocate()
+    }
+
+    private static func roundToHostPage(_ bytes: Int) -> Int {
+        let page = Int(kiln_page_size())
+        return (bytes + page - 1) / page * page
+    }
+
+    /// Grows by `delta` pages; returns the old size in pages, or nil when it cannot grow.
+    func grow(by delta: UInt64) -> UInt64? {
+        let old = pages
+        guard delta <= maxPages, old + delta <= maxPages else { return nil }
+        if delta == 0 { return old }
+        let newBytes = (old + delta) * MemoryInstance.pageSize
+        guard newBytes <= byteLimit else { return nil }
+        let oldBytes = Int(definition.pointee.length)
+        if usesGuardPages {
+            guard let reservation, kiln_vm_commit(reservation, Int(newBytes)) == 0 else { return nil }
+        } else {
+            // Move into a larger mapping: accesses are checked against `length`, so no
+            // slack is needed beyond the accessible bytes.
+            let size = MemoryInstance.roundToHostPage(Int(newBytes))
+            guard let fresh = kiln_vm_reserve(size), kiln_vm_commit(fresh, Int(newBytes)) == 0 else { return nil }
+            if let reservation, oldBytes > 0 {
+                fresh.copyMemory(from: reservation, byteCount: oldBytes)
+            }
+            kiln_vm_release(reservation, reservationSize)
+            reservation = fresh
+            reservationSize = size
+            definition.pointee.base = fresh.assumingMemoryBound(to: UInt8.self)
+        }
+        definition.pointee.length = newBytes
+        type.limits.min = old + delta
+        return old
+    }
+
+    /// The accessible bytes. Valid until the memory grows.
+    var bytes: UnsafeMutableRawBufferPointer {
+        UnsafeMutableRawBufferPointer(start: definition.pointee.base, count: Int(definition.pointee.length))
+    }
+}

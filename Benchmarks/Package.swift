@@ -1,26 +1,37 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// The identity of a path dependency is the name of its directory, i.e. whatever the
+// Kiln checkout happens to be called ("main" in the development workspace). Derive
+// it so that product references below keep working in any clone.
+let kiln = Context.packageDirectory.split(separator: "/").dropLast().last.map(String.init) ?? "kiln"
+
 let package = Package(
     name: "KilnBenchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
         .package(path: ".."),
+        // Naming the traits explicitly (instead of the package's defaults) matters on
+        // Linux with Swift 6.3: the default "RuntimeInterposer" trait pulls in
+        // ordo-one/swift-runtime-interposer. With only "MallocInterposer" enabled,
+        // SwiftPM prunes that dependency and never needs to fetch it.
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
+        // Benchmarks run by `swift package benchmark` (ordo-one/benchmark's plugin).
         .executableTarget(
             name: "Frontend",
             dependencies: [
-                .product(name: "Kiln", package: "main"),
+                .product(name: "Kiln", package: kiln),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/Frontend",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Plain command-line tool for scripts: prints median decode+validate MB/s.
         .executableTarget(
             name: "DecodeThroughput",
-            dependencies: [.product(name: "Kiln", package: "main")]
+            dependencies: [.product(name: "Kiln", package: kiln)]
         ),
     ],
     swiftLanguageModes: [.v6]

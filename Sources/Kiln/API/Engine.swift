@@ -19,6 +19,12 @@ public final class Engine: Sendable {
         epoch.add(1, ordering: .relaxed)
     }
 
+    /// What actually executes wasm code for this engine's configuration.
+    public var executionEngineName: String {
+        // The JIT compiler is not built yet: both strategies run the interpreter.
+        config.strategy == .jit ? "interpreter (the JIT is not available yet)" : "interpreter"
+    }
+
     /// The current epoch.
     public var currentEpoch: UInt64 { epoch.load(ordering: .relaxed) }
 }

@@ -32,14 +32,16 @@ let package = Package(
                 .product(name: "WasmParser", package: "WasmKit"),
             ]
         ),
+        // A small subset of WASI preview 1, enough for freestanding C programs.
+        .target(name: "KilnWASI", dependencies: ["Kiln"]),
         .executableTarget(
             name: "KilnCLI",
             dependencies: [
-                "Kiln", "KilnWAST",
+                "Kiln", "KilnWAST", "KilnWASI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "KilnTests", dependencies: ["Kiln", "KilnWAST"]),
+        .testTarget(name: "KilnTests", dependencies: ["Kiln", "KilnWAST", "KilnWASI"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Kiln
+import KilnWASI
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -5,81 +5,86 @@
 //
 // The module (Kernels/build/large.wasm) is generated, not checked in, so that the
 // repository stays small and its size can be tuned; see Kernels/generate_large.py.
+// Set KILN_LARGE_WASM to measure some other module instead.
 
 import Benchmark
 import Foundation
 import Kiln
 
-/// Where the large module is looked for, in order. The benchmark plugin normally
-/// runs with the package directory as working directory, but `#filePath` keeps the
-/// benchmark usable when the executable is started from elsewhere.
-private func largeModuleCandidates() -> [String] {
-    var paths: [String] = []
-    if let override = ProcessInfo.processInfo.environment["KILN_LARGE_WASM"], !override.isEmpty {
-        paths.append(override)
-    }
-    paths.append(FileManager.default.currentDirectoryPath + "/Kernels/build/large.wasm")
-    // This file is Benchmarks/Benchmarks/Frontend/Frontend.swift; the package root is three levels up.
-    let packageRoot = URL(filePath: #filePath)
-        .deletingLastPathComponent()
-        .deletingLastPathComponent()
-        .deletingLastPathComponent()
-    paths.append(packageRoot.appending(path: "Kernels/build/large.wasm").path(percentEncoded: false))
-    return paths
-}
+/// What every iteration needs, prepared once outside the measured closure.
+private struct FrontendInput {
+    let bytes: [UInt8]
+    let engine: Engine
 
-private enum LargeModule {
-    case loaded(path: String, bytes: [UInt8])
-    case missing(message: String)
-
-    static func load() -> LargeModule {
-        let candidates = largeModuleCandidates()
-        for path in candidates {
-            if let data = FileManager.default.contents(atPath: path) {
-                return .loaded(path: path, bytes: [UInt8](data))
-            }
+    /// Candidate locations, in order. The benchmark plugin runs the executable with
+    /// the package directory as working directory; `#filePath` covers runs started
+    /// from anywhere else.
+    static func candidatePaths() -> [String] {
+        var paths: [String] = []
+        if let override = ProcessInfo.processInfo.environment["KILN_LARGE_WASM"], !override.isEmpty {
+            paths.append(override)
         }
-        return .missing(message: """
-            large.wasm not found (looked at: \(candidates.joined(separator: ", "))). \
-            Build it first with Benchmarks/Kernels/build.sh, or set KILN_LARGE_WASM to a module.
-            """)
+        paths.append(FileManager.default.currentDirectoryPath + "/Kernels/build/large.wasm")
+        // This file is <package>/Benchmarks/Frontend/Frontend.swift.
+        let packageDirectory = URL(filePath: #filePath)
+            .deletingLastPathComponent()
+            .deletingLastPathComponent()
+            .deletingLastPathComponent()
+        paths.append(packageDirectory.appending(path: "Kernels/build/large.wasm").path(percentEncoded: false))
+        return paths
+    }
+
+    static func load() throws -> FrontendInput {
+        let candidates = candidatePaths()
+        guard let data = candidates.lazy.compactMap({ FileManager.default.contents(atPath: $0) }).first else {
+            throw SetupError(description: """
+                large.wasm not found (looked at \(candidates.joined(separator: ", "))). \
+                Build it first with Benchmarks/Kernels/build.sh, or point KILN_LARGE_WASM at a module.
+                """)
+        }
+        return FrontendInput(bytes: [UInt8](data), engine: try Engine(Config()))
     }
 }
 
-/// Decimal megabytes per second, reported as an integer because custom metrics are
-/// integers; at these sizes one MB/s of resolution is plenty.
+private struct SetupError: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// Decimal megabytes per second. Custom metrics are integers; at these module sizes a
+/// resolution of 1 MB/s is plenty.
 private let megabytesPerSecond = BenchmarkMetric.custom(
     "Decode+validate (MB/s)", polarity: .prefersLarger, useScalingFactor: false)
 
 let benchmarks: @Sendable () -> Void = {
-    let module = LargeModule.load()
+    // A missing module must not abort registration (that would also break
+    // `swift package benchmark list`); the benchmark reports it when it runs instead.
+    let input = Result { try FrontendInput.load() }
 
     Benchmark(
         "Module.validate large.wasm",
         configuration: .init(
             metrics: [.wallClock, .cpuTotal, .throughput, .mallocCountTotal, .peakMemoryResident, megabytesPerSecond],
-            // One warm-up pass faults in the file's pages and the allocator's arenas.
+            // One warm-up pass faults in the module's pages and the allocator's arenas.
             warmupIterations: 1,
             maxDuration: .seconds(10),
             maxIterations: 50
         )
     ) { benchmark in
-        guard case .loaded(_, let bytes) = module, let engine = try? Engine(Config()) else {
-            if case .missing(let message) = module {
-                benchmark.error(message)
-            } else {
-                benchmark.error("could not create a Kiln engine with the default Config")
-            }
+        let prepared: FrontendInput
+        do {
+            prepared = try input.get()
+        } catch {
+            benchmark.error("\(error)")
             return
         }
-        let megabytes = Double(bytes.count) / 1_000_000
+        let megabytes = Double(prepared.bytes.count) / 1_000_000
         for _ in benchmark.scaledIterations {
             let start = ContinuousClock.now
             do {
-                try Module.validate(engine, bytes: bytes)
+                try Module.validate(prepared.engine, bytes: prepared.bytes)
             } catch {
-                // A failure here is a Kiln bug (the module comes from clang), not a slow run.
-                benchmark.error("Module.validate rejected large.wasm: \(error)")
+                // The module comes from clang, so a rejection is a Kiln bug, not a slow run.
+                benchmark.error("Module.validate rejected the module: \(error)")
                 return
             }
             let elapsed = start.duration(to: .now)

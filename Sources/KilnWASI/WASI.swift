@@ -1,16 +1,27 @@
 import Foundation
 import Kiln
 
-/// `proc_exit` was called: unwinds the wasm call to the CLI.
-struct WASIExit: Error {
-    var code: Int32
+/// `proc_exit` was called: unwinds the wasm call to the embedder.
+public struct WASIExit: Error {
+    public var code: Int32
 }
 
 /// Just enough of WASI preview 1 for freestanding C programs to print and exit: output
 /// to stdout and stderr, arguments, an empty environment, clocks and random bytes.
 /// Everything else returns ENOSYS (52).
-struct WASIContext {
-    var arguments: [String]
+public struct WASIContext {
+    public var arguments: [String]
+    /// Where fd 1 and fd 2 go; by default the process's stdout and stderr.
+    public var output: (_ fd: Int32, _ bytes: [UInt8]) -> Void
+
+    public init(arguments: [String], output: @escaping (_ fd: Int32, _ bytes: [UInt8]) -> Void = WASIContext.standardOutput) {
+        self.arguments = arguments
+        self.output = output
+    }
+
+    public static func standardOutput(_ fd: Int32, _ bytes: [UInt8]) {
+        (fd == 1 ? FileHandle.standardOutput : FileHandle.standardError).write(Data(bytes))
+    }
 
     static let module = "wasi_snapshot_preview1"
     static let success: Int32 = 0
@@ -25,7 +36,8 @@ struct WASIContext {
         return memory
     }
 
-    static func define(in linker: Linker<WASIContext>) throws {
+    /// Defines the functions in `linker` under `wasi_snapshot_preview1`.
+    public static func define(in linker: Linker<WASIContext>) throws {
         try linker.funcWrap(module, "fd_write") { (caller: Caller<WASIContext>, fd: Int32, iovs: Int32, count: Int32, written: Int32) -> Int32 in
             guard fd == 1 || fd == 2 else { return badFile }
             let memory = try memory(caller)
@@ -36,7 +48,7 @@ struct WASIContext {
                 let length = Int(UInt32(entry[4]) | UInt32(entry[5]) << 8 | UInt32(entry[6]) << 16 | UInt32(entry[7]) << 24)
                 output += try memory.read(caller, offset: base, count: length)
             }
-            (fd == 1 ? FileHandle.standardOutput : FileHandle.standardError).write(Data(output))
+            caller.data.output(fd, output)
             try memory.write(caller, offset: Int(UInt32(bitPattern: written)), littleEndian(UInt32(output.count)))
             return success
         }

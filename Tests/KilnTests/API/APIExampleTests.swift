@@ -1,0 +1,54 @@
+import Testing
+import Kiln
+
+/// The example of ../shared/API.md, as written there, under each strategy.
+@Suite struct APIExampleTests {
+    struct Host { var calls = 0; var log: [String] = [] }
+
+    @Test(arguments: [Config.Strategy.jit, .interpreter])
+    func example(_ strategy: Config.Strategy) throws {
+        var config = Config()
+        config.strategy = strategy
+        let engine = try Engine(config)
+        let module = try Module(engine, wat: """
+          (module
+            (import "env" "log" (func $log (param i32 i32)))
+            (import "env" "id" (func $id (param externref) (result externref)))
+            (memory (export "memory") 1)
+            (data (i32.const 0) "hello")
+            (table $t 1 externref)
+            (func (export "greet") (call $log (i32.const 0) (i32.const 5)))
+            (func (export "keep") (param externref) (table.set $t (i32.const 0) (call $id (local.get 0))))
+            (func $fib (export "fib") (param i32) (result i32)
+              (if (result i32) (i32.lt_s (local.get 0) (i32.const 2))
+                (then (local.get 0))
+                (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                               (call $fib (i32.sub (local.get 0) (i32.const 2))))))))
+          """)
+        let store = Store(engine, data: Host())
+        let linker = Linker<Host>(engine)
+        try linker.funcWrap("env", "log") { (caller: Caller<Host>, ptr: Int32, len: Int32) in
+            guard case .memory(let mem)? = caller.getExport("memory") else { throw Trap("no memory") }
+            let bytes = try mem.read(caller, offset: Int(ptr), count: Int(len))
+            caller.data.calls += 1
+            caller.data.log.append(String(decoding: bytes, as: UTF8.self))
+        }
+        try linker.funcWrap("env", "id") { (caller: Caller<Host>, r: ExternRef?) -> ExternRef? in r }
+        let instance = try linker.instantiate(store, module)
+
+        let fib = try instance.getTypedFunc(store, "fib", (Int32).self, Int32.self)
+        let f20 = try fib.call(store, 20)
+        #expect(f20 == 6765)
+        try instance.getTypedFunc(store, "greet", Void.self, Void.self).call(store)
+        #expect(store.data.log == ["hello"])
+        #expect(store.data.calls == 1)
+
+        let token = ExternRef("token")
+        _ = try instance.getFunc(store, "keep")!.call(store, [.externRef(token)])
+        store.gc()
+        #expect(token.data as? String == "token")
+        // `token.strongCount == 2` (our handle + the table slot) needs the externref
+        // collector of the reference-types issue; until then the store keeps every
+        // reference handed to wasm alive until it is dropped.
+    }
+}

@@ -1,0 +1,48 @@
+import Testing
+import Kiln
+import KilnWAST
+
+/// Every top-level spec script, run in full under each engine configuration: modules load
+/// and link, every assertion holds, nothing is skipped.
+@Suite struct SpecTests {
+    static let configurations: [(name: String, config: Config)] = {
+        var explicit = Config(strategy: .interpreter)
+        explicit.boundsChecks = .explicit
+        return [("interpreter", Config(strategy: .interpreter)), ("jit", Config(strategy: .jit)),
+                ("interpreter+explicit-bounds", explicit)]
+    }()
+
+    @Test func suiteIsPresent() throws {
+        if SpecSuite.directory == nil {
+            #expect(!SpecSuite.isRequired, "the spec suite is missing: set KILN_TESTSUITE or check out ../shared/wasm-testsuite")
+            return
+        }
+        #expect(SpecSuite.topLevelFiles.count >= 147)
+    }
+
+    @Test(arguments: SpecSuite.topLevelFiles)
+    func interpreter(_ name: String) throws {
+        try run(name, Config(strategy: .interpreter))
+    }
+
+    @Test(arguments: SpecSuite.topLevelFiles)
+    func jit(_ name: String) throws {
+        try run(name, Config(strategy: .jit))
+    }
+
+    /// Memory-heavy scripts with memories reserved to size and checked on every access.
+    @Test(arguments: SpecSuite.topLevelFiles.filter { $0.contains("memory") || $0.contains("address") || $0.hasPrefix("load") || $0.hasPrefix("store") })
+    func explicitBoundsChecks(_ name: String) throws {
+        var config = Config(strategy: .interpreter)
+        config.boundsChecks = .explicit
+        try run(name, config)
+    }
+
+    func run(_ name: String, _ config: Config) throws {
+        let runner = WASTRunner(engine: try Engine(config))
+        let result = runner.run(path: SpecSuite.path(name))
+        #expect(result.tally.failed == 0, "\(result.failures.prefix(20).joined(separator: "\n"))")
+        #expect(result.tally.skipped == 0)
+        #expect(result.tally.passed > 0)
+    }
+}

@@ -133,6 +133,7 @@ struct ModuleValidator {
         var validator = FunctionValidator(module: module)
         var translator = translate ? InterpreterTranslator(module: module) : nil
         var translated: [InterpretedFunction] = []
+        var offsets: [[(pc: UInt32, offset: UInt32)]] = []
         for (i, body) in module.functionBodies.enumerated() {
             // As in the spec's reference interpreter, a body whose instructions run past its size
             // is read on into what follows and then found to have the wrong size.
@@ -155,8 +156,12 @@ struct ModuleValidator {
                 }
             }
             guard operators.offset == body.end else { throw .malformed("section size mismatch", at: operators.offset) }
-            if translator != nil { translated.append(translator!.finishFunction()) }
+            if translator != nil {
+                let (function, functionOffsets) = translator!.finishFunction()
+                translated.append(function)
+                offsets.append(functionOffsets)
+            }
         }
-        return translate ? InterpretedModule(functions: translated) : nil
+        return translate ? InterpretedModule(functions: translated, offsets: offsets) : nil
     }
 }

@@ -10,12 +10,11 @@ import CKilnShims
 enum Interpreter {
     /// Calls defined function `function` of `instance` with `values` (params in, results out).
     static func invoke(_ instance: InstanceHandle, function: Int, values: UnsafeMutableBufferPointer<ValRaw>) throws {
-        let info = instance.info
-        let type = info.functionType(of: function)
+        let type = instance.module.info.functionType(of: function)
         let stack = instance.store.interpreterStack
         let fp = stack.top
-        let definedIndex = function - info.importedFunctionCount
-        let code = instance.code!.functions[definedIndex]
+        let definedIndex = function - instance.importedFunctionCount
+        let code = instance.interpretedFunctions![definedIndex]
         guard stack.depth < stack.maxDepth, fp + max(code.frameSize, 2 * values.count) <= stack.end else {
             throw Trap(.stackOverflow)
         }
@@ -37,6 +36,34 @@ enum Interpreter {
         }
     }
 
+    /// The executor's view of the instance it is running code of.
+    private struct InstanceState {
+        var instance: Unmanaged<InstanceHandle>
+        var functions: UnsafeMutablePointer<InterpretedFunction>
+        var importedFunctionCount: Int
+        var memory: UnsafeMutablePointer<KilnMemoryDefinition>?
+
+        init(_ instance: Unmanaged<InstanceHandle>) {
+            let object = instance.takeUnretainedValue()
+            self.instance = instance
+            self.functions = object.interpretedFunctions!
+            self.importedFunctionCount = object.importedFunctionCount
+            self.memory = object.memory0
+        }
+
+        var object: InstanceHandle { instance.takeUnretainedValue() }
+    }
+
+    /// The instance and defined-function index a function reference names, or nil for a host function.
+    @inline(__always)
+    private static func target(of reference: UnsafeMutablePointer<KilnFuncRef>) -> (Unmanaged<InstanceHandle>, Int)? {
+        let vmctx = reference.pointee.vmctx!
+        guard vmctx.load(as: UInt32.self) == UInt32(KILN_VMCTX_MAGIC_INSTANCE) else { return nil }
+        let instance = Unmanaged<InstanceHandle>.fromOpaque(
+            vmctx.load(fromByteOffset: VMContextLayout.instanceOffset, as: UnsafeMutableRawPointer.self))
+        return (instance, Int(reference.pointee.functionIndex) - instance.takeUnretainedValue().importedFunctionCount)
+    }
+
     private static func run(_ entryInstance: InstanceHandle, definedIndex entryIndex: Int,
                             fp entryFP: UnsafeMutablePointer<UInt64>, stack: InterpreterStack) throws {
         let entryDepth = stack.depth
@@ -46,78 +73,20 @@ enum Interpreter {
             stack.top = savedTop
         }
 
-        var instance = Unmanaged.passUnretained(entryInstance)
-        var functions = entryInstance.code!.functions
+        var current = InstanceState(Unmanaged.passUnretained(entryInstance))
         var definedIndex = entryIndex
-        var function = functions[definedIndex]
-        var code = UnsafePointer(function.code)
+        var frameSize = current.functions[definedIndex].frameSize
+        var code = UnsafePointer(current.functions[definedIndex].code)
         var fp = entryFP
         var pc = 0
-        var memory = entryInstance.info.memories.isEmpty ? nil : entryInstance.memoryDefinition(0)
-        var memoryBase = memory?.pointee.base ?? UnsafeMutablePointer(bitPattern: 16)!
-        var memoryLength = memory?.pointee.length ?? 0
+        var memoryBase = current.memory?.pointee.base ?? UnsafeMutablePointer(bitPattern: 16)!
+        var memoryLength = current.memory?.pointee.length ?? 0
         let stackEnd = stack.end
+        let maxDepth = stack.maxDepth
 
-        entryFP.advanced(by: function.parameterSlots)
-            .update(repeating: 0, count: function.localSlots - function.parameterSlots)
-
-        /// Enters `callee` (a defined function of `target`) with its frame at `newFP`.
-        func enter(_ target: Unmanaged<InstanceHandle>, _ calleeIndex: Int, _ newFP: UnsafeMutablePointer<UInt64>,
-                   returnPC: Int) throws(Trap) {
-            let targetObject = target.takeUnretainedValue()
-            let calleeFunctions = target.toOpaque() == instance.toOpaque() ? functions : targetObject.code!.functions
-            let callee = calleeFunctions[calleeIndex]
-            guard stack.depth < stack.maxDepth, newFP + callee.frameSize <= stackEnd else {
-                throw Trap(.stackOverflow)
-            }
-            stack.frames[stack.depth] = InterpreterStack.Frame(returnPC: returnPC, fp: fp, instance: instance,
-                                                               definedIndex: definedIndex)
-            stack.depth += 1
-            newFP.advanced(by: callee.parameterSlots).update(repeating: 0, count: callee.localSlots - callee.parameterSlots)
-            if target.toOpaque() != instance.toOpaque() {
-                instance = target
-                functions = calleeFunctions
-                memory = targetObject.info.memories.isEmpty ? nil : targetObject.memoryDefinition(0)
-            }
-            definedIndex = calleeIndex
-            function = callee
-            code = UnsafePointer(callee.code)
-            fp = newFP
-            pc = 0
-        }
-
-        func reloadMemory() {
-            memoryBase = memory?.pointee.base ?? UnsafeMutablePointer(bitPattern: 16)!
-            memoryLength = memory?.pointee.length ?? 0
-        }
-
-        /// Calls the function `reference` names, its arguments at `argumentBase`.
-        func callReference(_ reference: UnsafeMutablePointer<KilnFuncRef>, argumentBase: Int, returnPC: Int) throws {
-            let vmctx = reference.pointee.vmctx!
-            if vmctx.load(as: UInt32.self) == UInt32(KILN_VMCTX_MAGIC_INSTANCE) {
-                let target = Unmanaged<InstanceHandle>.fromOpaque(
-                    vmctx.load(fromByteOffset: VMContextLayout.instanceOffset, as: UnsafeMutableRawPointer.self))
-                let index = Int(reference.pointee.functionIndex) - target.takeUnretainedValue().info.importedFunctionCount
-                try enter(target, index, fp + argumentBase, returnPC: returnPC)
-                reloadMemory()
-            } else {
-                let host = HostFunction.from(context: vmctx)
-                stack.top = fp + function.frameSize
-                stack.frames[stack.depth] = InterpreterStack.Frame(returnPC: returnPC, fp: fp, instance: instance,
-                                                                   definedIndex: definedIndex)
-                stack.depth += 1
-                defer { stack.depth -= 1 }
-                try callHost(host, slots: fp + argumentBase, caller: instance.takeUnretainedValue())
-                reloadMemory()
-                pc = returnPC
-            }
-        }
-
-        @inline(__always)
-        func effectiveAddress(_ addressSlot: UInt32, _ offset: UInt32, _ size: UInt64) throws(Trap) -> Int {
-            let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(addressSlot)])) &+ UInt64(offset)
-            guard address &+ size <= memoryLength else { throw Trap(.memoryOutOfBounds) }
-            return Int(address)
+        do {
+            let entry = current.functions[definedIndex]
+            entryFP.advanced(by: entry.parameterSlots).update(repeating: 0, count: entry.localSlots - entry.parameterSlots)
         }
 
         do {
@@ -137,35 +106,101 @@ enum Interpreter {
                     pc = Int(code[pc &+ 3 &+ Int(min(index, count))])
                 case .return:
                     if stack.depth == entryDepth { return }
-                    stack.depth -= 1
+                    stack.depth &-= 1
                     let frame = stack.frames[stack.depth]
                     fp = frame.fp
                     pc = frame.returnPC
-                    if frame.instance.toOpaque() != instance.toOpaque() {
-                        instance = frame.instance
-                        let object = instance.takeUnretainedValue()
-                        functions = object.code!.functions
-                        memory = object.info.memories.isEmpty ? nil : object.memoryDefinition(0)
+                    if frame.instance.toOpaque() != current.instance.toOpaque() {
+                        current = InstanceState(frame.instance)
+                        memoryBase = current.memory?.pointee.base ?? UnsafeMutablePointer(bitPattern: 16)!
                     }
                     definedIndex = frame.definedIndex
-                    function = functions[definedIndex]
+                    let function = current.functions[definedIndex]
+                    frameSize = function.frameSize
                     code = UnsafePointer(function.code)
-                    reloadMemory()
-                case .call:
-                    let callee = Int(code[pc &+ 1]) - instance.takeUnretainedValue().info.importedFunctionCount
-                    try enter(instance, callee, fp + Int(code[pc &+ 2]), returnPC: pc &+ 3)
-                case .callImport:
-                    let reference = instance.takeUnretainedValue().funcRef(Int(code[pc &+ 1]))
-                    try callReference(reference, argumentBase: Int(code[pc &+ 2]), returnPC: pc &+ 3)
-                case .callIndirect:
-                    let object = instance.takeUnretainedValue()
-                    let table = object.table(Int(code[pc &+ 2]))
-                    let index = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
-                    guard index < table.length else { throw Trap(.tableOutOfBounds, "undefined element: out of bounds table access") }
-                    guard let raw = table.elements[Int(index)] else { throw Trap(.indirectCallToNull, "uninitialized element \(index)") }
-                    let reference = raw.assumingMemoryBound(to: KilnFuncRef.self)
-                    guard reference.pointee.typeId == object.typeId(Int(code[pc &+ 1])) else { throw Trap(.badSignature) }
-                    try callReference(reference, argumentBase: Int(code[pc &+ 4]), returnPC: pc &+ 5)
+                    // The callee may have grown (and, with explicit bounds checks, moved) the memory.
+                    memoryBase = current.memory?.pointee.base ?? memoryBase
+                    memoryLength = current.memory?.pointee.length ?? 0
+                case .call, .callImport, .callIndirect:
+                    let op = Op(rawValue: UInt16(truncatingIfNeeded: code[pc])).unsafelyUnwrapped
+                    let target: (Unmanaged<InstanceHandle>, Int)?
+                    let reference: UnsafeMutablePointer<KilnFuncRef>?
+                    let argumentBase: Int
+                    let returnPC: Int
+                    switch op {
+                    case .call:
+                        target = (current.instance, Int(code[pc &+ 1]) &- current.importedFunctionCount)
+                        reference = nil
+                        argumentBase = Int(code[pc &+ 2])
+                        returnPC = pc &+ 3
+                    case .callImport:
+                        let funcRef = current.object.funcRef(Int(code[pc &+ 1]))
+                        target = Interpreter.target(of: funcRef)
+                        reference = funcRef
+                        argumentBase = Int(code[pc &+ 2])
+                        returnPC = pc &+ 3
+                    default:
+                        let object = current.object
+                        let table = object.table(Int(code[pc &+ 2])).definition.pointee
+                        let index = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                        guard index < table.length else { throw Trap(.tableOutOfBounds, "undefined element: out of bounds table access") }
+                        guard let raw = table.elements[Int(index)] else { throw Trap(.indirectCallToNull, "uninitialized element \(index)") }
+                        let funcRef = raw.assumingMemoryBound(to: KilnFuncRef.self)
+                        guard funcRef.pointee.typeId == object.typeId(Int(code[pc &+ 1])) else { throw Trap(.badSignature) }
+                        target = Interpreter.target(of: funcRef)
+                        reference = funcRef
+                        argumentBase = Int(code[pc &+ 4])
+                        returnPC = pc &+ 5
+                    }
+                    guard let (calleeInstance, calleeIndex) = target else {
+                        // A host function: it may call back into wasm above this frame.
+                        let host = HostFunction.from(context: reference!.pointee.vmctx!)
+                        stack.top = fp + frameSize
+                        stack.frames[stack.depth] = InterpreterStack.Frame(returnPC: returnPC, fp: fp, instance: current.instance,
+                                                                           definedIndex: definedIndex)
+                        stack.depth &+= 1
+                        defer { stack.depth &-= 1 }
+                        try callHost(host, slots: fp + argumentBase, caller: current.object)
+                        memoryBase = current.memory?.pointee.base ?? memoryBase
+                        memoryLength = current.memory?.pointee.length ?? 0
+                        pc = returnPC
+                        continue
+                    }
+                    if calleeInstance.toOpaque() != current.instance.toOpaque() {
+                        let next = InstanceState(calleeInstance)
+                        let callee = next.functions[calleeIndex]
+                        let newFP = fp + argumentBase
+                        guard stack.depth < maxDepth, newFP + callee.frameSize <= stackEnd else { throw Trap(.stackOverflow) }
+                        stack.frames[stack.depth] = InterpreterStack.Frame(returnPC: returnPC, fp: fp, instance: current.instance,
+                                                                           definedIndex: definedIndex)
+                        stack.depth &+= 1
+                        current = next
+                        memoryBase = current.memory?.pointee.base ?? UnsafeMutablePointer(bitPattern: 16)!
+                        memoryLength = current.memory?.pointee.length ?? 0
+                        newFP.advanced(by: callee.parameterSlots).update(repeating: 0, count: callee.localSlots &- callee.parameterSlots)
+                        definedIndex = calleeIndex
+                        frameSize = callee.frameSize
+                        code = UnsafePointer(callee.code)
+                        fp = newFP
+                        pc = 0
+                        continue
+                    }
+                    let callee = current.functions[calleeIndex]
+                    let newFP = fp + argumentBase
+                    guard stack.depth < maxDepth, newFP + callee.frameSize <= stackEnd else { throw Trap(.stackOverflow) }
+                    stack.frames[stack.depth] = InterpreterStack.Frame(returnPC: returnPC, fp: fp, instance: current.instance,
+                                                                       definedIndex: definedIndex)
+                    stack.depth &+= 1
+                    var local = callee.parameterSlots
+                    while local < callee.localSlots {
+                        newFP[local] = 0
+                        local &+= 1
+                    }
+                    definedIndex = calleeIndex
+                    frameSize = callee.frameSize
+                    code = UnsafePointer(callee.code)
+                    fp = newFP
+                    pc = 0
 
                 case .copy:
                     fp[Int(code[pc &+ 1])] = fp[Int(code[pc &+ 2])]
@@ -197,46 +232,46 @@ enum Interpreter {
                     fp[Int(code[pc &+ 1]) &+ 1] = hi
                     pc &+= 5
                 case .globalGet:
-                    fp[Int(code[pc &+ 1])] = instance.takeUnretainedValue().globalSlot(Int(code[pc &+ 2])).pointee.lo
+                    fp[Int(code[pc &+ 1])] = current.object.globalSlot(Int(code[pc &+ 2])).pointee.lo
                     pc &+= 3
                 case .globalSet:
-                    instance.takeUnretainedValue().globalSlot(Int(code[pc &+ 1])).pointee = ValRaw(lo: fp[Int(code[pc &+ 2])])
+                    current.object.globalSlot(Int(code[pc &+ 1])).pointee = ValRaw(lo: fp[Int(code[pc &+ 2])])
                     pc &+= 3
                 case .globalGet128:
-                    let value = instance.takeUnretainedValue().globalSlot(Int(code[pc &+ 2])).pointee
+                    let value = current.object.globalSlot(Int(code[pc &+ 2])).pointee
                     fp[Int(code[pc &+ 1])] = value.lo
                     fp[Int(code[pc &+ 1]) &+ 1] = value.hi
                     pc &+= 3
                 case .globalSet128:
                     let source = Int(code[pc &+ 2])
-                    instance.takeUnretainedValue().globalSlot(Int(code[pc &+ 1])).pointee = ValRaw(lo: fp[source], hi: fp[source &+ 1])
+                    current.object.globalSlot(Int(code[pc &+ 1])).pointee = ValRaw(lo: fp[source], hi: fp[source &+ 1])
                     pc &+= 3
 
                 case .tableGet:
-                    let table = instance.takeUnretainedValue().table(Int(code[pc &+ 2]))
+                    let table = current.object.table(Int(code[pc &+ 2]))
                     let index = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
                     guard case .some(let value) = table.get(index) else { throw Trap(.tableOutOfBounds) }
                     fp[Int(code[pc &+ 1])] = UInt64(UInt(bitPattern: value))
                     pc &+= 4
                 case .tableSet:
-                    let table = instance.takeUnretainedValue().table(Int(code[pc &+ 1]))
+                    let table = current.object.table(Int(code[pc &+ 1]))
                     let index = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
                     guard table.set(index, UnsafeMutableRawPointer(bitPattern: UInt(fp[Int(code[pc &+ 3])]))) else {
                         throw Trap(.tableOutOfBounds)
                     }
                     pc &+= 4
                 case .tableSize:
-                    fp[Int(code[pc &+ 1])] = instance.takeUnretainedValue().table(Int(code[pc &+ 2])).length
+                    fp[Int(code[pc &+ 1])] = current.object.table(Int(code[pc &+ 2])).length
                     pc &+= 3
                 case .tableGrow:
-                    let table = instance.takeUnretainedValue().table(Int(code[pc &+ 2]))
+                    let table = current.object.table(Int(code[pc &+ 2]))
                     let initial = UnsafeMutableRawPointer(bitPattern: UInt(fp[Int(code[pc &+ 3])]))
                     let delta = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 4])]))
                     let old = table.grow(by: delta, initial: initial)
                     fp[Int(code[pc &+ 1])] = old.map { UInt64($0) } ?? UInt64(UInt32.max)
                     pc &+= 5
                 case .tableFill:
-                    let table = instance.takeUnretainedValue().table(Int(code[pc &+ 1]))
+                    let table = current.object.table(Int(code[pc &+ 1]))
                     let start = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
                     let value = UnsafeMutableRawPointer(bitPattern: UInt(fp[Int(code[pc &+ 3])]))
                     let count = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 4])]))
@@ -244,7 +279,7 @@ enum Interpreter {
                     (table.elements + Int(start)).update(repeating: value, count: Int(count))
                     pc &+= 5
                 case .tableCopy:
-                    let object = instance.takeUnretainedValue()
+                    let object = current.object
                     let destination = object.table(Int(code[pc &+ 1])), source = object.table(Int(code[pc &+ 2]))
                     let d = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
                     let s = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 4])]))
@@ -256,84 +291,84 @@ enum Interpreter {
                     let d = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
                     let s = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 4])]))
                     let n = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 5])]))
-                    try instance.takeUnretainedValue().tableInit(table: Int(code[pc &+ 1]), segment: Int(code[pc &+ 2]),
+                    try current.object.tableInit(table: Int(code[pc &+ 1]), segment: Int(code[pc &+ 2]),
                                                                  destination: d, source: s, count: n)
                     pc &+= 6
                 case .elemDrop:
-                    instance.takeUnretainedValue().elementSegments[Int(code[pc &+ 1])] = []
+                    current.object.elementSegments[Int(code[pc &+ 1])] = []
                     pc &+= 2
 
                 case .i32Load:
-                    let at = try effectiveAddress(code[pc &+ 2], code[pc &+ 3], 4)
+                    let at = try address(fp, memoryLength, code[pc &+ 2], code[pc &+ 3], 4)
                     fp[Int(code[pc &+ 1])] = UInt64(UnsafeRawPointer(memoryBase + at).loadUnaligned(as: UInt32.self))
                     pc &+= 4
                 case .i64Load:
-                    let at = try effectiveAddress(code[pc &+ 2], code[pc &+ 3], 8)
+                    let at = try address(fp, memoryLength, code[pc &+ 2], code[pc &+ 3], 8)
                     fp[Int(code[pc &+ 1])] = UnsafeRawPointer(memoryBase + at).loadUnaligned(as: UInt64.self)
                     pc &+= 4
                 case .f32Load:
-                    let at = try effectiveAddress(code[pc &+ 2], code[pc &+ 3], 4)
+                    let at = try address(fp, memoryLength, code[pc &+ 2], code[pc &+ 3], 4)
                     fp[Int(code[pc &+ 1])] = UInt64(UnsafeRawPointer(memoryBase + at).loadUnaligned(as: UInt32.self))
                     pc &+= 4
                 case .f64Load:
-                    let at = try effectiveAddress(code[pc &+ 2], code[pc &+ 3], 8)
+                    let at = try address(fp, memoryLength, code[pc &+ 2], code[pc &+ 3], 8)
                     fp[Int(code[pc &+ 1])] = UnsafeRawPointer(memoryBase + at).loadUnaligned(as: UInt64.self)
                     pc &+= 4
                 case .i32Load8S:
-                    let at = try effectiveAddress(code[pc &+ 2], code[pc &+ 3], 1)
+                    let at = try address(fp, memoryLength, code[pc &+ 2], code[pc &+ 3], 1)
                     fp[Int(code[pc &+ 1])] = UInt64(UInt32(bitPattern: Int32(Int8(bitPattern: memoryBase[at]))))
                     pc &+= 4
                 case .i32Load8U:
-                    let at = try effectiveAddress(code[pc &+ 2], code[pc &+ 3], 1)
+                    let at = try address(fp, memoryLength, code[pc &+ 2], code[pc &+ 3], 1)
                     fp[Int(code[pc &+ 1])] = UInt64(memoryBase[at])
                     pc &+= 4
                 case .i32Load16S:
-                    let at = try effectiveAddress(code[pc &+ 2], code[pc &+ 3], 2)
+                    let at = try address(fp, memoryLength, code[pc &+ 2], code[pc &+ 3], 2)
                     let value = UnsafeRawPointer(memoryBase + at).loadUnaligned(as: Int16.self)
                     fp[Int(code[pc &+ 1])] = UInt64(UInt32(bitPattern: Int32(value)))
                     pc &+= 4
                 case .i32Load16U:
-                    let at = try effectiveAddress(code[pc &+ 2], code[pc &+ 3], 2)
+                    let at = try address(fp, memoryLength, code[pc &+ 2], code[pc &+ 3], 2)
                     fp[Int(code[pc &+ 1])] = UInt64(UnsafeRawPointer(memoryBase + at).loadUnaligned(as: UInt16.self))
                     pc &+= 4
                 case .i64Load8S:
-                    let at = try effectiveAddress(code[pc &+ 2], code[pc &+ 3], 1)
+                    let at = try address(fp, memoryLength, code[pc &+ 2], code[pc &+ 3], 1)
                     fp[Int(code[pc &+ 1])] = UInt64(bitPattern: Int64(Int8(bitPattern: memoryBase[at])))
                     pc &+= 4
                 case .i64Load8U:
-                    let at = try effectiveAddress(code[pc &+ 2], code[pc &+ 3], 1)
+                    let at = try address(fp, memoryLength, code[pc &+ 2], code[pc &+ 3], 1)
                     fp[Int(code[pc &+ 1])] = UInt64(memoryBase[at])
                     pc &+= 4
                 case .i64Load16S:
-                    let at = try effectiveAddress(code[pc &+ 2], code[pc &+ 3], 2)
+                    let at = try address(fp, memoryLength, code[pc &+ 2], code[pc &+ 3], 2)
                     fp[Int(code[pc &+ 1])] = UInt64(bitPattern: Int64(UnsafeRawPointer(memoryBase + at).loadUnaligned(as: Int16.self)))
                     pc &+= 4
                 case .i64Load16U:
-                    let at = try effectiveAddress(code[pc &+ 2], code[pc &+ 3], 2)
+                    let at = try address(fp, memoryLength, code[pc &+ 2], code[pc &+ 3], 2)
                     fp[Int(code[pc &+ 1])] = UInt64(UnsafeRawPointer(memoryBase + at).loadUnaligned(as: UInt16.self))
                     pc &+= 4
                 case .i64Load32S:
-                    let at = try effectiveAddress(code[pc &+ 2], code[pc &+ 3], 4)
+                    let at = try address(fp, memoryLength, code[pc &+ 2], code[pc &+ 3], 4)
                     fp[Int(code[pc &+ 1])] = UInt64(bitPattern: Int64(UnsafeRawPointer(memoryBase + at).loadUnaligned(as: Int32.self)))
                     pc &+= 4
                 case .i64Load32U:
-                    let at = try effectiveAddress(code[pc &+ 2], code[pc &+ 3], 4)
+                    let at = try address(fp, memoryLength, code[pc &+ 2], code[pc &+ 3], 4)
                     fp[Int(code[pc &+ 1])] = UInt64(UnsafeRawPointer(memoryBase + at).loadUnaligned(as: UInt32.self))
                     pc &+= 4
                 case .i32Store, .f32Store, .i64Store32:
-                    let at = try effectiveAddress(code[pc &+ 1], code[pc &+ 3], 4)
+                    let at = try address(fp, memoryLength, code[pc &+ 1], code[pc &+ 3], 4)
                     UnsafeMutableRawPointer(memoryBase + at).storeBytes(of: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]), as: UInt32.self)
                     pc &+= 4
                 case .i64Store, .f64Store:
-                    let at = try effectiveAddress(code[pc &+ 1], code[pc &+ 3], 8)
+                    let at = try address(fp, memoryLength, code[pc &+ 1], code[pc &+ 3], 8)
                     UnsafeMutableRawPointer(memoryBase + at).storeBytes(of: fp[Int(code[pc &+ 2])], as: UInt64.self)
                     pc &+= 4
                 case .i32Store8, .i64Store8:
-                    let at = try effectiveAddress(code[pc &+ 1], code[pc &+ 3], 1)
+                    let at = try address(fp, memoryLength, code[pc &+ 1], code[pc &+ 3], 1)
                     memoryBase[at] = UInt8(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
                     pc &+= 4
                 case .i32Store16, .i64Store16:
-                    let at = try effectiveAddress(code[pc &+ 1], code[pc &+ 3], 2)
+                    let at = try address(fp, memoryLength, code[pc &+ 1], code[pc &+ 3], 2)
                     UnsafeMutableRawPointer(memoryBase + at).storeBytes(of: UInt16(truncatingIfNeeded: fp[Int(code[pc &+ 2])]), as: UInt16.self)
                     pc &+= 4
                 case .memorySize:
@@ -341,19 +376,20 @@ enum Interpreter {
                     pc &+= 2
                 case .memoryGrow:
                     let delta = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
-                    let old = instance.takeUnretainedValue().memory(0).grow(by: delta)
+                    let old = current.object.memory(0).grow(by: delta)
                     fp[Int(code[pc &+ 1])] = old.map { UInt64($0) } ?? UInt64(UInt32.max)
-                    reloadMemory()
+                    memoryBase = current.memory?.pointee.base ?? memoryBase
+                    memoryLength = current.memory?.pointee.length ?? 0
                     pc &+= 3
                 case .memoryInit:
                     let d = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
                     let s = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
                     let n = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 4])]))
-                    try instance.takeUnretainedValue().memoryInit(memory: 0, segment: Int(code[pc &+ 1]),
+                    try current.object.memoryInit(memory: 0, segment: Int(code[pc &+ 1]),
                                                                   destination: d, source: s, count: n)
                     pc &+= 5
                 case .dataDrop:
-                    instance.takeUnretainedValue().droppedData[Int(code[pc &+ 1])] = true
+                    current.object.droppedData[Int(code[pc &+ 1])] = true
                     pc &+= 2
                 case .memoryCopy:
                     let d = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])]))
@@ -377,33 +413,33 @@ enum Interpreter {
                     fp[Int(code[pc &+ 1])] = fp[Int(code[pc &+ 2])] == 0 ? 1 : 0
                     pc &+= 3
                 case .refFunc:
-                    let reference = instance.takeUnretainedValue().funcRef(Int(code[pc &+ 2]))
+                    let reference = current.object.funcRef(Int(code[pc &+ 2]))
                     fp[Int(code[pc &+ 1])] = UInt64(UInt(bitPattern: reference))
                     pc &+= 3
 
                 case .v128Load:
                     let op = SIMDLoadOp(rawValue: UInt8(code[pc &+ 1]))!
-                    let at = try effectiveAddress(code[pc &+ 3], code[pc &+ 4], UInt64(op.accessSize))
+                    let at = try address(fp, memoryLength, code[pc &+ 3], code[pc &+ 4], UInt64(op.accessSize))
                     let value = SIMDSemantics.load(op, UnsafeRawPointer(memoryBase + at))
                     fp[Int(code[pc &+ 2])] = value.lo
                     fp[Int(code[pc &+ 2]) &+ 1] = value.hi
                     pc &+= 5
                 case .v128Store:
-                    let at = try effectiveAddress(code[pc &+ 1], code[pc &+ 3], 16)
+                    let at = try address(fp, memoryLength, code[pc &+ 1], code[pc &+ 3], 16)
                     let source = Int(code[pc &+ 2])
                     UnsafeMutableRawPointer(memoryBase + at).storeBytes(of: fp[source], as: UInt64.self)
                     UnsafeMutableRawPointer(memoryBase + at + 8).storeBytes(of: fp[source &+ 1], as: UInt64.self)
                     pc &+= 4
                 case .v128LoadLane:
                     let op = SIMDLaneMemoryOp(rawValue: UInt8(code[pc &+ 1]))!
-                    let at = try effectiveAddress(code[pc &+ 3], code[pc &+ 5], UInt64(op.accessSize))
+                    let at = try address(fp, memoryLength, code[pc &+ 3], code[pc &+ 5], UInt64(op.accessSize))
                     let vector = v128(fp, code[pc &+ 4])
                     let value = SIMDSemantics.loadLane(op, vector, lane: Int(code[pc &+ 6]), UnsafeRawPointer(memoryBase + at))
                     setV128(fp, code[pc &+ 2], value)
                     pc &+= 7
                 case .v128StoreLane:
                     let op = SIMDLaneMemoryOp(rawValue: UInt8(code[pc &+ 1]))!
-                    let at = try effectiveAddress(code[pc &+ 2], code[pc &+ 4], UInt64(op.accessSize))
+                    let at = try address(fp, memoryLength, code[pc &+ 2], code[pc &+ 4], UInt64(op.accessSize))
                     SIMDSemantics.storeLane(op, v128(fp, code[pc &+ 3]), lane: Int(code[pc &+ 5]), UnsafeMutableRawPointer(memoryBase + at))
                     pc &+= 6
                 case .simdUnary:
@@ -1166,9 +1202,18 @@ enum Interpreter {
                 }
             }
         } catch {
-            throw backtraced(error, pc: pc, instance: instance.takeUnretainedValue(), definedIndex: definedIndex,
+            throw backtraced(error, pc: pc, instance: current.object, definedIndex: definedIndex,
                              stack: stack, entryDepth: entryDepth)
         }
+    }
+
+    /// The address of an access of `size` bytes at `fp[slot] + offset`, checked against the memory.
+    @inline(__always)
+    private static func address(_ fp: UnsafeMutablePointer<UInt64>, _ memoryLength: UInt64, _ slot: UInt32, _ offset: UInt32,
+                                _ size: UInt64) throws(Trap) -> Int {
+        let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(slot)])) &+ UInt64(offset)
+        guard address &+ size <= memoryLength else { throw Trap(.memoryOutOfBounds) }
+        return Int(address)
     }
 
     @inline(__always)
@@ -1227,10 +1272,10 @@ enum Interpreter {
     }
 
     private static func frameInfo(_ instance: InstanceHandle, _ definedIndex: Int, pc: Int) -> FrameInfo {
-        let info = instance.info
+        let info = instance.module.info
         let index = definedIndex + info.importedFunctionCount
-        let function = instance.code!.functions[definedIndex]
         return FrameInfo(functionIndex: index, functionName: info.names.functionNames[UInt32(index)],
-                         moduleOffset: function.moduleOffset(at: pc), moduleName: info.names.moduleName)
+                         moduleOffset: instance.code!.moduleOffset(function: definedIndex, pc: pc),
+                         moduleName: info.names.moduleName)
     }
 }

@@ -1,4 +1,5 @@
-/// The interpreter's code for one defined function.
+/// The interpreter's code for one defined function. A plain value (no references), so
+/// the executor copies it on calls without reference counting.
 struct InterpretedFunction {
     /// Instruction words (see `Op`). Owned by the `InterpretedModule`.
     let code: UnsafeMutablePointer<UInt32>
@@ -8,31 +9,38 @@ struct InterpretedFunction {
     /// Slots taken by the parameters, then by parameters and declared locals.
     let parameterSlots: Int
     let localSlots: Int
-    /// Sorted (code index, module offset) pairs, to name the wasm instruction at a pc.
-    let offsets: [(pc: UInt32, offset: UInt32)]
-
-    /// Byte offset in the module of the instruction at or before `pc`.
-    func moduleOffset(at pc: Int) -> Int? {
-        var low = 0, high = offsets.count
-        while low < high {
-            let mid = (low + high) / 2
-            if Int(offsets[mid].pc) <= pc { low = mid + 1 } else { high = mid }
-        }
-        return low > 0 ? Int(offsets[low - 1].offset) : nil
-    }
 }
 
 /// The interpreter's translation of every defined function of a module. Made once per
 /// module, immutable afterwards, shared by all its instances.
 final class InterpretedModule: @unchecked Sendable {
-    let functions: [InterpretedFunction]
+    /// One entry per defined function, in order.
+    let functions: UnsafeMutablePointer<InterpretedFunction>
+    let count: Int
+    /// Per function: sorted (code index, module offset) pairs, to name the wasm instruction at a pc.
+    private let offsets: [[(pc: UInt32, offset: UInt32)]]
 
-    init(functions: [InterpretedFunction]) {
-        self.functions = functions
+    init(functions: [InterpretedFunction], offsets: [[(pc: UInt32, offset: UInt32)]]) {
+        self.count = functions.count
+        self.functions = .allocate(capacity: max(functions.count, 1))
+        self.functions.initialize(from: functions, count: functions.count)
+        self.offsets = offsets
     }
 
     deinit {
-        for function in functions { function.code.deallocate() }
+        for i in 0..<count { functions[i].code.deallocate() }
+        functions.deallocate()
+    }
+
+    /// Byte offset in the module of the instruction at or before `pc` in defined function `index`.
+    func moduleOffset(function index: Int, pc: Int) -> Int? {
+        let table = offsets[index]
+        var low = 0, high = table.count
+        while low < high {
+            let mid = (low + high) / 2
+            if Int(table[mid].pc) <= pc { low = mid + 1 } else { high = mid }
+        }
+        return low > 0 ? Int(table[low - 1].offset) : nil
     }
 }
 

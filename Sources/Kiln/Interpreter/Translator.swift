@@ -93,11 +93,12 @@ struct InterpreterTranslator {
         blocks.append(Block(kind: .function, type: .empty, height: 0))
     }
 
-    mutating func finishFunction() -> InterpretedFunction {
+    mutating func finishFunction() -> (InterpretedFunction, offsets: [(pc: UInt32, offset: UInt32)]) {
         let words = UnsafeMutablePointer<UInt32>.allocate(capacity: max(code.count, 1))
         words.initialize(from: code, count: code.count)
-        return InterpretedFunction(code: words, codeCount: code.count, frameSize: maxSlot,
-                                   parameterSlots: parameterSlotCount, localSlots: localSlotCount, offsets: offsets)
+        let function = InterpretedFunction(code: words, codeCount: code.count, frameSize: maxSlot,
+                                           parameterSlots: parameterSlotCount, localSlots: localSlotCount)
+        return (function, offsets)
     }
 
     // MARK: Emission

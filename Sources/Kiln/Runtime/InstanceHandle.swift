@@ -20,6 +20,12 @@ final class InstanceHandle {
     var droppedData: [Bool] = []
     /// Interpreter code for the defined functions, shared with the module.
     let code: InterpretedModule?
+    /// `code.functions`, and the number of imported functions (a defined function's index
+    /// is its function index minus this), kept here for the interpreter's call path.
+    let interpretedFunctions: UnsafeMutablePointer<InterpretedFunction>?
+    let importedFunctionCount: Int
+    /// Memory 0's definition, or nil.
+    private(set) var memory0: UnsafeMutablePointer<KilnMemoryDefinition>?
 
     var info: ModuleInfo { module.info }
 
@@ -28,6 +34,8 @@ final class InstanceHandle {
         self.store = store
         self.layout = VMContextLayout(module.info)
         self.code = module.interpreted
+        self.interpretedFunctions = module.interpreted?.functions
+        self.importedFunctionCount = module.info.importedFunctionCount
         vmctx = .allocate(byteCount: layout.size, alignment: 16)
         vmctx.initializeMemory(as: UInt8.self, repeating: 0, count: layout.size)
         vmctx.storeBytes(of: UInt32(KILN_VMCTX_MAGIC_INSTANCE), toByteOffset: VMContextLayout.magicOffset, as: UInt32.self)
@@ -158,6 +166,8 @@ final class InstanceHandle {
             instance.tables.append(table)
             tableIndex += 1
         }
+
+        instance.memory0 = info.memories.isEmpty ? nil : instance.memoryDefinition(0)
 
         // Defined globals, initialized in order (their initializers only see imports).
         for (definedIndex, initializer) in info.globalInitializers.enumerated() {

@@ -220,25 +220,25 @@ class FunctionWriter:
         self.indent -= 1
 
     def statement(self, nesting=0):
-        r = self.rng.random()
         # Calls inside loops multiply the run time by the trip count; allow them
         # only outside loops or one loop deep.
-        if self.calls_left > 0 and self.loop_depth <= 1 and r < 0.12:
+        if self.calls_left > 0 and self.loop_depth <= 1 and self.rng.random() < 0.12:
             self.call_statement()
             return
         # Compound statements get rarer with nesting so functions stay in the
         # size range of ordinary compiled code (a few hundred bytes to a few KB).
-        if nesting >= 2 or r < 0.45 + 0.15 * nesting:
+        if nesting >= 2 or self.rng.random() < 0.5 + 0.2 * nesting:
             self.simple_statement()
             return
-        if r < 0.6:
+        r = self.rng.random()
+        if r < 0.27:
             self.emit(f"if ({self.u_expr(1)} {self.rng.choice(['<', '>', '==', '!='])} {self.u_expr(1)}) {{")
             self.block(self.rng.randint(1, 3), nesting + 1)
             if self.rng.random() < 0.5:
                 self.emit("} else {")
                 self.block(self.rng.randint(1, 3), nesting + 1)
             self.emit("}")
-        elif r < 0.72:
+        elif r < 0.49:
             i = self.fresh("i")
             bound = self.rng.randint(2, 12) if self.loop_depth == 0 else self.rng.randint(2, 4)
             self.emit(f"for (unsigned {i} = 0; {i} < {bound}u; {i}++) {{")
@@ -248,7 +248,7 @@ class FunctionWriter:
             self.loop_counters.remove(i)
             self.loop_depth -= 1
             self.emit("}")
-        elif r < 0.78:
+        elif r < 0.6:
             guard = self.fresh("g")
             self.emit(f"unsigned {guard} = 0;")
             self.emit(f"while ({guard}++ < {self.rng.randint(2, 10)}u) {{")
@@ -261,7 +261,7 @@ class FunctionWriter:
             self.indent -= 1
             self.loop_depth -= 1
             self.emit("}")
-        elif r < 0.92:
+        elif r < 0.85:
             self.switch_statement(nesting)
         else:
             guard = self.fresh("g")
@@ -415,7 +415,7 @@ long long run(int n) {
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     # The default is tuned so clang -O2 produces roughly 5 MB of wasm.
-    parser.add_argument("--functions", type=int, default=4000, help="number of functions (default 4000)")
+    parser.add_argument("--functions", type=int, default=5000, help="number of functions (default 5000)")
     parser.add_argument("--seed", type=int, default=20240601, help="random seed (default 20240601)")
     parser.add_argument("-o", "--output", default="-", help="output file (default stdout)")
     args = parser.parse_args()

@@ -31,7 +31,9 @@ private struct FrontendInput {
             .deletingLastPathComponent()
             .deletingLastPathComponent()
         paths.append(packageDirectory.appending(path: "Kernels/build/large.wasm").path(percentEncoded: false))
-        return paths
+        // The last two coincide when run from the package directory; list each once.
+        var seen = Set<String>()
+        return paths.filter { seen.insert($0).inserted }
     }
 
     static func load() throws -> FrontendInput {

@@ -25,6 +25,7 @@ struct ByteReader {
     func unexpectedEnd() -> WasmError { .malformed(endMessage, at: position) }
 
 
+    @inline(__always)
     mutating func readByte() throws(WasmError) -> UInt8 {
         guard position < end else { throw unexpectedEnd() }
         let byte = base.load(fromByteOffset: position, as: UInt8.self)
@@ -152,6 +153,7 @@ struct ByteReader {
     }
 
 
+    @inline(__always)
     mutating func readU32() throws(WasmError) -> UInt32 {
         UInt32(truncatingIfNeeded: try readUnsignedLEB(bits: 32))
     }

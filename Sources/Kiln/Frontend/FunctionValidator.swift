@@ -8,11 +8,11 @@
 /// stacks keep their capacity across functions.
 struct FunctionValidator {
     /// How a control frame was opened.
-    enum FrameKind: UInt8, Sendable {
+    enum FrameKind: UInt8, Sendable, BitwiseCopyable {
         case function, block, loop, `if`, `else`
     }
 
-    struct ControlFrame: Sendable {
+    struct ControlFrame: Sendable, BitwiseCopyable {
         var kind: FrameKind
         var blockType: BlockType
         /// Operand-stack height when the frame was entered (after its parameters were popped).
@@ -26,8 +26,8 @@ struct FunctionValidator {
     typealias OperandType = ValType?
 
     let module: ModuleInfo
-    private(set) var operands: [OperandType] = []
-    private(set) var frames: [ControlFrame] = []
+    let operands = UnsafeStack<OperandType>()
+    let frames = UnsafeStack<ControlFrame>()
     /// Types of the parameters and declared locals of the current function.
     private(set) var locals: [ValType] = []
     private(set) var functionType = FuncType()
@@ -51,8 +51,8 @@ struct FunctionValidator {
     /// from `reader` (left just after them).
     mutating func beginFunction(typeIndex: UInt32, reader: inout ByteReader) throws(WasmError) {
         functionType = module.types[Int(typeIndex)]
-        operands.removeAll(keepingCapacity: true)
-        frames.removeAll(keepingCapacity: true)
+        operands.removeAll()
+        frames.removeAll()
         locals.removeAll(keepingCapacity: true)
         locals.append(contentsOf: functionType.params)
         let groupCount = try reader.readCount(minElementSize: 2)
@@ -110,8 +110,10 @@ struct FunctionValidator {
 
     private func error(_ message: String) -> WasmError { .invalid(message, at: offset) }
 
+    @inline(__always)
     private mutating func push(_ type: OperandType) { operands.append(type) }
 
+    @inline(__always)
     private mutating func pop() throws(WasmError) -> OperandType {
         let frame = frames[frames.count - 1]
         if operands.count == frame.height {
@@ -121,7 +123,7 @@ struct FunctionValidator {
         return operands.removeLast()
     }
 
-    @discardableResult
+    @discardableResult @inline(__always)
     private mutating func pop(_ expected: ValType) throws(WasmError) -> OperandType {
         let actual = try pop()
         if let actual, actual != expected { throw error("type mismatch") }
@@ -165,7 +167,7 @@ struct FunctionValidator {
     }
 
     private mutating func setUnreachable() {
-        operands.removeSubrange(frames[frames.count - 1].height...)
+        operands.truncate(to: frames[frames.count - 1].height)
         frames[frames.count - 1].isUnreachable = true
     }
 

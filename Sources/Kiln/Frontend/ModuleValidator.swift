@@ -130,10 +130,28 @@ struct ModuleValidator {
     }
 
     private func validateFunctions(translate: Bool) throws(WasmError) -> InterpretedModule? {
+        if translate {
+            var translator = InterpreterTranslator(module: module)
+            var functions: [InterpretedFunction] = []
+            var offsets: [[(pc: UInt32, offset: UInt32)]] = []
+            try validateFunctions(&translator) { translator in
+                let (function, functionOffsets) = translator.finishFunction()
+                functions.append(function)
+                offsets.append(functionOffsets)
+            }
+            return InterpretedModule(functions: functions, offsets: offsets)
+        }
+        var nothing = ValidationOnly()
+        try validateFunctions(&nothing) { _ in }
+        return nil
+    }
+
+    /// Validates every function body, handing each instruction to `compiler` after it
+    /// validated, and calling `finish` after each function.
+    private func validateFunctions<Compiler: FunctionCompiler>(
+        _ compiler: inout Compiler, finish: (inout Compiler) -> Void
+    ) throws(WasmError) {
         var validator = FunctionValidator(module: module)
-        var translator = translate ? InterpreterTranslator(module: module) : nil
-        var translated: [InterpretedFunction] = []
-        var offsets: [[(pc: UInt32, offset: UInt32)]] = []
         for (i, body) in module.functionBodies.enumerated() {
             // As in the spec's reference interpreter, a body whose instructions run past its size
             // is read on into what follows and then found to have the wrong size.
@@ -141,14 +159,14 @@ struct ModuleValidator {
                                     endMessage: "unexpected end of section or function")
             let typeIndex = module.functionTypes[module.importedFunctionCount + i]
             try validator.beginFunction(typeIndex: typeIndex, reader: &reader)
-            translator?.beginFunction(type: module.types[Int(typeIndex)], locals: validator.locals)
+            compiler.beginFunction(type: module.types[Int(typeIndex)], locals: validator.locals)
             var operators = OperatorReader(reader)
             while !validator.isFunctionFinished {
                 let at = operators.offset
                 let instruction = try operators.read()
                 try validator.validate(instruction, at: at)
-                if translator != nil {
-                    translator!.translate(instruction, at: at) { table in
+                if Compiler.translates {
+                    compiler.translate(instruction, at: at) { table in
                         var targets: [UInt32] = []
                         try? operators.forEachTarget(of: table) { targets.append($0) }
                         return targets
@@ -156,12 +174,23 @@ struct ModuleValidator {
                 }
             }
             guard operators.offset == body.end else { throw .malformed("section size mismatch", at: operators.offset) }
-            if translator != nil {
-                let (function, functionOffsets) = translator!.finishFunction()
-                translated.append(function)
-                offsets.append(functionOffsets)
-            }
+            finish(&compiler)
         }
-        return translate ? InterpretedModule(functions: translated, offsets: offsets) : nil
     }
+}
+
+/// What runs in lock step with the validator over each function body: the interpreter's
+/// translator, later the JIT's code generator.
+protocol FunctionCompiler {
+    /// False for a compiler that ignores instructions, so the loop skips the call.
+    static var translates: Bool { get }
+    mutating func beginFunction(type: FuncType, locals: [ValType])
+    mutating func translate(_ instruction: Instruction, at offset: Int, brTableTargets: (BrTable) -> [UInt32])
+}
+
+/// Validation alone.
+struct ValidationOnly: FunctionCompiler {
+    static var translates: Bool { false }
+    mutating func beginFunction(type: FuncType, locals: [ValType]) {}
+    mutating func translate(_ instruction: Instruction, at offset: Int, brTableTargets: (BrTable) -> [UInt32]) {}
 }

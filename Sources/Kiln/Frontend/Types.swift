@@ -1,5 +1,5 @@
 /// The value types of WebAssembly 2.0.
-public enum ValType: UInt8, Sendable, Hashable, CustomStringConvertible {
+public enum ValType: UInt8, Sendable, Hashable, BitwiseCopyable, CustomStringConvertible {
     case i32 = 0x7F
     case i64 = 0x7E
     case f32 = 0x7D
@@ -107,7 +107,7 @@ public struct ExportType: Sendable, Hashable {
 }
 
 /// The type annotation of `block`, `loop` and `if`.
-public enum BlockType: Sendable, Hashable {
+public enum BlockType: Sendable, Hashable, BitwiseCopyable {
     case empty
     case value(ValType)
     case typeIndex(UInt32)

@@ -9,7 +9,9 @@
 /// flow merges (block, loop and if entries, branches, block ends) and before the local
 /// they read is written. A `local.set` right after the instruction that computed its value
 /// rewrites that instruction's destination instead of copying.
-struct InterpreterTranslator {
+struct InterpreterTranslator: FunctionCompiler {
+    static var translates: Bool { true }
+
     private enum Kind: Equatable {
         /// In its natural slot.
         case temp

@@ -18,14 +18,14 @@ EXEC_FILE = os.path.join(ROOT, "Sources/Kiln/Interpreter/Executor.swift")
 READ = {
     "i32": "UInt32(truncatingIfNeeded: fp[Int(code[pc &+ {n}])])",
     "i64": "fp[Int(code[pc &+ {n}])]",
-    "f32": "Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ {n}])]))",
-    "f64": "Double(bitPattern: fp[Int(code[pc &+ {n}])])",
+    "f32": "asF32(fp[Int(code[pc &+ {n}])])",
+    "f64": "asF64(fp[Int(code[pc &+ {n}])])",
 }
 WRITE = {
     "i32": "UInt64({v})",
     "i64": "{v}",
-    "f32": "UInt64(({v}).bitPattern)",
-    "f64": "({v}).bitPattern",
+    "f32": "bits({v})",
+    "f64": "bits({v})",
     "bool": "(({v}) ? 1 : 0)",
 }
 
@@ -295,6 +295,8 @@ def main():
     for i in range(0, len(imm_names), 6):
         enum_lines.append("    case " + ", ".join(imm_names[i:i + 6]))
     enum_lines.append("}")
+    enum_lines.append("")
+    enum_lines.append("extension Op: CaseIterable {}")
     enum_lines.append("")
     enum_lines.append("extension Op {")
     enum_lines.append("    /// The internal opcode of a scalar numeric instruction.")

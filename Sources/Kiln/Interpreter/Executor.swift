@@ -1,5 +1,30 @@
 import CKilnShims
 
+// Helpers forced inline: the dispatch loop is too large for the optimizer to inline even
+// trivial standard-library generics into it on its own.
+@inline(__always) func asF32(_ slot: UInt64) -> Float { Float(bitPattern: UInt32(truncatingIfNeeded: slot)) }
+@inline(__always) func asF64(_ slot: UInt64) -> Double { Double(bitPattern: slot) }
+@inline(__always) func bits(_ value: Float) -> UInt64 { UInt64(value.bitPattern) }
+@inline(__always) func bits(_ value: Double) -> UInt64 { value.bitPattern }
+@inline(__always) func load<T: FixedWidthInteger>(_ base: UnsafeMutablePointer<UInt8>, _ at: Int, as: T.Type) -> T {
+    UnsafeRawPointer(base + at).loadUnaligned(as: T.self)
+}
+@inline(__always) func store<T: FixedWidthInteger>(_ base: UnsafeMutablePointer<UInt8>, _ at: Int, _ value: T, as: T.Type) {
+    UnsafeMutableRawPointer(base + at).storeBytes(of: value, as: T.self)
+}
+
+extension Op {
+    /// The opcode in an instruction word. The translator only writes valid opcodes, whose
+    /// raw values are their case indices, so no check is needed.
+    @inline(__always)
+    static func decode(_ word: UInt32) -> Op {
+        if MemoryLayout<Op>.size == 1 {
+            return unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self)
+        }
+        return unsafeBitCast(UInt16(truncatingIfNeeded: word), to: Op.self)
+    }
+}
+
 /// Runs interpreter code. One loop executes calls and returns between wasm functions of
 /// any instance without recursing on the native stack; only host calls (and the wasm they
 /// may call back into) nest.
@@ -91,7 +116,7 @@ enum Interpreter {
 
         do {
             while true {
-                switch Op(rawValue: UInt16(truncatingIfNeeded: code[pc])).unsafelyUnwrapped {
+                switch Op.decode(code[pc]) {
                 case .unreachable:
                     throw Trap(.unreachable)
                 case .br:
@@ -122,7 +147,7 @@ enum Interpreter {
                     memoryBase = current.memory?.pointee.base ?? memoryBase
                     memoryLength = current.memory?.pointee.length ?? 0
                 case .call, .callImport, .callIndirect:
-                    let op = Op(rawValue: UInt16(truncatingIfNeeded: code[pc])).unsafelyUnwrapped
+                    let op = Op.decode(code[pc])
                     let target: (Unmanaged<InstanceHandle>, Int)?
                     let reference: UnsafeMutablePointer<KilnFuncRef>?
                     let argumentBase: Int
@@ -300,19 +325,19 @@ enum Interpreter {
 
                 case .i32Load:
                     let at = try address(fp, memoryLength, code[pc &+ 2], code[pc &+ 3], 4)
-                    fp[Int(code[pc &+ 1])] = UInt64(UnsafeRawPointer(memoryBase + at).loadUnaligned(as: UInt32.self))
+                    fp[Int(code[pc &+ 1])] = UInt64(load(memoryBase, at, as: UInt32.self))
                     pc &+= 4
                 case .i64Load:
                     let at = try address(fp, memoryLength, code[pc &+ 2], code[pc &+ 3], 8)
-                    fp[Int(code[pc &+ 1])] = UnsafeRawPointer(memoryBase + at).loadUnaligned(as: UInt64.self)
+                    fp[Int(code[pc &+ 1])] = load(memoryBase, at, as: UInt64.self)
                     pc &+= 4
                 case .f32Load:
                     let at = try address(fp, memoryLength, code[pc &+ 2], code[pc &+ 3], 4)
-                    fp[Int(code[pc &+ 1])] = UInt64(UnsafeRawPointer(memoryBase + at).loadUnaligned(as: UInt32.self))
+                    fp[Int(code[pc &+ 1])] = UInt64(load(memoryBase, at, as: UInt32.self))
                     pc &+= 4
                 case .f64Load:
                     let at = try address(fp, memoryLength, code[pc &+ 2], code[pc &+ 3], 8)
-                    fp[Int(code[pc &+ 1])] = UnsafeRawPointer(memoryBase + at).loadUnaligned(as: UInt64.self)
+                    fp[Int(code[pc &+ 1])] = load(memoryBase, at, as: UInt64.self)
                     pc &+= 4
                 case .i32Load8S:
                     let at = try address(fp, memoryLength, code[pc &+ 2], code[pc &+ 3], 1)
@@ -324,12 +349,12 @@ enum Interpreter {
                     pc &+= 4
                 case .i32Load16S:
                     let at = try address(fp, memoryLength, code[pc &+ 2], code[pc &+ 3], 2)
-                    let value = UnsafeRawPointer(memoryBase + at).loadUnaligned(as: Int16.self)
+                    let value = load(memoryBase, at, as: Int16.self)
                     fp[Int(code[pc &+ 1])] = UInt64(UInt32(bitPattern: Int32(value)))
                     pc &+= 4
                 case .i32Load16U:
                     let at = try address(fp, memoryLength, code[pc &+ 2], code[pc &+ 3], 2)
-                    fp[Int(code[pc &+ 1])] = UInt64(UnsafeRawPointer(memoryBase + at).loadUnaligned(as: UInt16.self))
+                    fp[Int(code[pc &+ 1])] = UInt64(load(memoryBase, at, as: UInt16.self))
                     pc &+= 4
                 case .i64Load8S:
                     let at = try address(fp, memoryLength, code[pc &+ 2], code[pc &+ 3], 1)
@@ -341,27 +366,27 @@ enum Interpreter {
                     pc &+= 4
                 case .i64Load16S:
                     let at = try address(fp, memoryLength, code[pc &+ 2], code[pc &+ 3], 2)
-                    fp[Int(code[pc &+ 1])] = UInt64(bitPattern: Int64(UnsafeRawPointer(memoryBase + at).loadUnaligned(as: Int16.self)))
+                    fp[Int(code[pc &+ 1])] = UInt64(bitPattern: Int64(load(memoryBase, at, as: Int16.self)))
                     pc &+= 4
                 case .i64Load16U:
                     let at = try address(fp, memoryLength, code[pc &+ 2], code[pc &+ 3], 2)
-                    fp[Int(code[pc &+ 1])] = UInt64(UnsafeRawPointer(memoryBase + at).loadUnaligned(as: UInt16.self))
+                    fp[Int(code[pc &+ 1])] = UInt64(load(memoryBase, at, as: UInt16.self))
                     pc &+= 4
                 case .i64Load32S:
                     let at = try address(fp, memoryLength, code[pc &+ 2], code[pc &+ 3], 4)
-                    fp[Int(code[pc &+ 1])] = UInt64(bitPattern: Int64(UnsafeRawPointer(memoryBase + at).loadUnaligned(as: Int32.self)))
+                    fp[Int(code[pc &+ 1])] = UInt64(bitPattern: Int64(load(memoryBase, at, as: Int32.self)))
                     pc &+= 4
                 case .i64Load32U:
                     let at = try address(fp, memoryLength, code[pc &+ 2], code[pc &+ 3], 4)
-                    fp[Int(code[pc &+ 1])] = UInt64(UnsafeRawPointer(memoryBase + at).loadUnaligned(as: UInt32.self))
+                    fp[Int(code[pc &+ 1])] = UInt64(load(memoryBase, at, as: UInt32.self))
                     pc &+= 4
                 case .i32Store, .f32Store, .i64Store32:
                     let at = try address(fp, memoryLength, code[pc &+ 1], code[pc &+ 3], 4)
-                    UnsafeMutableRawPointer(memoryBase + at).storeBytes(of: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]), as: UInt32.self)
+                    store(memoryBase, at, UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]), as: UInt32.self)
                     pc &+= 4
                 case .i64Store, .f64Store:
                     let at = try address(fp, memoryLength, code[pc &+ 1], code[pc &+ 3], 8)
-                    UnsafeMutableRawPointer(memoryBase + at).storeBytes(of: fp[Int(code[pc &+ 2])], as: UInt64.self)
+                    store(memoryBase, at, fp[Int(code[pc &+ 2])], as: UInt64.self)
                     pc &+= 4
                 case .i32Store8, .i64Store8:
                     let at = try address(fp, memoryLength, code[pc &+ 1], code[pc &+ 3], 1)
@@ -369,7 +394,7 @@ enum Interpreter {
                     pc &+= 4
                 case .i32Store16, .i64Store16:
                     let at = try address(fp, memoryLength, code[pc &+ 1], code[pc &+ 3], 2)
-                    UnsafeMutableRawPointer(memoryBase + at).storeBytes(of: UInt16(truncatingIfNeeded: fp[Int(code[pc &+ 2])]), as: UInt16.self)
+                    store(memoryBase, at, UInt16(truncatingIfNeeded: fp[Int(code[pc &+ 2])]), as: UInt16.self)
                     pc &+= 4
                 case .memorySize:
                     fp[Int(code[pc &+ 1])] = memoryLength / MemoryInstance.pageSize
@@ -427,7 +452,7 @@ enum Interpreter {
                 case .v128Store:
                     let at = try address(fp, memoryLength, code[pc &+ 1], code[pc &+ 3], 16)
                     let source = Int(code[pc &+ 2])
-                    UnsafeMutableRawPointer(memoryBase + at).storeBytes(of: fp[source], as: UInt64.self)
+                    store(memoryBase, at, fp[source], as: UInt64.self)
                     UnsafeMutableRawPointer(memoryBase + at + 8).storeBytes(of: fp[source &+ 1], as: UInt64.self)
                     pc &+= 4
                 case .v128LoadLane:
@@ -592,63 +617,63 @@ enum Interpreter {
                 fp[Int(code[pc &+ 1])] = ((a >= b) ? 1 : 0)
                 pc &+= 4
             case .f32Eq:
-                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
-                let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                let a = asF32(fp[Int(code[pc &+ 2])])
+                let b = asF32(fp[Int(code[pc &+ 3])])
                 fp[Int(code[pc &+ 1])] = ((a == b) ? 1 : 0)
                 pc &+= 4
             case .f32Ne:
-                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
-                let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                let a = asF32(fp[Int(code[pc &+ 2])])
+                let b = asF32(fp[Int(code[pc &+ 3])])
                 fp[Int(code[pc &+ 1])] = ((a != b) ? 1 : 0)
                 pc &+= 4
             case .f32Lt:
-                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
-                let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                let a = asF32(fp[Int(code[pc &+ 2])])
+                let b = asF32(fp[Int(code[pc &+ 3])])
                 fp[Int(code[pc &+ 1])] = ((a < b) ? 1 : 0)
                 pc &+= 4
             case .f32Gt:
-                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
-                let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                let a = asF32(fp[Int(code[pc &+ 2])])
+                let b = asF32(fp[Int(code[pc &+ 3])])
                 fp[Int(code[pc &+ 1])] = ((a > b) ? 1 : 0)
                 pc &+= 4
             case .f32Le:
-                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
-                let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                let a = asF32(fp[Int(code[pc &+ 2])])
+                let b = asF32(fp[Int(code[pc &+ 3])])
                 fp[Int(code[pc &+ 1])] = ((a <= b) ? 1 : 0)
                 pc &+= 4
             case .f32Ge:
-                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
-                let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                let a = asF32(fp[Int(code[pc &+ 2])])
+                let b = asF32(fp[Int(code[pc &+ 3])])
                 fp[Int(code[pc &+ 1])] = ((a >= b) ? 1 : 0)
                 pc &+= 4
             case .f64Eq:
-                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
-                let b = Double(bitPattern: fp[Int(code[pc &+ 3])])
+                let a = asF64(fp[Int(code[pc &+ 2])])
+                let b = asF64(fp[Int(code[pc &+ 3])])
                 fp[Int(code[pc &+ 1])] = ((a == b) ? 1 : 0)
                 pc &+= 4
             case .f64Ne:
-                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
-                let b = Double(bitPattern: fp[Int(code[pc &+ 3])])
+                let a = asF64(fp[Int(code[pc &+ 2])])
+                let b = asF64(fp[Int(code[pc &+ 3])])
                 fp[Int(code[pc &+ 1])] = ((a != b) ? 1 : 0)
                 pc &+= 4
             case .f64Lt:
-                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
-                let b = Double(bitPattern: fp[Int(code[pc &+ 3])])
+                let a = asF64(fp[Int(code[pc &+ 2])])
+                let b = asF64(fp[Int(code[pc &+ 3])])
                 fp[Int(code[pc &+ 1])] = ((a < b) ? 1 : 0)
                 pc &+= 4
             case .f64Gt:
-                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
-                let b = Double(bitPattern: fp[Int(code[pc &+ 3])])
+                let a = asF64(fp[Int(code[pc &+ 2])])
+                let b = asF64(fp[Int(code[pc &+ 3])])
                 fp[Int(code[pc &+ 1])] = ((a > b) ? 1 : 0)
                 pc &+= 4
             case .f64Le:
-                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
-                let b = Double(bitPattern: fp[Int(code[pc &+ 3])])
+                let a = asF64(fp[Int(code[pc &+ 2])])
+                let b = asF64(fp[Int(code[pc &+ 3])])
                 fp[Int(code[pc &+ 1])] = ((a <= b) ? 1 : 0)
                 pc &+= 4
             case .f64Ge:
-                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
-                let b = Double(bitPattern: fp[Int(code[pc &+ 3])])
+                let a = asF64(fp[Int(code[pc &+ 2])])
+                let b = asF64(fp[Int(code[pc &+ 3])])
                 fp[Int(code[pc &+ 1])] = ((a >= b) ? 1 : 0)
                 pc &+= 4
             case .i32Clz:
@@ -826,149 +851,149 @@ enum Interpreter {
                 fp[Int(code[pc &+ 1])] = (a &>> b) | (a &<< (64 &- (b & 63)))
                 pc &+= 4
             case .f32Abs:
-                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
-                fp[Int(code[pc &+ 1])] = UInt64((Numerics.abs(a)).bitPattern)
+                let a = asF32(fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = bits(Numerics.abs(a))
                 pc &+= 3
             case .f32Neg:
-                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
-                fp[Int(code[pc &+ 1])] = UInt64((Numerics.neg(a)).bitPattern)
+                let a = asF32(fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = bits(Numerics.neg(a))
                 pc &+= 3
             case .f32Ceil:
-                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
-                fp[Int(code[pc &+ 1])] = UInt64((a.rounded(.up)).bitPattern)
+                let a = asF32(fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = bits(a.rounded(.up))
                 pc &+= 3
             case .f32Floor:
-                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
-                fp[Int(code[pc &+ 1])] = UInt64((a.rounded(.down)).bitPattern)
+                let a = asF32(fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = bits(a.rounded(.down))
                 pc &+= 3
             case .f32Trunc:
-                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
-                fp[Int(code[pc &+ 1])] = UInt64((a.rounded(.towardZero)).bitPattern)
+                let a = asF32(fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = bits(a.rounded(.towardZero))
                 pc &+= 3
             case .f32Nearest:
-                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
-                fp[Int(code[pc &+ 1])] = UInt64((a.rounded(.toNearestOrEven)).bitPattern)
+                let a = asF32(fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = bits(a.rounded(.toNearestOrEven))
                 pc &+= 3
             case .f32Sqrt:
-                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
-                fp[Int(code[pc &+ 1])] = UInt64((a.squareRoot()).bitPattern)
+                let a = asF32(fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = bits(a.squareRoot())
                 pc &+= 3
             case .f32Add:
-                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
-                let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
-                fp[Int(code[pc &+ 1])] = UInt64((a + b).bitPattern)
+                let a = asF32(fp[Int(code[pc &+ 2])])
+                let b = asF32(fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = bits(a + b)
                 pc &+= 4
             case .f32Sub:
-                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
-                let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
-                fp[Int(code[pc &+ 1])] = UInt64((a - b).bitPattern)
+                let a = asF32(fp[Int(code[pc &+ 2])])
+                let b = asF32(fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = bits(a - b)
                 pc &+= 4
             case .f32Mul:
-                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
-                let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
-                fp[Int(code[pc &+ 1])] = UInt64((a * b).bitPattern)
+                let a = asF32(fp[Int(code[pc &+ 2])])
+                let b = asF32(fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = bits(a * b)
                 pc &+= 4
             case .f32Div:
-                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
-                let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
-                fp[Int(code[pc &+ 1])] = UInt64((a / b).bitPattern)
+                let a = asF32(fp[Int(code[pc &+ 2])])
+                let b = asF32(fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = bits(a / b)
                 pc &+= 4
             case .f32Min:
-                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
-                let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
-                fp[Int(code[pc &+ 1])] = UInt64((Numerics.min(a, b)).bitPattern)
+                let a = asF32(fp[Int(code[pc &+ 2])])
+                let b = asF32(fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = bits(Numerics.min(a, b))
                 pc &+= 4
             case .f32Max:
-                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
-                let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
-                fp[Int(code[pc &+ 1])] = UInt64((Numerics.max(a, b)).bitPattern)
+                let a = asF32(fp[Int(code[pc &+ 2])])
+                let b = asF32(fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = bits(Numerics.max(a, b))
                 pc &+= 4
             case .f32Copysign:
-                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
-                let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
-                fp[Int(code[pc &+ 1])] = UInt64((Numerics.copysign(a, b)).bitPattern)
+                let a = asF32(fp[Int(code[pc &+ 2])])
+                let b = asF32(fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = bits(Numerics.copysign(a, b))
                 pc &+= 4
             case .f64Abs:
-                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
-                fp[Int(code[pc &+ 1])] = (Numerics.abs(a)).bitPattern
+                let a = asF64(fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = bits(Numerics.abs(a))
                 pc &+= 3
             case .f64Neg:
-                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
-                fp[Int(code[pc &+ 1])] = (Numerics.neg(a)).bitPattern
+                let a = asF64(fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = bits(Numerics.neg(a))
                 pc &+= 3
             case .f64Ceil:
-                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
-                fp[Int(code[pc &+ 1])] = (a.rounded(.up)).bitPattern
+                let a = asF64(fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = bits(a.rounded(.up))
                 pc &+= 3
             case .f64Floor:
-                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
-                fp[Int(code[pc &+ 1])] = (a.rounded(.down)).bitPattern
+                let a = asF64(fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = bits(a.rounded(.down))
                 pc &+= 3
             case .f64Trunc:
-                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
-                fp[Int(code[pc &+ 1])] = (a.rounded(.towardZero)).bitPattern
+                let a = asF64(fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = bits(a.rounded(.towardZero))
                 pc &+= 3
             case .f64Nearest:
-                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
-                fp[Int(code[pc &+ 1])] = (a.rounded(.toNearestOrEven)).bitPattern
+                let a = asF64(fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = bits(a.rounded(.toNearestOrEven))
                 pc &+= 3
             case .f64Sqrt:
-                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
-                fp[Int(code[pc &+ 1])] = (a.squareRoot()).bitPattern
+                let a = asF64(fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = bits(a.squareRoot())
                 pc &+= 3
             case .f64Add:
-                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
-                let b = Double(bitPattern: fp[Int(code[pc &+ 3])])
-                fp[Int(code[pc &+ 1])] = (a + b).bitPattern
+                let a = asF64(fp[Int(code[pc &+ 2])])
+                let b = asF64(fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = bits(a + b)
                 pc &+= 4
             case .f64Sub:
-                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
-                let b = Double(bitPattern: fp[Int(code[pc &+ 3])])
-                fp[Int(code[pc &+ 1])] = (a - b).bitPattern
+                let a = asF64(fp[Int(code[pc &+ 2])])
+                let b = asF64(fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = bits(a - b)
                 pc &+= 4
             case .f64Mul:
-                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
-                let b = Double(bitPattern: fp[Int(code[pc &+ 3])])
-                fp[Int(code[pc &+ 1])] = (a * b).bitPattern
+                let a = asF64(fp[Int(code[pc &+ 2])])
+                let b = asF64(fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = bits(a * b)
                 pc &+= 4
             case .f64Div:
-                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
-                let b = Double(bitPattern: fp[Int(code[pc &+ 3])])
-                fp[Int(code[pc &+ 1])] = (a / b).bitPattern
+                let a = asF64(fp[Int(code[pc &+ 2])])
+                let b = asF64(fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = bits(a / b)
                 pc &+= 4
             case .f64Min:
-                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
-                let b = Double(bitPattern: fp[Int(code[pc &+ 3])])
-                fp[Int(code[pc &+ 1])] = (Numerics.min(a, b)).bitPattern
+                let a = asF64(fp[Int(code[pc &+ 2])])
+                let b = asF64(fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = bits(Numerics.min(a, b))
                 pc &+= 4
             case .f64Max:
-                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
-                let b = Double(bitPattern: fp[Int(code[pc &+ 3])])
-                fp[Int(code[pc &+ 1])] = (Numerics.max(a, b)).bitPattern
+                let a = asF64(fp[Int(code[pc &+ 2])])
+                let b = asF64(fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = bits(Numerics.max(a, b))
                 pc &+= 4
             case .f64Copysign:
-                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
-                let b = Double(bitPattern: fp[Int(code[pc &+ 3])])
-                fp[Int(code[pc &+ 1])] = (Numerics.copysign(a, b)).bitPattern
+                let a = asF64(fp[Int(code[pc &+ 2])])
+                let b = asF64(fp[Int(code[pc &+ 3])])
+                fp[Int(code[pc &+ 1])] = bits(Numerics.copysign(a, b))
                 pc &+= 4
             case .i32WrapI64:
                 let a = fp[Int(code[pc &+ 2])]
                 fp[Int(code[pc &+ 1])] = UInt64(UInt32(truncatingIfNeeded: a))
                 pc &+= 3
             case .i32TruncF32S:
-                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                let a = asF32(fp[Int(code[pc &+ 2])])
                 fp[Int(code[pc &+ 1])] = UInt64(UInt32(bitPattern: try Numerics.truncI32S(Double(a))))
                 pc &+= 3
             case .i32TruncF32U:
-                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                let a = asF32(fp[Int(code[pc &+ 2])])
                 fp[Int(code[pc &+ 1])] = UInt64(try Numerics.truncI32U(Double(a)))
                 pc &+= 3
             case .i32TruncF64S:
-                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                let a = asF64(fp[Int(code[pc &+ 2])])
                 fp[Int(code[pc &+ 1])] = UInt64(UInt32(bitPattern: try Numerics.truncI32S(a)))
                 pc &+= 3
             case .i32TruncF64U:
-                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                let a = asF64(fp[Int(code[pc &+ 2])])
                 fp[Int(code[pc &+ 1])] = UInt64(try Numerics.truncI32U(a))
                 pc &+= 3
             case .i64ExtendI32S:
@@ -980,76 +1005,76 @@ enum Interpreter {
                 fp[Int(code[pc &+ 1])] = UInt64(a)
                 pc &+= 3
             case .i64TruncF32S:
-                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                let a = asF32(fp[Int(code[pc &+ 2])])
                 fp[Int(code[pc &+ 1])] = UInt64(bitPattern: try Numerics.truncI64S(Double(a)))
                 pc &+= 3
             case .i64TruncF32U:
-                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                let a = asF32(fp[Int(code[pc &+ 2])])
                 fp[Int(code[pc &+ 1])] = try Numerics.truncI64U(Double(a))
                 pc &+= 3
             case .i64TruncF64S:
-                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                let a = asF64(fp[Int(code[pc &+ 2])])
                 fp[Int(code[pc &+ 1])] = UInt64(bitPattern: try Numerics.truncI64S(a))
                 pc &+= 3
             case .i64TruncF64U:
-                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                let a = asF64(fp[Int(code[pc &+ 2])])
                 fp[Int(code[pc &+ 1])] = try Numerics.truncI64U(a)
                 pc &+= 3
             case .f32ConvertI32S:
                 let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
-                fp[Int(code[pc &+ 1])] = UInt64((Float(Int32(bitPattern: a))).bitPattern)
+                fp[Int(code[pc &+ 1])] = bits(Float(Int32(bitPattern: a)))
                 pc &+= 3
             case .f32ConvertI32U:
                 let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
-                fp[Int(code[pc &+ 1])] = UInt64((Float(a)).bitPattern)
+                fp[Int(code[pc &+ 1])] = bits(Float(a))
                 pc &+= 3
             case .f32ConvertI64S:
                 let a = fp[Int(code[pc &+ 2])]
-                fp[Int(code[pc &+ 1])] = UInt64((Float(Int64(bitPattern: a))).bitPattern)
+                fp[Int(code[pc &+ 1])] = bits(Float(Int64(bitPattern: a)))
                 pc &+= 3
             case .f32ConvertI64U:
                 let a = fp[Int(code[pc &+ 2])]
-                fp[Int(code[pc &+ 1])] = UInt64((Float(a)).bitPattern)
+                fp[Int(code[pc &+ 1])] = bits(Float(a))
                 pc &+= 3
             case .f32DemoteF64:
-                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
-                fp[Int(code[pc &+ 1])] = UInt64((Float(a)).bitPattern)
+                let a = asF64(fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = bits(Float(a))
                 pc &+= 3
             case .f64ConvertI32S:
                 let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
-                fp[Int(code[pc &+ 1])] = (Double(Int32(bitPattern: a))).bitPattern
+                fp[Int(code[pc &+ 1])] = bits(Double(Int32(bitPattern: a)))
                 pc &+= 3
             case .f64ConvertI32U:
                 let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
-                fp[Int(code[pc &+ 1])] = (Double(a)).bitPattern
+                fp[Int(code[pc &+ 1])] = bits(Double(a))
                 pc &+= 3
             case .f64ConvertI64S:
                 let a = fp[Int(code[pc &+ 2])]
-                fp[Int(code[pc &+ 1])] = (Double(Int64(bitPattern: a))).bitPattern
+                fp[Int(code[pc &+ 1])] = bits(Double(Int64(bitPattern: a)))
                 pc &+= 3
             case .f64ConvertI64U:
                 let a = fp[Int(code[pc &+ 2])]
-                fp[Int(code[pc &+ 1])] = (Double(a)).bitPattern
+                fp[Int(code[pc &+ 1])] = bits(Double(a))
                 pc &+= 3
             case .f64PromoteF32:
-                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
-                fp[Int(code[pc &+ 1])] = (Double(a)).bitPattern
+                let a = asF32(fp[Int(code[pc &+ 2])])
+                fp[Int(code[pc &+ 1])] = bits(Double(a))
                 pc &+= 3
             case .i32ReinterpretF32:
-                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                let a = asF32(fp[Int(code[pc &+ 2])])
                 fp[Int(code[pc &+ 1])] = UInt64(a.bitPattern)
                 pc &+= 3
             case .i64ReinterpretF64:
-                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                let a = asF64(fp[Int(code[pc &+ 2])])
                 fp[Int(code[pc &+ 1])] = a.bitPattern
                 pc &+= 3
             case .f32ReinterpretI32:
                 let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
-                fp[Int(code[pc &+ 1])] = UInt64((Float(bitPattern: a)).bitPattern)
+                fp[Int(code[pc &+ 1])] = bits(Float(bitPattern: a))
                 pc &+= 3
             case .f64ReinterpretI64:
                 let a = fp[Int(code[pc &+ 2])]
-                fp[Int(code[pc &+ 1])] = (Double(bitPattern: a)).bitPattern
+                fp[Int(code[pc &+ 1])] = bits(Double(bitPattern: a))
                 pc &+= 3
             case .i32Extend8S:
                 let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
@@ -1072,35 +1097,35 @@ enum Interpreter {
                 fp[Int(code[pc &+ 1])] = UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: a)))
                 pc &+= 3
             case .i32TruncSatF32S:
-                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                let a = asF32(fp[Int(code[pc &+ 2])])
                 fp[Int(code[pc &+ 1])] = UInt64(UInt32(bitPattern: Numerics.truncSatI32S(Double(a))))
                 pc &+= 3
             case .i32TruncSatF32U:
-                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                let a = asF32(fp[Int(code[pc &+ 2])])
                 fp[Int(code[pc &+ 1])] = UInt64(Numerics.truncSatI32U(Double(a)))
                 pc &+= 3
             case .i32TruncSatF64S:
-                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                let a = asF64(fp[Int(code[pc &+ 2])])
                 fp[Int(code[pc &+ 1])] = UInt64(UInt32(bitPattern: Numerics.truncSatI32S(a)))
                 pc &+= 3
             case .i32TruncSatF64U:
-                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                let a = asF64(fp[Int(code[pc &+ 2])])
                 fp[Int(code[pc &+ 1])] = UInt64(Numerics.truncSatI32U(a))
                 pc &+= 3
             case .i64TruncSatF32S:
-                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                let a = asF32(fp[Int(code[pc &+ 2])])
                 fp[Int(code[pc &+ 1])] = UInt64(bitPattern: Numerics.truncSatI64S(Double(a)))
                 pc &+= 3
             case .i64TruncSatF32U:
-                let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                let a = asF32(fp[Int(code[pc &+ 2])])
                 fp[Int(code[pc &+ 1])] = Numerics.truncSatI64U(Double(a))
                 pc &+= 3
             case .i64TruncSatF64S:
-                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                let a = asF64(fp[Int(code[pc &+ 2])])
                 fp[Int(code[pc &+ 1])] = UInt64(bitPattern: Numerics.truncSatI64S(a))
                 pc &+= 3
             case .i64TruncSatF64U:
-                let a = Double(bitPattern: fp[Int(code[pc &+ 2])])
+                let a = asF64(fp[Int(code[pc &+ 2])])
                 fp[Int(code[pc &+ 1])] = Numerics.truncSatI64U(a)
                 pc &+= 3
             case .i32AddImm:

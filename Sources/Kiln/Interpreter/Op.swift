@@ -150,6 +150,8 @@ enum Op: UInt16 {
     case i32GeUImm
 }
 
+extension Op: CaseIterable {}
+
 extension Op {
     /// The internal opcode of a scalar numeric instruction.
     init(_ op: NumericOp) {

@@ -118,3 +118,13 @@ import Testing
         #expect(results.map(\.description) == ["2", "1"])
     }
 }
+
+/// The executor decodes opcodes by bit cast: every case's stored tag must be its raw value.
+@Suite struct OpEncodingTests {
+    @Test func tagsAreRawValues() {
+        #expect(MemoryLayout<Op>.size <= 2)
+        for op in Op.allCases {
+            #expect(Op.decode(UInt32(op.rawValue)) == op)
+        }
+    }
+}

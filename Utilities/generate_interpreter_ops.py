@@ -142,6 +142,24 @@ IMM_OPS = [("i32AddImm", "a &+ b"), ("i32SubImm", "a &- b"), ("i32MulImm", "a &*
            ("i32GeSImm", "Int32(bitPattern: a) >= Int32(bitPattern: b)"), ("i32GeUImm", "a >= b")]
 IMM_BOOL = {n for n, e in IMM_OPS if any(x in e for x in ["==", "!=", "<", ">"]) and "&>>" not in e and "&<<" not in e}
 
+# Compare-and-branch: an i32 comparison fused with the br_if or if that consumes it.
+# brIf<Cmp>: a, b, target; brIf<Cmp>Imm: a, immediate, target. Jumps when the comparison holds.
+BRANCH_COMPARES = [("Eq", "a == b"), ("Ne", "a != b"), ("LtS", "Int32(bitPattern: a) < Int32(bitPattern: b)"),
+                   ("LtU", "a < b"), ("GtS", "Int32(bitPattern: a) > Int32(bitPattern: b)"), ("GtU", "a > b"),
+                   ("LeS", "Int32(bitPattern: a) <= Int32(bitPattern: b)"), ("LeU", "a <= b"),
+                   ("GeS", "Int32(bitPattern: a) >= Int32(bitPattern: b)"), ("GeU", "a >= b")]
+INVERSE = {"Eq": "Ne", "Ne": "Eq", "LtS": "GeS", "GeS": "LtS", "LtU": "GeU", "GeU": "LtU",
+           "GtS": "LeS", "LeS": "GtS", "GtU": "LeU", "LeU": "GtU"}
+
+def branch_case(name, e, imm):
+    b = "code[pc &+ 2]" if imm else READ["i32"].format(n=2)
+    return "\n".join([
+        f"            case .{name}:",
+        f"                let a = {READ['i32'].format(n=1)}",
+        f"                let b = {b}",
+        f"                pc = {e} ? Int(code[pc &+ 3]) : pc &+ 4",
+    ])
+
 def case_code(name, t1, t2, r, e):
     lines = [f"            case .{name}:"]
     lines.append(f"                let a = {READ[t1].format(n=2)}")
@@ -294,6 +312,13 @@ def main():
     imm_names = [n for n, _ in IMM_OPS]
     for i in range(0, len(imm_names), 6):
         enum_lines.append("    case " + ", ".join(imm_names[i:i + 6]))
+    enum_lines.append("")
+    enum_lines.append("    // i32 comparisons fused with a conditional branch: a, b (or immediate), target.")
+    branch_names = []
+    for n, _ in BRANCH_COMPARES:
+        branch_names += ["brIfI32" + n, "brIfI32" + n + "Imm"]
+    for i in range(0, len(branch_names), 6):
+        enum_lines.append("    case " + ", ".join(branch_names[i:i + 6]))
     enum_lines.append("}")
     enum_lines.append("")
     enum_lines.append("extension Op: CaseIterable {}")
@@ -315,11 +340,27 @@ def main():
     enum_lines.append("        default: return nil")
     enum_lines.append("        }")
     enum_lines.append("    }")
+    enum_lines.append("")
+    enum_lines.append("    /// The fused compare-and-branch for an i32 comparison (register or immediate form),")
+    enum_lines.append("    /// jumping when the comparison holds, or when it fails if `inverted`.")
+    enum_lines.append("    static func branch(on compare: Op, inverted: Bool) -> Op? {")
+    enum_lines.append("        switch (compare, inverted) {")
+    for n, _ in BRANCH_COMPARES:
+        inv = INVERSE[n]
+        for suffix in ["", "Imm"]:
+            enum_lines.append(f"        case (.i32{n}{suffix}, false): return .brIfI32{n}{suffix}")
+            enum_lines.append(f"        case (.i32{n}{suffix}, true): return .brIfI32{inv}{suffix}")
+    enum_lines.append("        default: return nil")
+    enum_lines.append("        }")
+    enum_lines.append("    }")
     enum_lines.append("}")
     with open(OP_FILE, "w") as f:
         f.write("\n".join(enum_lines) + "\n")
 
     cases = [case_code(*op) for op in OPS] + [imm_case(n, e) for n, e in IMM_OPS]
+    for n, e in BRANCH_COMPARES:
+        cases.append(branch_case("brIfI32" + n, e, False))
+        cases.append(branch_case("brIfI32" + n + "Imm", e, True))
     block = "\n".join(cases)
     with open(EXEC_FILE) as f:
         text = f.read()

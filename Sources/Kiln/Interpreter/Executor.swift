@@ -1223,6 +1223,86 @@ enum Interpreter {
                 let b = code[pc &+ 3]
                 fp[Int(code[pc &+ 1])] = ((a >= b) ? 1 : 0)
                 pc &+= 4
+            case .brIfI32Eq:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                pc = a == b ? Int(code[pc &+ 3]) : pc &+ 4
+            case .brIfI32EqImm:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])])
+                let b = code[pc &+ 2]
+                pc = a == b ? Int(code[pc &+ 3]) : pc &+ 4
+            case .brIfI32Ne:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                pc = a != b ? Int(code[pc &+ 3]) : pc &+ 4
+            case .brIfI32NeImm:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])])
+                let b = code[pc &+ 2]
+                pc = a != b ? Int(code[pc &+ 3]) : pc &+ 4
+            case .brIfI32LtS:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                pc = Int32(bitPattern: a) < Int32(bitPattern: b) ? Int(code[pc &+ 3]) : pc &+ 4
+            case .brIfI32LtSImm:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])])
+                let b = code[pc &+ 2]
+                pc = Int32(bitPattern: a) < Int32(bitPattern: b) ? Int(code[pc &+ 3]) : pc &+ 4
+            case .brIfI32LtU:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                pc = a < b ? Int(code[pc &+ 3]) : pc &+ 4
+            case .brIfI32LtUImm:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])])
+                let b = code[pc &+ 2]
+                pc = a < b ? Int(code[pc &+ 3]) : pc &+ 4
+            case .brIfI32GtS:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                pc = Int32(bitPattern: a) > Int32(bitPattern: b) ? Int(code[pc &+ 3]) : pc &+ 4
+            case .brIfI32GtSImm:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])])
+                let b = code[pc &+ 2]
+                pc = Int32(bitPattern: a) > Int32(bitPattern: b) ? Int(code[pc &+ 3]) : pc &+ 4
+            case .brIfI32GtU:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                pc = a > b ? Int(code[pc &+ 3]) : pc &+ 4
+            case .brIfI32GtUImm:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])])
+                let b = code[pc &+ 2]
+                pc = a > b ? Int(code[pc &+ 3]) : pc &+ 4
+            case .brIfI32LeS:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                pc = Int32(bitPattern: a) <= Int32(bitPattern: b) ? Int(code[pc &+ 3]) : pc &+ 4
+            case .brIfI32LeSImm:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])])
+                let b = code[pc &+ 2]
+                pc = Int32(bitPattern: a) <= Int32(bitPattern: b) ? Int(code[pc &+ 3]) : pc &+ 4
+            case .brIfI32LeU:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                pc = a <= b ? Int(code[pc &+ 3]) : pc &+ 4
+            case .brIfI32LeUImm:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])])
+                let b = code[pc &+ 2]
+                pc = a <= b ? Int(code[pc &+ 3]) : pc &+ 4
+            case .brIfI32GeS:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                pc = Int32(bitPattern: a) >= Int32(bitPattern: b) ? Int(code[pc &+ 3]) : pc &+ 4
+            case .brIfI32GeSImm:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])])
+                let b = code[pc &+ 2]
+                pc = Int32(bitPattern: a) >= Int32(bitPattern: b) ? Int(code[pc &+ 3]) : pc &+ 4
+            case .brIfI32GeU:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])])
+                let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                pc = a >= b ? Int(code[pc &+ 3]) : pc &+ 4
+            case .brIfI32GeUImm:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])])
+                let b = code[pc &+ 2]
+                pc = a >= b ? Int(code[pc &+ 3]) : pc &+ 4
             // END GENERATED NUMERIC CASES
                 }
             }

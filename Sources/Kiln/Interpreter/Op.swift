@@ -148,6 +148,12 @@ enum Op: UInt16 {
     case i32ShlImm, i32ShrSImm, i32ShrUImm, i32EqImm, i32NeImm, i32LtSImm
     case i32LtUImm, i32GtSImm, i32GtUImm, i32LeSImm, i32LeUImm, i32GeSImm
     case i32GeUImm
+
+    // i32 comparisons fused with a conditional branch: a, b (or immediate), target.
+    case brIfI32Eq, brIfI32EqImm, brIfI32Ne, brIfI32NeImm, brIfI32LtS, brIfI32LtSImm
+    case brIfI32LtU, brIfI32LtUImm, brIfI32GtS, brIfI32GtSImm, brIfI32GtU, brIfI32GtUImm
+    case brIfI32LeS, brIfI32LeSImm, brIfI32LeU, brIfI32LeUImm, brIfI32GeS, brIfI32GeSImm
+    case brIfI32GeU, brIfI32GeUImm
 }
 
 extension Op: CaseIterable {}
@@ -317,6 +323,54 @@ extension Op {
         case .i32LeU: return .i32LeUImm
         case .i32GeS: return .i32GeSImm
         case .i32GeU: return .i32GeUImm
+        default: return nil
+        }
+    }
+
+    /// The fused compare-and-branch for an i32 comparison (register or immediate form),
+    /// jumping when the comparison holds, or when it fails if `inverted`.
+    static func branch(on compare: Op, inverted: Bool) -> Op? {
+        switch (compare, inverted) {
+        case (.i32Eq, false): return .brIfI32Eq
+        case (.i32Eq, true): return .brIfI32Ne
+        case (.i32EqImm, false): return .brIfI32EqImm
+        case (.i32EqImm, true): return .brIfI32NeImm
+        case (.i32Ne, false): return .brIfI32Ne
+        case (.i32Ne, true): return .brIfI32Eq
+        case (.i32NeImm, false): return .brIfI32NeImm
+        case (.i32NeImm, true): return .brIfI32EqImm
+        case (.i32LtS, false): return .brIfI32LtS
+        case (.i32LtS, true): return .brIfI32GeS
+        case (.i32LtSImm, false): return .brIfI32LtSImm
+        case (.i32LtSImm, true): return .brIfI32GeSImm
+        case (.i32LtU, false): return .brIfI32LtU
+        case (.i32LtU, true): return .brIfI32GeU
+        case (.i32LtUImm, false): return .brIfI32LtUImm
+        case (.i32LtUImm, true): return .brIfI32GeUImm
+        case (.i32GtS, false): return .brIfI32GtS
+        case (.i32GtS, true): return .brIfI32LeS
+        case (.i32GtSImm, false): return .brIfI32GtSImm
+        case (.i32GtSImm, true): return .brIfI32LeSImm
+        case (.i32GtU, false): return .brIfI32GtU
+        case (.i32GtU, true): return .brIfI32LeU
+        case (.i32GtUImm, false): return .brIfI32GtUImm
+        case (.i32GtUImm, true): return .brIfI32LeUImm
+        case (.i32LeS, false): return .brIfI32LeS
+        case (.i32LeS, true): return .brIfI32GtS
+        case (.i32LeSImm, false): return .brIfI32LeSImm
+        case (.i32LeSImm, true): return .brIfI32GtSImm
+        case (.i32LeU, false): return .brIfI32LeU
+        case (.i32LeU, true): return .brIfI32GtU
+        case (.i32LeUImm, false): return .brIfI32LeUImm
+        case (.i32LeUImm, true): return .brIfI32GtUImm
+        case (.i32GeS, false): return .brIfI32GeS
+        case (.i32GeS, true): return .brIfI32LtS
+        case (.i32GeSImm, false): return .brIfI32GeSImm
+        case (.i32GeSImm, true): return .brIfI32LtSImm
+        case (.i32GeU, false): return .brIfI32GeU
+        case (.i32GeU, true): return .brIfI32LtU
+        case (.i32GeUImm, false): return .brIfI32GeUImm
+        case (.i32GeUImm, true): return .brIfI32LtUImm
         default: return nil
         }
     }

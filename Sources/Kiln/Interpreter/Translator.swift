@@ -58,7 +58,9 @@ struct InterpreterTranslator: FunctionCompiler {
     private var reachable = true
     /// The last instruction wrote the top entry: where its destination word is, and
     /// how long the code was right after it.
-    private var lastResult: (entry: Int, patch: Int, codeCount: Int)?
+    private var lastResult: (entry: Int, patch: Int, codeCount: Int, start: Int)?
+    /// Where the last instruction emitted starts.
+    private var lastInstruction = 0
     private var offset = 0
 
     private static let single: [ValType: [ValType]] = [
@@ -112,6 +114,7 @@ struct InterpreterTranslator: FunctionCompiler {
         if offsets.last?.offset != UInt32(truncatingIfNeeded: offset) {
             offsets.append((pc, UInt32(truncatingIfNeeded: offset)))
         }
+        lastInstruction = code.count
         code.append(UInt32(op.rawValue))
     }
 
@@ -133,7 +136,7 @@ struct InterpreterTranslator: FunctionCompiler {
     /// Pushes the result of the instruction just emitted, whose destination word is `patch`.
     private mutating func pushResult(_ type: ValType, patch: Int) {
         push(.temp, type)
-        lastResult = (stack.count - 1, patch, code.count)
+        lastResult = (stack.count - 1, patch, code.count, lastInstruction)
     }
 
     private mutating func emitConst(_ slot: UInt32, _ lo: UInt64, _ hi: UInt64, _ type: ValType) {
@@ -315,9 +318,9 @@ struct InterpreterTranslator: FunctionCompiler {
             materializeAll()
             openBlock(.loop, type)
         case .if(let type):
-            let condition = popSlot()
+            let condition = popCondition()
             materializeAll()
-            emit(.brIfNot); word(condition)
+            emitConditionalBranch(condition, whenTrue: false)
             openBlock(.if, type)
             blocks[blocks.count - 1].elsePatch = code.count
             word(0)
@@ -346,14 +349,14 @@ struct InterpreterTranslator: FunctionCompiler {
             }
             reachable = false
         case .brIf(let depth):
-            let condition = popSlot()
+            let condition = popCondition()
             let target = blocks[blocks.count - 1 - Int(depth)]
             if target.kind != .function && !needsBranchMoves(target) {
-                emit(.brIf); word(condition)
+                emitConditionalBranch(condition, whenTrue: true)
                 word(0)
                 addTarget(code.count - 1, depth: Int(depth))
             } else {
-                emit(.brIfNot); word(condition)
+                emitConditionalBranch(condition, whenTrue: false)
                 let skip = code.count
                 word(0)
                 if target.kind == .function {
@@ -645,6 +648,40 @@ struct InterpreterTranslator: FunctionCompiler {
             let patch = code.count
             word(nextSlot); word(a); word(b); word(c)
             pushResult(.v128, patch: patch)
+        }
+    }
+
+    /// A branch condition: a slot, or an i32 comparison whose instruction was just emitted
+    /// and is taken back, to be fused with the branch.
+    private enum Condition {
+        case slot(UInt32)
+        case compare(Op, UInt32, UInt32)
+    }
+
+    private mutating func popCondition() -> Condition {
+        if let last = lastResult, last.entry == stack.count - 1, last.codeCount == code.count,
+            stack[stack.count - 1].kind == .temp, last.start == last.patch - 1,
+            let compare = Op(rawValue: UInt16(truncatingIfNeeded: code[last.start])),
+            Op.branch(on: compare, inverted: false) != nil
+        {
+            let start = last.start
+            let a = code[start + 2], b = code[start + 3]
+            code.removeLast(code.count - start)
+            stack.removeLast()
+            lastResult = nil
+            return .compare(compare, a, b)
+        }
+        return .slot(popSlot())
+    }
+
+    /// Emits a conditional branch (jumping when the condition is `whenTrue`) up to its target
+    /// word, which the caller writes next.
+    private mutating func emitConditionalBranch(_ condition: Condition, whenTrue: Bool) {
+        switch condition {
+        case .slot(let slot):
+            emit(whenTrue ? .brIf : .brIfNot); word(slot)
+        case .compare(let compare, let a, let b):
+            emit(Op.branch(on: compare, inverted: !whenTrue)!); word(a); word(b)
         }
     }
 

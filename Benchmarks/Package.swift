@@ -11,6 +11,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [
         .package(path: ".."),
+        // The reference interpreter KernelRunner compares against. Kiln itself already
+        // depends on this exact version (for its WAT parser), so it adds nothing to fetch.
+        .package(url: "https://github.com/swiftwasm/WasmKit", exact: "0.4.2"),
         // Naming the traits explicitly (instead of the package's defaults) matters on
         // Linux with Swift 6.3: the default "RuntimeInterposer" trait pulls in
         // ordo-one/swift-runtime-interposer. With only "MallocInterposer" enabled,
@@ -32,6 +35,16 @@ let package = Package(
         .executableTarget(
             name: "DecodeThroughput",
             dependencies: [.product(name: "Kiln", package: kiln)]
+        ),
+        // Plain command-line tool for compare.sh: runs one kernel on one engine (Kiln
+        // or WasmKit) and prints one machine-readable line. One process per engine and
+        // kernel keeps the engines from sharing heap state or warmed-up caches.
+        .executableTarget(
+            name: "KernelRunner",
+            dependencies: [
+                .product(name: "Kiln", package: kiln),
+                .product(name: "WasmKit", package: "WasmKit"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

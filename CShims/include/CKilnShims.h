@@ -56,4 +56,86 @@ int kiln_vm_commit(void *address, size_t size);
 /// Releases a reservation made by kiln_vm_reserve.
 void kiln_vm_release(void *address, size_t size);
 
+
+// ---------------------------------------------------------------------------------------
+// Executable memory (W^X: pages are writable or executable, never both)
+// ---------------------------------------------------------------------------------------
+
+/// Maps `size` bytes read-write for code to be copied in. Returns NULL on failure.
+void *kiln_code_alloc(size_t size);
+
+/// Makes the pages read-execute and flushes the instruction cache. Returns 0 on success.
+int kiln_code_seal(void *code, size_t size);
+
+void kiln_code_free(void *code, size_t size);
+
+/// Registers `[start, start + size)` as machine code whose faults are wasm traps.
+void kiln_code_register(const void *start, size_t size);
+void kiln_code_unregister(const void *start);
+
+// ---------------------------------------------------------------------------------------
+// Calling machine code
+// ---------------------------------------------------------------------------------------
+
+/// What stopped wasm execution, filled in when kiln_jit_enter returns nonzero.
+typedef struct KilnTrapInfo {
+    /// Program counter of the faulting instruction, or of the call to kiln_trap.
+    const void *pc;
+    /// The signal (SIGILL, SIGSEGV, SIGBUS, SIGFPE), or 0 for a trap raised by kiln_trap.
+    int signal;
+    /// For kiln_trap: the trap code and the wasm byte offset of the trapping instruction.
+    int code;
+    int wasmOffset;
+    /// A value the trap message includes (e.g. the table index of a null entry).
+    uint64_t detail;
+    /// Return addresses of the wasm frames, innermost first (the faulting pc excluded).
+    int frameCount;
+    const void *frames[64];
+} KilnTrapInfo;
+
+/// An array-call trampoline: calls `code` (a wasm function with vmctx `vmctx`) with its
+/// arguments read from `values` and its results written back there.
+typedef void (*KilnArrayTrampoline)(const void *code, void *vmctx, void *values);
+
+/// Runs `trampoline(code, vmctx, values)` with traps armed: a trap in machine code
+/// unwinds back here (only machine-code frames lie in between). Returns 0 when the call
+/// returned, 1 when it trapped (with `trap` filled in).
+int kiln_jit_enter(KilnArrayTrampoline trampoline, const void *code, void *vmctx, void *values,
+                   KilnTrapInfo *trap);
+
+/// Raises a wasm trap from machine code: unwinds to the innermost kiln_jit_enter.
+/// `frame` is the frame pointer of the trapping wasm function.
+__attribute__((noreturn)) void kiln_trap(int code, int wasmOffset, uintptr_t frame, uintptr_t pc, uint64_t detail);
+
+/// The address of kiln_trap, for generated code to call.
+const void *kiln_trap_address(void);
+
+/// Installs the SIGSEGV/SIGBUS/SIGILL/SIGFPE handlers once per process (and an alternate
+/// signal stack on the calling thread). Faults outside registered code are forwarded to
+/// the handlers that were installed before.
+void kiln_install_trap_handlers(void);
+
+/// The current stack pointer, approximately (to compute a stack limit for wasm).
+uintptr_t kiln_stack_pointer(void);
+
+/// The lowest address of the calling thread's stack (0 if unknown).
+uintptr_t kiln_thread_stack_low(void);
+
+/// What a runtime builtin called from machine code returns (in two registers): its
+/// value, and 0 or a trap code + 1.
+typedef struct KilnBuiltinResult {
+    uint64_t value;
+    uint64_t trap;
+} KilnBuiltinResult;
+
+/// Per-store state that machine code reads through every instance's VMContext.
+typedef struct KilnStoreRuntime {
+    /// Lowest stack address wasm frames may use; prologues trap below it.
+    uintptr_t stackLimit;
+    /// Remaining fuel, for fuel metering.
+    int64_t fuel;
+    uint64_t epochDeadline;
+} KilnStoreRuntime;
+
+
 #endif

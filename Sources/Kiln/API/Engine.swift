@@ -6,6 +6,14 @@ public final class Engine: Sendable {
     private let epoch = Atomic<UInt64>(0)
     /// Canonical ids of function signatures, shared by all modules of this engine.
     let types = TypeRegistry()
+    /// Wasm-convention entries for host and interpreted functions, per signature.
+    let adapters = AdapterCache()
+
+    /// The machine-code entry a function without machine code gets under the JIT.
+    func adapter(for typeId: UInt32) -> UnsafeMutableRawPointer? {
+        guard config.strategy == .jit else { return nil }
+        return adapters.adapter(for: typeId, type: types.type(for: typeId))
+    }
 
     public init(_ config: Config = Config()) throws {
         guard config.maxWasmStack >= 16 * 1024 else {
@@ -21,8 +29,7 @@ public final class Engine: Sendable {
 
     /// What actually executes wasm code for this engine's configuration.
     public var executionEngineName: String {
-        // The JIT compiler is not built yet: both strategies run the interpreter.
-        config.strategy == .jit ? "interpreter (the JIT is not available yet)" : "interpreter"
+        config.strategy == .jit ? "x86-64 JIT (SIMD modules run on the interpreter)" : "interpreter"
     }
 
     /// The current epoch.

@@ -70,12 +70,18 @@ extension StoreContext {
     }
 
     /// Calls the function `funcRef` names with `values` (parameters in, results out).
-    func invoke(_ funcRef: UnsafeMutablePointer<KilnFuncRef>, _ values: UnsafeMutableBufferPointer<ValRaw>) throws {
+    /// `caller` is the instance whose code makes the call, if any.
+    func invoke(_ funcRef: UnsafeMutablePointer<KilnFuncRef>, _ values: UnsafeMutableBufferPointer<ValRaw>,
+                caller: InstanceHandle? = nil) throws {
         switch FunctionOwner(funcRef) {
         case .host(let host):
-            try host.callback(CallerContext(store: self, instance: nil), values)
+            try host.callback(CallerContext(store: self, instance: caller), values)
         case .instance(let instance):
-            try Interpreter.invoke(instance, function: Int(funcRef.pointee.functionIndex), values: values)
+            if instance.module.compiled != nil {
+                try MachineCode.invoke(instance, function: Int(funcRef.pointee.functionIndex), values: values)
+            } else {
+                try Interpreter.invoke(instance, function: Int(funcRef.pointee.functionIndex), values: values)
+            }
         }
     }
 }

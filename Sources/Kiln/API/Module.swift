@@ -7,8 +7,10 @@ public final class Module: Sendable {
     /// The module binary. Function bodies and data segments are read from it in place.
     let bytes: [UInt8]
     let info: ModuleInfo
-    /// The interpreter's code, when the engine interprets.
+    /// The interpreter's code, when the engine interprets (or the JIT leaves the module to it).
     let interpreted: InterpretedModule?
+    /// Machine code, when the JIT compiled the module.
+    let compiled: CompiledModule?
 
     /// Decodes and validates `bytes`: a binary module, or the text format when the
     /// first non-blank character is `(`.
@@ -33,27 +35,31 @@ public final class Module: Sendable {
         try self.init(engine, bytes: [UInt8](data))
     }
 
-    init(_ engine: Engine, binary: [UInt8]) throws(WasmError) {
+    init(_ engine: Engine, binary: [UInt8]) throws {
         self.engine = engine
         self.bytes = binary
-        (self.info, self.interpreted) = try Module.decodeAndValidate(binary, translate: engine.config.strategy == .interpreter || true)
+        let backend: ModuleValidator.Backend
+        switch engine.config.strategy {
+        case .interpreter: backend = .interpreter
+        case .jit: backend = .jit(explicitBounds: engine.config.boundsChecks == .explicit)
+        }
+        (self.info, self.interpreted, self.compiled) = try Module.decodeAndValidate(binary, backend: backend)
     }
 
     /// Checks that `bytes` hold a valid module without keeping anything.
     public static func validate(_ engine: Engine, bytes: [UInt8]) throws {
         let binary = looksLikeText(bytes) ? try TextFormat.encode(String(decoding: bytes, as: UTF8.self)) : bytes
-        _ = try decodeAndValidate(binary, translate: false)
+        _ = try decodeAndValidate(binary, backend: .none)
     }
 
-    static func decodeAndValidate(_ binary: [UInt8], translate: Bool) throws(WasmError) -> (ModuleInfo, InterpretedModule?) {
-        let result = binary.withUnsafeBytes { buffer in
-            Result { () throws(WasmError) -> (ModuleInfo, InterpretedModule?) in
-                let info = try ModuleDecoder.decode(buffer)
-                let interpreted = try ModuleValidator.validate(info, bytes: buffer, translate: translate)
-                return (info, interpreted)
-            }
+    static func decodeAndValidate(_ binary: [UInt8], backend: ModuleValidator.Backend) throws
+        -> (ModuleInfo, InterpretedModule?, CompiledModule?)
+    {
+        try binary.withUnsafeBytes { buffer in
+            let info = try ModuleDecoder.decode(buffer)
+            let (interpreted, compiled) = try ModuleValidator.validate(info, bytes: buffer, backend: backend)
+            return (info, interpreted, compiled)
         }
-        return try result.get()
     }
 
     static func looksLikeText(_ bytes: [UInt8]) -> Bool {

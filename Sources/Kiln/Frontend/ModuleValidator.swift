@@ -8,14 +8,37 @@ struct ModuleValidator {
     let base: UnsafeRawPointer
     let length: Int
 
-    /// Validates `module`; with `translate`, also translates every function for the
-    /// interpreter in the same pass.
+    /// What runs in the same pass as validation.
+    enum Backend {
+        case none
+        case interpreter
+        /// Machine code; modules the JIT leaves alone (SIMD) go to the interpreter.
+        case jit(explicitBounds: Bool)
+    }
+
+    /// Validates `module` and compiles it for `backend` in the same pass.
     static func validate(_ module: ModuleInfo, bytes: UnsafeRawBufferPointer,
-                         translate: Bool) throws(WasmError) -> InterpretedModule? {
-        guard let base = bytes.baseAddress else { return nil }
+                         backend: Backend) throws -> (InterpretedModule?, CompiledModule?) {
+        guard let base = bytes.baseAddress else { return (nil, nil) }
         let validator = ModuleValidator(module: module, base: base, length: bytes.count)
         try validator.validateModule()
-        return try validator.validateFunctions(translate: translate)
+        switch backend {
+        case .none:
+            var nothing = ValidationOnly()
+            try validator.validateFunctions(&nothing) { _ in }
+            return (nil, nil)
+        case .interpreter:
+            return (try validator.validateFunctions(translate: true), nil)
+        case .jit(let explicitBounds):
+            if JITCompiler.isSupported && !JITCompiler.needsInterpreter(module) {
+                var generator = CodeGenerator<X64MacroAssembler>(module: module, explicitBounds: explicitBounds)
+                try validator.validateFunctions(&generator) { $0.finishFunction() }
+                if !generator.unsupported {
+                    return (nil, try generator.finishModule())
+                }
+            }
+            return (try validator.validateFunctions(translate: true), nil)
+        }
     }
 
     private func validateModule() throws(WasmError) {

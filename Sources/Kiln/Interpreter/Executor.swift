@@ -86,6 +86,8 @@ enum Interpreter {
         guard vmctx.load(as: UInt32.self) == UInt32(KILN_VMCTX_MAGIC_INSTANCE) else { return nil }
         let instance = Unmanaged<InstanceHandle>.fromOpaque(
             vmctx.load(fromByteOffset: VMContextLayout.instanceOffset, as: UnsafeMutableRawPointer.self))
+        // A compiled instance's functions are called like host functions.
+        guard instance.takeUnretainedValue().interpretedFunctions != nil else { return nil }
         return (instance, Int(reference.pointee.functionIndex) - instance.takeUnretainedValue().importedFunctionCount)
     }
 
@@ -178,14 +180,13 @@ enum Interpreter {
                         returnPC = pc &+ 5
                     }
                     guard let (calleeInstance, calleeIndex) = target else {
-                        // A host function: it may call back into wasm above this frame.
-                        let host = HostFunction.from(context: reference!.pointee.vmctx!)
+                        // A host function or machine code: it may call back into wasm above this frame.
                         stack.top = fp + frameSize
                         stack.frames[stack.depth] = InterpreterStack.Frame(returnPC: returnPC, fp: fp, instance: current.instance,
                                                                            definedIndex: definedIndex)
                         stack.depth &+= 1
                         defer { stack.depth &-= 1 }
-                        try callHost(host, slots: fp + argumentBase, caller: current.object)
+                        try callOut(reference!, slots: fp + argumentBase, caller: current.object)
                         memoryBase = current.memory?.pointee.base ?? memoryBase
                         memoryLength = current.memory?.pointee.length ?? 0
                         pc = returnPC
@@ -1332,9 +1333,12 @@ enum Interpreter {
         fp[Int(slot) &+ 1] = value.hi
     }
 
-    /// Calls a host function with its arguments in `slots`, writing its results there.
-    private static func callHost(_ host: HostFunction, slots: UnsafeMutablePointer<UInt64>, caller: InstanceHandle) throws {
-        let type = host.type
+    /// Calls a function the interpreter does not run itself (a host function, or machine
+    /// code) with its arguments in `slots`, writing its results there.
+    private static func callOut(_ reference: UnsafeMutablePointer<KilnFuncRef>, slots: UnsafeMutablePointer<UInt64>,
+                                caller: InstanceHandle) throws {
+        let store = caller.store
+        let type = store.engine.types.type(for: reference.pointee.typeId)
         let count = max(type.params.count, type.results.count, 1)
         try withUnsafeTemporaryAllocation(of: ValRaw.self, capacity: count) { values in
             var slot = 0
@@ -1343,7 +1347,7 @@ enum Interpreter {
                 slot += param == .v128 ? 2 : 1
             }
             do {
-                try host.callback(CallerContext(store: caller.store, instance: caller), values)
+                try store.invoke(reference, values, caller: caller)
             } catch let trap as Trap {
                 throw trap
             } catch {

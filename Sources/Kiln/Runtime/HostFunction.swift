@@ -30,7 +30,7 @@ final class HostFunction {
         funcRef = .allocate(capacity: 1)
         context.storeBytes(of: UInt32(KILN_VMCTX_MAGIC_HOST), toByteOffset: 0, as: UInt32.self)
         context.storeBytes(of: Unmanaged.passUnretained(self).toOpaque(), toByteOffset: 8, as: UnsafeMutableRawPointer.self)
-        funcRef.initialize(to: KilnFuncRef(wasmCall: nil, vmctx: context, typeId: typeId, functionIndex: 0))
+        funcRef.initialize(to: KilnFuncRef(wasmCall: engine.adapter(for: typeId), vmctx: context, typeId: typeId, functionIndex: 0))
     }
 
     deinit {

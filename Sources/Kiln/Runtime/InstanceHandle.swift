@@ -43,6 +43,8 @@ final class InstanceHandle {
                          as: UnsafeMutableRawPointer.self)
         vmctx.storeBytes(of: Unmanaged.passUnretained(store).toOpaque(), toByteOffset: VMContextLayout.storeOffset,
                          as: UnsafeMutableRawPointer.self)
+        vmctx.storeBytes(of: UnsafeMutableRawPointer(store.runtime), toByteOffset: VMContextLayout.storeRuntimeOffset,
+                         as: UnsafeMutableRawPointer.self)
     }
 
     deinit {
@@ -149,7 +151,9 @@ final class InstanceHandle {
             let definedIndex = i - info.importedFunctionCount
             let reference = (vmctx + layout.definedFunction(definedIndex)).assumingMemoryBound(to: KilnFuncRef.self)
             let typeId = instance.typeId(Int(info.functionTypes[i]))
-            reference.initialize(to: KilnFuncRef(wasmCall: nil, vmctx: vmctx, typeId: typeId, functionIndex: UInt32(i)))
+            // Machine code when the module was compiled; an adapter into the interpreter otherwise.
+            let entry = module.compiled.map { $0.function(definedIndex) } ?? engine.adapter(for: typeId)
+            reference.initialize(to: KilnFuncRef(wasmCall: entry, vmctx: vmctx, typeId: typeId, functionIndex: UInt32(i)))
             vmctx.storeBytes(of: reference, toByteOffset: layout.function(i), as: UnsafeMutablePointer<KilnFuncRef>.self)
         }
 

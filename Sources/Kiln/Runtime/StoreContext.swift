@@ -1,3 +1,5 @@
+import CKilnShims
+
 /// The type-erased part of a `Store`: everything wasm can reach, owned in one place.
 ///
 /// Instances, host functions, memories, tables and globals all live as long as the store
@@ -16,6 +18,19 @@ public final class StoreContext {
     /// Extern references handed to wasm: kept alive while the store may hold their raw form.
     var externRoots: [ExternRef] = []
     var limits = StoreLimits()
+
+    /// State machine code reads through the VMContext: the stack limit, fuel, epochs.
+    let runtime: UnsafeMutablePointer<KilnStoreRuntime> = {
+        let runtime = UnsafeMutablePointer<KilnStoreRuntime>.allocate(capacity: 1)
+        runtime.initialize(to: KilnStoreRuntime(stackLimit: 0, fuel: 0, epochDeadline: 0))
+        return runtime
+    }()
+    /// How many machine-code activations are on the stack (host calls nest them).
+    var machineCodeDepth = 0
+    /// The error a host function called from machine code threw, until the trap reports it.
+    var pendingError: (any Error)?
+
+    deinit { runtime.deallocate() }
 
     /// The interpreter's value and frame stacks, made on first use.
     lazy var interpreterStack = InterpreterStack(maxWasmStack: engine.config.maxWasmStack)

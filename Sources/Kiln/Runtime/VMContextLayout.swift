@@ -10,9 +10,9 @@ import CKilnShims
 ///  0       magic: u32                  KILN_VMCTX_MAGIC_INSTANCE ("KINS")
 ///  8       instance: *InstanceHandle   unretained back pointer to the Swift instance
 ///  16      store: *StoreContext        unretained
-///  24      stack limit: usize          lowest native stack address wasm may use
-///  32      fuel: i64                   remaining fuel, negated (counts up to 0)
-///  40      epoch deadline: u64
+///  24      store runtime: *KilnStoreRuntime   stack limit, fuel, epoch deadline (per store)
+///  32      (reserved: fuel)
+///  40      (reserved: epoch deadline)
 ///  48      epoch counter: *u64         the engine's epoch
 ///  56      (reserved)
 ///  64      type ids: [u32; types]      engine-canonical ids, for call_indirect
@@ -30,7 +30,7 @@ struct VMContextLayout: Sendable {
     static let magicOffset = 0
     static let instanceOffset = 8
     static let storeOffset = 16
-    static let stackLimitOffset = 24
+    static let storeRuntimeOffset = 24
     static let fuelOffset = 32
     static let epochDeadlineOffset = 40
     static let epochCounterOffset = 48

@@ -531,6 +531,34 @@ struct X64Assembler {
 
     /// `lea r32/r64, [m]` ([REX.W] 8D /r). The 32-bit form computes the address in 64 bits
     /// and keeps the low 32, zero-extended.
+    /// `lea dst, [rip + label]`: the address of a label (64-bit).
+    mutating func leaLabel(_ dst: GPR, _ label: Label) {
+        rex(w: true, r: dst.rawValue, x: 0, b: 0, force: false)
+        byte(0x8D)
+        byte(0x05 | ((dst.rawValue & 7) << 3))  // mod=00, rm=101: RIP-relative disp32
+        rel32(to: label)
+    }
+
+    /// A label bound at the current offset.
+    mutating func here() -> Label {
+        let label = newLabel()
+        bind(label)
+        return label
+    }
+
+    /// `btc r64, 63`: flips the sign bit of a 64-bit register.
+    mutating func btc63(_ dst: GPR) {
+        rex(w: true, r: 0, x: 0, b: dst.rawValue, force: false)
+        byte(0x0F); byte(0xBA)
+        byte(0xC0 | (7 << 3) | (dst.rawValue & 7))
+        byte(63)
+    }
+
+    /// Overwrites the 32-bit little-endian value at `position` (a field emitted earlier).
+    mutating func patch32(at position: Int, _ value: Int32) {
+        write32(value, at: position)
+    }
+
     mutating func lea(_ size: OperandSize, _ dst: GPR, _ src: MemoryOperand) {
         encodeRM(w: rexW(size), 0x8D, reg: dst.rawValue, src)
     }

@@ -1,0 +1,221 @@
+// Machine-code support: executable memory, entry into generated code, and turning
+// faults in generated code into wasm traps.
+//
+// A trap unwinds with siglongjmp from the signal handler to the innermost
+// kiln_jit_enter on the thread. Between the two there are only machine-code frames:
+// host functions (Swift) called from wasm return an error status instead of unwinding,
+// and a wasm call they make starts its own kiln_jit_enter.
+#define _GNU_SOURCE
+#include "CKilnShims.h"
+
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+// --- Executable memory ------------------------------------------------------------------
+
+void *kiln_code_alloc(size_t size) {
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+int kiln_code_seal(void *code, size_t size) {
+    if (mprotect(code, size, PROT_READ | PROT_EXEC) != 0) return -1;
+    __builtin___clear_cache((char *)code, (char *)code + size);
+    return 0;
+}
+
+void kiln_code_free(void *code, size_t size) { munmap(code, size); }
+
+// Registered code ranges, read by the signal handler without locks: a slot is published
+// by storing its end after its start, and cleared by zeroing its start.
+#define KILN_MAX_CODE_RANGES 4096
+static _Atomic(uintptr_t) range_start[KILN_MAX_CODE_RANGES];
+static _Atomic(uintptr_t) range_end[KILN_MAX_CODE_RANGES];
+static pthread_mutex_t range_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void kiln_code_register(const void *start, size_t size) {
+    pthread_mutex_lock(&range_lock);
+    for (int i = 0; i < KILN_MAX_CODE_RANGES; i++) {
+        if (atomic_load(&range_start[i]) == 0) {
+            atomic_store(&range_end[i], (uintptr_t)start + size);
+            atomic_store(&range_start[i], (uintptr_t)start);
+            break;
+        }
+    }
+    pthread_mutex_unlock(&range_lock);
+}
+
+void kiln_code_unregister(const void *start) {
+    pthread_mutex_lock(&range_lock);
+    for (int i = 0; i < KILN_MAX_CODE_RANGES; i++) {
+        if (atomic_load(&range_start[i]) == (uintptr_t)start) {
+            atomic_store(&range_start[i], 0);
+            atomic_store(&range_end[i], 0);
+            break;
+        }
+    }
+    pthread_mutex_unlock(&range_lock);
+}
+
+static int is_generated_code(uintptr_t pc) {
+    for (int i = 0; i < KILN_MAX_CODE_RANGES; i++) {
+        uintptr_t start = atomic_load(&range_start[i]);
+        if (start != 0 && pc >= start && pc < atomic_load(&range_end[i])) return 1;
+    }
+    return 0;
+}
+
+// --- Entry and unwinding ----------------------------------------------------------------
+
+typedef struct Activation {
+    sigjmp_buf jump;
+    KilnTrapInfo *trap;
+    struct Activation *previous;
+} Activation;
+
+static __thread Activation *current_activation;
+
+int kiln_jit_enter(KilnArrayTrampoline trampoline, const void *code, void *vmctx, void *values,
+                   KilnTrapInfo *trap) {
+    Activation activation;
+    activation.trap = trap;
+    activation.previous = current_activation;
+    if (sigsetjmp(activation.jump, 0) != 0) {
+        current_activation = activation.previous;
+        return 1;
+    }
+    current_activation = &activation;
+    trampoline(code, vmctx, values);
+    current_activation = activation.previous;
+    return 0;
+}
+
+uintptr_t kiln_stack_pointer(void) {
+    return (uintptr_t)__builtin_frame_address(0);
+}
+
+uintptr_t kiln_thread_stack_low(void) {
+#if defined(__linux__)
+    pthread_attr_t attributes;
+    void *low = NULL;
+    size_t size = 0;
+    if (pthread_getattr_np(pthread_self(), &attributes) != 0) return 0;
+    pthread_attr_getstack(&attributes, &low, &size);
+    pthread_attr_destroy(&attributes);
+    return (uintptr_t)low;
+#elif defined(__APPLE__)
+    pthread_t self = pthread_self();
+    return (uintptr_t)pthread_get_stackaddr_np(self) - pthread_get_stacksize_np(self);
+#else
+    return 0;
+#endif
+}
+
+// --- Signal handling --------------------------------------------------------------------
+
+static struct sigaction previous_handlers[32];
+static pthread_once_t install_once = PTHREAD_ONCE_INIT;
+static __thread int has_alternate_stack;
+
+static void forward(int signal, siginfo_t *info, void *context) {
+    struct sigaction *previous = &previous_handlers[signal];
+    if (previous->sa_flags & SA_SIGINFO) {
+        previous->sa_sigaction(signal, info, context);
+    } else if (previous->sa_handler == SIG_DFL || previous->sa_handler == SIG_IGN) {
+        // Restore the default action and let the fault happen again on return.
+        sigaction(signal, previous, NULL);
+    } else {
+        previous->sa_handler(signal);
+    }
+}
+
+static int walk_frames(uintptr_t fp, const void **frames) {
+    // Follow the frame-pointer chain while the return addresses are generated code.
+    int count = 0;
+    while (fp != 0 && count < 64) {
+        uintptr_t *frame = (uintptr_t *)fp;
+        uintptr_t return_address = frame[1];
+        if (!is_generated_code(return_address)) break;
+        frames[count++] = (const void *)return_address;
+        if (frame[0] <= fp) break;  // the chain must move up the stack
+        fp = frame[0];
+    }
+    return count;
+}
+
+void kiln_trap(int code, int wasmOffset, uintptr_t frame, uintptr_t pc, uint64_t detail) {
+    Activation *activation = current_activation;
+    if (activation == NULL) abort();  // machine code only runs inside kiln_jit_enter
+    KilnTrapInfo *trap = activation->trap;
+    trap->pc = (const void *)pc;
+    trap->signal = 0;
+    trap->code = code;
+    trap->wasmOffset = wasmOffset;
+    trap->detail = detail;
+    trap->frameCount = walk_frames(frame, trap->frames);
+    siglongjmp(activation->jump, 1);
+}
+
+const void *kiln_trap_address(void) { return (const void *)&kiln_trap; }
+
+static void handle_fault(int signal, siginfo_t *info, void *context) {
+    ucontext_t *uc = (ucontext_t *)context;
+#if defined(__x86_64__)
+    uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+    uintptr_t fp = (uintptr_t)uc->uc_mcontext.gregs[REG_RBP];
+#elif defined(__aarch64__)
+    uintptr_t pc = (uintptr_t)uc->uc_mcontext.pc;
+    uintptr_t fp = (uintptr_t)uc->uc_mcontext.regs[29];
+#else
+    uintptr_t pc = 0, fp = 0;
+#endif
+    Activation *activation = current_activation;
+    if (activation == NULL || !is_generated_code(pc)) {
+        forward(signal, info, context);
+        return;
+    }
+    KilnTrapInfo *trap = activation->trap;
+    trap->pc = (const void *)pc;
+    trap->signal = signal;
+    trap->code = -1;
+    trap->wasmOffset = -1;
+    trap->frameCount = walk_frames(fp, trap->frames);
+    siglongjmp(activation->jump, 1);
+}
+
+static void install(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_sigaction = handle_fault;
+    action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    sigemptyset(&action.sa_mask);
+    int signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE};
+    for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        sigaction(signals[i], &action, &previous_handlers[signals[i]]);
+    }
+}
+
+void kiln_install_trap_handlers(void) {
+    pthread_once(&install_once, install);
+    if (!has_alternate_stack) {
+        // Faults are handled on an alternate stack so a handler can run even when the
+        // fault is a stack overflow. The stack is kept for the thread's lifetime.
+        stack_t current;
+        if (sigaltstack(NULL, &current) == 0 && (current.ss_flags & SS_DISABLE)) {
+            size_t size = 64 * 1024;
+            void *memory = malloc(size);
+            if (memory != NULL) {
+                stack_t stack = {.ss_sp = memory, .ss_size = size, .ss_flags = 0};
+                sigaltstack(&stack, NULL);
+            }
+        }
+        has_alternate_stack = 1;
+    }
+}

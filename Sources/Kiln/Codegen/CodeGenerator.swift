@@ -1,0 +1,724 @@
+import CKilnShims
+
+/// Compiles validated function bodies to machine code in one forward pass, in lock step
+/// with the validator (as a `FunctionCompiler`).
+///
+/// The abstract value stack (as in V8's Liftoff and wasmtime's Winch) keeps each operand
+/// where it happens to be: a constant, a local not yet read, a register, the condition
+/// flags of a just-emitted comparison, or its spill slot. Registers are allocated on demand
+/// and spilled when they run out. Control-flow merges use a canonical state: at block and
+/// loop entries, branches and block ends every operand is in its spill slot (locals always
+/// live in their frame slots), so merges need no reconciliation. Calls spill the
+/// registers, so every live value is in the frame across a call.
+///
+/// Frame slots, as offsets from the frame pointer:
+/// ```text
+///   -24                     the caller's results-area pointer (functions with 2+ results)
+///   -32 - 8*i               local i (parameters first)
+///   -32 - 8*L - 8*j         operand-stack spill slot j
+///   rsp + 8*k               outgoing stack arguments, then a callee's results area
+/// ```
+struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
+    static var translates: Bool { true }
+
+    // MARK: State shared by all functions of the module
+
+    let module: ModuleInfo
+    let layout: VMContextLayout
+    let explicitBounds: Bool
+    var masm = M()
+    /// Entry labels of the defined functions.
+    var functionLabels: [M.Label] = []
+    /// Code offsets where each defined function starts and ends.
+    var functionRanges: [Range<Int>] = []
+    /// Code offsets of memory accesses (which may fault on the guard region) and the wasm
+    /// offsets of their instructions, in code order.
+    var memoryAccesses: [(code: Int, wasm: Int)] = []
+
+    // MARK: Per function
+
+    enum Location: Equatable {
+        case const(UInt64)
+        case local(Int)
+        case reg(Reg)
+        case flags(IntCondition)
+        case spilled
+    }
+
+    struct Value {
+        var type: ValType
+        var location: Location
+    }
+
+    struct Block {
+        var kind: FunctionValidator.FrameKind
+        var parameters: [ValType]
+        var results: [ValType]
+        /// Stack index where the block's parameters start.
+        var height: Int
+        /// Branch target: the end (block, if) or the head (loop).
+        var label: M.Label
+        var elseLabel: M.Label?
+        var endReachable = false
+        var isDead = false
+
+        var labelTypes: [ValType] { kind == .loop ? parameters : results }
+    }
+
+    struct TrapStub {
+        var label: M.Label
+        /// The trap, or nil when a builtin's second result register holds it.
+        var code: JITTrap?
+        var wasmOffset: Int
+        /// A register whose value the trap message includes.
+        var detail: Reg? = nil
+    }
+
+    var functionType = FuncType()
+    var localTypes: [ValType] = []
+    var stack: [Value] = []
+    var blocks: [Block] = []
+    var reachable = true
+    var freeRegisters: Set<Reg> = []
+    var maxStackDepth = 0
+    /// Words needed below rsp for outgoing arguments and results areas.
+    var maxOutgoingWords = 0
+    var framePatch = 0
+    var trapStubs: [TrapStub] = []
+    var stackOverflowLabel: M.Label?
+    var wasmOffset = 0
+    var currentFunction = 0
+    /// Set when the module uses something the JIT leaves to the interpreter (SIMD).
+    var unsupported = false
+
+    init(module: ModuleInfo, explicitBounds: Bool) {
+        self.module = module
+        self.layout = VMContextLayout(module)
+        self.explicitBounds = explicitBounds
+        for _ in module.functionBodies { functionLabels.append(masm.newLabel()) }
+    }
+
+    // MARK: Frame layout
+
+    var localCount: Int { localTypes.count }
+    static var resultsPointerSlot: Int32 { -24 }
+    func localSlot(_ index: Int) -> Int32 { -32 - 8 * Int32(index) }
+    func stackSlot(_ index: Int) -> Int32 { -32 - 8 * Int32(localCount) - 8 * Int32(index) }
+
+    // MARK: Registers
+
+    func isFloat(_ type: ValType) -> Bool { type == .f32 || type == .f64 }
+
+    mutating func allocate(float: Bool) -> Reg {
+        if let reg = freeRegisters.first(where: { $0.isFloat == float }) {
+            freeRegisters.remove(reg)
+            return reg
+        }
+        // Spill the deepest operand held in a register of this class.
+        for i in stack.indices {
+            if case .reg(let reg) = stack[i].location, reg.isFloat == float {
+                spill(i)
+                freeRegisters.remove(reg)
+                return reg
+            }
+        }
+        preconditionFailure("no register to allocate")
+    }
+
+    /// Takes `reg` for the caller, spilling the operand that holds it, if any.
+    mutating func claim(_ reg: Reg) {
+        if freeRegisters.remove(reg) != nil { return }
+        for i in stack.indices where stack[i].location == .reg(reg) {
+            spill(i)
+            freeRegisters.remove(reg)
+            return
+        }
+        // Already claimed by the current instruction: nothing to do.
+    }
+
+    mutating func release(_ reg: Reg) {
+        freeRegisters.insert(reg)
+    }
+
+    /// Writes operand `index` to its spill slot.
+    mutating func spill(_ index: Int) {
+        let value = stack[index]
+        let slot = stackSlot(index)
+        switch value.location {
+        case .spilled:
+            return
+        case .reg(let reg):
+            masm.store(value.type, slot: slot, reg)
+            release(reg)
+        case .const(let bits):
+            masm.storeConstant(value.type, slot: slot, bits)
+        case .local(let local):
+            masm.copySlot(value.type, to: slot, from: localSlot(local))
+        case .flags(let condition):
+            let reg = allocate(float: false)
+            masm.setCondition(condition, reg)
+            masm.store(.i32, slot: slot, reg)
+            release(reg)
+        }
+        stack[index].location = .spilled
+    }
+
+    /// The canonical state of control-flow merges: every operand in its spill slot.
+    mutating func spillAll() {
+        for i in stack.indices { spill(i) }
+    }
+
+    /// Before a call: no operand may stay in a (caller-saved) register.
+    mutating func spillRegisters() {
+        for i in stack.indices {
+            switch stack[i].location {
+            case .reg, .flags: spill(i)
+            default: break
+            }
+        }
+    }
+
+    mutating func push(_ type: ValType, _ location: Location) {
+        stack.append(Value(type: type, location: location))
+        maxStackDepth = max(maxStackDepth, stack.count)
+    }
+
+    /// Pops the top operand; `index` is where it was (its spill slot stays readable until
+    /// the next push).
+    mutating func pop() -> (value: Value, index: Int) {
+        let value = stack.removeLast()
+        return (value, stack.count)
+    }
+
+    /// A register holding the value, owned by the caller.
+    mutating func register(_ popped: (value: Value, index: Int)) -> Reg {
+        let (value, index) = popped
+        switch value.location {
+        case .reg(let reg):
+            return reg
+        case .const(let bits):
+            let reg = allocate(float: isFloat(value.type))
+            masm.loadConstant(value.type, reg, bits)
+            return reg
+        case .local(let local):
+            let reg = allocate(float: isFloat(value.type))
+            masm.load(value.type, reg, slot: localSlot(local))
+            return reg
+        case .spilled:
+            let reg = allocate(float: isFloat(value.type))
+            masm.load(value.type, reg, slot: stackSlot(index))
+            return reg
+        case .flags(let condition):
+            let reg = allocate(float: false)
+            masm.setCondition(condition, reg)
+            return reg
+        }
+    }
+
+    /// The value as a second integer operand: an immediate, a frame slot or a register.
+    /// A register returned here must be released by the caller.
+    mutating func operand(_ popped: (value: Value, index: Int)) -> Operand {
+        let (value, index) = popped
+        switch value.location {
+        case .const(let bits):
+            let signed = value.type == .i32 ? Int64(Int32(bitPattern: UInt32(truncatingIfNeeded: bits))) : Int64(bitPattern: bits)
+            if let imm = Int32(exactly: signed) { return .imm(imm) }
+        case .local(let local): return .slot(localSlot(local))
+        case .spilled: return .slot(stackSlot(index))
+        default: break
+        }
+        return .reg(register(popped))
+    }
+
+    mutating func releaseOperand(_ operand: Operand) {
+        if case .reg(let reg) = operand { release(reg) }
+    }
+
+    /// Materializes a flags operand left on top by the previous instruction.
+    mutating func materializeFlags() {
+        guard let top = stack.last, case .flags(let condition) = top.location else { return }
+        let reg = allocate(float: false)
+        masm.setCondition(condition, reg)
+        stack[stack.count - 1].location = .reg(reg)
+    }
+
+    // MARK: Traps
+
+    mutating func trapLabel(_ code: JITTrap, detail: Reg? = nil) -> M.Label {
+        let label = masm.newLabel()
+        trapStubs.append(TrapStub(label: label, code: code, wasmOffset: wasmOffset, detail: detail))
+        return label
+    }
+
+    // MARK: Function boundaries
+
+    mutating func beginFunction(type: FuncType, locals: [ValType]) {
+        if locals.contains(.v128) || type.results.contains(.v128) { unsupported = true }
+        if unsupported { return }
+        currentFunction = functionRanges.count
+        functionType = type
+        localTypes = locals
+        stack.removeAll(keepingCapacity: true)
+        blocks.removeAll(keepingCapacity: true)
+        trapStubs.removeAll(keepingCapacity: true)
+        freeRegisters = Set(M.allocatableGPRs + M.allocatableFPRs)
+        maxStackDepth = 0
+        maxOutgoingWords = 0
+        reachable = true
+        wasmOffset = 0
+
+        masm.bind(functionLabels[currentFunction])
+        let start = masm.offset
+        framePatch = masm.prologue()
+        let overflow = masm.newLabel()
+        stackOverflowLabel = overflow
+        masm.checkStackLimit(runtimeOffset: Int32(VMContextLayout.storeRuntimeOffset), trap: overflow)
+        masm.loadVMContext(from: M.integerArgumentRegisters[0])
+        if !module.memories.isEmpty {
+            masm.loadMemoryBase(memoryOffset: Int32(layout.memory(0)))
+        }
+        // Parameters arrive per the C convention after (callee vmctx, caller vmctx).
+        var integers = 2, floats = 0, stackIndex = 0
+        for (i, param) in type.params.enumerated() {
+            let float = isFloat(param)
+            let scratch = float ? M.floatArgumentRegisters[0] : M.allocatableGPRs[0]
+            if float, floats < M.floatArgumentRegisters.count {
+                masm.store(param, slot: localSlot(i), M.floatArgumentRegisters[floats])
+                floats += 1
+            } else if !float, integers < M.integerArgumentRegisters.count {
+                masm.store(param, slot: localSlot(i), M.integerArgumentRegisters[integers])
+                integers += 1
+            } else {
+                // Stack arguments: copy through a register not holding an argument.
+                let temporary = float ? M.allocatableFPRs[M.allocatableFPRs.count - 1] : M.allocatableGPRs[M.allocatableGPRs.count - 1]
+                _ = scratch
+                masm.loadIncomingArgument(param, temporary, index: stackIndex)
+                masm.store(param, slot: localSlot(i), temporary)
+                stackIndex += 1
+            }
+        }
+        if type.results.count > 1 {
+            let pointer = M.allocatableGPRs[M.allocatableGPRs.count - 1]
+            if integers < M.integerArgumentRegisters.count {
+                masm.store(.i64, slot: CodeGenerator.resultsPointerSlot, M.integerArgumentRegisters[integers])
+            } else {
+                masm.loadIncomingArgument(.i64, pointer, index: stackIndex)
+                masm.store(.i64, slot: CodeGenerator.resultsPointerSlot, pointer)
+            }
+        }
+        for i in type.params.count..<locals.count {
+            masm.storeConstant(locals[i], slot: localSlot(i), 0)
+        }
+        blocks.append(Block(kind: .function, parameters: [], results: type.results, height: 0, label: masm.newLabel()))
+        functionRanges.append(start..<start)
+    }
+
+    /// Finishes the current function: its return path, trap stubs and frame size.
+    mutating func finishFunction() {
+        if unsupported { return }
+        for stub in trapStubs {
+            masm.bind(stub.label)
+            masm.trap(code: stub.code?.rawValue, wasmOffset: Int32(stub.wasmOffset), detail: stub.detail, raise: Builtins.trapAddress)
+        }
+        if let overflow = stackOverflowLabel {
+            masm.bind(overflow)
+            // The frame is set up but the VMContext register is not: kiln_trap only needs rbp.
+            masm.trap(code: JITTrap.stackOverflow.rawValue, wasmOffset: -1, detail: nil, raise: Builtins.trapAddress)
+        }
+        let words = localCount + maxStackDepth + maxOutgoingWords
+        var size = 16 + 8 + 8 * Int32(words)  // saved registers, results pointer, slots
+        size = (size + 15) & ~15
+        masm.patchFrameSize(at: framePatch, size - 16)
+        let start = functionRanges[currentFunction].lowerBound
+        functionRanges[currentFunction] = start..<masm.offset
+    }
+
+    /// Moves the results to where the calling convention wants them and returns.
+    mutating func emitReturn() {
+        let results = functionType.results
+        let first = stack.count - results.count
+        if results.count == 1 {
+            let value = (stack[first], first)
+            let target = isFloat(results[0]) ? M.floatResult : M.integerResult
+            claim(target)
+            let reg = register(value)
+            masm.move(results[0], target, reg)
+        } else if results.count > 1 {
+            let pointer = M.allocatableGPRs[M.allocatableGPRs.count - 1]
+            spillAll()
+            claim(pointer)
+            masm.load(.i64, pointer, slot: CodeGenerator.resultsPointerSlot)
+            for (i, type) in results.enumerated() {
+                masm.copyToResultsArea(type, pointer: pointer, index: i, from: stackSlot(first + i))
+            }
+        }
+        masm.epilogue()
+    }
+
+    // MARK: Branches
+
+    /// Writes the top label values where the target block expects them, without changing
+    /// the abstract stack (a conditional branch falls through with it intact).
+    mutating func emitBranchMoves(_ target: Block) {
+        let arity = target.labelTypes.count
+        let first = stack.count - arity
+        guard first != target.height else { return }
+        for i in 0..<arity {
+            let destination = stackSlot(target.height + i)
+            let value = stack[first + i]
+            switch value.location {
+            case .spilled: masm.copySlot(value.type, to: destination, from: stackSlot(first + i))
+            case .const(let bits): masm.storeConstant(value.type, slot: destination, bits)
+            case .local(let local): masm.copySlot(value.type, to: destination, from: localSlot(local))
+            case .reg(let reg): masm.store(value.type, slot: destination, reg)
+            case .flags: preconditionFailure("operands are spilled before branches")
+            }
+        }
+    }
+
+    mutating func branch(toDepth depth: Int) {
+        let index = blocks.count - 1 - depth
+        if blocks[index].kind == .function {
+            emitReturn()
+            return
+        }
+        emitBranchMoves(blocks[index])
+        if blocks[index].kind != .loop { blocks[index].endReachable = true }
+        masm.jump(blocks[index].label)
+    }
+
+    // MARK: Instructions
+
+    mutating func translate(_ instruction: Instruction, at offset: Int, brTableTargets: (BrTable) -> [UInt32]) {
+        if unsupported { return }
+        wasmOffset = offset
+        if !reachable {
+            translateUnreachable(instruction)
+            return
+        }
+        switch instruction {
+        case .brIf, .if, .select, .typedSelect: break
+        default: materializeFlags()
+        }
+        switch instruction {
+        case .unreachable:
+            masm.jump(trapLabel(.unreachable))
+            reachable = false
+        case .nop:
+            break
+        case .block(let type):
+            spillAll()
+            openBlock(.block, type)
+        case .loop(let type):
+            spillAll()
+            openBlock(.loop, type)
+            masm.bind(blocks[blocks.count - 1].label)
+        case .if(let type):
+            let condition = pop()
+            spillAll()
+            let elseLabel = masm.newLabel()
+            jumpUnless(condition, elseLabel)
+            openBlock(.if, type)
+            blocks[blocks.count - 1].elseLabel = elseLabel
+        case .else:
+            var block = blocks.removeLast()
+            spillAll()
+            masm.jump(block.label)
+            block.endReachable = true
+            masm.bind(block.elseLabel!)
+            block.elseLabel = nil
+            block.kind = .else
+            resetStack(to: block.height, block.parameters)
+            blocks.append(block)
+        case .end:
+            endBlock()
+        case .br(let depth):
+            spillAll()
+            branch(toDepth: Int(depth))
+            reachable = false
+        case .brIf(let depth):
+            let condition = pop()
+            spillAll()
+            let target = blocks[blocks.count - 1 - Int(depth)]
+            let arity = target.labelTypes.count
+            if target.kind != .function && stack.count - arity == target.height {
+                jumpIf(condition, target.label)
+                if target.kind != .loop { blocks[blocks.count - 1 - Int(depth)].endReachable = true }
+            } else {
+                let skip = masm.newLabel()
+                jumpUnless(condition, skip)
+                branch(toDepth: Int(depth))
+                masm.bind(skip)
+            }
+        case .brTable(let table):
+            let index = register(pop())
+            spillAll()
+            let depths = brTableTargets(table) + [table.defaultDepth]
+            var labels: [M.Label] = []
+            var stubs: [(M.Label, Int)] = []
+            for depth in depths {
+                let target = blocks[blocks.count - 1 - Int(depth)]
+                if target.kind != .function && stack.count - target.labelTypes.count == target.height {
+                    labels.append(target.label)
+                    if target.kind != .loop { blocks[blocks.count - 1 - Int(depth)].endReachable = true }
+                } else {
+                    let stub = masm.newLabel()
+                    labels.append(stub)
+                    stubs.append((stub, Int(depth)))
+                }
+            }
+            let scratch = allocate(float: false)
+            masm.jumpTable(index: index, targets: labels, scratch: scratch)
+            release(scratch)
+            release(index)
+            for (stub, depth) in stubs {
+                masm.bind(stub)
+                branch(toDepth: depth)
+            }
+            reachable = false
+        case .return:
+            emitReturn()
+            reachable = false
+        case .call(let function):
+            emitCall(function: Int(function))
+        case .callIndirect(let typeIndex, let tableIndex):
+            emitCallIndirect(typeIndex: Int(typeIndex), tableIndex: Int(tableIndex))
+
+        case .drop:
+            let (value, _) = pop()
+            if case .reg(let reg) = value.location { release(reg) }
+        case .select, .typedSelect:
+            let conditionReg = register(pop())
+            let bPopped = pop()
+            let aPopped = pop()
+            let type = aPopped.value.type
+            let b = register(bPopped)
+            let a = register(aPopped)
+            masm.select(type, a, otherwise: b, condition: conditionReg)
+            release(b)
+            release(conditionReg)
+            push(type, .reg(a))
+
+        case .localGet(let index):
+            push(localTypes[Int(index)], .local(Int(index)))
+        case .localSet(let index):
+            setLocal(Int(index))
+        case .localTee(let index):
+            let type = stack[stack.count - 1].type
+            setLocal(Int(index))
+            push(type, .local(Int(index)))
+        case .globalGet(let index):
+            let type = module.globals[Int(index)].valueType
+            let reg = allocate(float: isFloat(type))
+            masm.loadGlobal(type, reg, pointerOffset: Int32(layout.global(Int(index))))
+            push(type, .reg(reg))
+        case .globalSet(let index):
+            let value = pop()
+            let reg = register(value)
+            masm.storeGlobal(value.value.type, pointerOffset: Int32(layout.global(Int(index))), reg)
+            release(reg)
+
+        case .load(let op, let memArg):
+            let index = register(pop())
+            let reg = allocate(float: op == .f32Load || op == .f64Load)
+            let trap = explicitBounds ? trapLabel(.memoryOutOfBounds) : nil
+            memoryAccesses.append((masm.offset, wasmOffset))
+            masm.wasmLoad(op, reg, index: index, offset: memArg.offset, definitionOffset: Int32(layout.memory(0)), boundsTrap: trap)
+            release(index)
+            push(op.resultType, .reg(reg))
+        case .store(let op, let memArg):
+            let value = register(pop())
+            let index = register(pop())
+            let trap = explicitBounds ? trapLabel(.memoryOutOfBounds) : nil
+            memoryAccesses.append((masm.offset, wasmOffset))
+            masm.wasmStore(op, index: index, value: value, offset: memArg.offset, definitionOffset: Int32(layout.memory(0)), boundsTrap: trap)
+            release(value)
+            release(index)
+        case .memorySize:
+            let reg = allocate(float: false)
+            masm.loadVMContextWord(reg, offset: Int32(layout.memory(0)))
+            masm.loadWordAt(reg, base: reg, offset: 8)
+            masm.shift(.shrU, is64: true, reg, count: .imm(16))
+            push(.i32, .reg(reg))
+        case .memoryGrow:
+            callBuiltin(Builtins.memoryGrow, arguments: 1, result: .i32)
+            reloadMemoryBase()
+
+        case .i32Const(let v): push(.i32, .const(UInt64(UInt32(bitPattern: v))))
+        case .i64Const(let v): push(.i64, .const(UInt64(bitPattern: v)))
+        case .f32Const(let bits): push(.f32, .const(UInt64(bits)))
+        case .f64Const(let bits): push(.f64, .const(bits))
+        case .numeric(let op):
+            translateNumeric(op)
+
+        case .refNull(let type): push(type, .const(0))
+        case .refIsNull:
+            let reg = register(pop())
+            masm.testZero(is64: true, reg)
+            masm.setZero(reg)
+            push(.i32, .reg(reg))
+        case .refFunc(let function):
+            let reg = allocate(float: false)
+            masm.loadVMContextWord(reg, offset: Int32(layout.function(Int(function))))
+            push(.funcRef, .reg(reg))
+
+        // Runtime builtins take the operands, then the immediates, after the VMContext.
+        case .tableGet(let table):
+            push(.i32, .const(UInt64(table)))
+            callBuiltin(Builtins.tableGet, arguments: 2, result: module.tables[Int(table)].elementType)
+        case .tableSet(let table):
+            push(.i32, .const(UInt64(table)))
+            callBuiltin(Builtins.tableSet, arguments: 3, result: nil)
+        case .tableSize(let table):
+            push(.i32, .const(UInt64(table)))
+            callBuiltin(Builtins.tableSize, arguments: 1, result: .i32)
+        case .tableGrow(let table):
+            push(.i32, .const(UInt64(table)))
+            callBuiltin(Builtins.tableGrow, arguments: 3, result: .i32)
+        case .tableFill(let table):
+            push(.i32, .const(UInt64(table)))
+            callBuiltin(Builtins.tableFill, arguments: 4, result: nil)
+        case .tableCopy(let destination, let source):
+            push(.i32, .const(UInt64(destination)))
+            push(.i32, .const(UInt64(source)))
+            callBuiltin(Builtins.tableCopy, arguments: 5, result: nil)
+        case .tableInit(let segment, let table):
+            push(.i32, .const(UInt64(segment)))
+            push(.i32, .const(UInt64(table)))
+            callBuiltin(Builtins.tableInit, arguments: 5, result: nil)
+        case .elemDrop(let segment):
+            push(.i32, .const(UInt64(segment)))
+            callBuiltin(Builtins.elemDrop, arguments: 1, result: nil)
+        case .memoryInit(let segment):
+            push(.i32, .const(UInt64(segment)))
+            callBuiltin(Builtins.memoryInit, arguments: 4, result: nil)
+            reloadMemoryBase()
+        case .dataDrop(let segment):
+            push(.i32, .const(UInt64(segment)))
+            callBuiltin(Builtins.dataDrop, arguments: 1, result: nil)
+        case .memoryCopy:
+            callBuiltin(Builtins.memoryCopy, arguments: 3, result: nil)
+        case .memoryFill:
+            callBuiltin(Builtins.memoryFill, arguments: 3, result: nil)
+
+        case .v128Const, .v128Load, .v128Store, .v128LoadLane, .v128StoreLane, .i8x16Shuffle,
+            .extractLane, .replaceLane, .simd:
+            unsupported = true
+        }
+    }
+
+    mutating func openBlock(_ kind: FunctionValidator.FrameKind, _ type: BlockType) {
+        let parameters: [ValType], results: [ValType]
+        switch type {
+        case .empty: (parameters, results) = ([], [])
+        case .value(let t): (parameters, results) = ([], [t])
+        case .typeIndex(let i): (parameters, results) = (module.types[Int(i)].params, module.types[Int(i)].results)
+        }
+        blocks.append(Block(kind: kind, parameters: parameters, results: results,
+                            height: stack.count - parameters.count, label: masm.newLabel()))
+    }
+
+    mutating func resetStack(to height: Int, _ types: [ValType]) {
+        for value in stack[height...] {
+            if case .reg(let reg) = value.location { release(reg) }
+        }
+        stack.removeLast(stack.count - height)
+        for type in types { push(type, .spilled) }
+        reachable = true
+    }
+
+    mutating func endBlock() {
+        var block = blocks.removeLast()
+        if block.kind == .function {
+            if reachable { emitReturn() }
+            reachable = false
+            return
+        }
+        if reachable {
+            spillAll()
+            block.endReachable = true
+        }
+        if let elseLabel = block.elseLabel {
+            masm.bind(elseLabel)
+            block.endReachable = true
+        }
+        if block.kind != .loop { masm.bind(block.label) }
+        resetStack(to: block.height, block.results)
+        reachable = block.endReachable
+    }
+
+    mutating func translateUnreachable(_ instruction: Instruction) {
+        switch instruction {
+        case .block(let type), .loop(let type), .if(let type):
+            openBlock(.block, type)
+            blocks[blocks.count - 1].isDead = true
+        case .else:
+            var block = blocks.removeLast()
+            if !block.isDead, let elseLabel = block.elseLabel {
+                masm.bind(elseLabel)
+                block.elseLabel = nil
+                block.kind = .else
+                resetStack(to: block.height, block.parameters)
+            }
+            blocks.append(block)
+        case .end:
+            if blocks[blocks.count - 1].isDead {
+                blocks.removeLast()
+            } else {
+                endBlock()
+            }
+        default:
+            break
+        }
+    }
+
+    /// Jumps to `label` when the popped condition is nonzero.
+    mutating func jumpIf(_ condition: (value: Value, index: Int), _ label: M.Label) {
+        if case .flags(let c) = condition.value.location {
+            masm.branch(c, label)
+            return
+        }
+        let reg = register(condition)
+        masm.branchIfNonZero(is64: false, reg, label)
+        release(reg)
+    }
+
+    mutating func jumpUnless(_ condition: (value: Value, index: Int), _ label: M.Label) {
+        if case .flags(let c) = condition.value.location {
+            masm.branch(c.negated, label)
+            return
+        }
+        let reg = register(condition)
+        masm.branchIfZero(is64: false, reg, label)
+        release(reg)
+    }
+
+    mutating func setLocal(_ index: Int) {
+        // Operands that still read the local lazily must read it before it changes.
+        for i in 0..<(stack.count - 1) where stack[i].location == .local(index) {
+            spill(i)
+        }
+        let popped = pop()
+        let type = popped.value.type
+        switch popped.value.location {
+        case .local(let source) where source == index:
+            return
+        case .const(let bits):
+            masm.storeConstant(type, slot: localSlot(index), bits)
+        case .local(let source):
+            masm.copySlot(type, to: localSlot(index), from: localSlot(source))
+        case .spilled:
+            masm.copySlot(type, to: localSlot(index), from: stackSlot(popped.index))
+        default:
+            let reg = register(popped)
+            masm.store(type, slot: localSlot(index), reg)
+            release(reg)
+        }
+    }
+
+    mutating func reloadMemoryBase() {
+        if !module.memories.isEmpty {
+            masm.loadMemoryBase(memoryOffset: Int32(layout.memory(0)))
+        }
+    }
+}

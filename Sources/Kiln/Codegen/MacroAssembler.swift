@@ -1,0 +1,163 @@
+/// A machine register of either class, numbered as the ISA numbers it.
+struct Reg: Hashable, Sendable, CustomStringConvertible {
+    enum RegClass: Sendable { case gpr, fpr }
+    let regClass: RegClass
+    let number: UInt8
+
+    static func gpr(_ number: UInt8) -> Reg { Reg(regClass: .gpr, number: number) }
+    static func fpr(_ number: UInt8) -> Reg { Reg(regClass: .fpr, number: number) }
+
+    var isFloat: Bool { regClass == .fpr }
+    var description: String { (isFloat ? "f" : "r") + "\(number)" }
+}
+
+/// A second operand: a register, a 32-bit immediate, or a frame slot (offset from the
+/// frame pointer).
+enum Operand: Equatable {
+    case reg(Reg)
+    case imm(Int32)
+    case slot(Int32)
+}
+
+/// Integer comparisons, named as wasm names them.
+enum IntCondition: Sendable {
+    case eq, ne, ltS, ltU, gtS, gtU, leS, leU, geS, geU
+
+    var negated: IntCondition {
+        switch self {
+        case .eq: .ne
+        case .ne: .eq
+        case .ltS: .geS
+        case .geS: .ltS
+        case .ltU: .geU
+        case .geU: .ltU
+        case .gtS: .leS
+        case .leS: .gtS
+        case .gtU: .leU
+        case .leU: .gtU
+        }
+    }
+}
+
+enum IntBinaryOp: Sendable { case add, sub, mul, and, or, xor }
+enum IntUnaryOp: Sendable { case clz, ctz, popcnt }
+enum ShiftKind: Sendable { case shl, shrS, shrU, rotl, rotr }
+enum DivisionKind: Sendable { case divS, divU, remS, remU }
+enum FloatBinaryOp: Sendable { case add, sub, mul, div, min, max, copysign }
+enum FloatUnaryOp: Sendable { case abs, neg, ceil, floor, trunc, nearest, sqrt }
+enum FloatCondition: Sendable { case eq, ne, lt, gt, le, ge }
+
+/// The ISA-specific half of the compiler: wasm-shaped operations on registers and frame
+/// slots, implemented once per instruction set (`X64MacroAssembler`; an AArch64 one comes
+/// later). The ISA-neutral `CodeGenerator` decides what lives where; the macro assembler
+/// only emits instructions.
+///
+/// Frame conventions every implementation follows: a frame pointer register; frame slots
+/// addressed by negative offsets from it; a pinned register holding the VMContext and one
+/// holding linear memory 0's base; wasm calls use the platform C calling convention with
+/// the callee VMContext and the caller VMContext as the first two integer arguments.
+protocol MacroAssembler {
+    associatedtype Label
+
+    init()
+    var offset: Int { get }
+    mutating func newLabel() -> Label
+    mutating func bind(_ label: Label)
+    func finish() -> [UInt8]
+
+    // ABI
+    static var allocatableGPRs: [Reg] { get }
+    static var allocatableFPRs: [Reg] { get }
+    static var integerArgumentRegisters: [Reg] { get }
+    static var floatArgumentRegisters: [Reg] { get }
+    static var integerResult: Reg { get }
+    static var floatResult: Reg { get }
+    /// Where a runtime builtin returns its trap status.
+    static var secondIntegerResult: Reg { get }
+    /// A register a variable shift count must be in, if the ISA has one.
+    static var shiftCountRegister: Reg? { get }
+    /// The registers integer division uses implicitly (quotient, remainder), if any.
+    static var divisionRegisters: (Reg, Reg)? { get }
+    /// Bytes between the frame pointer and the first stack-passed argument.
+    static var incomingArgumentsOffset: Int32 { get }
+
+    // Frame
+    mutating func prologue() -> Int
+    mutating func patchFrameSize(at position: Int, _ size: Int32)
+    mutating func checkStackLimit(runtimeOffset: Int32, trap: Label)
+    mutating func loadVMContext(from argument: Reg)
+    mutating func loadMemoryBase(memoryOffset: Int32)
+    mutating func epilogue()
+
+    // Moves
+    mutating func move(_ type: ValType, _ dst: Reg, _ src: Reg)
+    mutating func loadConstant(_ type: ValType, _ dst: Reg, _ bits: UInt64)
+    mutating func load(_ type: ValType, _ dst: Reg, slot: Int32)
+    mutating func store(_ type: ValType, slot: Int32, _ src: Reg)
+    mutating func storeConstant(_ type: ValType, slot: Int32, _ bits: UInt64)
+    mutating func copySlot(_ type: ValType, to destination: Int32, from source: Int32)
+    mutating func loadIncomingArgument(_ type: ValType, _ dst: Reg, index: Int)
+    mutating func storeOutgoingArgument(_ type: ValType, index: Int, _ src: Reg)
+    mutating func loadGlobal(_ type: ValType, _ dst: Reg, pointerOffset: Int32)
+    mutating func storeGlobal(_ type: ValType, pointerOffset: Int32, _ src: Reg)
+    mutating func loadVMContextWord(_ dst: Reg, offset: Int32)
+    mutating func moveVMContext(to dst: Reg)
+    mutating func moveFramePointer(to dst: Reg)
+    mutating func loadFrameSlotAddress(_ dst: Reg, slot: Int32)
+    /// Reads the outgoing-area word `index` (a callee's results area) and its address.
+    mutating func loadOutgoing(_ type: ValType, _ dst: Reg, index: Int)
+    mutating func loadOutgoingAddress(_ dst: Reg, index: Int)
+    /// Loads the 8-byte word at `base + offset`.
+    mutating func loadWordAt(_ dst: Reg, base: Reg, offset: Int32)
+    /// Copies frame slot `from` into word `index` of the results area at `pointer`.
+    mutating func copyToResultsArea(_ type: ValType, pointer: Reg, index: Int, from slot: Int32)
+    /// call_indirect's checks: loads the function reference at `index` of the table whose
+    /// definition pointer is at VMContext `tableDefinitionOffset`, trapping when the index is
+    /// out of bounds, the entry is null, or its type id differs from the one at `typeIdOffset`.
+    mutating func loadCheckedFuncRef(_ dst: Reg, tableDefinitionOffset: Int32, index: Reg, typeIdOffset: Int32,
+                                     outOfBounds: Label, null: Label, signature: Label)
+
+    // Integers
+    mutating func integerBinary(_ op: IntBinaryOp, is64: Bool, _ dst: Reg, _ src: Operand)
+    mutating func integerUnary(_ op: IntUnaryOp, is64: Bool, _ dst: Reg, _ src: Reg)
+    mutating func compare(is64: Bool, _ lhs: Reg, _ rhs: Operand)
+    mutating func setCondition(_ condition: IntCondition, _ dst: Reg)
+    mutating func testZero(is64: Bool, _ reg: Reg)
+    mutating func setZero(_ dst: Reg)
+    mutating func shift(_ kind: ShiftKind, is64: Bool, _ dst: Reg, count: Operand)
+    mutating func divide(_ kind: DivisionKind, is64: Bool, divisor: Reg, divideByZero: Label, overflow: Label)
+    mutating func extend(_ op: NumericOp, _ dst: Reg, _ src: Reg)
+    mutating func select(_ type: ValType, _ dst: Reg, otherwise: Reg, condition: Reg)
+
+    // Floats
+    mutating func floatBinary(_ op: FloatBinaryOp, is64: Bool, _ dst: Reg, _ src: Reg)
+    mutating func floatUnary(_ op: FloatUnaryOp, is64: Bool, _ dst: Reg, _ src: Reg)
+    mutating func floatCompare(_ condition: FloatCondition, is64: Bool, _ dst: Reg, _ lhs: Reg, _ rhs: Reg)
+    mutating func convertIntToFloat(signed: Bool, from64: Bool, to64: Bool, _ dst: Reg, _ src: Reg)
+    mutating func convertFloat(to64: Bool, _ dst: Reg, _ src: Reg)
+    /// Truncates toward zero with the hardware's conversion; jumps to `outOfRange` when the
+    /// hardware reports its out-of-range value (which may also be a correct result).
+    mutating func truncateFloat(signed: Bool, from64: Bool, to64: Bool, _ dst: Reg, _ src: Reg, outOfRange: Label)
+    mutating func reinterpret(_ dst: Reg, _ src: Reg, is64: Bool)
+
+    // Memory
+    /// Loads from linear memory 0 at `index + offset`. With `boundsTrap`, the access is
+    /// checked against the length in the memory definition at VMContext offset
+    /// `definitionOffset`; without, the guard region catches it.
+    mutating func wasmLoad(_ op: LoadOp, _ dst: Reg, index: Reg, offset: UInt64, definitionOffset: Int32, boundsTrap: Label?)
+    mutating func wasmStore(_ op: StoreOp, index: Reg, value: Reg, offset: UInt64, definitionOffset: Int32, boundsTrap: Label?)
+
+    // Control
+    mutating func jump(_ label: Label)
+    mutating func branch(_ condition: IntCondition, _ label: Label)
+    mutating func branchIfZero(is64: Bool, _ reg: Reg, _ label: Label)
+    mutating func branchIfNonZero(is64: Bool, _ reg: Reg, _ label: Label)
+    mutating func jumpTable(index: Reg, targets: [Label], scratch: Reg)
+    mutating func call(_ label: Label)
+    mutating func callFuncRef(_ reference: Reg)
+    mutating func callAddress(_ address: UInt)
+    /// Calls `raise` (kiln_trap) with the trap code (nil: the second result register holds
+    /// it), the wasm offset, the frame pointer, the current pc and a detail value.
+    mutating func trap(code: Int32?, wasmOffset: Int32, detail: Reg?, raise: UInt)
+}
+

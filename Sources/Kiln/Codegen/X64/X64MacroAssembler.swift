@@ -1,0 +1,715 @@
+/// The x86-64 (System V) macro assembler.
+///
+/// Registers: rbp is the frame pointer, r15 holds the VMContext and r14 linear memory 0's
+/// base (both callee-saved, so they survive calls into C and Swift); r11 and xmm15 are
+/// scratch registers the macro assembler may clobber at any time. Everything else the code
+/// generator may allocate is caller-saved, so calls need no callee-save bookkeeping.
+///
+/// Frame (offsets from rbp):
+/// ```text
+///   +16...  stack-passed arguments
+///   +8      return address
+///    0      caller's rbp
+///   -8      saved r15
+///   -16     saved r14
+///   -24...  the code generator's slots (locals, operand spills), then outgoing arguments at rsp
+/// ```
+struct X64MacroAssembler: MacroAssembler {
+    typealias Label = Kiln.Label
+
+    var asm = X64Assembler()
+
+    static let vmctx = GPR.r15
+    static let memoryBase = GPR.r14
+    static let scratch = GPR.r11
+    static let scratchXMM = XMM.xmm15
+
+    static let allocatableGPRs: [Reg] = [GPR.rax, .rcx, .rdx, .rsi, .rdi, .r8, .r9, .r10].map { .gpr($0.rawValue) }
+    static let allocatableFPRs: [Reg] = (0..<15).map { .fpr(UInt8($0)) }
+    static let integerArgumentRegisters: [Reg] = [GPR.rdi, .rsi, .rdx, .rcx, .r8, .r9].map { .gpr($0.rawValue) }
+    static let floatArgumentRegisters: [Reg] = (0..<8).map { .fpr(UInt8($0)) }
+    static let integerResult = Reg.gpr(GPR.rax.rawValue)
+    static let floatResult = Reg.fpr(0)
+    static let secondIntegerResult = Reg.gpr(GPR.rdx.rawValue)
+    static let shiftCountRegister: Reg? = .gpr(GPR.rcx.rawValue)
+    static let divisionRegisters: (Reg, Reg)? = (.gpr(GPR.rax.rawValue), .gpr(GPR.rdx.rawValue))
+    static let incomingArgumentsOffset: Int32 = 16
+
+    init() {}
+
+    var offset: Int { asm.offset }
+    mutating func newLabel() -> Label { asm.newLabel() }
+    mutating func bind(_ label: Label) { asm.bind(label) }
+    func finish() -> [UInt8] { asm.finish() }
+
+    @inline(__always) private func g(_ reg: Reg) -> GPR {
+        precondition(!reg.isFloat, "expected an integer register")
+        return GPR(rawValue: reg.number)!
+    }
+
+    @inline(__always) private func x(_ reg: Reg) -> XMM {
+        precondition(reg.isFloat, "expected a float register")
+        return XMM(rawValue: reg.number)!
+    }
+
+    @inline(__always) private func frame(_ slot: Int32) -> MemoryOperand { .base(.rbp, slot) }
+
+    private func size(_ type: ValType) -> OperandSize {
+        switch type {
+        case .i32, .f32: .s32
+        default: .s64
+        }
+    }
+
+    // MARK: Frame
+
+    mutating func prologue() -> Int {
+        asm.push(.rbp)
+        asm.mov(.s64, .rbp, .rsp)
+        asm.push(.r15)
+        asm.push(.r14)
+        // sub rsp, imm32 — the size is patched once the frame is known.
+        asm.emit(0x48, 0x81, 0xEC, 0, 0, 0, 0)
+        return asm.offset - 4
+    }
+
+    mutating func patchFrameSize(at position: Int, _ size: Int32) {
+        asm.patch32(at: position, size)
+    }
+
+    mutating func checkStackLimit(runtimeOffset: Int32, trap: Label) {
+        // r15 still holds the caller's value here: the VMContext is in rdi.
+        asm.mov(.s64, X64MacroAssembler.scratch, .base(.rdi, runtimeOffset))
+        asm.cmp(.s64, .rsp, .base(X64MacroAssembler.scratch, 0))
+        asm.jcc(.b, trap)
+    }
+
+    mutating func loadVMContext(from argument: Reg) {
+        asm.mov(.s64, X64MacroAssembler.vmctx, g(argument))
+    }
+
+    mutating func loadMemoryBase(memoryOffset: Int32) {
+        asm.mov(.s64, X64MacroAssembler.scratch, .base(X64MacroAssembler.vmctx, memoryOffset))
+        asm.mov(.s64, X64MacroAssembler.memoryBase, .base(X64MacroAssembler.scratch, 0))
+    }
+
+    mutating func epilogue() {
+        asm.lea(.s64, .rsp, .base(.rbp, -16))
+        asm.pop(.r14)
+        asm.pop(.r15)
+        asm.pop(.rbp)
+        asm.ret()
+    }
+
+    // MARK: Moves
+
+    mutating func move(_ type: ValType, _ dst: Reg, _ src: Reg) {
+        guard dst != src else { return }
+        switch (dst.isFloat, src.isFloat) {
+        case (false, false): asm.mov(size(type), g(dst), g(src))
+        case (true, true): asm.movaps(x(dst), x(src))
+        case (true, false): type == .f32 ? asm.movd(x(dst), g(src)) : asm.movq(x(dst), g(src))
+        case (false, true): type == .f32 ? asm.movd(g(dst), x(src)) : asm.movq(g(dst), x(src))
+        }
+    }
+
+    mutating func loadConstant(_ type: ValType, _ dst: Reg, _ bits: UInt64) {
+        if dst.isFloat {
+            if bits == 0 {
+                asm.xorps(x(dst), x(dst))
+            } else {
+                asm.mov(.s64, X64MacroAssembler.scratch, imm: Int64(bitPattern: bits))
+                type == .f32 ? asm.movd(x(dst), X64MacroAssembler.scratch) : asm.movq(x(dst), X64MacroAssembler.scratch)
+            }
+        } else if bits == 0 {
+            asm.xor(.s32, g(dst), g(dst))
+        } else if type == .i32 || type == .f32 {
+            asm.mov(.s32, g(dst), imm: Int64(UInt32(truncatingIfNeeded: bits)))
+        } else {
+            asm.mov(.s64, g(dst), imm: Int64(bitPattern: bits))
+        }
+    }
+
+    mutating func load(_ type: ValType, _ dst: Reg, slot: Int32) {
+        if dst.isFloat {
+            type == .f32 ? asm.movss(x(dst), frame(slot)) : asm.movsd(x(dst), frame(slot))
+        } else {
+            asm.mov(size(type), g(dst), frame(slot))
+        }
+    }
+
+    mutating func store(_ type: ValType, slot: Int32, _ src: Reg) {
+        if src.isFloat {
+            type == .f32 ? asm.movss(frame(slot), x(src)) : asm.movsd(frame(slot), x(src))
+        } else {
+            // Slots are 8 bytes; a 32-bit value is stored zero-extended so reloads agree.
+            asm.mov(.s64, frame(slot), g(src))
+        }
+    }
+
+    mutating func storeConstant(_ type: ValType, slot: Int32, _ bits: UInt64) {
+        if bits <= UInt64(Int32.max) {
+            asm.mov(.s64, frame(slot), imm: Int32(bits))
+        } else {
+            asm.mov(.s64, X64MacroAssembler.scratch, imm: Int64(bitPattern: bits))
+            asm.mov(.s64, frame(slot), X64MacroAssembler.scratch)
+        }
+    }
+
+    mutating func copySlot(_ type: ValType, to destination: Int32, from source: Int32) {
+        guard destination != source else { return }
+        asm.mov(.s64, X64MacroAssembler.scratch, frame(source))
+        asm.mov(.s64, frame(destination), X64MacroAssembler.scratch)
+    }
+
+    mutating func loadIncomingArgument(_ type: ValType, _ dst: Reg, index: Int) {
+        load(type, dst, slot: X64MacroAssembler.incomingArgumentsOffset + Int32(8 * index))
+    }
+
+    mutating func storeOutgoingArgument(_ type: ValType, index: Int, _ src: Reg) {
+        let target = MemoryOperand.base(.rsp, Int32(8 * index))
+        if src.isFloat {
+            type == .f32 ? asm.movss(target, x(src)) : asm.movsd(target, x(src))
+        } else {
+            asm.mov(.s64, target, g(src))
+        }
+    }
+
+    mutating func loadGlobal(_ type: ValType, _ dst: Reg, pointerOffset: Int32) {
+        asm.mov(.s64, X64MacroAssembler.scratch, .base(X64MacroAssembler.vmctx, pointerOffset))
+        let value = MemoryOperand.base(X64MacroAssembler.scratch, 0)
+        if dst.isFloat {
+            type == .f32 ? asm.movss(x(dst), value) : asm.movsd(x(dst), value)
+        } else {
+            asm.mov(size(type), g(dst), value)
+        }
+    }
+
+    mutating func storeGlobal(_ type: ValType, pointerOffset: Int32, _ src: Reg) {
+        asm.mov(.s64, X64MacroAssembler.scratch, .base(X64MacroAssembler.vmctx, pointerOffset))
+        let value = MemoryOperand.base(X64MacroAssembler.scratch, 0)
+        if src.isFloat {
+            // Keep the slot's upper bytes zero, as the runtime reads the low 8 bytes as a whole.
+            if type == .f32 {
+                asm.mov(.s64, value, imm: 0)
+                asm.movss(value, x(src))
+            } else {
+                asm.movsd(value, x(src))
+            }
+        } else {
+            asm.mov(.s64, value, g(src))
+        }
+    }
+
+    mutating func loadVMContextWord(_ dst: Reg, offset: Int32) {
+        asm.mov(.s64, g(dst), .base(X64MacroAssembler.vmctx, offset))
+    }
+
+    mutating func moveVMContext(to dst: Reg) {
+        asm.mov(.s64, g(dst), X64MacroAssembler.vmctx)
+    }
+
+    mutating func moveFramePointer(to dst: Reg) {
+        asm.mov(.s64, g(dst), .rbp)
+    }
+
+    mutating func loadFrameSlotAddress(_ dst: Reg, slot: Int32) {
+        asm.lea(.s64, g(dst), frame(slot))
+    }
+
+    mutating func loadOutgoing(_ type: ValType, _ dst: Reg, index: Int) {
+        let source = MemoryOperand.base(.rsp, Int32(8 * index))
+        if dst.isFloat {
+            type == .f32 ? asm.movss(x(dst), source) : asm.movsd(x(dst), source)
+        } else {
+            asm.mov(.s64, g(dst), source)
+        }
+    }
+
+    mutating func loadOutgoingAddress(_ dst: Reg, index: Int) {
+        asm.lea(.s64, g(dst), .base(.rsp, Int32(8 * index)))
+    }
+
+    mutating func loadWordAt(_ dst: Reg, base: Reg, offset: Int32) {
+        asm.mov(.s64, g(dst), .base(g(base), offset))
+    }
+
+    mutating func copyToResultsArea(_ type: ValType, pointer: Reg, index: Int, from slot: Int32) {
+        asm.mov(.s64, X64MacroAssembler.scratch, frame(slot))
+        asm.mov(.s64, .base(g(pointer), Int32(8 * index)), X64MacroAssembler.scratch)
+    }
+
+    mutating func loadCheckedFuncRef(_ dst: Reg, tableDefinitionOffset: Int32, index: Reg, typeIdOffset: Int32,
+                                     outOfBounds: Label, null: Label, signature: Label) {
+        let d = g(dst), i = g(index), t = X64MacroAssembler.scratch
+        asm.mov(.s32, i, i)  // zero-extend the i32 index
+        asm.mov(.s64, t, .base(X64MacroAssembler.vmctx, tableDefinitionOffset))
+        asm.cmp(.s64, i, .base(t, 8))
+        asm.jcc(.ae, outOfBounds)
+        asm.mov(.s64, t, .base(t, 0))
+        asm.mov(.s64, d, .base(t, index: i, scale: 8, 0))
+        asm.test(.s64, d, d)
+        asm.jcc(.e, null)
+        asm.mov(.s32, t, .base(X64MacroAssembler.vmctx, typeIdOffset))
+        asm.cmp(.s32, t, .base(d, 16))
+        asm.jcc(.ne, signature)
+    }
+
+    // MARK: Integers
+
+    mutating func integerBinary(_ op: IntBinaryOp, is64: Bool, _ dst: Reg, _ src: Operand) {
+        let s: OperandSize = is64 ? .s64 : .s32
+        if op == .mul {
+            switch src {
+            case .reg(let r): asm.imul(s, g(dst), g(r))
+            case .imm(let v): asm.imul(s, g(dst), g(dst), imm: v)
+            case .slot(let slot):
+                asm.mov(s, X64MacroAssembler.scratch, frame(slot))
+                asm.imul(s, g(dst), X64MacroAssembler.scratch)
+            }
+            return
+        }
+        let alu: ALUOp
+        switch op {
+        case .add: alu = .add
+        case .sub: alu = .sub
+        case .and: alu = .and
+        case .or: alu = .or
+        case .xor: alu = .xor
+        case .mul: preconditionFailure()
+        }
+        switch src {
+        case .reg(let r): asm.alu(alu, s, g(dst), g(r))
+        case .imm(let v): asm.alu(alu, s, g(dst), imm: v)
+        case .slot(let slot): asm.alu(alu, s, g(dst), frame(slot))
+        }
+    }
+
+    mutating func integerUnary(_ op: IntUnaryOp, is64: Bool, _ dst: Reg, _ src: Reg) {
+        let s: OperandSize = is64 ? .s64 : .s32
+        switch op {
+        case .clz: asm.lzcnt(s, g(dst), g(src))
+        case .ctz: asm.tzcnt(s, g(dst), g(src))
+        case .popcnt: asm.popcnt(s, g(dst), g(src))
+        }
+    }
+
+    mutating func compare(is64: Bool, _ lhs: Reg, _ rhs: Operand) {
+        let s: OperandSize = is64 ? .s64 : .s32
+        switch rhs {
+        case .reg(let r): asm.cmp(s, g(lhs), g(r))
+        case .imm(let v): asm.cmp(s, g(lhs), imm: v)
+        case .slot(let slot): asm.cmp(s, g(lhs), frame(slot))
+        }
+    }
+
+    private func condition(_ c: IntCondition) -> Condition {
+        switch c {
+        case .eq: .e
+        case .ne: .ne
+        case .ltS: .l
+        case .ltU: .b
+        case .gtS: .g
+        case .gtU: .a
+        case .leS: .le
+        case .leU: .be
+        case .geS: .ge
+        case .geU: .ae
+        }
+    }
+
+    mutating func setCondition(_ c: IntCondition, _ dst: Reg) {
+        asm.setcc(condition(c), g(dst))
+        asm.movzx(g(dst), byte: g(dst))
+    }
+
+    mutating func testZero(is64: Bool, _ reg: Reg) {
+        asm.test(is64 ? .s64 : .s32, g(reg), g(reg))
+    }
+
+    mutating func setZero(_ dst: Reg) {
+        asm.setcc(.e, g(dst))
+        asm.movzx(g(dst), byte: g(dst))
+    }
+
+    mutating func shift(_ kind: ShiftKind, is64: Bool, _ dst: Reg, count: Operand) {
+        let s: OperandSize = is64 ? .s64 : .s32
+        let op: ShiftOp
+        switch kind {
+        case .shl: op = .shl
+        case .shrS: op = .sar
+        case .shrU: op = .shr
+        case .rotl: op = .rol
+        case .rotr: op = .ror
+        }
+        switch count {
+        case .imm(let v): asm.shift(op, s, g(dst), imm: UInt8(truncatingIfNeeded: v) & (is64 ? 63 : 31))
+        case .reg(let r):
+            precondition(g(r) == .rcx, "variable shifts count in cl")
+            asm.shift(op, s, g(dst), .rcx)
+        case .slot: preconditionFailure("shift counts come in a register or as an immediate")
+        }
+    }
+
+    mutating func divide(_ kind: DivisionKind, is64: Bool, divisor: Reg, divideByZero: Label, overflow: Label) {
+        // The dividend is in rax; the quotient lands in rax, the remainder in rdx.
+        let s: OperandSize = is64 ? .s64 : .s32
+        let d = g(divisor)
+        asm.test(s, d, d)
+        asm.jcc(.e, divideByZero)
+        switch kind {
+        case .divU, .remU:
+            asm.xor(.s32, .rdx, .rdx)
+            asm.div(s, d)
+        case .divS:
+            // INT_MIN / -1 overflows (and would fault in hardware).
+            let ok = asm.newLabel()
+            asm.cmp(s, d, imm: -1)
+            asm.jcc(.ne, ok)
+            if is64 {
+                asm.mov(.s64, X64MacroAssembler.scratch, imm: Int64.min)
+                asm.cmp(.s64, .rax, X64MacroAssembler.scratch)
+            } else {
+                asm.cmp(.s32, .rax, imm: Int32.min)
+            }
+            asm.jcc(.e, overflow)
+            asm.bind(ok)
+            is64 ? asm.cqo() : asm.cdq()
+            asm.idiv(s, d)
+        case .remS:
+            // x % -1 is 0, and INT_MIN % -1 would fault in hardware.
+            let divide = asm.newLabel(), done = asm.newLabel()
+            asm.cmp(s, d, imm: -1)
+            asm.jcc(.ne, divide)
+            asm.xor(.s32, .rdx, .rdx)
+            asm.jmp(done)
+            asm.bind(divide)
+            is64 ? asm.cqo() : asm.cdq()
+            asm.idiv(s, d)
+            asm.bind(done)
+        }
+    }
+
+    mutating func extend(_ op: NumericOp, _ dst: Reg, _ src: Reg) {
+        switch op {
+        case .i32WrapI64, .i64ExtendI32U: asm.mov(.s32, g(dst), g(src))
+        case .i64ExtendI32S, .i64Extend32S: asm.movsxd(g(dst), g(src))
+        case .i32Extend8S: asm.movsx(.s32, g(dst), byte: g(src))
+        case .i32Extend16S: asm.movsx(.s32, g(dst), word: g(src))
+        case .i64Extend8S: asm.movsx(.s64, g(dst), byte: g(src))
+        case .i64Extend16S: asm.movsx(.s64, g(dst), word: g(src))
+        default: preconditionFailure("not an integer extension: \(op)")
+        }
+    }
+
+    mutating func select(_ type: ValType, _ dst: Reg, otherwise: Reg, condition: Reg) {
+        asm.test(.s32, g(condition), g(condition))
+        if dst.isFloat {
+            let keep = asm.newLabel()
+            asm.jcc(.ne, keep)
+            asm.movaps(x(dst), x(otherwise))
+            asm.bind(keep)
+        } else {
+            asm.cmovcc(type == .i32 ? .s32 : .s64, .e, g(dst), g(otherwise))
+        }
+    }
+
+    // MARK: Floats
+
+    mutating func floatBinary(_ op: FloatBinaryOp, is64: Bool, _ dst: Reg, _ src: Reg) {
+        let d = x(dst), s = x(src)
+        switch op {
+        case .add: is64 ? asm.addsd(d, s) : asm.addss(d, s)
+        case .sub: is64 ? asm.subsd(d, s) : asm.subss(d, s)
+        case .mul: is64 ? asm.mulsd(d, s) : asm.mulss(d, s)
+        case .div: is64 ? asm.divsd(d, s) : asm.divss(d, s)
+        case .min, .max:
+            // minss/maxss return the second operand for NaN and for ±0 ties; wasm wants NaN
+            // propagated, min(-0, +0) = -0 and max(-0, +0) = +0.
+            let done = asm.newLabel(), ordinary = asm.newLabel(), nan = asm.newLabel()
+            is64 ? asm.ucomisd(d, s) : asm.ucomiss(d, s)
+            asm.jcc(.p, nan)
+            asm.jcc(.ne, ordinary)
+            // Equal: combine the sign bits (or for min, and for max).
+            if op == .min {
+                is64 ? asm.orpd(d, s) : asm.orps(d, s)
+            } else {
+                is64 ? asm.andpd(d, s) : asm.andps(d, s)
+            }
+            asm.jmp(done)
+            asm.bind(nan)
+            is64 ? asm.addsd(d, s) : asm.addss(d, s)
+            asm.jmp(done)
+            asm.bind(ordinary)
+            if op == .min {
+                is64 ? asm.minsd(d, s) : asm.minss(d, s)
+            } else {
+                is64 ? asm.maxsd(d, s) : asm.maxss(d, s)
+            }
+            asm.bind(done)
+        case .copysign:
+            // Through integer registers: dst = (dst without its sign) | (sign of src).
+            let t = X64MacroAssembler.scratch
+            asm.push(.rax)
+            if is64 {
+                asm.movq(t, s)
+                asm.shr(.s64, t, imm: 63)
+                asm.shl(.s64, t, imm: 63)
+                asm.movq(.rax, d)
+                asm.shl(.s64, .rax, imm: 1)
+                asm.shr(.s64, .rax, imm: 1)
+                asm.or(.s64, .rax, t)
+                asm.movq(d, .rax)
+            } else {
+                asm.movd(t, s)
+                asm.and(.s32, t, imm: Int32(bitPattern: 0x8000_0000))
+                asm.movd(.rax, d)
+                asm.and(.s32, .rax, imm: 0x7FFF_FFFF)
+                asm.or(.s32, .rax, t)
+                asm.movd(d, .rax)
+            }
+            asm.pop(.rax)
+        }
+    }
+
+    mutating func floatUnary(_ op: FloatUnaryOp, is64: Bool, _ dst: Reg, _ src: Reg) {
+        let d = x(dst), s = x(src)
+        switch op {
+        case .abs, .neg:
+            let t = X64MacroAssembler.scratch
+            if is64 {
+                asm.movq(t, s)
+                if op == .abs {
+                    asm.shl(.s64, t, imm: 1)
+                    asm.shr(.s64, t, imm: 1)
+                } else {
+                    asm.btc63(t)
+                }
+                asm.movq(d, t)
+            } else {
+                asm.movd(t, s)
+                asm.alu(op == .abs ? .and : .xor, .s32, t, imm: op == .abs ? 0x7FFF_FFFF : Int32(bitPattern: 0x8000_0000))
+                asm.movd(d, t)
+            }
+        case .sqrt: is64 ? asm.sqrtsd(d, s) : asm.sqrtss(d, s)
+        case .ceil, .floor, .trunc, .nearest:
+            let mode: UInt8
+            switch op {
+            case .nearest: mode = 0
+            case .floor: mode = 1
+            case .ceil: mode = 2
+            default: mode = 3
+            }
+            // Bit 3 suppresses the inexact exception.
+            is64 ? asm.roundsd(d, s, imm: mode | 8) : asm.roundss(d, s, imm: mode | 8)
+        }
+    }
+
+    mutating func floatCompare(_ c: FloatCondition, is64: Bool, _ dst: Reg, _ lhs: Reg, _ rhs: Reg) {
+        let d = g(dst), a = x(lhs), b = x(rhs)
+        func ucomis(_ p: XMM, _ q: XMM) { is64 ? asm.ucomisd(p, q) : asm.ucomiss(p, q) }
+        switch c {
+        case .eq, .ne:
+            // Unordered sets ZF and PF: eq needs ZF and not PF; ne is its negation.
+            ucomis(a, b)
+            asm.setcc(c == .eq ? .e : .ne, d)
+            asm.setcc(c == .eq ? .np : .p, X64MacroAssembler.scratch)
+            asm.alu(c == .eq ? .and : .or, .s32, d, X64MacroAssembler.scratch)
+            asm.movzx(d, byte: d)
+        case .gt, .ge:
+            ucomis(a, b)
+            asm.setcc(c == .gt ? .a : .ae, d)
+            asm.movzx(d, byte: d)
+        case .lt, .le:
+            ucomis(b, a)
+            asm.setcc(c == .lt ? .a : .ae, d)
+            asm.movzx(d, byte: d)
+        }
+    }
+
+    mutating func convertIntToFloat(signed: Bool, from64: Bool, to64: Bool, _ dst: Reg, _ src: Reg) {
+        let d = x(dst), s = g(src)
+        asm.xorps(d, d)
+        if signed {
+            to64 ? asm.cvtsi2sd(from64 ? .s64 : .s32, d, s) : asm.cvtsi2ss(from64 ? .s64 : .s32, d, s)
+        } else if !from64 {
+            // A u32 is a non-negative i64.
+            asm.mov(.s32, X64MacroAssembler.scratch, s)
+            to64 ? asm.cvtsi2sd(.s64, d, X64MacroAssembler.scratch) : asm.cvtsi2ss(.s64, d, X64MacroAssembler.scratch)
+        } else {
+            // u64: below 2^63 convert directly; otherwise halve (keeping the low bit so
+            // rounding is right), convert, and double.
+            let large = asm.newLabel(), done = asm.newLabel()
+            asm.test(.s64, s, s)
+            asm.jcc(.s, large)
+            to64 ? asm.cvtsi2sd(.s64, d, s) : asm.cvtsi2ss(.s64, d, s)
+            asm.jmp(done)
+            asm.bind(large)
+            asm.mov(.s64, X64MacroAssembler.scratch, s)
+            asm.shr(.s64, X64MacroAssembler.scratch, imm: 1)
+            asm.push(.rax)
+            asm.mov(.s64, .rax, s)
+            asm.and(.s32, .rax, imm: 1)
+            asm.or(.s64, X64MacroAssembler.scratch, .rax)
+            asm.pop(.rax)
+            to64 ? asm.cvtsi2sd(.s64, d, X64MacroAssembler.scratch) : asm.cvtsi2ss(.s64, d, X64MacroAssembler.scratch)
+            to64 ? asm.addsd(d, d) : asm.addss(d, d)
+            asm.bind(done)
+        }
+    }
+
+    mutating func convertFloat(to64: Bool, _ dst: Reg, _ src: Reg) {
+        to64 ? asm.cvtss2sd(x(dst), x(src)) : asm.cvtsd2ss(x(dst), x(src))
+    }
+
+    mutating func truncateFloat(signed: Bool, from64: Bool, to64: Bool, _ dst: Reg, _ src: Reg, outOfRange: Label) {
+        precondition(signed, "unsigned truncation goes through the runtime")
+        let s: OperandSize = to64 ? .s64 : .s32
+        from64 ? asm.cvttsd2si(s, g(dst), x(src)) : asm.cvttss2si(s, g(dst), x(src))
+        // The hardware answers INT_MIN for NaN and out-of-range inputs.
+        if to64 {
+            asm.mov(.s64, X64MacroAssembler.scratch, imm: Int64.min)
+            asm.cmp(.s64, g(dst), X64MacroAssembler.scratch)
+        } else {
+            asm.cmp(.s32, g(dst), imm: Int32.min)
+        }
+        asm.jcc(.e, outOfRange)
+    }
+
+    mutating func reinterpret(_ dst: Reg, _ src: Reg, is64: Bool) {
+        move(is64 ? .f64 : .f32, dst, src)
+    }
+
+    // MARK: Memory
+
+    /// The address of a wasm access: memory base + zero-extended index + offset.
+    private mutating func address(index: Reg, offset: UInt64, size: Int, definitionOffset: Int32,
+                                  boundsTrap: Label?) -> MemoryOperand {
+        let i = g(index)
+        if let boundsTrap {
+            // index + offset + size <= length, computed in 64 bits (no overflow possible).
+            asm.mov(.s32, X64MacroAssembler.scratch, i)
+            if offset + UInt64(size) <= UInt64(Int32.max) {
+                asm.add(.s64, X64MacroAssembler.scratch, imm: Int32(offset) + Int32(size))
+            } else {
+                asm.push(.rax)
+                asm.mov(.s64, .rax, imm: Int64(offset) + Int64(size))
+                asm.add(.s64, X64MacroAssembler.scratch, .rax)
+                asm.pop(.rax)
+            }
+            asm.push(.rax)
+            asm.mov(.s64, .rax, .base(X64MacroAssembler.vmctx, definitionOffset))
+            asm.cmp(.s64, X64MacroAssembler.scratch, .base(.rax, 8))
+            asm.pop(.rax)
+            asm.jcc(.a, boundsTrap)
+        }
+        if offset <= UInt64(Int32.max) {
+            asm.mov(.s32, X64MacroAssembler.scratch, i)
+            return .base(X64MacroAssembler.memoryBase, index: X64MacroAssembler.scratch, scale: 1, Int32(offset))
+        }
+        asm.mov(.s64, X64MacroAssembler.scratch, imm: Int64(offset))
+        asm.push(.rax)
+        asm.mov(.s32, .rax, i)
+        asm.add(.s64, X64MacroAssembler.scratch, .rax)
+        asm.pop(.rax)
+        return .base(X64MacroAssembler.memoryBase, index: X64MacroAssembler.scratch, scale: 1, 0)
+    }
+
+    mutating func wasmLoad(_ op: LoadOp, _ dst: Reg, index: Reg, offset: UInt64, definitionOffset: Int32, boundsTrap: Label?) {
+        let size = 1 << Int(op.naturalAlignment)
+        let m = address(index: index, offset: offset, size: size, definitionOffset: definitionOffset, boundsTrap: boundsTrap)
+        switch op {
+        case .i32Load: asm.mov(.s32, g(dst), m)
+        case .i64Load: asm.mov(.s64, g(dst), m)
+        case .f32Load: asm.movss(x(dst), m)
+        case .f64Load: asm.movsd(x(dst), m)
+        case .i32Load8S: asm.movsx(.s32, g(dst), byte: m)
+        case .i32Load8U, .i64Load8U: asm.movzx(g(dst), byte: m)
+        case .i32Load16S: asm.movsx(.s32, g(dst), word: m)
+        case .i32Load16U, .i64Load16U: asm.movzx(g(dst), word: m)
+        case .i64Load8S: asm.movsx(.s64, g(dst), byte: m)
+        case .i64Load16S: asm.movsx(.s64, g(dst), word: m)
+        case .i64Load32S: asm.movsxd(g(dst), m)
+        case .i64Load32U: asm.mov(.s32, g(dst), m)
+        }
+    }
+
+    mutating func wasmStore(_ op: StoreOp, index: Reg, value: Reg, offset: UInt64, definitionOffset: Int32, boundsTrap: Label?) {
+        let size = 1 << Int(op.naturalAlignment)
+        let m = address(index: index, offset: offset, size: size, definitionOffset: definitionOffset, boundsTrap: boundsTrap)
+        switch op {
+        case .i32Store, .i64Store32: asm.mov(.s32, m, g(value))
+        case .i64Store: asm.mov(.s64, m, g(value))
+        case .f32Store: asm.movss(m, x(value))
+        case .f64Store: asm.movsd(m, x(value))
+        case .i32Store8, .i64Store8: asm.mov(.s8, m, g(value))
+        case .i32Store16, .i64Store16: asm.mov(.s16, m, g(value))
+        }
+    }
+
+    // MARK: Control
+
+    mutating func jump(_ label: Label) { asm.jmp(label) }
+    mutating func branch(_ c: IntCondition, _ label: Label) { asm.jcc(condition(c), label) }
+
+    mutating func branchIfZero(is64: Bool, _ reg: Reg, _ label: Label) {
+        asm.test(is64 ? .s64 : .s32, g(reg), g(reg))
+        asm.jcc(.e, label)
+    }
+
+    mutating func branchIfNonZero(is64: Bool, _ reg: Reg, _ label: Label) {
+        asm.test(is64 ? .s64 : .s32, g(reg), g(reg))
+        asm.jcc(.ne, label)
+    }
+
+    mutating func jumpTable(index: Reg, targets: [Label], scratch: Reg) {
+        // A compare chain would be linear; instead bound the index and jump through a table
+        // of rel32 jumps: each entry is a 5-byte `jmp rel32`, so entry i is at table + 5*i.
+        let i = g(index)
+        let table = asm.newLabel()
+        asm.cmp(.s32, i, imm: Int32(targets.count - 1))
+        asm.mov(.s32, X64MacroAssembler.scratch, imm: Int64(targets.count - 1))
+        asm.cmovcc(.s32, .a, i, X64MacroAssembler.scratch)
+        asm.lea(.s64, X64MacroAssembler.scratch, .base(i, index: i, scale: 4, 0))  // 5 * i
+        asm.leaLabel(g(scratch), table)
+        asm.add(.s64, X64MacroAssembler.scratch, g(scratch))
+        asm.jmp(X64MacroAssembler.scratch)
+        asm.bind(table)
+        for target in targets {
+            asm.jmp(target)
+        }
+    }
+
+    mutating func call(_ label: Label) { asm.call(label) }
+
+    mutating func callFuncRef(_ reference: Reg) {
+        // rdi = callee vmctx, rsi = caller vmctx; rax keeps the reference for adapters.
+        let r = g(reference)
+        if r != .rax { asm.mov(.s64, .rax, r) }
+        asm.mov(.s64, .rdi, .base(.rax, 8))
+        asm.mov(.s64, .rsi, X64MacroAssembler.vmctx)
+        asm.call(.base(.rax, 0))
+    }
+
+    mutating func callAddress(_ address: UInt) {
+        asm.mov(.s64, X64MacroAssembler.scratch, imm: Int64(bitPattern: UInt64(address)))
+        asm.call(X64MacroAssembler.scratch)
+    }
+
+    mutating func trap(code: Int32?, wasmOffset: Int32, detail: Reg?, raise: UInt) {
+        // kiln_trap(code, wasmOffset, rbp, pc, detail) never returns.
+        if let detail { asm.mov(.s64, .r8, g(detail)) } else { asm.xor(.s32, .r8, .r8) }
+        if let code {
+            asm.mov(.s32, .rdi, imm: Int64(UInt32(bitPattern: code)))
+        } else {
+            asm.mov(.s32, .rdi, .rdx)
+        }
+        asm.mov(.s32, .rsi, imm: Int64(UInt32(bitPattern: wasmOffset)))
+        asm.mov(.s64, .rdx, .rbp)
+        asm.leaLabel(.rcx, asm.here())
+        asm.and(.s64, .rsp, imm: -16)
+        asm.mov(.s64, X64MacroAssembler.scratch, imm: Int64(bitPattern: UInt64(raise)))
+        asm.call(X64MacroAssembler.scratch)
+        asm.ud2()
+    }
+}

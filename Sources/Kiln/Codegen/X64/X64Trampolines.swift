@@ -1,0 +1,169 @@
+/// Glue between the array-call convention (a `ValRaw` array holding the parameters, then
+/// the results) used by Swift, and the wasm convention of machine code.
+extension X64MacroAssembler {
+    /// Where each parameter goes under the C convention after the two VMContext arguments.
+    private enum Place { case integer(GPR), float(XMM), stack(Int) }
+
+    private static func places(_ params: [ValType], extraPointer: Bool) -> (places: [Place], pointer: Place?, stackWords: Int) {
+        let integers: [GPR] = [.rdx, .rcx, .r8, .r9]
+        var nextInteger = 0, nextFloat = 0, stackWords = 0
+        var result: [Place] = []
+        for param in params {
+            if param == .f32 || param == .f64 {
+                if nextFloat < 8 {
+                    result.append(.float(XMM(rawValue: UInt8(nextFloat))!))
+                    nextFloat += 1
+                    continue
+                }
+            } else if nextInteger < integers.count {
+                result.append(.integer(integers[nextInteger]))
+                nextInteger += 1
+                continue
+            }
+            result.append(.stack(stackWords))
+            stackWords += 1
+        }
+        var pointer: Place?
+        if extraPointer {
+            if nextInteger < integers.count {
+                pointer = .integer(integers[nextInteger])
+            } else {
+                pointer = .stack(stackWords)
+                stackWords += 1
+            }
+        }
+        return (result, pointer, stackWords)
+    }
+
+    /// `void trampoline(code, vmctx, values)`: calls `code` with the parameters in `values`
+    /// and writes its results there.
+    mutating func arrayCallTrampoline(_ type: FuncType) {
+        let (places, pointer, stackWords) = X64MacroAssembler.places(type.params, extraPointer: type.results.count > 1)
+        let resultsWord = stackWords
+        let frameWords = stackWords + (type.results.count > 1 ? type.results.count : 0)
+        asm.push(.rbp)
+        asm.mov(.s64, .rbp, .rsp)
+        asm.push(.rbx)
+        asm.push(.r12)
+        asm.push(.r13)
+        asm.push(.r14)
+        asm.mov(.s64, .rbx, .rdx)
+        asm.mov(.s64, .r12, .rdi)
+        asm.mov(.s64, .r13, .rsi)
+        let frame = Int32((frameWords * 8 + 15) & ~15)
+        if frame > 0 { asm.sub(.s64, .rsp, imm: frame) }
+        for (i, (param, place)) in zip(type.params, places).enumerated() {
+            let value = MemoryOperand.base(.rbx, Int32(16 * i))
+            switch place {
+            case .integer(let r): asm.mov(param == .i32 ? .s32 : .s64, r, value)
+            case .float(let f): param == .f32 ? asm.movss(f, value) : asm.movsd(f, value)
+            case .stack(let word):
+                asm.mov(.s64, X64MacroAssembler.scratch, value)
+                asm.mov(.s64, .base(.rsp, Int32(8 * word)), X64MacroAssembler.scratch)
+            }
+        }
+        // The results area follows the stack arguments (including a stack-passed pointer).
+        if let pointer {
+            switch pointer {
+            case .integer(let r): asm.lea(.s64, r, .base(.rsp, Int32(8 * resultsWord)))
+            case .stack(let word):
+                asm.lea(.s64, X64MacroAssembler.scratch, .base(.rsp, Int32(8 * resultsWord)))
+                asm.mov(.s64, .base(.rsp, Int32(8 * word)), X64MacroAssembler.scratch)
+            case .float: preconditionFailure()
+            }
+        }
+        asm.mov(.s64, .rdi, .r13)
+        asm.mov(.s64, .rsi, .r13)
+        asm.call(.r12)
+        if type.results.count == 1 {
+            switch type.results[0] {
+            case .f32:
+                asm.movd(.rax, .xmm0)
+                asm.mov(.s64, .base(.rbx, 0), .rax)
+            case .f64: asm.movsd(.base(.rbx, 0), .xmm0)
+            default: asm.mov(.s64, .base(.rbx, 0), .rax)
+            }
+        } else if type.results.count > 1 {
+            for i in 0..<type.results.count {
+                asm.mov(.s64, X64MacroAssembler.scratch, .base(.rsp, Int32(8 * (resultsWord + i))))
+                asm.mov(.s64, .base(.rbx, Int32(16 * i)), X64MacroAssembler.scratch)
+            }
+        }
+        asm.lea(.s64, .rsp, .base(.rbp, -32))
+        asm.pop(.r14)
+        asm.pop(.r13)
+        asm.pop(.r12)
+        asm.pop(.rbx)
+        asm.pop(.rbp)
+        asm.ret()
+    }
+
+    /// A wasm-convention entry for functions without machine code (host functions,
+    /// interpreted functions): stores the arguments into a `ValRaw` array and calls
+    /// `arrayCall(funcRef, callerVMContext, values) -> Int32` (the function reference
+    /// arrives in rax). A nonzero status raises the host-error trap.
+    mutating func adapter(_ type: FuncType, arrayCall: UInt, raise: UInt) {
+        let (places, pointer, _) = X64MacroAssembler.places(type.params, extraPointer: type.results.count > 1)
+        let slots = max(type.params.count, type.results.count, 1)
+        asm.push(.rbp)
+        asm.mov(.s64, .rbp, .rsp)
+        asm.push(.rbx)
+        asm.push(.r12)
+        asm.push(.r13)
+        asm.push(.r14)
+        asm.mov(.s64, .rbx, .rax)
+        asm.mov(.s64, .r12, .rsi)
+        asm.sub(.s64, .rsp, imm: Int32((16 * slots + 15) & ~15))
+        for (i, (param, place)) in zip(type.params, places).enumerated() {
+            let value = MemoryOperand.base(.rsp, Int32(16 * i))
+            asm.mov(.s64, .base(.rsp, Int32(16 * i + 8)), imm: 0)
+            switch place {
+            case .integer(let r):
+                if param == .i32 { asm.mov(.s32, r, r) }
+                asm.mov(.s64, value, r)
+            case .float(let f):
+                asm.mov(.s64, value, imm: 0)
+                param == .f32 ? asm.movss(value, f) : asm.movsd(value, f)
+            case .stack(let word):
+                asm.mov(.s64, X64MacroAssembler.scratch, .base(.rbp, 16 + Int32(8 * word)))
+                asm.mov(.s64, value, X64MacroAssembler.scratch)
+            }
+        }
+        if let pointer {
+            switch pointer {
+            case .integer(let r): asm.mov(.s64, .r13, r)
+            case .stack(let word): asm.mov(.s64, .r13, .base(.rbp, 16 + Int32(8 * word)))
+            case .float: preconditionFailure()
+            }
+        }
+        asm.mov(.s64, .rdi, .rbx)
+        asm.mov(.s64, .rsi, .r12)
+        asm.mov(.s64, .rdx, .rsp)
+        asm.mov(.s64, .rax, imm: Int64(bitPattern: UInt64(arrayCall)))
+        asm.call(.rax)
+        let failed = asm.newLabel()
+        asm.test(.s32, .rax, .rax)
+        asm.jcc(.ne, failed)
+        if type.results.count == 1 {
+            switch type.results[0] {
+            case .f32: asm.movss(.xmm0, .base(.rsp, 0))
+            case .f64: asm.movsd(.xmm0, .base(.rsp, 0))
+            default: asm.mov(.s64, .rax, .base(.rsp, 0))
+            }
+        } else if type.results.count > 1 {
+            for i in 0..<type.results.count {
+                asm.mov(.s64, X64MacroAssembler.scratch, .base(.rsp, Int32(16 * i)))
+                asm.mov(.s64, .base(.r13, Int32(8 * i)), X64MacroAssembler.scratch)
+            }
+        }
+        asm.lea(.s64, .rsp, .base(.rbp, -32))
+        asm.pop(.r14)
+        asm.pop(.r13)
+        asm.pop(.r12)
+        asm.pop(.rbx)
+        asm.pop(.rbp)
+        asm.ret()
+        asm.bind(failed)
+        trap(code: JITTrap.hostError.rawValue, wasmOffset: -1, detail: nil, raise: raise)
+    }
+}

@@ -1,0 +1,86 @@
+import CKilnShims
+import Foundation
+
+/// Machine code in executable memory: mapped read-write, filled, then sealed read-execute
+/// (never writable and executable at once), registered so faults in it become traps, and
+/// unmapped when the owner goes away.
+final class CodeMemory: @unchecked Sendable {
+    let base: UnsafeMutableRawPointer
+    let size: Int
+
+    init(_ bytes: [UInt8]) throws {
+        if let path = getenv("KILN_DUMP_CODE") {
+            // Debugging aid: the raw code, for `llvm-objdump -b binary -m i386:x86-64 -D`.
+            let file = fopen(path, "wb")
+            fwrite(bytes, 1, bytes.count, file)
+            fclose(file)
+        }
+        let page = Int(kiln_page_size())
+        size = max((bytes.count + page - 1) / page * page, page)
+        guard let memory = kiln_code_alloc(size) else { throw KilnError("cannot map \(size) bytes for machine code") }
+        memory.copyMemory(from: bytes, byteCount: bytes.count)
+        guard kiln_code_seal(memory, size) == 0 else {
+            kiln_code_free(memory, size)
+            throw KilnError("cannot make machine code executable")
+        }
+        base = memory
+        kiln_code_register(memory, size)
+    }
+
+    deinit {
+        kiln_code_unregister(base)
+        kiln_code_free(base, size)
+    }
+
+    func contains(_ pc: UnsafeRawPointer) -> Bool {
+        pc >= UnsafeRawPointer(base) && pc < UnsafeRawPointer(base + size)
+    }
+}
+
+/// A module compiled to machine code: its functions, an array-call trampoline per type,
+/// and what traps need to name the wasm instruction at a pc.
+final class CompiledModule: @unchecked Sendable {
+    let memory: CodeMemory
+    /// Code ranges of the defined functions.
+    let functionRanges: [Range<Int>]
+    /// Offset of the array-call trampoline of each type index.
+    let trampolines: [Int]
+    /// (code offset, wasm offset) of every memory access, sorted by code offset.
+    let memoryAccesses: [(code: Int, wasm: Int)]
+
+    init(memory: CodeMemory, functionRanges: [Range<Int>], trampolines: [Int], memoryAccesses: [(code: Int, wasm: Int)]) {
+        self.memory = memory
+        self.functionRanges = functionRanges
+        self.trampolines = trampolines
+        self.memoryAccesses = memoryAccesses
+    }
+
+    func function(_ definedIndex: Int) -> UnsafeMutableRawPointer {
+        memory.base + functionRanges[definedIndex].lowerBound
+    }
+
+    func trampoline(forType typeIndex: Int) -> KilnArrayTrampoline {
+        unsafeBitCast(memory.base + trampolines[typeIndex], to: KilnArrayTrampoline.self)
+    }
+
+    /// The defined function whose code contains `pc`.
+    func definedFunction(containing pc: UnsafeRawPointer) -> Int? {
+        guard memory.contains(pc) else { return nil }
+        let offset = pc - UnsafeRawPointer(memory.base)
+        var low = 0, high = functionRanges.count
+        while low < high {
+            let mid = (low + high) / 2
+            if functionRanges[mid].upperBound <= offset { low = mid + 1 } else { high = mid }
+        }
+        return low < functionRanges.count && functionRanges[low].contains(offset) ? low : nil
+    }
+
+    /// The wasm offset of the memory access whose instruction contains `pc`, if any.
+    func memoryAccess(at pc: UnsafeRawPointer) -> Int? {
+        guard memory.contains(pc) else { return nil }
+        let offset = pc - UnsafeRawPointer(memory.base)
+        var best: Int?
+        for access in memoryAccesses where access.code <= offset { best = access.wasm }
+        return best
+    }
+}

@@ -84,6 +84,7 @@ extension CodeGenerator {
     mutating func emitCall(function: Int) {
         let type = module.functionType(of: function)
         let resultsWord = placeArguments(type)
+        memoryAccesses.append((masm.offset, wasmOffset))  // the call site, for backtraces
         if function < module.importedFunctionCount {
             let reference = M.integerResult
             masm.loadVMContextWord(reference, offset: Int32(layout.function(function)))
@@ -119,6 +120,7 @@ extension CodeGenerator {
             typeIdOffset: Int32(layout.typeId(typeIndex)),
             outOfBounds: trapLabel(.undefinedElement),
             null: trapLabel(.uninitializedElement, detail: indexReg), signature: trapLabel(.badSignature))
+        memoryAccesses.append((masm.offset, wasmOffset))
         masm.callFuncRef(reference)
         collectResults(type, resultsWord: resultsWord)
     }

@@ -31,8 +31,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     var functionLabels: [M.Label] = []
     /// Code offsets where each defined function starts and ends.
     var functionRanges: [Range<Int>] = []
-    /// Code offsets of memory accesses (which may fault on the guard region) and the wasm
-    /// offsets of their instructions, in code order.
+    /// Code offsets of memory accesses (which may fault on the guard region) and calls (for
+    /// backtraces), with the wasm offsets of their instructions, in code order.
     var memoryAccesses: [(code: Int, wasm: Int)] = []
 
     // MARK: Per function

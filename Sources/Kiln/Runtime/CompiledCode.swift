@@ -75,12 +75,15 @@ final class CompiledModule: @unchecked Sendable {
         return low < functionRanges.count && functionRanges[low].contains(offset) ? low : nil
     }
 
-    /// The wasm offset of the memory access whose instruction contains `pc`, if any.
+    /// The wasm offset of the memory access or call whose code contains `pc`, if any.
     func memoryAccess(at pc: UnsafeRawPointer) -> Int? {
         guard memory.contains(pc) else { return nil }
         let offset = pc - UnsafeRawPointer(memory.base)
-        var best: Int?
-        for access in memoryAccesses where access.code <= offset { best = access.wasm }
-        return best
+        var low = 0, high = memoryAccesses.count
+        while low < high {
+            let mid = (low + high) / 2
+            if memoryAccesses[mid].code <= offset { low = mid + 1 } else { high = mid }
+        }
+        return low > 0 ? memoryAccesses[low - 1].wasm : nil
     }
 }

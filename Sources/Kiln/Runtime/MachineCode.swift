@@ -70,8 +70,10 @@ enum MachineCode {
                 let moduleInfo = instance.module.info
                 let index = defined + moduleInfo.importedFunctionCount
                 var offset: Int?
-                if innermost {
-                    offset = info.signal == 0 ? (info.wasmOffset >= 0 ? Int(info.wasmOffset) : nil) : compiled.memoryAccess(at: address)
+                if innermost && info.signal == 0 {
+                    offset = info.wasmOffset >= 0 ? Int(info.wasmOffset) : nil
+                } else {
+                    offset = compiled.memoryAccess(at: address)
                 }
                 frames.append(FrameInfo(functionIndex: index, functionName: moduleInfo.names.functionNames[UInt32(index)],
                                         moduleOffset: offset, moduleName: moduleInfo.names.moduleName))

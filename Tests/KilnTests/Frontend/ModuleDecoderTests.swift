@@ -15,8 +15,10 @@ import Testing
         do {
             _ = try Module(engine, binary: bytes)
             return nil
-        } catch {
+        } catch let error as WasmError {
             return error
+        } catch {
+            return WasmError(.invalid, "unexpected error \(error)", offset: nil)
         }
     }
 

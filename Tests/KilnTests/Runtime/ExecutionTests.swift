@@ -1,23 +1,26 @@
 import Testing
 @testable import Kiln
 
-/// Behaviour of the interpreter that spec scripts do not pin down: deep recursion,
-/// backtraces, host calls in both directions, re-entrancy.
-@Suite struct InterpreterTests {
-    let engine = try! Engine(Config(strategy: .interpreter))
+/// Execution behaviour that spec scripts do not pin down, under both engines: deep
+/// recursion, backtraces, host calls in both directions, re-entrancy.
+@Suite struct ExecutionTests {
+    static let strategies: [Config.Strategy] = [.interpreter, .jit]
 
-    func instance(_ wat: String, linker: Linker<Int> = Linker<Int>(try! Engine(Config(strategy: .interpreter))), store: Store<Int>? = nil) throws -> (Store<Int>, Instance) {
+    func engine(_ strategy: Config.Strategy) -> Engine { try! Engine(Config(strategy: strategy)) }
+
+    func instance(_ strategy: Config.Strategy, _ wat: String, linker: Linker<Int>? = nil, store: Store<Int>? = nil) throws -> (Store<Int>, Instance) {
+        let linker = linker ?? Linker<Int>(engine(strategy))
         let store = store ?? Store(linker.engine, data: 0)
         return (store, try linker.instantiate(store, try Module(linker.engine, wat: wat)))
     }
 
-    @Test func deepRecursionTrapsInsteadOfCrashing() throws {
-        let (store, instance) = try instance("(module (func $f (export \"f\") (call $f)))")
+    @Test(arguments: strategies) func deepRecursionTrapsInsteadOfCrashing(_ strategy: Config.Strategy) throws {
+        let (store, instance) = try instance(strategy, "(module (func $f (export \"f\") (call $f)))")
         let error = #expect(throws: Trap.self) { try instance.getFunc(store, "f")!.call(store, []) }
         #expect(error?.code == .stackOverflow)
         #expect(error?.message == "call stack exhausted")
         // The store is still usable afterwards.
-        let (store2, fib) = try self.instance("""
+        let (store2, fib) = try self.instance(strategy, """
             (module (func $fib (export "fib") (param i32) (result i32)
               (if (result i32) (i32.lt_s (local.get 0) (i32.const 2)) (then (local.get 0))
                 (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1))) (call $fib (i32.sub (local.get 0) (i32.const 2))))))))
@@ -26,14 +29,14 @@ import Testing
         #expect(try instance.getFunc(store, "f") != nil)
     }
 
-    @Test func deepRecursionWithLargeFrames() throws {
+    @Test(arguments: strategies) func deepRecursionWithLargeFrames(_ strategy: Config.Strategy) throws {
         let locals = String(repeating: " i64", count: 200)
-        let (store, instance) = try instance("(module (func $f (export \"f\") (local\(locals)) (call $f)))")
+        let (store, instance) = try instance(strategy, "(module (func $f (export \"f\") (local\(locals)) (call $f)))")
         #expect(throws: Trap.self) { try instance.getFunc(store, "f")!.call(store, []) }
     }
 
-    @Test func backtraceNamesFunctions() throws {
-        let (store, instance) = try instance("""
+    @Test(arguments: strategies) func backtraceNamesFunctions(_ strategy: Config.Strategy) throws {
+        let (store, instance) = try instance(strategy, """
             (module (func $outer (export "run") (call $middle))
                     (func $middle (call $inner))
                     (func $inner (drop (i32.div_s (i32.const 1) (i32.const 0)))))
@@ -46,17 +49,19 @@ import Testing
 
     struct Failure: Error {}
 
-    @Test func hostErrorsBecomeTrapsWithTheErrorAttached() throws {
+    @Test(arguments: strategies) func hostErrorsBecomeTrapsWithTheErrorAttached(_ strategy: Config.Strategy) throws {
+        let engine = self.engine(strategy)
         let linker = Linker<Int>(engine)
         try linker.funcWrap("host", "fail") { (_: Caller<Int>) throws -> Void in throw Failure() }
-        let (store, instance) = try instance("(module (import \"host\" \"fail\" (func $fail)) (func (export \"run\") (call $fail)))", linker: linker)
+        let (store, instance) = try instance(strategy, "(module (import \"host\" \"fail\" (func $fail)) (func (export \"run\") (call $fail)))", linker: linker)
         let trap = #expect(throws: Trap.self) { try instance.getFunc(store, "run")!.call(store, []) }
         #expect(trap?.hostError is Failure)
         #expect(trap?.backtrace.count == 1)
     }
 
-    @Test func reentrantCalls() throws {
+    @Test(arguments: strategies) func reentrantCalls(_ strategy: Config.Strategy) throws {
         // wasm → host → wasm → host ..., counting down.
+        let engine = self.engine(strategy)
         let linker = Linker<Int>(engine)
         let store = Store(engine, data: 0)
         try linker.funcWrap("host", "down") { (caller: Caller<Int>, n: Int32) throws -> Int32 in
@@ -64,7 +69,7 @@ import Testing
             guard n > 0, case .func(let f)? = caller.getExport("down") else { return 0 }
             return try f.call(caller, [.i32(n - 1)])[0].i32! + 1
         }
-        let (_, instance) = try instance("""
+        let (_, instance) = try instance(strategy, """
             (module (import "host" "down" (func $h (param i32) (result i32)))
                     (func (export "down") (param i32) (result i32) (i32.add (call $h (local.get 0)) (i32.const 1))))
             """, linker: linker, store: store)
@@ -74,8 +79,8 @@ import Testing
         #expect(store.data == 51)
     }
 
-    @Test func callingWithTheWrongTypesIsAnError() throws {
-        let (store, instance) = try instance("(module (func (export \"f\") (param i32) (result i32) (local.get 0)))")
+    @Test(arguments: strategies) func callingWithTheWrongTypesIsAnError(_ strategy: Config.Strategy) throws {
+        let (store, instance) = try instance(strategy, "(module (func (export \"f\") (param i32) (result i32) (local.get 0)))")
         let f = instance.getFunc(store, "f")!
         #expect(throws: KilnError.self) { try f.call(store, [.i64(1)]) }
         #expect(throws: KilnError.self) { try f.call(store, []) }
@@ -84,8 +89,8 @@ import Testing
         #expect(try typed.call(store, 7) == 7)
     }
 
-    @Test func memoryGrowFailureReturnsMinusOne() throws {
-        let (store, instance) = try instance("""
+    @Test(arguments: strategies) func memoryGrowFailureReturnsMinusOne(_ strategy: Config.Strategy) throws {
+        let (store, instance) = try instance(strategy, """
             (module (memory 1 3) (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))
             """)
         let grow = try instance.getTypedFunc(store, "grow", (Int32).self, Int32.self)
@@ -96,21 +101,22 @@ import Testing
         #expect(try grow.call(store, 1) == -1)
     }
 
-    @Test func storeLimitsApplyToMemories() throws {
+    @Test(arguments: strategies) func storeLimitsApplyToMemories(_ strategy: Config.Strategy) throws {
+        let engine = self.engine(strategy)
         let store = Store(engine, data: 0)
         var limits = StoreLimits()
         limits.maxMemoryBytes = 2 * 65_536
         store.limiter = limits
         let linker = Linker<Int>(engine)
-        let (_, instance) = try instance("(module (memory 1) (func (export \"grow\") (param i32) (result i32) (memory.grow (local.get 0))))",
+        let (_, instance) = try instance(strategy, "(module (memory 1) (func (export \"grow\") (param i32) (result i32) (memory.grow (local.get 0))))",
                                          linker: linker, store: store)
         let grow = try instance.getTypedFunc(store, "grow", (Int32).self, Int32.self)
         #expect(try grow.call(store, 1) == 1)
         #expect(try grow.call(store, 1) == -1)
     }
 
-    @Test func multiValueResultsThroughCall() throws {
-        let (store, instance) = try instance("""
+    @Test(arguments: strategies) func multiValueResultsThroughCall(_ strategy: Config.Strategy) throws {
+        let (store, instance) = try instance(strategy, """
             (module (func $swap (param i32 i64) (result i64 i32) (local.get 1) (local.get 0))
                     (func (export "f") (result i64 i32) (call $swap (i32.const 1) (i64.const 2))))
             """)

@@ -73,6 +73,13 @@ fi
 
 log() { echo "compare.sh: $*" >&2; }
 started=$(date +%s)
+# Recorded now, before building: the Kiln sources may change while the benchmarks run,
+# and the report should name the state that was compiled. --no-optional-locks: a
+# report must not rewrite the index of the checkout it describes.
+kiln_commit=$(git -C .. rev-parse --short HEAD 2> /dev/null || echo unknown)
+if git -C .. --no-optional-locks status --porcelain -- ../Sources ../CShims ../Package.swift 2> /dev/null | grep -q .; then
+    kiln_commit+=" (with uncommitted changes to Kiln)"
+fi
 
 # --- Kernels ------------------------------------------------------------------------
 missing=0
@@ -194,14 +201,11 @@ fi
 # --- Report -------------------------------------------------------------------------
 mkdir -p results
 report() {
-    local commit dirty cpu
-    commit=$(git -C .. rev-parse --short HEAD 2> /dev/null || echo unknown)
-    # --no-optional-locks: a report must not rewrite the index of the checkout it describes.
-    dirty=$(git -C .. --no-optional-locks status --porcelain 2> /dev/null | grep -q . && echo " (with uncommitted changes)" || true)
+    local cpu
     cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2> /dev/null | head -n 1)
     echo "# Kernel benchmarks"
     echo
-    echo "$(date -u '+%Y-%m-%d %H:%M UTC'), Kiln ${commit}${dirty}, ${cpu:-$(uname -m)}, $(nproc) cores."
+    echo "$(date -u '+%Y-%m-%d %H:%M UTC'), Kiln ${kiln_commit}, ${cpu:-$(uname -m)}, $(nproc) cores."
     echo "Median of $runs calls per engine$([[ $quick == 1 ]] && echo ", --quick sizes"); WasmKit 0.4.2 (eager translation); $wasmtime_label."
     echo "kiln-jit is Config(strategy: .jit), kiln-interp is Config(strategy: .interpreter)."
     echo

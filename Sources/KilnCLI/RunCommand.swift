@@ -49,7 +49,9 @@ struct RunCommand: ParsableCommand {
             let given = arguments.first == "--" ? Array(arguments.dropFirst()) : arguments
             let parameters = isCommand ? [] : try parse(given, as: type.params, function: name)
             if verbose {
-                log("kiln: calling \(name)\(type) on the \(engine.executionEngineName)")
+                let runsOn = module.isCompiledToMachineCode ? "machine code (x86-64 JIT)" : "the interpreter"
+                let why = engine.config.strategy == .jit && !module.isCompiledToMachineCode ? " (the module uses SIMD)" : ""
+                log("kiln: calling \(name)\(type) on \(runsOn)\(why)")
             }
             let results: [Val]
             do {

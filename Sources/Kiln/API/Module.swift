@@ -44,6 +44,23 @@ public final class Module: Sendable {
         case .jit: backend = .jit(explicitBounds: engine.config.boundsChecks == .explicit)
         }
         (self.info, self.interpreted, self.compiled) = try Module.decodeAndValidate(binary, backend: backend)
+        if compiled != nil, ProcessInfo.processInfo.environment["KILN_PERFMAP"] == "1" {
+            writePerfMap()
+        }
+    }
+
+    /// Appends the functions to /tmp/perf-<pid>.map, so `perf report` can name them.
+    private func writePerfMap() {
+        guard let code = machineCode else { return }
+        let path = "/tmp/perf-\(getpid()).map"
+        guard let file = fopen(path, "a") else { return }
+        defer { fclose(file) }
+        let moduleName = info.names.moduleName ?? "wasm"
+        for function in code {
+            let name = function.name ?? "function[\(function.functionIndex)]"
+            let line = "\(String(function.address, radix: 16)) \(String(function.bytes.count, radix: 16)) \(moduleName)::\(name)\n"
+            fputs(line, file)
+        }
     }
 
     /// Checks that `bytes` hold a valid module without keeping anything.
@@ -104,4 +121,21 @@ public final class Module: Sendable {
 
     /// The name of the module from the name section, if any.
     public var name: String? { info.names.moduleName }
+}
+
+extension Module {
+    /// Whether the JIT compiled this module to machine code (modules using SIMD, and every
+    /// module of an interpreter engine, run on the interpreter).
+    public var isCompiledToMachineCode: Bool { compiled != nil }
+
+    /// The machine code of each defined function, when the module was compiled.
+    public var machineCode: [(functionIndex: Int, name: String?, address: UInt, bytes: [UInt8])]? {
+        guard let compiled else { return nil }
+        return compiled.functionRanges.enumerated().map { definedIndex, range in
+            let index = definedIndex + info.importedFunctionCount
+            let start = compiled.memory.base + range.lowerBound
+            let bytes = Array(UnsafeRawBufferPointer(start: start, count: range.count))
+            return (index, info.names.functionNames[UInt32(index)], UInt(bitPattern: start), bytes)
+        }
+    }
 }

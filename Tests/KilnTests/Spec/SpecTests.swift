@@ -5,13 +5,6 @@ import KilnWAST
 /// Every top-level spec script, run in full under each engine configuration: modules load
 /// and link, every assertion holds, nothing is skipped.
 @Suite struct SpecTests {
-    static let configurations: [(name: String, config: Config)] = {
-        var explicit = Config(strategy: .interpreter)
-        explicit.boundsChecks = .explicit
-        return [("interpreter", Config(strategy: .interpreter)), ("jit", Config(strategy: .jit)),
-                ("interpreter+explicit-bounds", explicit)]
-    }()
-
     @Test func suiteIsPresent() throws {
         if SpecSuite.directory == nil {
             #expect(!SpecSuite.isRequired, "the spec suite is missing: set KILN_TESTSUITE or check out ../shared/wasm-testsuite")
@@ -30,10 +23,15 @@ import KilnWAST
         try run(name, Config(strategy: .jit))
     }
 
+    static let memoryScripts = SpecSuite.topLevelFiles.filter {
+        $0.contains("memory") || $0.contains("address") || $0.hasPrefix("load") || $0.hasPrefix("store")
+            || $0.hasPrefix("float_memory") || $0.hasPrefix("bulk") || $0.hasPrefix("endianness")
+    }
+
     /// Memory-heavy scripts with memories reserved to size and checked on every access.
-    @Test(arguments: SpecSuite.topLevelFiles.filter { $0.contains("memory") || $0.contains("address") || $0.hasPrefix("load") || $0.hasPrefix("store") })
-    func explicitBoundsChecks(_ name: String) throws {
-        var config = Config(strategy: .interpreter)
+    @Test(arguments: memoryScripts, [Config.Strategy.interpreter, .jit])
+    func explicitBoundsChecks(_ name: String, _ strategy: Config.Strategy) throws {
+        var config = Config(strategy: strategy)
         config.boundsChecks = .explicit
         try run(name, config)
     }

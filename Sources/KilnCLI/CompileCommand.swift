@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import Kiln
+
+struct CompileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compile",
+        abstract: "Compile a module with the JIT and report (or disassemble) its machine code."
+    )
+
+    @Flag(help: "Print each function's machine code (disassembled with llvm-objdump when installed).")
+    var disassemble = false
+
+    @Argument(help: "The module (.wasm or .wat).")
+    var file: String
+
+    mutating func run() throws {
+        do {
+            let start = ContinuousClock.now
+            let engine = try Engine(Config(strategy: .jit))
+            let module = try Module(engine, path: file)
+            let elapsed = ContinuousClock.now - start
+            guard let functions = module.machineCode else {
+                print("\(file): runs on the interpreter (the JIT does not compile modules that use SIMD)")
+                return
+            }
+            let total = functions.reduce(0) { $0 + $1.bytes.count }
+            print("\(file): \(functions.count) functions, \(total) bytes of machine code, compiled in \(elapsed)")
+            guard disassemble else { return }
+            for function in functions {
+                print("\nfunction[\(function.functionIndex)] \(function.name ?? ""): \(function.bytes.count) bytes")
+                print(Disassembler.disassemble(function.bytes) ?? hexDump(function.bytes))
+            }
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    private func hexDump(_ bytes: [UInt8]) -> String {
+        stride(from: 0, to: bytes.count, by: 16).map { offset in
+            let line = bytes[offset..<min(offset + 16, bytes.count)].map { String(format: "%02x", $0) }.joined(separator: " ")
+            return String(format: "%6x: ", offset) + line
+        }.joined(separator: "\n")
+    }
+}
+
+/// Disassembles x86-64 bytes with binutils' objcopy and llvm-objdump, when both are installed.
+enum Disassembler {
+    static func disassemble(_ bytes: [UInt8]) -> String? {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-\(getpid())-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let raw = directory.appendingPathComponent("code.bin"), object = directory.appendingPathComponent("code.o")
+        guard (try? Data(bytes).write(to: raw)) != nil else { return nil }
+        guard run("objcopy", ["-I", "binary", "-O", "elf64-x86-64", "-B", "i386:x86-64", raw.path, object.path]) != nil,
+            let listing = run("llvm-objdump", ["-D", "-M", "intel", "--no-show-raw-insn", object.path])
+        else { return nil }
+        // Drop the temporary symbol names objdump adds to branch targets.
+        return listing.split(separator: "\n").filter { $0.hasPrefix(" ") }
+            .map { $0.replacingOccurrences(of: #" <_binary_[^>]*>"#, with: "", options: .regularExpression) }
+            .joined(separator: "\n")
+    }
+
+    private static func run(_ tool: String, _ arguments: [String]) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [tool] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
+    }
+}

@@ -77,7 +77,7 @@ started=$(date +%s)
 # and the report should name the state that was compiled. --no-optional-locks: a
 # report must not rewrite the index of the checkout it describes.
 kiln_commit=$(git -C .. rev-parse --short HEAD 2> /dev/null || echo unknown)
-if git -C .. --no-optional-locks status --porcelain -- ../Sources ../CShims ../Package.swift 2> /dev/null | grep -q .; then
+if git -C .. --no-optional-locks status --porcelain -- Sources CShims Package.swift 2> /dev/null | grep -q .; then
     kiln_commit+=" (with uncommitted changes to Kiln)"
 fi
 

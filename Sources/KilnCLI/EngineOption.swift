@@ -13,3 +13,9 @@ enum EngineChoice: String, ExpressibleByArgument, CaseIterable {
         }
     }
 }
+
+/// `--bounds-checks guard-pages|explicit`
+enum BoundsChecksChoice: String, ExpressibleByArgument, CaseIterable {
+    case guardPages = "guard-pages"
+    case explicit
+}

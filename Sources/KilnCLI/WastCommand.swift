@@ -15,11 +15,16 @@ struct WastCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print every failed directive.")
     var verbose = false
 
+    @Option(help: "How memory accesses are bounds-checked: guard-pages or explicit.")
+    var boundsChecks: BoundsChecksChoice = .guardPages
+
     @Argument(help: "Spec scripts to run.")
     var files: [String]
 
     mutating func run() throws {
-        let runner = WASTRunner(engine: try Engine(Config(strategy: engine.strategy)))
+        var config = Config(strategy: engine.strategy)
+        config.boundsChecks = boundsChecks == .explicit ? .explicit : .guardPages
+        let runner = WASTRunner(engine: try Engine(config))
         var total = WASTRunner.Tally()
         for file in files {
             let result = runner.run(path: file)

@@ -55,7 +55,8 @@ public final class Linker<T> {
     /// Defines a host function from a typed Swift closure whose first parameter is the `Caller`.
     public func funcWrap<each P: WasmValue, R>(_ module: String, _ name: String,
                                                _ body: @escaping (Caller<T>, repeat each P) throws -> R) throws {
-        let type = FuncType(params: wasmTypes(repeat (each P).self), results: try ResultsCodec<R>.types())
+        let codec = try ResultsCodec<R>()
+        let type = FuncType(params: wasmTypes(repeat (each P).self), results: codec.types)
         try add(module, name, .hostFunction(type, { context, values in
             let caller = Caller<T>(context)
             var index = 0
@@ -64,7 +65,7 @@ public final class Linker<T> {
                 return V(raw: values[index], store: context.store)
             }
             let results = try body(caller, repeat next((each P).self))
-            ResultsCodec<R>.encode(results, into: values, store: context.store)
+            codec.encode(results, into: values, store: context.store)
         }))
     }
 

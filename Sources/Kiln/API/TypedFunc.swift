@@ -3,17 +3,19 @@
 public struct TypedFunc<each Param: WasmValue, Results> {
     public let function: Func
     let slotCount: Int
+    let results: ResultsCodec<Results>
 
     init(_ function: Func, store: StoreContext) throws {
         try function.checkStore(store)
         let type = function.type
         let params = wasmTypes(repeat (each Param).self)
-        let results = try ResultsCodec<Results>.types()
-        guard type.params == params, type.results == results else {
-            throw KilnError("type mismatch: the function is \(type), the typed view says \(FuncType(params: params, results: results))")
+        let codec = try ResultsCodec<Results>()
+        guard type.params == params, type.results == codec.types else {
+            throw KilnError("type mismatch: the function is \(type), the typed view says \(FuncType(params: params, results: codec.types))")
         }
         self.function = function
-        self.slotCount = max(params.count, results.count, 1)
+        self.results = codec
+        self.slotCount = max(params.count, codec.types.count, 1)
     }
 
     public func call(_ store: some AsContext, _ args: repeat each Param) throws -> Results {
@@ -26,7 +28,7 @@ public struct TypedFunc<each Param: WasmValue, Results> {
                 index += 1
             }
             try context.invoke(function.funcRef, values)
-            return ResultsCodec<Results>.decode(values, store: context)
+            return results.decode(values, store: context)
         }
     }
 }

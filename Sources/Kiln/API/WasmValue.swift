@@ -77,35 +77,98 @@ extension Optional: WasmValue where Wrapped: WasmReference {
 }
 
 /// How a typed call's `Results` maps to wasm results: `Void`, one `WasmValue`, or a tuple
-/// of two or three of them.
-enum ResultsCodec<Results> {
-    static func types() throws -> [ValType] {
-        if Results.self == Void.self { return [] }
-        if let single = Results.self as? any WasmValue.Type { return [single.wasmType] }
-        if let tuple = Results.self as? any WasmTuple.Type { return tuple.wasmTypes }
-        throw KilnError("\(Results.self) is not a wasm result type: use Void, Int32, Int64, Float, Double, V128, ExternRef?, Func? or a tuple of them")
+/// of them. Swift cannot make tuples conform to protocols, so a tuple is taken apart once,
+/// by reflection, into its element types and byte offsets; calls then read and write the
+/// elements in place.
+struct ResultsCodec<Results> {
+    enum Shape {
+        case void
+        case single(any WasmValue.Type)
+        case tuple([(type: any WasmValue.Type, offset: Int)])
     }
 
-    static func decode(_ values: UnsafeMutableBufferPointer<ValRaw>, store: StoreContext) -> Results {
-        if Results.self == Void.self { return () as! Results }
-        if let single = Results.self as? any WasmValue.Type { return single.init(raw: values[0], store: store) as! Results }
-        return (Results.self as! any WasmTuple.Type).decode(values, store: store) as! Results
-    }
+    let shape: Shape
+    let types: [ValType]
 
-    static func encode(_ results: Results, into values: UnsafeMutableBufferPointer<ValRaw>, store: StoreContext) {
-        if Results.self == Void.self { return }
-        if let single = results as? any WasmValue {
-            values[0] = single.raw(store: store)
-            return
+    init() throws {
+        if Results.self == Void.self {
+            shape = .void
+            types = []
+        } else if let single = Results.self as? any WasmValue.Type {
+            shape = .single(single)
+            types = [single.wasmType]
+        } else if let elements = ResultsCodec.tupleElements() {
+            shape = .tuple(elements)
+            types = elements.map { $0.type.wasmType }
+        } else {
+            throw KilnError("\(Results.self) is not a wasm result type: use Void, Int32, Int64, Float, Double, V128, ExternRef?, Func? or a tuple of them")
         }
-        (results as! any WasmTuple).encode(into: values, store: store)
+    }
+
+    /// The element types and offsets of `Results` if it is a tuple of `WasmValue`s.
+    private static func tupleElements() -> [(type: any WasmValue.Type, offset: Int)]? {
+        // Every WasmValue has a valid all-zero representation (0, 0.0, nil), so a zeroed
+        // tuple is a valid value to reflect on.
+        let size = MemoryLayout<Results>.size
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(size, 1), alignment: MemoryLayout<Results>.alignment)
+        defer { buffer.deallocate() }
+        buffer.initializeMemory(as: UInt8.self, repeating: 0, count: size)
+        let mirror = Mirror(reflecting: buffer.load(as: Results.self))
+        guard mirror.displayStyle == .tuple else { return nil }
+        var elements: [(type: any WasmValue.Type, offset: Int)] = []
+        var offset = 0
+        for child in mirror.children {
+            guard let type = Swift.type(of: child.value) as? any WasmValue.Type else { return nil }
+            let (elementSize, alignment) = layout(of: type)
+            offset = (offset + alignment - 1) / alignment * alignment
+            elements.append((type, offset))
+            offset += elementSize
+        }
+        return elements
+    }
+
+    private static func layout<V: WasmValue>(of _: V.Type) -> (Int, Int) {
+        (MemoryLayout<V>.size, MemoryLayout<V>.alignment)
+    }
+
+    func decode(_ values: UnsafeMutableBufferPointer<ValRaw>, store: StoreContext) -> Results {
+        switch shape {
+        case .void:
+            return () as! Results
+        case .single(let type):
+            return type.init(raw: values[0], store: store) as! Results
+        case .tuple(let elements):
+            return withUnsafeTemporaryAllocation(of: Results.self, capacity: 1) { result in
+                let base = UnsafeMutableRawPointer(result.baseAddress!)
+                for (i, element) in elements.enumerated() {
+                    ResultsCodec.write(element.type, values[i], at: base + element.offset, store: store)
+                }
+                return result.baseAddress!.move()
+            }
+        }
+    }
+
+    func encode(_ results: Results, into values: UnsafeMutableBufferPointer<ValRaw>, store: StoreContext) {
+        switch shape {
+        case .void:
+            return
+        case .single:
+            values[0] = (results as! any WasmValue).raw(store: store)
+        case .tuple(let elements):
+            withUnsafePointer(to: results) { pointer in
+                let base = UnsafeRawPointer(pointer)
+                for (i, element) in elements.enumerated() {
+                    values[i] = ResultsCodec.read(element.type, at: base + element.offset, store: store)
+                }
+            }
+        }
+    }
+
+    private static func write<V: WasmValue>(_: V.Type, _ raw: ValRaw, at address: UnsafeMutableRawPointer, store: StoreContext) {
+        address.initializeMemory(as: V.self, repeating: V(raw: raw, store: store), count: 1)
+    }
+
+    private static func read<V: WasmValue>(_: V.Type, at address: UnsafeRawPointer, store: StoreContext) -> ValRaw {
+        address.load(as: V.self).raw(store: store)
     }
 }
-
-/// Tuples of wasm values as multi-value results.
-protocol WasmTuple {
-    static var wasmTypes: [ValType] { get }
-    static func decode(_ values: UnsafeMutableBufferPointer<ValRaw>, store: StoreContext) -> Self
-    func encode(into values: UnsafeMutableBufferPointer<ValRaw>, store: StoreContext)
-}
-

@@ -52,3 +52,28 @@ import Kiln
         // reference handed to wasm alive until it is dropped.
     }
 }
+
+/// Typed calls and typed host functions with multiple results.
+@Suite struct TypedFuncTests {
+    @Test(arguments: [Config.Strategy.jit, .interpreter])
+    func tupleResults(_ strategy: Config.Strategy) throws {
+        let engine = try Engine(Config(strategy: strategy))
+        let linker = Linker<Void>(engine)
+        try linker.funcWrap("host", "divmod") { (a: Int32, b: Int32) -> (Int32, Int32) in (a / b, a % b) }
+        let module = try Module(engine, wat: """
+            (module (import "host" "divmod" (func $divmod (param i32 i32) (result i32 i32)))
+              (func (export "swap") (param i64 f64) (result f64 i64) (local.get 1) (local.get 0))
+              (func (export "divmod") (param i32 i32) (result i32 i32) (call $divmod (local.get 0) (local.get 1))))
+            """)
+        let store = Store(engine)
+        let instance = try linker.instantiate(store, module)
+        let swap = try instance.getTypedFunc(store, "swap", (Int64, Double).self, (Double, Int64).self)
+        let (d, i) = try swap.call(store, 7, 2.5)
+        #expect(d == 2.5 && i == 7)
+        let divmod = try instance.getTypedFunc(store, "divmod", (Int32, Int32).self, (Int32, Int32).self)
+        let (q, r) = try divmod.call(store, 17, 5)
+        #expect(q == 3 && r == 2)
+        #expect(throws: KilnError.self) { try instance.getTypedFunc(store, "swap", (Int64, Double).self, (Int64, Double).self) }
+        #expect(throws: KilnError.self) { try instance.getTypedFunc(store, "swap", (Int64, Double).self, String.self) }
+    }
+}

@@ -1,5 +1,11 @@
 import CKilnShims
 
+/// Where a call argument goes.
+enum ArgumentTarget {
+    case reg(Reg)
+    case stack(Int)
+}
+
 /// Calls: to defined functions (direct), through function references (imports,
 /// call_indirect), and to runtime builtins.
 extension CodeGenerator {
@@ -8,7 +14,12 @@ extension CodeGenerator {
         let (value, index) = popped
         switch value.location {
         case .const(let bits): masm.loadConstant(value.type, reg, bits)
-        case .local(let local): masm.load(value.type, reg, slot: localSlot(local))
+        case .local(let local):
+            if let cached = localCache[local] {
+                masm.move(value.type, reg, cached.reg)
+            } else {
+                masm.load(value.type, reg, slot: localSlot(local))
+            }
         case .spilled: masm.load(value.type, reg, slot: stackSlot(index))
         case .reg(let source):
             if source != reg {
@@ -21,34 +32,91 @@ extension CodeGenerator {
 
     /// Pops the arguments of a call of `type` into the C convention's places (after the two
     /// VMContext arguments). Returns the outgoing word where a results area starts.
+    ///
+    /// Operands below the arguments are spilled (registers are caller-saved). Arguments
+    /// already in registers move straight to their argument registers (a parallel move);
+    /// the others are loaded afterwards.
     mutating func placeArguments(_ type: FuncType) -> Int {
-        spillRegisters()
+        let count = type.params.count
+        let integerTemporary = M.allocatableGPRs[M.allocatableGPRs.count - 1]
+        let floatTemporary = M.allocatableFPRs[M.allocatableFPRs.count - 1]
+        for i in 0..<(stack.count - count) {
+            switch stack[i].location {
+            case .reg, .flags: spill(i)
+            default: break
+            }
+        }
+        for i in (stack.count - count)..<stack.count {
+            switch stack[i].location {
+            case .flags:
+                spill(i)
+            case .reg(let reg) where reg == integerTemporary || reg == floatTemporary:
+                spill(i)  // the temporaries carry stack arguments
+            default:
+                break
+            }
+        }
+        flushLocals()
         var arguments: [(value: Value, index: Int)] = []
         for _ in type.params { arguments.append(pop()) }
         arguments.reverse()
+
         var integers = 2, floats = 0, stackWords = 0
-        let integerTemporary = M.allocatableGPRs[M.allocatableGPRs.count - 1]
-        let floatTemporary = M.allocatableFPRs[M.allocatableFPRs.count - 1]
+        var targets: [ArgumentTarget] = []
         for argument in arguments {
-            if isFloat(argument.value.type) {
-                if floats < M.floatArgumentRegisters.count {
-                    load(argument, into: M.floatArgumentRegisters[floats])
-                    floats += 1
-                    continue
-                }
-                load(argument, into: floatTemporary)
-                masm.storeOutgoingArgument(argument.value.type, index: stackWords, floatTemporary)
+            if isFloat(argument.value.type), floats < M.floatArgumentRegisters.count {
+                targets.append(.reg(M.floatArgumentRegisters[floats]))
+                floats += 1
+            } else if !isFloat(argument.value.type), integers < M.integerArgumentRegisters.count {
+                targets.append(.reg(M.integerArgumentRegisters[integers]))
+                integers += 1
             } else {
-                if integers < M.integerArgumentRegisters.count {
-                    load(argument, into: M.integerArgumentRegisters[integers])
-                    integers += 1
-                    continue
-                }
-                load(argument, into: integerTemporary)
-                masm.storeOutgoingArgument(argument.value.type, index: stackWords, integerTemporary)
+                targets.append(.stack(stackWords))
+                stackWords += 1
             }
-            stackWords += 1
         }
+        // 1. Stack arguments, while every source is still intact.
+        for (argument, target) in zip(arguments, targets) {
+            guard case .stack(let word) = target else { continue }
+            if case .reg(let reg) = argument.value.location {
+                masm.storeOutgoingArgument(argument.value.type, index: word, reg)
+            } else {
+                let temporary = isFloat(argument.value.type) ? floatTemporary : integerTemporary
+                load(argument, into: temporary)
+                masm.storeOutgoingArgument(argument.value.type, index: word, temporary)
+            }
+        }
+        // 2. Register-to-register moves, resolving cycles through the scratch registers.
+        var moves: [(destination: Reg, source: Reg, type: ValType)] = []
+        for (argument, target) in zip(arguments, targets) {
+            if case .reg(let destination) = target, case .reg(let source) = argument.value.location {
+                moves.append((destination, source, argument.value.type))
+            }
+        }
+        while !moves.isEmpty {
+            if let ready = moves.firstIndex(where: { move in !moves.contains { $0.source == move.destination && $0.destination != move.destination } }) {
+                let move = moves.remove(at: ready)
+                masm.move(move.type, move.destination, move.source)
+            } else {
+                // A cycle: park one source in a temporary (its register is about to be written).
+                let parked = moves[0]
+                let temporary = parked.source.isFloat ? floatTemporary : integerTemporary
+                masm.move(parked.type, temporary, parked.source)
+                moves[0].source = temporary
+            }
+        }
+        // 3. Everything else: constants, locals, spilled operands.
+        for (argument, target) in zip(arguments, targets) {
+            guard case .reg(let destination) = target else { continue }
+            if case .reg = argument.value.location { continue }
+            load(argument, into: destination)
+        }
+        // Argument registers are now the callee's; the allocator starts over after the call.
+        freeRegisters = Set(M.allocatableGPRs + M.allocatableFPRs)
+        for i in stack.indices {
+            if case .reg(let reg) = stack[i].location { freeRegisters.remove(reg) }
+        }
+
         // The results area of a multi-value call follows the stack arguments (including a
         // stack-passed pointer to it).
         if type.results.count > 1 {

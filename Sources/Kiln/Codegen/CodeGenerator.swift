@@ -74,6 +74,16 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         var detail: Reg? = nil
     }
 
+    /// Locals whose current value is in a register (written by local.set/tee and not yet
+    /// stored back when `dirty`). Flushed at every control-flow boundary and call, so the
+    /// canonical state of merges still has every local in its frame slot.
+    struct CachedLocal {
+        var reg: Reg
+        var dirty: Bool
+    }
+    var localCache: [Int: CachedLocal] = [:]
+    var cacheOwner: [Reg: Int] = [:]
+
     var functionType = FuncType()
     var localTypes: [ValType] = []
     var stack: [Value] = []
@@ -114,6 +124,13 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             freeRegisters.remove(reg)
             return reg
         }
+        // Evict a cached local before spilling an operand.
+        if let (local, cached) = localCache.first(where: { $0.value.reg.isFloat == float }) {
+            writeBack(local)
+            uncache(local)
+            freeRegisters.remove(cached.reg)
+            return cached.reg
+        }
         // Spill the deepest operand held in a register of this class.
         for i in stack.indices {
             if case .reg(let reg) = stack[i].location, reg.isFloat == float {
@@ -128,6 +145,12 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// Takes `reg` for the caller, spilling the operand that holds it, if any.
     mutating func claim(_ reg: Reg) {
         if freeRegisters.remove(reg) != nil { return }
+        if let local = cacheOwner[reg] {
+            writeBack(local)
+            uncache(local)
+            freeRegisters.remove(reg)
+            return
+        }
         for i in stack.indices where stack[i].location == .reg(reg) {
             spill(i)
             freeRegisters.remove(reg)
@@ -136,8 +159,45 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         // Already claimed by the current instruction: nothing to do.
     }
 
+    /// Gives a register back. A register caching a local is borrowed, not owned: releasing
+    /// it does nothing.
     mutating func release(_ reg: Reg) {
+        if cacheOwner[reg] != nil { return }
         freeRegisters.insert(reg)
+    }
+
+    // MARK: Local cache
+
+    mutating func cacheLocal(_ local: Int, in reg: Reg) {
+        uncache(local)
+        localCache[local] = CachedLocal(reg: reg, dirty: true)
+        cacheOwner[reg] = local
+    }
+
+    /// Forgets a cached local without storing it.
+    mutating func uncache(_ local: Int) {
+        guard let cached = localCache.removeValue(forKey: local) else { return }
+        cacheOwner[cached.reg] = nil
+        freeRegisters.insert(cached.reg)
+    }
+
+    mutating func writeBack(_ local: Int) {
+        guard let cached = localCache[local], cached.dirty else { return }
+        masm.store(localTypes[local], slot: localSlot(local), cached.reg)
+        localCache[local]!.dirty = false
+    }
+
+    /// Stores every dirty cached local and empties the cache.
+    mutating func flushLocals() {
+        for local in Array(localCache.keys) {
+            writeBack(local)
+            uncache(local)
+        }
+    }
+
+    /// Empties the cache without storing (at labels, where the frame slots are current).
+    mutating func dropLocals() {
+        for local in Array(localCache.keys) { uncache(local) }
     }
 
     /// Writes operand `index` to its spill slot.
@@ -153,7 +213,11 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         case .const(let bits):
             masm.storeConstant(value.type, slot: slot, bits)
         case .local(let local):
-            masm.copySlot(value.type, to: slot, from: localSlot(local))
+            if let cached = localCache[local] {
+                masm.store(value.type, slot: slot, cached.reg)
+            } else {
+                masm.copySlot(value.type, to: slot, from: localSlot(local))
+            }
         case .flags(let condition):
             let reg = allocate(float: false)
             masm.setCondition(condition, reg)
@@ -166,6 +230,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// The canonical state of control-flow merges: every operand in its spill slot.
     mutating func spillAll() {
         for i in stack.indices { spill(i) }
+        flushLocals()
     }
 
     /// Before a call: no operand may stay in a (caller-saved) register.
@@ -176,6 +241,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             default: break
             }
         }
+        flushLocals()
     }
 
     mutating func push(_ type: ValType, _ location: Location) {
@@ -202,7 +268,11 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             return reg
         case .local(let local):
             let reg = allocate(float: isFloat(value.type))
-            masm.load(value.type, reg, slot: localSlot(local))
+            if let cached = localCache[local] {
+                masm.move(value.type, reg, cached.reg)
+            } else {
+                masm.load(value.type, reg, slot: localSlot(local))
+            }
             return reg
         case .spilled:
             let reg = allocate(float: isFloat(value.type))
@@ -223,7 +293,9 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         case .const(let bits):
             let signed = value.type == .i32 ? Int64(Int32(bitPattern: UInt32(truncatingIfNeeded: bits))) : Int64(bitPattern: bits)
             if let imm = Int32(exactly: signed) { return .imm(imm) }
-        case .local(let local): return .slot(localSlot(local))
+        case .local(let local):
+            if let cached = localCache[local] { return .reg(cached.reg) }
+            return .slot(localSlot(local))
         case .spilled: return .slot(stackSlot(index))
         default: break
         }
@@ -262,6 +334,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         blocks.removeAll(keepingCapacity: true)
         trapStubs.removeAll(keepingCapacity: true)
         freeRegisters = Set(M.allocatableGPRs + M.allocatableFPRs)
+        localCache.removeAll()
+        cacheOwner.removeAll()
         maxStackDepth = 0
         maxOutgoingWords = 0
         reachable = true
@@ -369,7 +443,12 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             switch value.location {
             case .spilled: masm.copySlot(value.type, to: destination, from: stackSlot(first + i))
             case .const(let bits): masm.storeConstant(value.type, slot: destination, bits)
-            case .local(let local): masm.copySlot(value.type, to: destination, from: localSlot(local))
+            case .local(let local):
+                if let cached = localCache[local] {
+                    masm.store(value.type, slot: destination, cached.reg)
+                } else {
+                    masm.copySlot(value.type, to: destination, from: localSlot(local))
+                }
             case .reg(let reg): masm.store(value.type, slot: destination, reg)
             case .flags: preconditionFailure("operands are spilled before branches")
             }
@@ -619,6 +698,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     }
 
     mutating func resetStack(to height: Int, _ types: [ValType]) {
+        dropLocals()
         for value in stack[height...] {
             if case .reg(let reg) = value.location { release(reg) }
         }
@@ -704,15 +784,15 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         case .local(let source) where source == index:
             return
         case .const(let bits):
+            uncache(index)
             masm.storeConstant(type, slot: localSlot(index), bits)
-        case .local(let source):
-            masm.copySlot(type, to: localSlot(index), from: localSlot(source))
         case .spilled:
+            uncache(index)
             masm.copySlot(type, to: localSlot(index), from: stackSlot(popped.index))
         default:
+            // The value's register becomes the local's home until the next flush.
             let reg = register(popped)
-            masm.store(type, slot: localSlot(index), reg)
-            release(reg)
+            cacheLocal(index, in: reg)
         }
     }
 

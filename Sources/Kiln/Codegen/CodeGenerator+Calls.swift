@@ -112,7 +112,7 @@ extension CodeGenerator {
             load(argument, into: destination)
         }
         // Argument registers are now the callee's; the allocator starts over after the call.
-        freeRegisters = Set(M.allocatableGPRs + M.allocatableFPRs)
+        freeRegisters = RegisterSet(M.allocatableGPRs + M.allocatableFPRs)
         for i in stack.indices {
             if case .reg(let reg) = stack[i].location { freeRegisters.remove(reg) }
         }

@@ -81,15 +81,28 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         var reg: Reg
         var dirty: Bool
     }
-    var localCache: [Int: CachedLocal] = [:]
-    var cacheOwner: [Reg: Int] = [:]
+    /// Per local: its register, if cached.
+    var localCache: [CachedLocal?] = []
+    /// Per register (as `RegisterSet` bit index): the local it caches, or -1.
+    var cacheOwners = [Int](repeating: -1, count: 32)
+
+    func cacheOwner(_ reg: Reg) -> Int? {
+        let owner = cacheOwners[Int(reg.number) + (reg.isFloat ? 16 : 0)]
+        return owner >= 0 ? owner : nil
+    }
+
+    mutating func setCacheOwner(_ reg: Reg, _ local: Int?) {
+        cacheOwners[Int(reg.number) + (reg.isFloat ? 16 : 0)] = local ?? -1
+    }
+
+    var cachedLocals: [Int] { cacheOwners.filter { $0 >= 0 } }
 
     var functionType = FuncType()
     var localTypes: [ValType] = []
     var stack: [Value] = []
     var blocks: [Block] = []
     var reachable = true
-    var freeRegisters: Set<Reg> = []
+    var freeRegisters = RegisterSet()
     var maxStackDepth = 0
     /// Words needed below rsp for outgoing arguments and results areas.
     var maxOutgoingWords = 0
@@ -120,16 +133,17 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     func isFloat(_ type: ValType) -> Bool { type == .f32 || type == .f64 }
 
     mutating func allocate(float: Bool) -> Reg {
-        if let reg = freeRegisters.first(where: { $0.isFloat == float }) {
+        if let reg = freeRegisters.first(float: float) {
             freeRegisters.remove(reg)
             return reg
         }
         // Evict a cached local before spilling an operand.
-        if let (local, cached) = localCache.first(where: { $0.value.reg.isFloat == float }) {
+        if let local = cachedLocals.first(where: { localCache[$0]!.reg.isFloat == float }) {
+            let reg = localCache[local]!.reg
             writeBack(local)
             uncache(local)
-            freeRegisters.remove(cached.reg)
-            return cached.reg
+            freeRegisters.remove(reg)
+            return reg
         }
         // Spill the deepest operand held in a register of this class.
         for i in stack.indices {
@@ -145,7 +159,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// Takes `reg` for the caller, spilling the operand that holds it, if any.
     mutating func claim(_ reg: Reg) {
         if freeRegisters.remove(reg) != nil { return }
-        if let local = cacheOwner[reg] {
+        if let local = cacheOwner(reg) {
             writeBack(local)
             uncache(local)
             freeRegisters.remove(reg)
@@ -162,7 +176,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// Gives a register back. A register caching a local is borrowed, not owned: releasing
     /// it does nothing.
     mutating func release(_ reg: Reg) {
-        if cacheOwner[reg] != nil { return }
+        if cacheOwner(reg) != nil { return }
         freeRegisters.insert(reg)
     }
 
@@ -171,13 +185,14 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     mutating func cacheLocal(_ local: Int, in reg: Reg) {
         uncache(local)
         localCache[local] = CachedLocal(reg: reg, dirty: true)
-        cacheOwner[reg] = local
+        setCacheOwner(reg, local)
     }
 
     /// Forgets a cached local without storing it.
     mutating func uncache(_ local: Int) {
-        guard let cached = localCache.removeValue(forKey: local) else { return }
-        cacheOwner[cached.reg] = nil
+        guard let cached = localCache[local] else { return }
+        localCache[local] = nil
+        setCacheOwner(cached.reg, nil)
         freeRegisters.insert(cached.reg)
     }
 
@@ -189,7 +204,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
 
     /// Stores every dirty cached local and empties the cache.
     mutating func flushLocals() {
-        for local in Array(localCache.keys) {
+        for local in cachedLocals {
             writeBack(local)
             uncache(local)
         }
@@ -197,7 +212,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
 
     /// Empties the cache without storing (at labels, where the frame slots are current).
     mutating func dropLocals() {
-        for local in Array(localCache.keys) { uncache(local) }
+        for local in cachedLocals { uncache(local) }
     }
 
     /// Writes operand `index` to its spill slot.
@@ -333,9 +348,9 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         stack.removeAll(keepingCapacity: true)
         blocks.removeAll(keepingCapacity: true)
         trapStubs.removeAll(keepingCapacity: true)
-        freeRegisters = Set(M.allocatableGPRs + M.allocatableFPRs)
-        localCache.removeAll()
-        cacheOwner.removeAll()
+        freeRegisters = RegisterSet(M.allocatableGPRs + M.allocatableFPRs)
+        localCache = Array(repeating: nil, count: locals.count)
+        cacheOwners = Array(repeating: -1, count: 32)
         maxStackDepth = 0
         maxOutgoingWords = 0
         reachable = true

@@ -61,6 +61,9 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         var elseLabel: M.Label?
         var endReachable = false
         var isDead = false
+        /// For loops: the locals cached in registers at the head, which every back edge
+        /// must put back in the same registers (their frame slots may be stale).
+        var loopLocals: [(local: Int, reg: Reg)] = []
 
         var labelTypes: [ValType] { kind == .loop ? parameters : results }
     }
@@ -244,8 +247,56 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
 
     /// The canonical state of control-flow merges: every operand in its spill slot.
     mutating func spillAll() {
-        for i in stack.indices { spill(i) }
+        spillOperands()
         flushLocals()
+    }
+
+    /// Every operand in its spill slot; cached locals stay.
+    mutating func spillOperands() {
+        for i in stack.indices { spill(i) }
+    }
+
+    /// Stores every dirty cached local, keeping it cached (now clean).
+    mutating func writeBackAll() {
+        for local in cachedLocals { writeBack(local) }
+    }
+
+    /// Whether the current local cache already matches a loop head's.
+    func matchesLoopHead(_ target: Block) -> Bool {
+        for (local, reg) in target.loopLocals where localCache[local]?.reg != reg { return false }
+        for local in cachedLocals where localCache[local]!.dirty && !target.loopLocals.contains(where: { $0.local == local }) {
+            return false
+        }
+        return true
+    }
+
+    /// Emits, without changing the abstract state, what turns the current local cache into
+    /// the loop head's: other dirty locals stored, loop locals moved or loaded into their
+    /// registers (a parallel move).
+    mutating func emitLoopHeadConformance(_ target: Block) {
+        for local in cachedLocals where localCache[local]!.dirty && !target.loopLocals.contains(where: { $0.local == local }) {
+            masm.store(localTypes[local], slot: localSlot(local), localCache[local]!.reg)
+        }
+        var moves: [(destination: Reg, source: Reg, type: ValType)] = []
+        for (local, reg) in target.loopLocals {
+            if let cached = localCache[local], cached.reg != reg {
+                moves.append((reg, cached.reg, localTypes[local]))
+            }
+        }
+        while !moves.isEmpty {
+            if let ready = moves.firstIndex(where: { move in !moves.contains { $0.source == move.destination } }) {
+                let move = moves.remove(at: ready)
+                masm.move(move.type, move.destination, move.source)
+            } else {
+                let parked = moves[0]
+                let scratch = parked.source.isFloat ? M.scratchFPR : M.scratchGPR
+                masm.move(parked.type, scratch, parked.source)
+                moves[0].source = scratch
+            }
+        }
+        for (local, reg) in target.loopLocals where localCache[local] == nil {
+            masm.load(localTypes[local], reg, slot: localSlot(local))
+        }
     }
 
     /// Before a call: no operand may stay in a (caller-saved) register.
@@ -470,6 +521,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         }
     }
 
+    /// A branch on a path of its own (the abstract state is left as it was): moves the label
+    /// values, makes the locals what the target expects, and jumps.
     mutating func branch(toDepth depth: Int) {
         let index = blocks.count - 1 - depth
         if blocks[index].kind == .function {
@@ -477,7 +530,14 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             return
         }
         emitBranchMoves(blocks[index])
-        if blocks[index].kind != .loop { blocks[index].endReachable = true }
+        if blocks[index].kind == .loop {
+            emitLoopHeadConformance(blocks[index])
+        } else {
+            for local in cachedLocals where localCache[local]!.dirty {
+                masm.store(localTypes[local], slot: localSlot(local), localCache[local]!.reg)
+            }
+            blocks[index].endReachable = true
+        }
         masm.jump(blocks[index].label)
     }
 
@@ -501,11 +561,16 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         case .nop:
             break
         case .block(let type):
-            spillAll()
+            // Not a merge point itself: only its end is (where every path stores the locals).
+            spillOperands()
             openBlock(.block, type)
         case .loop(let type):
-            spillAll()
+            // The head keeps the cached locals in their registers (as dirty: back edges bring
+            // new values without storing them).
+            spillOperands()
+            for local in cachedLocals { localCache[local]!.dirty = true }
             openBlock(.loop, type)
+            blocks[blocks.count - 1].loopLocals = cachedLocals.map { ($0, localCache[$0]!.reg) }
             masm.bind(blocks[blocks.count - 1].label)
         case .if(let type):
             let condition = pop()
@@ -527,17 +592,21 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         case .end:
             endBlock()
         case .br(let depth):
-            spillAll()
+            spillOperands()
             branch(toDepth: Int(depth))
             reachable = false
         case .brIf(let depth):
             let condition = pop()
-            spillAll()
+            spillOperands()
             let target = blocks[blocks.count - 1 - Int(depth)]
             let arity = target.labelTypes.count
-            if target.kind != .function && stack.count - arity == target.height {
+            if target.kind != .function && target.kind != .loop && stack.count - arity == target.height {
+                // Storing the locals on both paths leaves them cached (clean) for the fallthrough.
+                writeBackAll()
                 jumpIf(condition, target.label)
-                if target.kind != .loop { blocks[blocks.count - 1 - Int(depth)].endReachable = true }
+                blocks[blocks.count - 1 - Int(depth)].endReachable = true
+            } else if target.kind == .loop && stack.count - arity == target.height && matchesLoopHead(target) {
+                jumpIf(condition, target.label)
             } else {
                 let skip = masm.newLabel()
                 jumpUnless(condition, skip)
@@ -546,13 +615,15 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             }
         case .brTable(let table):
             let index = register(pop())
-            spillAll()
+            spillOperands()
+            writeBackAll()
             let depths = brTableTargets(table) + [table.defaultDepth]
             var labels: [M.Label] = []
             var stubs: [(M.Label, Int)] = []
             for depth in depths {
                 let target = blocks[blocks.count - 1 - Int(depth)]
-                if target.kind != .function && stack.count - target.labelTypes.count == target.height {
+                let direct = target.kind == .loop ? matchesLoopHead(target) : target.kind != .function
+                if direct && stack.count - target.labelTypes.count == target.height {
                     labels.append(target.label)
                     if target.kind != .loop { blocks[blocks.count - 1 - Int(depth)].endReachable = true }
                 } else {

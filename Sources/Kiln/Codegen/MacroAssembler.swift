@@ -72,6 +72,9 @@ protocol MacroAssembler {
     static var floatArgumentRegisters: [Reg] { get }
     static var integerResult: Reg { get }
     static var floatResult: Reg { get }
+    /// Registers the code generator may use for a moment (never allocated).
+    static var scratchGPR: Reg { get }
+    static var scratchFPR: Reg { get }
     /// Where a runtime builtin returns its trap status.
     static var secondIntegerResult: Reg { get }
     /// A register a variable shift count must be in, if the ISA has one.

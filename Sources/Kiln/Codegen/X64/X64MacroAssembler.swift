@@ -31,6 +31,8 @@ struct X64MacroAssembler: MacroAssembler {
     static let integerResult = Reg.gpr(GPR.rax.rawValue)
     static let floatResult = Reg.fpr(0)
     static let secondIntegerResult = Reg.gpr(GPR.rdx.rawValue)
+    static let scratchGPR = Reg.gpr(GPR.r11.rawValue)
+    static let scratchFPR = Reg.fpr(XMM.xmm15.rawValue)
     static let shiftCountRegister: Reg? = .gpr(GPR.rcx.rawValue)
     static let divisionRegisters: (Reg, Reg)? = (.gpr(GPR.rax.rawValue), .gpr(GPR.rdx.rawValue))
     static let incomingArgumentsOffset: Int32 = 16

@@ -106,6 +106,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     var blocks: [Block] = []
     var reachable = true
     var freeRegisters = RegisterSet()
+    /// Cache registers the current instruction reads as operands: never evicted under it.
+    var borrowed = RegisterSet()
     var maxStackDepth = 0
     /// Words needed below rsp for outgoing arguments and results areas.
     var maxOutgoingWords = 0
@@ -141,7 +143,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             return reg
         }
         // Evict a cached local before spilling an operand.
-        if let local = cachedLocals.first(where: { localCache[$0]!.reg.isFloat == float }) {
+        if let local = cachedLocals.first(where: { localCache[$0]!.reg.isFloat == float && !borrowed.contains(localCache[$0]!.reg) }) {
             let reg = localCache[local]!.reg
             writeBack(local)
             uncache(local)
@@ -360,7 +362,10 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             let signed = value.type == .i32 ? Int64(Int32(bitPattern: UInt32(truncatingIfNeeded: bits))) : Int64(bitPattern: bits)
             if let imm = Int32(exactly: signed) { return .imm(imm) }
         case .local(let local):
-            if let cached = localCache[local] { return .reg(cached.reg) }
+            if let cached = localCache[local] {
+                borrowed.insert(cached.reg)
+                return .reg(cached.reg)
+            }
             return .slot(localSlot(local))
         case .spilled: return .slot(stackSlot(index))
         default: break
@@ -546,6 +551,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     mutating func translate(_ instruction: Instruction, at offset: Int, brTableTargets: (BrTable) -> [UInt32]) {
         if unsupported { return }
         wasmOffset = offset
+        borrowed = RegisterSet()
         if !reachable {
             translateUnreachable(instruction)
             return
@@ -596,7 +602,12 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             branch(toDepth: Int(depth))
             reachable = false
         case .brIf(let depth):
-            let condition = pop()
+            // The condition gets its register first: allocating later could evict a cached
+            // local after the cache was found to match the target.
+            var condition = pop()
+            if case .flags = condition.value.location {} else {
+                condition.value.location = .reg(register(condition))
+            }
             spillOperands()
             let target = blocks[blocks.count - 1 - Int(depth)]
             let arity = target.labelTypes.count

@@ -608,7 +608,8 @@ struct X64MacroAssembler: MacroAssembler {
         if offset <= UInt64(Int32.max) {
             // i32 values in registers are always zero-extended (32-bit operations clear the
             // upper half), so the index register can address memory directly.
-            return .base(X64MacroAssembler.memoryBase, index: i, scale: 1, Int32(offset))
+            asm.mov(.s32, X64MacroAssembler.scratch, i)
+            return .base(X64MacroAssembler.memoryBase, index: X64MacroAssembler.scratch, scale: 1, Int32(offset))
         }
         asm.mov(.s64, X64MacroAssembler.scratch, imm: Int64(offset))
         asm.push(.rax)

@@ -67,6 +67,10 @@ enum Interpreter {
         var functions: UnsafeMutablePointer<InterpretedFunction>
         var importedFunctionCount: Int
         var memory: UnsafeMutablePointer<KilnMemoryDefinition>?
+        /// The VMContext and its layout: the hot paths (globals, tables, function
+        /// references, type ids) read instance state through it, without reference counting.
+        var vmctx: UnsafeMutableRawPointer
+        var layout: VMContextLayout
 
         init(_ instance: Unmanaged<InstanceHandle>) {
             let object = instance.takeUnretainedValue()
@@ -74,9 +78,27 @@ enum Interpreter {
             self.functions = object.interpretedFunctions!
             self.importedFunctionCount = object.importedFunctionCount
             self.memory = object.memory0
+            self.vmctx = object.vmctx
+            self.layout = object.layout
         }
 
         var object: InstanceHandle { instance.takeUnretainedValue() }
+
+        @inline(__always) func globalSlot(_ index: UInt32) -> UnsafeMutablePointer<ValRaw> {
+            vmctx.load(fromByteOffset: layout.global(Int(index)), as: UnsafeMutablePointer<ValRaw>.self)
+        }
+
+        @inline(__always) func table(_ index: UInt32) -> UnsafeMutablePointer<KilnTableDefinition> {
+            vmctx.load(fromByteOffset: layout.table(Int(index)), as: UnsafeMutablePointer<KilnTableDefinition>.self)
+        }
+
+        @inline(__always) func funcRef(_ index: UInt32) -> UnsafeMutablePointer<KilnFuncRef> {
+            vmctx.load(fromByteOffset: layout.function(Int(index)), as: UnsafeMutablePointer<KilnFuncRef>.self)
+        }
+
+        @inline(__always) func typeId(_ index: UInt32) -> UInt32 {
+            vmctx.load(fromByteOffset: layout.typeId(Int(index)), as: UInt32.self)
+        }
     }
 
     /// The instance and defined-function index a function reference names, or nil for a host function.
@@ -161,19 +183,18 @@ enum Interpreter {
                         argumentBase = Int(code[pc &+ 2])
                         returnPC = pc &+ 3
                     case .callImport:
-                        let funcRef = current.object.funcRef(Int(code[pc &+ 1]))
+                        let funcRef = current.funcRef(code[pc &+ 1])
                         target = Interpreter.target(of: funcRef)
                         reference = funcRef
                         argumentBase = Int(code[pc &+ 2])
                         returnPC = pc &+ 3
                     default:
-                        let object = current.object
-                        let table = object.table(Int(code[pc &+ 2])).definition.pointee
+                        let table = current.table(code[pc &+ 2]).pointee
                         let index = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
                         guard index < table.length else { throw Trap(.tableOutOfBounds, "undefined element: out of bounds table access") }
                         guard let raw = table.elements[Int(index)] else { throw Trap(.indirectCallToNull, "uninitialized element \(index)") }
                         let funcRef = raw.assumingMemoryBound(to: KilnFuncRef.self)
-                        guard funcRef.pointee.typeId == object.typeId(Int(code[pc &+ 1])) else { throw Trap(.badSignature) }
+                        guard funcRef.pointee.typeId == current.typeId(code[pc &+ 1]) else { throw Trap(.badSignature) }
                         target = Interpreter.target(of: funcRef)
                         reference = funcRef
                         argumentBase = Int(code[pc &+ 4])
@@ -258,36 +279,35 @@ enum Interpreter {
                     fp[Int(code[pc &+ 1]) &+ 1] = hi
                     pc &+= 5
                 case .globalGet:
-                    fp[Int(code[pc &+ 1])] = current.object.globalSlot(Int(code[pc &+ 2])).pointee.lo
+                    fp[Int(code[pc &+ 1])] = current.globalSlot(code[pc &+ 2]).pointee.lo
                     pc &+= 3
                 case .globalSet:
-                    current.object.globalSlot(Int(code[pc &+ 1])).pointee = ValRaw(lo: fp[Int(code[pc &+ 2])])
+                    current.globalSlot(code[pc &+ 1]).pointee = ValRaw(lo: fp[Int(code[pc &+ 2])])
                     pc &+= 3
                 case .globalGet128:
-                    let value = current.object.globalSlot(Int(code[pc &+ 2])).pointee
+                    let value = current.globalSlot(code[pc &+ 2]).pointee
                     fp[Int(code[pc &+ 1])] = value.lo
                     fp[Int(code[pc &+ 1]) &+ 1] = value.hi
                     pc &+= 3
                 case .globalSet128:
                     let source = Int(code[pc &+ 2])
-                    current.object.globalSlot(Int(code[pc &+ 1])).pointee = ValRaw(lo: fp[source], hi: fp[source &+ 1])
+                    current.globalSlot(code[pc &+ 1]).pointee = ValRaw(lo: fp[source], hi: fp[source &+ 1])
                     pc &+= 3
 
                 case .tableGet:
-                    let table = current.object.table(Int(code[pc &+ 2]))
+                    let table = current.table(code[pc &+ 2]).pointee
                     let index = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
-                    guard case .some(let value) = table.get(index) else { throw Trap(.tableOutOfBounds) }
-                    fp[Int(code[pc &+ 1])] = UInt64(UInt(bitPattern: value))
+                    guard index < table.length else { throw Trap(.tableOutOfBounds) }
+                    fp[Int(code[pc &+ 1])] = UInt64(UInt(bitPattern: table.elements[Int(index)]))
                     pc &+= 4
                 case .tableSet:
-                    let table = current.object.table(Int(code[pc &+ 1]))
+                    let table = current.table(code[pc &+ 1]).pointee
                     let index = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
-                    guard table.set(index, UnsafeMutableRawPointer(bitPattern: UInt(fp[Int(code[pc &+ 3])]))) else {
-                        throw Trap(.tableOutOfBounds)
-                    }
+                    guard index < table.length else { throw Trap(.tableOutOfBounds) }
+                    table.elements[Int(index)] = UnsafeMutableRawPointer(bitPattern: UInt(fp[Int(code[pc &+ 3])]))
                     pc &+= 4
                 case .tableSize:
-                    fp[Int(code[pc &+ 1])] = current.object.table(Int(code[pc &+ 2])).length
+                    fp[Int(code[pc &+ 1])] = current.table(code[pc &+ 2]).pointee.length
                     pc &+= 3
                 case .tableGrow:
                     let table = current.object.table(Int(code[pc &+ 2]))
@@ -439,7 +459,7 @@ enum Interpreter {
                     fp[Int(code[pc &+ 1])] = fp[Int(code[pc &+ 2])] == 0 ? 1 : 0
                     pc &+= 3
                 case .refFunc:
-                    let reference = current.object.funcRef(Int(code[pc &+ 2]))
+                    let reference = current.funcRef(code[pc &+ 2])
                     fp[Int(code[pc &+ 1])] = UInt64(UInt(bitPattern: reference))
                     pc &+= 3
 

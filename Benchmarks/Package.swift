@@ -31,6 +31,16 @@ let package = Package(
             path: "Benchmarks/Frontend",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // The C kernels under Kiln's JIT and interpreter.
+        .executableTarget(
+            name: "Kernels",
+            dependencies: [
+                .product(name: "Kiln", package: kiln),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/Kernels",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         // Plain command-line tool for scripts: prints median decode+validate MB/s.
         .executableTarget(
             name: "DecodeThroughput",

@@ -101,7 +101,11 @@ uintptr_t kiln_stack_pointer(void) {
     return (uintptr_t)__builtin_frame_address(0);
 }
 
+static __thread uintptr_t cached_stack_low;
+
 uintptr_t kiln_thread_stack_low(void) {
+    // Cached per thread: pthread_getattr_np allocates, and a thread's stack never moves.
+    if (cached_stack_low != 0) return cached_stack_low;
 #if defined(__linux__)
     pthread_attr_t attributes;
     void *low = NULL;
@@ -109,10 +113,12 @@ uintptr_t kiln_thread_stack_low(void) {
     if (pthread_getattr_np(pthread_self(), &attributes) != 0) return 0;
     pthread_attr_getstack(&attributes, &low, &size);
     pthread_attr_destroy(&attributes);
-    return (uintptr_t)low;
+    cached_stack_low = (uintptr_t)low;
+    return cached_stack_low;
 #elif defined(__APPLE__)
     pthread_t self = pthread_self();
-    return (uintptr_t)pthread_get_stackaddr_np(self) - pthread_get_stacksize_np(self);
+    cached_stack_low = (uintptr_t)pthread_get_stackaddr_np(self) - pthread_get_stacksize_np(self);
+    return cached_stack_low;
 #else
     return 0;
 #endif

@@ -173,7 +173,13 @@ const void *kiln_trap_address(void) { return (const void *)&kiln_trap; }
 
 static void handle_fault(int signal, siginfo_t *info, void *context) {
     ucontext_t *uc = (ucontext_t *)context;
-#if defined(__x86_64__)
+#if defined(__APPLE__) && defined(__x86_64__)
+    uintptr_t pc = (uintptr_t)uc->uc_mcontext->__ss.__rip;
+    uintptr_t fp = (uintptr_t)uc->uc_mcontext->__ss.__rbp;
+#elif defined(__APPLE__) && defined(__aarch64__)
+    uintptr_t pc = (uintptr_t)uc->uc_mcontext->__ss.__pc;
+    uintptr_t fp = (uintptr_t)uc->uc_mcontext->__ss.__fp;
+#elif defined(__x86_64__)
     uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
     uintptr_t fp = (uintptr_t)uc->uc_mcontext.gregs[REG_RBP];
 #elif defined(__aarch64__)

@@ -169,6 +169,38 @@ def case_code(name, t1, t2, r, e):
     lines.append(f"                pc &+= {4 if t2 else 3}")
     return "\n".join(lines)
 
+# Immediate forms whose constant is 64 bits (two words, low first) or an f32 bit pattern:
+# dst, a, immediate... — so a constant operand costs no separate instruction.
+WIDE_IMM_OPS = [
+    ("i64AddImm", "i64", "a &+ b", "i64"), ("i64SubImm", "i64", "a &- b", "i64"), ("i64MulImm", "i64", "a &* b", "i64"),
+    ("i64AndImm", "i64", "a & b", "i64"), ("i64OrImm", "i64", "a | b", "i64"), ("i64XorImm", "i64", "a ^ b", "i64"),
+    ("i64ShlImm", "i64", "a &<< b", "i64"), ("i64ShrSImm", "i64", "UInt64(bitPattern: Int64(bitPattern: a) &>> Int64(bitPattern: b))", "i64"),
+    ("i64ShrUImm", "i64", "a &>> b", "i64"),
+    ("i64EqImm", "i64", "a == b", "bool"), ("i64NeImm", "i64", "a != b", "bool"),
+    ("i64LtSImm", "i64", "Int64(bitPattern: a) < Int64(bitPattern: b)", "bool"), ("i64LtUImm", "i64", "a < b", "bool"),
+    ("i64GtSImm", "i64", "Int64(bitPattern: a) > Int64(bitPattern: b)", "bool"), ("i64GtUImm", "i64", "a > b", "bool"),
+    ("i64LeSImm", "i64", "Int64(bitPattern: a) <= Int64(bitPattern: b)", "bool"), ("i64LeUImm", "i64", "a <= b", "bool"),
+    ("i64GeSImm", "i64", "Int64(bitPattern: a) >= Int64(bitPattern: b)", "bool"), ("i64GeUImm", "i64", "a >= b", "bool"),
+    ("f64AddImm", "f64", "a + b", "f64"), ("f64SubImm", "f64", "a - b", "f64"), ("f64MulImm", "f64", "a * b", "f64"),
+    ("f64DivImm", "f64", "a / b", "f64"),
+    ("f32AddImm", "f32", "a + b", "f32"), ("f32SubImm", "f32", "a - b", "f32"), ("f32MulImm", "f32", "a * b", "f32"),
+    ("f32DivImm", "f32", "a / b", "f32"),
+]
+
+def wide_imm_case(name, t, e, r):
+    if t == "f32":
+        b, step = "Float(bitPattern: code[pc &+ 3])", 4
+    else:
+        raw = "(UInt64(code[pc &+ 3]) | UInt64(code[pc &+ 4]) << 32)"
+        b, step = (f"Double(bitPattern: {raw})" if t == "f64" else raw), 5
+    return "\n".join([
+        f"            case .{name}:",
+        f"                let a = {READ[t].format(n=2)}",
+        f"                let b = {b}",
+        f"                fp[Int(code[pc &+ 1])] = {WRITE[r].format(v=e)}",
+        f"                pc &+= {step}",
+    ])
+
 def imm_case(name, e):
     r = "bool" if name in IMM_BOOL else "i32"
     return "\n".join([
@@ -313,6 +345,12 @@ def main():
     for i in range(0, len(imm_names), 6):
         enum_lines.append("    case " + ", ".join(imm_names[i:i + 6]))
     enum_lines.append("")
+    enum_lines.append("    // i64, f32 and f64 operations with a constant second operand: dst, a, immediate")
+    enum_lines.append("    // (f32: one word of bits; i64 and f64: two words, low first).")
+    wide_names = [w[0] for w in WIDE_IMM_OPS]
+    for i in range(0, len(wide_names), 6):
+        enum_lines.append("    case " + ", ".join(wide_names[i:i + 6]))
+    enum_lines.append("")
     enum_lines.append("    // i32 comparisons fused with a conditional branch: a, b (or immediate), target.")
     branch_names = []
     for n, _ in BRANCH_COMPARES:
@@ -332,11 +370,14 @@ def main():
     enum_lines.append("        }")
     enum_lines.append("    }")
     enum_lines.append("")
-    enum_lines.append("    /// The immediate form of an i32 binary operation, if there is one.")
-    enum_lines.append("    static func immediate(_ op: NumericOp) -> Op? {")
+    enum_lines.append("    /// The immediate form of a binary operation, if there is one, and how many words")
+    enum_lines.append("    /// its immediate takes.")
+    enum_lines.append("    static func immediate(_ op: NumericOp) -> (op: Op, words: Int)? {")
     enum_lines.append("        switch op {")
     for n in imm_names:
-        enum_lines.append(f"        case .{n[:-3]}: return .{n}")
+        enum_lines.append(f"        case .{n[:-3]}: return (.{n}, 1)")
+    for n, t, _, _ in WIDE_IMM_OPS:
+        enum_lines.append(f"        case .{n[:-3]}: return (.{n}, {1 if t == 'f32' else 2})")
     enum_lines.append("        default: return nil")
     enum_lines.append("        }")
     enum_lines.append("    }")
@@ -357,7 +398,7 @@ def main():
     with open(OP_FILE, "w") as f:
         f.write("\n".join(enum_lines) + "\n")
 
-    cases = [case_code(*op) for op in OPS] + [imm_case(n, e) for n, e in IMM_OPS]
+    cases = [case_code(*op) for op in OPS] + [imm_case(n, e) for n, e in IMM_OPS] + [wide_imm_case(*w) for w in WIDE_IMM_OPS]
     for n, e in BRANCH_COMPARES:
         cases.append(branch_case("brIfI32" + n, e, False))
         cases.append(branch_case("brIfI32" + n + "Imm", e, True))

@@ -1244,6 +1244,141 @@ enum Interpreter {
                 let b = code[pc &+ 3]
                 fp[Int(code[pc &+ 1])] = ((a >= b) ? 1 : 0)
                 pc &+= 4
+            case .i64AddImm:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = (UInt64(code[pc &+ 3]) | UInt64(code[pc &+ 4]) << 32)
+                fp[Int(code[pc &+ 1])] = a &+ b
+                pc &+= 5
+            case .i64SubImm:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = (UInt64(code[pc &+ 3]) | UInt64(code[pc &+ 4]) << 32)
+                fp[Int(code[pc &+ 1])] = a &- b
+                pc &+= 5
+            case .i64MulImm:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = (UInt64(code[pc &+ 3]) | UInt64(code[pc &+ 4]) << 32)
+                fp[Int(code[pc &+ 1])] = a &* b
+                pc &+= 5
+            case .i64AndImm:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = (UInt64(code[pc &+ 3]) | UInt64(code[pc &+ 4]) << 32)
+                fp[Int(code[pc &+ 1])] = a & b
+                pc &+= 5
+            case .i64OrImm:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = (UInt64(code[pc &+ 3]) | UInt64(code[pc &+ 4]) << 32)
+                fp[Int(code[pc &+ 1])] = a | b
+                pc &+= 5
+            case .i64XorImm:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = (UInt64(code[pc &+ 3]) | UInt64(code[pc &+ 4]) << 32)
+                fp[Int(code[pc &+ 1])] = a ^ b
+                pc &+= 5
+            case .i64ShlImm:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = (UInt64(code[pc &+ 3]) | UInt64(code[pc &+ 4]) << 32)
+                fp[Int(code[pc &+ 1])] = a &<< b
+                pc &+= 5
+            case .i64ShrSImm:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = (UInt64(code[pc &+ 3]) | UInt64(code[pc &+ 4]) << 32)
+                fp[Int(code[pc &+ 1])] = UInt64(bitPattern: Int64(bitPattern: a) &>> Int64(bitPattern: b))
+                pc &+= 5
+            case .i64ShrUImm:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = (UInt64(code[pc &+ 3]) | UInt64(code[pc &+ 4]) << 32)
+                fp[Int(code[pc &+ 1])] = a &>> b
+                pc &+= 5
+            case .i64EqImm:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = (UInt64(code[pc &+ 3]) | UInt64(code[pc &+ 4]) << 32)
+                fp[Int(code[pc &+ 1])] = ((a == b) ? 1 : 0)
+                pc &+= 5
+            case .i64NeImm:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = (UInt64(code[pc &+ 3]) | UInt64(code[pc &+ 4]) << 32)
+                fp[Int(code[pc &+ 1])] = ((a != b) ? 1 : 0)
+                pc &+= 5
+            case .i64LtSImm:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = (UInt64(code[pc &+ 3]) | UInt64(code[pc &+ 4]) << 32)
+                fp[Int(code[pc &+ 1])] = ((Int64(bitPattern: a) < Int64(bitPattern: b)) ? 1 : 0)
+                pc &+= 5
+            case .i64LtUImm:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = (UInt64(code[pc &+ 3]) | UInt64(code[pc &+ 4]) << 32)
+                fp[Int(code[pc &+ 1])] = ((a < b) ? 1 : 0)
+                pc &+= 5
+            case .i64GtSImm:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = (UInt64(code[pc &+ 3]) | UInt64(code[pc &+ 4]) << 32)
+                fp[Int(code[pc &+ 1])] = ((Int64(bitPattern: a) > Int64(bitPattern: b)) ? 1 : 0)
+                pc &+= 5
+            case .i64GtUImm:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = (UInt64(code[pc &+ 3]) | UInt64(code[pc &+ 4]) << 32)
+                fp[Int(code[pc &+ 1])] = ((a > b) ? 1 : 0)
+                pc &+= 5
+            case .i64LeSImm:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = (UInt64(code[pc &+ 3]) | UInt64(code[pc &+ 4]) << 32)
+                fp[Int(code[pc &+ 1])] = ((Int64(bitPattern: a) <= Int64(bitPattern: b)) ? 1 : 0)
+                pc &+= 5
+            case .i64LeUImm:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = (UInt64(code[pc &+ 3]) | UInt64(code[pc &+ 4]) << 32)
+                fp[Int(code[pc &+ 1])] = ((a <= b) ? 1 : 0)
+                pc &+= 5
+            case .i64GeSImm:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = (UInt64(code[pc &+ 3]) | UInt64(code[pc &+ 4]) << 32)
+                fp[Int(code[pc &+ 1])] = ((Int64(bitPattern: a) >= Int64(bitPattern: b)) ? 1 : 0)
+                pc &+= 5
+            case .i64GeUImm:
+                let a = fp[Int(code[pc &+ 2])]
+                let b = (UInt64(code[pc &+ 3]) | UInt64(code[pc &+ 4]) << 32)
+                fp[Int(code[pc &+ 1])] = ((a >= b) ? 1 : 0)
+                pc &+= 5
+            case .f64AddImm:
+                let a = asF64(fp[Int(code[pc &+ 2])])
+                let b = Double(bitPattern: (UInt64(code[pc &+ 3]) | UInt64(code[pc &+ 4]) << 32))
+                fp[Int(code[pc &+ 1])] = bits(a + b)
+                pc &+= 5
+            case .f64SubImm:
+                let a = asF64(fp[Int(code[pc &+ 2])])
+                let b = Double(bitPattern: (UInt64(code[pc &+ 3]) | UInt64(code[pc &+ 4]) << 32))
+                fp[Int(code[pc &+ 1])] = bits(a - b)
+                pc &+= 5
+            case .f64MulImm:
+                let a = asF64(fp[Int(code[pc &+ 2])])
+                let b = Double(bitPattern: (UInt64(code[pc &+ 3]) | UInt64(code[pc &+ 4]) << 32))
+                fp[Int(code[pc &+ 1])] = bits(a * b)
+                pc &+= 5
+            case .f64DivImm:
+                let a = asF64(fp[Int(code[pc &+ 2])])
+                let b = Double(bitPattern: (UInt64(code[pc &+ 3]) | UInt64(code[pc &+ 4]) << 32))
+                fp[Int(code[pc &+ 1])] = bits(a / b)
+                pc &+= 5
+            case .f32AddImm:
+                let a = asF32(fp[Int(code[pc &+ 2])])
+                let b = Float(bitPattern: code[pc &+ 3])
+                fp[Int(code[pc &+ 1])] = bits(a + b)
+                pc &+= 4
+            case .f32SubImm:
+                let a = asF32(fp[Int(code[pc &+ 2])])
+                let b = Float(bitPattern: code[pc &+ 3])
+                fp[Int(code[pc &+ 1])] = bits(a - b)
+                pc &+= 4
+            case .f32MulImm:
+                let a = asF32(fp[Int(code[pc &+ 2])])
+                let b = Float(bitPattern: code[pc &+ 3])
+                fp[Int(code[pc &+ 1])] = bits(a * b)
+                pc &+= 4
+            case .f32DivImm:
+                let a = asF32(fp[Int(code[pc &+ 2])])
+                let b = Float(bitPattern: code[pc &+ 3])
+                fp[Int(code[pc &+ 1])] = bits(a / b)
+                pc &+= 4
             case .brIfI32Eq:
                 let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])])
                 let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])

@@ -149,6 +149,14 @@ enum Op: UInt16 {
     case i32LtUImm, i32GtSImm, i32GtUImm, i32LeSImm, i32LeUImm, i32GeSImm
     case i32GeUImm
 
+    // i64, f32 and f64 operations with a constant second operand: dst, a, immediate
+    // (f32: one word of bits; i64 and f64: two words, low first).
+    case i64AddImm, i64SubImm, i64MulImm, i64AndImm, i64OrImm, i64XorImm
+    case i64ShlImm, i64ShrSImm, i64ShrUImm, i64EqImm, i64NeImm, i64LtSImm
+    case i64LtUImm, i64GtSImm, i64GtUImm, i64LeSImm, i64LeUImm, i64GeSImm
+    case i64GeUImm, f64AddImm, f64SubImm, f64MulImm, f64DivImm, f32AddImm
+    case f32SubImm, f32MulImm, f32DivImm
+
     // i32 comparisons fused with a conditional branch: a, b (or immediate), target.
     case brIfI32Eq, brIfI32EqImm, brIfI32Ne, brIfI32NeImm, brIfI32LtS, brIfI32LtSImm
     case brIfI32LtU, brIfI32LtUImm, brIfI32GtS, brIfI32GtSImm, brIfI32GtU, brIfI32GtUImm
@@ -301,28 +309,56 @@ extension Op {
         }
     }
 
-    /// The immediate form of an i32 binary operation, if there is one.
-    static func immediate(_ op: NumericOp) -> Op? {
+    /// The immediate form of a binary operation, if there is one, and how many words
+    /// its immediate takes.
+    static func immediate(_ op: NumericOp) -> (op: Op, words: Int)? {
         switch op {
-        case .i32Add: return .i32AddImm
-        case .i32Sub: return .i32SubImm
-        case .i32Mul: return .i32MulImm
-        case .i32And: return .i32AndImm
-        case .i32Or: return .i32OrImm
-        case .i32Xor: return .i32XorImm
-        case .i32Shl: return .i32ShlImm
-        case .i32ShrS: return .i32ShrSImm
-        case .i32ShrU: return .i32ShrUImm
-        case .i32Eq: return .i32EqImm
-        case .i32Ne: return .i32NeImm
-        case .i32LtS: return .i32LtSImm
-        case .i32LtU: return .i32LtUImm
-        case .i32GtS: return .i32GtSImm
-        case .i32GtU: return .i32GtUImm
-        case .i32LeS: return .i32LeSImm
-        case .i32LeU: return .i32LeUImm
-        case .i32GeS: return .i32GeSImm
-        case .i32GeU: return .i32GeUImm
+        case .i32Add: return (.i32AddImm, 1)
+        case .i32Sub: return (.i32SubImm, 1)
+        case .i32Mul: return (.i32MulImm, 1)
+        case .i32And: return (.i32AndImm, 1)
+        case .i32Or: return (.i32OrImm, 1)
+        case .i32Xor: return (.i32XorImm, 1)
+        case .i32Shl: return (.i32ShlImm, 1)
+        case .i32ShrS: return (.i32ShrSImm, 1)
+        case .i32ShrU: return (.i32ShrUImm, 1)
+        case .i32Eq: return (.i32EqImm, 1)
+        case .i32Ne: return (.i32NeImm, 1)
+        case .i32LtS: return (.i32LtSImm, 1)
+        case .i32LtU: return (.i32LtUImm, 1)
+        case .i32GtS: return (.i32GtSImm, 1)
+        case .i32GtU: return (.i32GtUImm, 1)
+        case .i32LeS: return (.i32LeSImm, 1)
+        case .i32LeU: return (.i32LeUImm, 1)
+        case .i32GeS: return (.i32GeSImm, 1)
+        case .i32GeU: return (.i32GeUImm, 1)
+        case .i64Add: return (.i64AddImm, 2)
+        case .i64Sub: return (.i64SubImm, 2)
+        case .i64Mul: return (.i64MulImm, 2)
+        case .i64And: return (.i64AndImm, 2)
+        case .i64Or: return (.i64OrImm, 2)
+        case .i64Xor: return (.i64XorImm, 2)
+        case .i64Shl: return (.i64ShlImm, 2)
+        case .i64ShrS: return (.i64ShrSImm, 2)
+        case .i64ShrU: return (.i64ShrUImm, 2)
+        case .i64Eq: return (.i64EqImm, 2)
+        case .i64Ne: return (.i64NeImm, 2)
+        case .i64LtS: return (.i64LtSImm, 2)
+        case .i64LtU: return (.i64LtUImm, 2)
+        case .i64GtS: return (.i64GtSImm, 2)
+        case .i64GtU: return (.i64GtUImm, 2)
+        case .i64LeS: return (.i64LeSImm, 2)
+        case .i64LeU: return (.i64LeUImm, 2)
+        case .i64GeS: return (.i64GeSImm, 2)
+        case .i64GeU: return (.i64GeUImm, 2)
+        case .f64Add: return (.f64AddImm, 2)
+        case .f64Sub: return (.f64SubImm, 2)
+        case .f64Mul: return (.f64MulImm, 2)
+        case .f64Div: return (.f64DivImm, 2)
+        case .f32Add: return (.f32AddImm, 1)
+        case .f32Sub: return (.f32SubImm, 1)
+        case .f32Mul: return (.f32MulImm, 1)
+        case .f32Div: return (.f32DivImm, 1)
         default: return nil
         }
     }

@@ -592,9 +592,10 @@ struct InterpreterTranslator: FunctionCompiler {
             if case .const(let value, _) = bEntry.kind, let immediate = Op.immediate(op) {
                 stack.removeLast()
                 let a = popSlot()
-                emit(immediate)
+                emit(immediate.op)
                 let patch = code.count
                 word(nextSlot); word(a); word(UInt32(truncatingIfNeeded: value))
+                if immediate.words == 2 { word(UInt32(truncatingIfNeeded: value >> 32)) }
                 pushResult(signature.result, patch: patch)
                 return
             }

@@ -331,12 +331,7 @@ struct InterpreterTranslator: FunctionCompiler {
             block.pendingBranches.append(code.count)
             block.endReachable = true
             word(0)
-            if let patch = block.elsePatch { code[patch] = UInt32(code.count) }
-            block.elsePatch = nil
-            block.kind = .else
-            resetStack(to: block.height, parameters(block.type))
-            blocks.append(block)
-            lastResult = nil
+            enterElseArm(&block)
         case .end:
             endBlock(fallsThrough: true)
         case .br(let depth):
@@ -712,6 +707,17 @@ struct InterpreterTranslator: FunctionCompiler {
         lastResult = nil
     }
 
+    /// Starts an `if`'s else arm: the condition's branch lands here, with the parameters in
+    /// their natural slots.
+    private mutating func enterElseArm(_ block: inout Block) {
+        if let patch = block.elsePatch { code[patch] = UInt32(code.count) }
+        block.elsePatch = nil
+        block.kind = .else
+        resetStack(to: block.height, parameters(block.type))
+        blocks.append(block)
+        lastResult = nil
+    }
+
     private mutating func materializeResults(_ block: Block) {
         guard reachable else { return }
         let count = results(block.type).count
@@ -760,12 +766,7 @@ struct InterpreterTranslator: FunctionCompiler {
                 return
             }
             // The then-arm ended unreachable; the else-arm is reached by the condition.
-            if let patch = block.elsePatch { code[patch] = UInt32(code.count) }
-            block.elsePatch = nil
-            block.kind = .else
-            resetStack(to: block.height, parameters(block.type))
-            blocks.append(block)
-            lastResult = nil
+            enterElseArm(&block)
         case .end:
             if blocks[blocks.count - 1].isDead {
                 blocks.removeLast()

@@ -134,3 +134,28 @@ import Testing
         }
     }
 }
+
+/// Out-of-bounds accesses trap with the faulting instruction's offset, under both engines
+/// and both bounds-checking modes (guard pages fault in hardware under the JIT).
+@Suite struct MemoryTrapTests {
+    @Test(arguments: [Config.Strategy.interpreter, .jit], [Config.BoundsChecks.guardPages, .explicit])
+    func outOfBoundsLoadNamesTheInstruction(_ strategy: Config.Strategy, _ bounds: Config.BoundsChecks) throws {
+        var config = Config(strategy: strategy)
+        config.boundsChecks = bounds
+        let engine = try Engine(config)
+        let wat = "(module (memory 1) (func $peek (export \"peek\") (param i32) (result i32) (i32.load offset=4 (local.get 0))))"
+        let module = try Module(engine, wat: wat)
+        let store = Store(engine)
+        let instance = try Linker<Void>(engine).instantiate(store, module)
+        let peek = try instance.getTypedFunc(store, "peek", (Int32).self, Int32.self)
+        #expect(try peek.call(store, 65_528) == 0)
+        for address: Int32 in [65_529, 65_532, -1, Int32.min] {
+            let trap = #expect(throws: Trap.self) { try peek.call(store, address) }
+            #expect(trap?.code == .memoryOutOfBounds)
+            #expect(trap?.backtrace.first?.functionName == "peek")
+            #expect(trap?.backtrace.first?.moduleOffset != nil)
+        }
+        // The store stays usable after a trap.
+        #expect(try peek.call(store, 0) == 0)
+    }
+}

@@ -133,10 +133,7 @@ enum Interpreter {
         let stackEnd = stack.end
         let maxDepth = stack.maxDepth
 
-        do {
-            let entry = current.functions[definedIndex]
-            entryFP.advanced(by: entry.parameterSlots).update(repeating: 0, count: entry.localSlots - entry.parameterSlots)
-        }
+        current.functions[definedIndex].prepareFrame(entryFP)
 
         do {
             while true {
@@ -167,6 +164,10 @@ enum Interpreter {
                     let function = current.functions[definedIndex]
                     frameSize = function.frameSize
                     code = UnsafePointer(function.code)
+                    // The callee's frame began inside this one and covered its constant slots.
+                    if function.constantCount > 0 {
+                        (fp + function.constantBase).update(from: function.constants, count: function.constantCount)
+                    }
                     // The callee may have grown (and, with explicit bounds checks, moved) the memory.
                     memoryBase = current.memory?.pointee.base ?? memoryBase
                     memoryLength = current.memory?.pointee.length ?? 0
@@ -224,7 +225,7 @@ enum Interpreter {
                         current = next
                         memoryBase = current.memory?.pointee.base ?? UnsafeMutablePointer(bitPattern: 16)!
                         memoryLength = current.memory?.pointee.length ?? 0
-                        newFP.advanced(by: callee.parameterSlots).update(repeating: 0, count: callee.localSlots &- callee.parameterSlots)
+                        callee.prepareFrame(newFP)
                         definedIndex = calleeIndex
                         frameSize = callee.frameSize
                         code = UnsafePointer(callee.code)
@@ -238,11 +239,7 @@ enum Interpreter {
                     stack.frames[stack.depth] = InterpreterStack.Frame(returnPC: returnPC, fp: fp, instance: current.instance,
                                                                        definedIndex: definedIndex)
                     stack.depth &+= 1
-                    var local = callee.parameterSlots
-                    while local < callee.localSlots {
-                        newFP[local] = 0
-                        local &+= 1
-                    }
+                    callee.prepareFrame(newFP)
                     definedIndex = calleeIndex
                     frameSize = callee.frameSize
                     code = UnsafePointer(callee.code)

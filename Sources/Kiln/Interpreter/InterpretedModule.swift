@@ -9,6 +9,24 @@ struct InterpretedFunction {
     /// Slots taken by the parameters, then by parameters and declared locals.
     let parameterSlots: Int
     let localSlots: Int
+    /// Values of the constant slots `constantBase..<constantBase + constantCount`, copied
+    /// into the frame on entry.
+    let constants: UnsafeMutablePointer<UInt64>
+    let constantBase: Int
+    let constantCount: Int
+
+    /// Zeroes the declared locals and fills the constant slots of a new frame.
+    @inline(__always)
+    func prepareFrame(_ fp: UnsafeMutablePointer<UInt64>) {
+        var local = parameterSlots
+        while local < localSlots {
+            fp[local] = 0
+            local &+= 1
+        }
+        if constantCount > 0 {
+            (fp + constantBase).update(from: constants, count: constantCount)
+        }
+    }
 }
 
 /// The interpreter's translation of every defined function of a module. Made once per
@@ -28,7 +46,10 @@ final class InterpretedModule: @unchecked Sendable {
     }
 
     deinit {
-        for i in 0..<count { functions[i].code.deallocate() }
+        for i in 0..<count {
+            functions[i].code.deallocate()
+            functions[i].constants.deallocate()
+        }
         functions.deallocate()
     }
 

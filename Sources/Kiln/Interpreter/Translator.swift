@@ -55,6 +55,25 @@ struct InterpreterTranslator: FunctionCompiler {
     private var stack: [Entry] = []
     private var blocks: [Block] = []
     private var maxSlot = 0
+    /// Constants read as operands live in frame slots of their own, after the deepest
+    /// operand (so their slot numbers are known only at the end of the function), filled
+    /// from `constants` on function entry. Code words naming them hold the constant's index
+    /// until `finishFunction` rewrites the words listed in `constantUses`.
+    private var constants: [UInt64] = []
+    private var constantIndex: [ConstantKey: UInt32] = [:]
+    private var constantUses: [Int] = []
+
+    private struct ConstantKey: Hashable {
+        var lo: UInt64
+        var hi: UInt64
+        var wide: Bool
+    }
+
+    /// An operand's slot, or the index of a constant slot.
+    private struct SlotRef {
+        var value: UInt32
+        var isConstant = false
+    }
     private var reachable = true
     /// The last instruction wrote the top entry: where its destination word is, and
     /// how long the code was right after it.
@@ -94,15 +113,33 @@ struct InterpreterTranslator: FunctionCompiler {
         maxSlot = max(maxSlot, Int(type.results.reduce(0) { $0 + width($1) }))
         reachable = true
         lastResult = nil
+        constants.removeAll(keepingCapacity: true)
+        constantIndex.removeAll(keepingCapacity: true)
+        constantUses.removeAll(keepingCapacity: true)
         blocks.append(Block(kind: .function, type: .empty, height: 0))
     }
 
     mutating func finishFunction() -> (InterpretedFunction, offsets: [(pc: UInt32, offset: UInt32)]) {
+        let constantBase = UInt32(maxSlot)
+        for use in constantUses { code[use] += constantBase }
         let words = UnsafeMutablePointer<UInt32>.allocate(capacity: max(code.count, 1))
         words.initialize(from: code, count: code.count)
-        let function = InterpretedFunction(code: words, codeCount: code.count, frameSize: maxSlot,
-                                           parameterSlots: parameterSlotCount, localSlots: localSlotCount)
+        let values = UnsafeMutablePointer<UInt64>.allocate(capacity: max(constants.count, 1))
+        values.initialize(from: constants, count: constants.count)
+        let function = InterpretedFunction(code: words, codeCount: code.count, frameSize: maxSlot + constants.count,
+                                           parameterSlots: parameterSlotCount, localSlots: localSlotCount,
+                                           constants: values, constantBase: maxSlot, constantCount: constants.count)
         return (function, offsets)
+    }
+
+    private mutating func constantSlot(_ lo: UInt64, _ hi: UInt64, _ type: ValType) -> SlotRef {
+        let key = ConstantKey(lo: lo, hi: hi, wide: type == .v128)
+        if let index = constantIndex[key] { return SlotRef(value: index, isConstant: true) }
+        let index = UInt32(constants.count)
+        constants.append(lo)
+        if type == .v128 { constants.append(hi) }
+        constantIndex[key] = index
+        return SlotRef(value: index, isConstant: true)
     }
 
     // MARK: Emission
@@ -119,6 +156,11 @@ struct InterpreterTranslator: FunctionCompiler {
     }
 
     private mutating func word(_ value: UInt32) { code.append(value) }
+
+    private mutating func word(_ slot: SlotRef) {
+        if slot.isConstant { constantUses.append(code.count) }
+        code.append(slot.value)
+    }
 
     private var nextSlot: UInt32 {
         guard let top = stack.last else { return UInt32(localSlotCount) }
@@ -167,17 +209,15 @@ struct InterpreterTranslator: FunctionCompiler {
     }
 
     /// The slot an operation reads `entry` from (a popped entry may use its natural slot).
-    private mutating func slot(of entry: Entry) -> UInt32 {
+    private mutating func slot(of entry: Entry) -> SlotRef {
         switch entry.kind {
-        case .temp: return entry.slot
-        case .local(let slot): return slot
-        case .const(let lo, let hi):
-            emitConst(entry.slot, lo, hi, entry.type)
-            return entry.slot
+        case .temp: return SlotRef(value: entry.slot)
+        case .local(let slot): return SlotRef(value: slot)
+        case .const(let lo, let hi): return constantSlot(lo, hi, entry.type)
         }
     }
 
-    private mutating func popSlot() -> UInt32 {
+    private mutating func popSlot() -> SlotRef {
         slot(of: stack.removeLast())
     }
 
@@ -650,8 +690,8 @@ struct InterpreterTranslator: FunctionCompiler {
     /// A branch condition: a slot, or an i32 comparison whose instruction was just emitted
     /// and is taken back, to be fused with the branch.
     private enum Condition {
-        case slot(UInt32)
-        case compare(Op, UInt32, UInt32)
+        case slot(SlotRef)
+        case compare(Op, SlotRef, SlotRef)
     }
 
     private mutating func popCondition() -> Condition {
@@ -661,7 +701,10 @@ struct InterpreterTranslator: FunctionCompiler {
             Op.branch(on: compare, inverted: false) != nil
         {
             let start = last.start
-            let a = code[start + 2], b = code[start + 3]
+            let a = SlotRef(value: code[start + 2], isConstant: constantUses.contains(start + 2))
+            // An immediate form's constant is never listed in `constantUses`.
+            let b = SlotRef(value: code[start + 3], isConstant: constantUses.contains(start + 3))
+            while let use = constantUses.last, use >= start { constantUses.removeLast() }
             code.removeLast(code.count - start)
             stack.removeLast()
             lastResult = nil

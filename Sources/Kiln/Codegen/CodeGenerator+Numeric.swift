@@ -40,10 +40,18 @@ extension CodeGenerator {
             // add sub mul div_s div_u rem_s rem_u and or xor shl shr_s shr_u rotl rotr
             switch index {
             case 0, 1, 2, 7, 8, 9:
-                let ops: [Int: IntBinaryOp] = [0: .add, 1: .sub, 2: .mul, 7: .and, 8: .or, 9: .xor]
+                let binary: IntBinaryOp
+                switch index {
+                case 0: binary = .add
+                case 1: binary = .sub
+                case 2: binary = .mul
+                case 7: binary = .and
+                case 8: binary = .or
+                default: binary = .xor
+                }
                 let b = operand(pop())
                 let a = register(pop())
-                masm.integerBinary(ops[index]!, is64: is64, a, b)
+                masm.integerBinary(binary, is64: is64, a, b)
                 releaseOperand(b)
                 push(is64 ? .i64 : .i32, .reg(a))
             case 3, 4, 5, 6:

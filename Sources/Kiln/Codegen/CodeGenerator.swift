@@ -98,7 +98,10 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         cacheOwners[Int(reg.number) + (reg.isFloat ? 16 : 0)] = local ?? -1
     }
 
-    var cachedLocals: [Int] { cacheOwners.filter { $0 >= 0 } }
+    /// How many locals are cached: most instructions find none and skip the scans.
+    var cachedCount = 0
+
+    var cachedLocals: [Int] { cachedCount == 0 ? [] : cacheOwners.filter { $0 >= 0 } }
 
     var functionType = FuncType()
     var localTypes: [ValType] = []
@@ -191,6 +194,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         uncache(local)
         localCache[local] = CachedLocal(reg: reg, dirty: true)
         setCacheOwner(reg, local)
+        cachedCount += 1
     }
 
     /// Forgets a cached local without storing it.
@@ -198,6 +202,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         guard let cached = localCache[local] else { return }
         localCache[local] = nil
         setCacheOwner(cached.reg, nil)
+        cachedCount -= 1
         freeRegisters.insert(cached.reg)
     }
 
@@ -407,6 +412,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         freeRegisters = RegisterSet(M.allocatableGPRs + M.allocatableFPRs)
         localCache = Array(repeating: nil, count: locals.count)
         cacheOwners = Array(repeating: -1, count: 32)
+        cachedCount = 0
         maxStackDepth = 0
         maxOutgoingWords = 0
         reachable = true

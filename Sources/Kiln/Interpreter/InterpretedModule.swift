@@ -56,12 +56,8 @@ final class InterpretedModule: @unchecked Sendable {
     /// Byte offset in the module of the instruction at or before `pc` in defined function `index`.
     func moduleOffset(function index: Int, pc: Int) -> Int? {
         let table = offsets[index]
-        var low = 0, high = table.count
-        while low < high {
-            let mid = (low + high) / 2
-            if Int(table[mid].pc) <= pc { low = mid + 1 } else { high = mid }
-        }
-        return low > 0 ? Int(table[low - 1].offset) : nil
+        let count = table.partitionPoint { Int($0.pc) <= pc }
+        return count > 0 ? Int(table[count - 1].offset) : nil
     }
 }
 

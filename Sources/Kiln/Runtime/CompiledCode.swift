@@ -67,23 +67,15 @@ final class CompiledModule: @unchecked Sendable {
     func definedFunction(containing pc: UnsafeRawPointer) -> Int? {
         guard memory.contains(pc) else { return nil }
         let offset = pc - UnsafeRawPointer(memory.base)
-        var low = 0, high = functionRanges.count
-        while low < high {
-            let mid = (low + high) / 2
-            if functionRanges[mid].upperBound <= offset { low = mid + 1 } else { high = mid }
-        }
-        return low < functionRanges.count && functionRanges[low].contains(offset) ? low : nil
+        let index = functionRanges.partitionPoint { $0.upperBound <= offset }
+        return index < functionRanges.count && functionRanges[index].contains(offset) ? index : nil
     }
 
     /// The wasm offset of the memory access or call whose code contains `pc`, if any.
     func memoryAccess(at pc: UnsafeRawPointer) -> Int? {
         guard memory.contains(pc) else { return nil }
         let offset = pc - UnsafeRawPointer(memory.base)
-        var low = 0, high = memoryAccesses.count
-        while low < high {
-            let mid = (low + high) / 2
-            if memoryAccesses[mid].code <= offset { low = mid + 1 } else { high = mid }
-        }
-        return low > 0 ? memoryAccesses[low - 1].wasm : nil
+        let count = memoryAccesses.partitionPoint { $0.code <= offset }
+        return count > 0 ? memoryAccesses[count - 1].wasm : nil
     }
 }

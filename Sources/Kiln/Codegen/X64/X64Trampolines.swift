@@ -35,18 +35,34 @@ extension X64MacroAssembler {
         return (result, pointer, stackWords)
     }
 
-    /// `void trampoline(code, vmctx, values)`: calls `code` with the parameters in `values`
-    /// and writes its results there.
-    mutating func arrayCallTrampoline(_ type: FuncType) {
-        let (places, pointer, stackWords) = X64MacroAssembler.places(type.params, extraPointer: type.results.count > 1)
-        let resultsWord = stackWords
-        let frameWords = stackWords + (type.results.count > 1 ? type.results.count : 0)
+    /// The frame of glue code: rbp, and four callee-saved registers the glue keeps its
+    /// state in (which leaves rsp 16-byte aligned).
+    private mutating func glueFrameEnter() {
         asm.push(.rbp)
         asm.mov(.s64, .rbp, .rsp)
         asm.push(.rbx)
         asm.push(.r12)
         asm.push(.r13)
         asm.push(.r14)
+    }
+
+    private mutating func glueFrameLeave() {
+        asm.lea(.s64, .rsp, .base(.rbp, -32))
+        asm.pop(.r14)
+        asm.pop(.r13)
+        asm.pop(.r12)
+        asm.pop(.rbx)
+        asm.pop(.rbp)
+        asm.ret()
+    }
+
+    /// `void trampoline(code, vmctx, values)`: calls `code` with the parameters in `values`
+    /// and writes its results there.
+    mutating func arrayCallTrampoline(_ type: FuncType) {
+        let (places, pointer, stackWords) = X64MacroAssembler.places(type.params, extraPointer: type.results.count > 1)
+        let resultsWord = stackWords
+        let frameWords = stackWords + (type.results.count > 1 ? type.results.count : 0)
+        glueFrameEnter()
         asm.mov(.s64, .rbx, .rdx)
         asm.mov(.s64, .r12, .rdi)
         asm.mov(.s64, .r13, .rsi)
@@ -89,13 +105,7 @@ extension X64MacroAssembler {
                 asm.mov(.s64, .base(.rbx, Int32(16 * i)), X64MacroAssembler.scratch)
             }
         }
-        asm.lea(.s64, .rsp, .base(.rbp, -32))
-        asm.pop(.r14)
-        asm.pop(.r13)
-        asm.pop(.r12)
-        asm.pop(.rbx)
-        asm.pop(.rbp)
-        asm.ret()
+        glueFrameLeave()
     }
 
     /// A wasm-convention entry for functions without machine code (host functions,
@@ -105,12 +115,7 @@ extension X64MacroAssembler {
     mutating func adapter(_ type: FuncType, arrayCall: UInt, raise: UInt) {
         let (places, pointer, _) = X64MacroAssembler.places(type.params, extraPointer: type.results.count > 1)
         let slots = max(type.params.count, type.results.count, 1)
-        asm.push(.rbp)
-        asm.mov(.s64, .rbp, .rsp)
-        asm.push(.rbx)
-        asm.push(.r12)
-        asm.push(.r13)
-        asm.push(.r14)
+        glueFrameEnter()
         asm.mov(.s64, .rbx, .rax)
         asm.mov(.s64, .r12, .rsi)
         asm.sub(.s64, .rsp, imm: Int32((16 * slots + 15) & ~15))
@@ -156,13 +161,7 @@ extension X64MacroAssembler {
                 asm.mov(.s64, .base(.r13, Int32(8 * i)), X64MacroAssembler.scratch)
             }
         }
-        asm.lea(.s64, .rsp, .base(.rbp, -32))
-        asm.pop(.r14)
-        asm.pop(.r13)
-        asm.pop(.r12)
-        asm.pop(.rbx)
-        asm.pop(.rbp)
-        asm.ret()
+        glueFrameLeave()
         asm.bind(failed)
         trap(code: JITTrap.hostError.rawValue, wasmOffset: -1, detail: nil, raise: raise)
     }

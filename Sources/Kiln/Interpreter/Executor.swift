@@ -165,24 +165,32 @@ enum Interpreter {
                     frameSize = function.frameSize
                     code = UnsafePointer(function.code)
                     // The callee's frame began inside this one and covered its constant slots.
-                    if function.constantCount > 0 {
-                        (fp + function.constantBase).update(from: function.constants, count: function.constantCount)
-                    }
+                    function.fillConstants(fp)
                     // The callee may have grown (and, with explicit bounds checks, moved) the memory.
                     memoryBase = current.memory?.pointee.base ?? memoryBase
                     memoryLength = current.memory?.pointee.length ?? 0
-                case .call, .callImport, .callIndirect:
+                case .call:
+                    // The common case, a call within the instance, without the generality below.
+                    let calleeIndex = Int(code[pc &+ 1]) &- current.importedFunctionCount
+                    let callee = current.functions[calleeIndex]
+                    let newFP = fp + Int(code[pc &+ 2])
+                    guard stack.depth < maxDepth, newFP + callee.frameSize <= stackEnd else { throw Trap(.stackOverflow) }
+                    stack.frames[stack.depth] = InterpreterStack.Frame(returnPC: pc &+ 3, fp: fp, instance: current.instance,
+                                                                       definedIndex: definedIndex)
+                    stack.depth &+= 1
+                    callee.prepareFrame(newFP)
+                    definedIndex = calleeIndex
+                    frameSize = callee.frameSize
+                    code = UnsafePointer(callee.code)
+                    fp = newFP
+                    pc = 0
+                case .callImport, .callIndirect:
                     let op = Op.decode(code[pc])
                     let target: (Unmanaged<InstanceHandle>, Int)?
                     let reference: UnsafeMutablePointer<KilnFuncRef>?
                     let argumentBase: Int
                     let returnPC: Int
                     switch op {
-                    case .call:
-                        target = (current.instance, Int(code[pc &+ 1]) &- current.importedFunctionCount)
-                        reference = nil
-                        argumentBase = Int(code[pc &+ 2])
-                        returnPC = pc &+ 3
                     case .callImport:
                         let funcRef = current.funcRef(code[pc &+ 1])
                         target = Interpreter.target(of: funcRef)
@@ -1376,6 +1384,114 @@ enum Interpreter {
                 let b = Float(bitPattern: code[pc &+ 3])
                 fp[Int(code[pc &+ 1])] = bits(a / b)
                 pc &+= 4
+            case .i32AddMem:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let at = try address(fp, memoryLength, code[pc &+ 3], code[pc &+ 4], 4)
+                let b = load(memoryBase, at, as: UInt32.self)
+                fp[Int(code[pc &+ 1])] = UInt64(a &+ b)
+                pc &+= 5
+            case .i32SubMem:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let at = try address(fp, memoryLength, code[pc &+ 3], code[pc &+ 4], 4)
+                let b = load(memoryBase, at, as: UInt32.self)
+                fp[Int(code[pc &+ 1])] = UInt64(a &- b)
+                pc &+= 5
+            case .i32MulMem:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let at = try address(fp, memoryLength, code[pc &+ 3], code[pc &+ 4], 4)
+                let b = load(memoryBase, at, as: UInt32.self)
+                fp[Int(code[pc &+ 1])] = UInt64(a &* b)
+                pc &+= 5
+            case .i32AndMem:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let at = try address(fp, memoryLength, code[pc &+ 3], code[pc &+ 4], 4)
+                let b = load(memoryBase, at, as: UInt32.self)
+                fp[Int(code[pc &+ 1])] = UInt64(a & b)
+                pc &+= 5
+            case .i32OrMem:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let at = try address(fp, memoryLength, code[pc &+ 3], code[pc &+ 4], 4)
+                let b = load(memoryBase, at, as: UInt32.self)
+                fp[Int(code[pc &+ 1])] = UInt64(a | b)
+                pc &+= 5
+            case .i32XorMem:
+                let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
+                let at = try address(fp, memoryLength, code[pc &+ 3], code[pc &+ 4], 4)
+                let b = load(memoryBase, at, as: UInt32.self)
+                fp[Int(code[pc &+ 1])] = UInt64(a ^ b)
+                pc &+= 5
+            case .i64AddMem:
+                let a = fp[Int(code[pc &+ 2])]
+                let at = try address(fp, memoryLength, code[pc &+ 3], code[pc &+ 4], 8)
+                let b = load(memoryBase, at, as: UInt64.self)
+                fp[Int(code[pc &+ 1])] = a &+ b
+                pc &+= 5
+            case .i64SubMem:
+                let a = fp[Int(code[pc &+ 2])]
+                let at = try address(fp, memoryLength, code[pc &+ 3], code[pc &+ 4], 8)
+                let b = load(memoryBase, at, as: UInt64.self)
+                fp[Int(code[pc &+ 1])] = a &- b
+                pc &+= 5
+            case .i64MulMem:
+                let a = fp[Int(code[pc &+ 2])]
+                let at = try address(fp, memoryLength, code[pc &+ 3], code[pc &+ 4], 8)
+                let b = load(memoryBase, at, as: UInt64.self)
+                fp[Int(code[pc &+ 1])] = a &* b
+                pc &+= 5
+            case .i64AndMem:
+                let a = fp[Int(code[pc &+ 2])]
+                let at = try address(fp, memoryLength, code[pc &+ 3], code[pc &+ 4], 8)
+                let b = load(memoryBase, at, as: UInt64.self)
+                fp[Int(code[pc &+ 1])] = a & b
+                pc &+= 5
+            case .i64OrMem:
+                let a = fp[Int(code[pc &+ 2])]
+                let at = try address(fp, memoryLength, code[pc &+ 3], code[pc &+ 4], 8)
+                let b = load(memoryBase, at, as: UInt64.self)
+                fp[Int(code[pc &+ 1])] = a | b
+                pc &+= 5
+            case .i64XorMem:
+                let a = fp[Int(code[pc &+ 2])]
+                let at = try address(fp, memoryLength, code[pc &+ 3], code[pc &+ 4], 8)
+                let b = load(memoryBase, at, as: UInt64.self)
+                fp[Int(code[pc &+ 1])] = a ^ b
+                pc &+= 5
+            case .f32AddMem:
+                let a = asF32(fp[Int(code[pc &+ 2])])
+                let at = try address(fp, memoryLength, code[pc &+ 3], code[pc &+ 4], 4)
+                let b = Float(bitPattern: load(memoryBase, at, as: UInt32.self))
+                fp[Int(code[pc &+ 1])] = bits(a + b)
+                pc &+= 5
+            case .f32SubMem:
+                let a = asF32(fp[Int(code[pc &+ 2])])
+                let at = try address(fp, memoryLength, code[pc &+ 3], code[pc &+ 4], 4)
+                let b = Float(bitPattern: load(memoryBase, at, as: UInt32.self))
+                fp[Int(code[pc &+ 1])] = bits(a - b)
+                pc &+= 5
+            case .f32MulMem:
+                let a = asF32(fp[Int(code[pc &+ 2])])
+                let at = try address(fp, memoryLength, code[pc &+ 3], code[pc &+ 4], 4)
+                let b = Float(bitPattern: load(memoryBase, at, as: UInt32.self))
+                fp[Int(code[pc &+ 1])] = bits(a * b)
+                pc &+= 5
+            case .f64AddMem:
+                let a = asF64(fp[Int(code[pc &+ 2])])
+                let at = try address(fp, memoryLength, code[pc &+ 3], code[pc &+ 4], 8)
+                let b = Double(bitPattern: load(memoryBase, at, as: UInt64.self))
+                fp[Int(code[pc &+ 1])] = bits(a + b)
+                pc &+= 5
+            case .f64SubMem:
+                let a = asF64(fp[Int(code[pc &+ 2])])
+                let at = try address(fp, memoryLength, code[pc &+ 3], code[pc &+ 4], 8)
+                let b = Double(bitPattern: load(memoryBase, at, as: UInt64.self))
+                fp[Int(code[pc &+ 1])] = bits(a - b)
+                pc &+= 5
+            case .f64MulMem:
+                let a = asF64(fp[Int(code[pc &+ 2])])
+                let at = try address(fp, memoryLength, code[pc &+ 3], code[pc &+ 4], 8)
+                let b = Double(bitPattern: load(memoryBase, at, as: UInt64.self))
+                fp[Int(code[pc &+ 1])] = bits(a * b)
+                pc &+= 5
             case .brIfI32Eq:
                 let a = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])])
                 let b = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])])

@@ -18,12 +18,28 @@ struct InterpretedFunction {
     /// Zeroes the declared locals and fills the constant slots of a new frame.
     @inline(__always)
     func prepareFrame(_ fp: UnsafeMutablePointer<UInt64>) {
-        var local = parameterSlots
-        while local < localSlots {
-            fp[local] = 0
-            local &+= 1
+        // Few locals and constants is the rule: plain stores beat the memset and memcpy
+        // calls the optimizer would turn loops into.
+        let zeroes = localSlots &- parameterSlots
+        if zeroes <= 4 {
+            if zeroes > 0 { fp[parameterSlots] = 0 }
+            if zeroes > 1 { fp[parameterSlots &+ 1] = 0 }
+            if zeroes > 2 { fp[parameterSlots &+ 2] = 0 }
+            if zeroes > 3 { fp[parameterSlots &+ 3] = 0 }
+        } else {
+            (fp + parameterSlots).update(repeating: 0, count: zeroes)
         }
-        if constantCount > 0 {
+        fillConstants(fp)
+    }
+
+    /// Writes the constant slots of the frame at `fp` (again, after a callee overwrote them).
+    @inline(__always)
+    func fillConstants(_ fp: UnsafeMutablePointer<UInt64>) {
+        guard constantCount > 0 else { return }
+        if constantCount <= 2 {
+            fp[constantBase] = constants[0]
+            if constantCount > 1 { fp[constantBase &+ 1] = constants[1] }
+        } else {
             (fp + constantBase).update(from: constants, count: constantCount)
         }
     }

@@ -157,6 +157,11 @@ enum Op: UInt16 {
     case i64GeUImm, f64AddImm, f64SubImm, f64MulImm, f64DivImm, f32AddImm
     case f32SubImm, f32MulImm, f32DivImm
 
+    // Binary operations with a second operand loaded from memory: dst, a, address slot, offset.
+    case i32AddMem, i32SubMem, i32MulMem, i32AndMem, i32OrMem, i32XorMem
+    case i64AddMem, i64SubMem, i64MulMem, i64AndMem, i64OrMem, i64XorMem
+    case f32AddMem, f32SubMem, f32MulMem, f64AddMem, f64SubMem, f64MulMem
+
     // i32 comparisons fused with a conditional branch: a, b (or immediate), target.
     case brIfI32Eq, brIfI32EqImm, brIfI32Ne, brIfI32NeImm, brIfI32LtS, brIfI32LtSImm
     case brIfI32LtU, brIfI32LtUImm, brIfI32GtS, brIfI32GtSImm, brIfI32GtU, brIfI32GtUImm
@@ -359,6 +364,31 @@ extension Op {
         case .f32Sub: return (.f32SubImm, 1)
         case .f32Mul: return (.f32MulImm, 1)
         case .f32Div: return (.f32DivImm, 1)
+        default: return nil
+        }
+    }
+
+    /// The form of a binary operation that loads its second operand with `load`, if any.
+    static func memoryOperand(_ op: NumericOp, load: Op) -> Op? {
+        switch (op, load) {
+        case (.i32Add, .i32Load): return .i32AddMem
+        case (.i32Sub, .i32Load): return .i32SubMem
+        case (.i32Mul, .i32Load): return .i32MulMem
+        case (.i32And, .i32Load): return .i32AndMem
+        case (.i32Or, .i32Load): return .i32OrMem
+        case (.i32Xor, .i32Load): return .i32XorMem
+        case (.i64Add, .i64Load): return .i64AddMem
+        case (.i64Sub, .i64Load): return .i64SubMem
+        case (.i64Mul, .i64Load): return .i64MulMem
+        case (.i64And, .i64Load): return .i64AndMem
+        case (.i64Or, .i64Load): return .i64OrMem
+        case (.i64Xor, .i64Load): return .i64XorMem
+        case (.f32Add, .f32Load): return .f32AddMem
+        case (.f32Sub, .f32Load): return .f32SubMem
+        case (.f32Mul, .f32Load): return .f32MulMem
+        case (.f64Add, .f64Load): return .f64AddMem
+        case (.f64Sub, .f64Load): return .f64SubMem
+        case (.f64Mul, .f64Load): return .f64MulMem
         default: return nil
         }
     }

@@ -634,6 +634,17 @@ struct InterpreterTranslator: FunctionCompiler {
                 pushResult(signature.result, patch: patch)
                 return
             }
+            if let fused = takeBackLoad(for: op) {
+                let a = popSlot()
+                // The fused instruction starts where the load did and keeps its entry in
+                // `offsets`: only its load can trap.
+                lastInstruction = code.count
+                code.append(UInt32(fused.op.rawValue))
+                let patch = code.count
+                word(nextSlot); word(a); word(fused.address); word(fused.offset)
+                pushResult(signature.result, patch: patch)
+                return
+            }
             let b = popSlot()
             let a = popSlot()
             emit(Op(op))
@@ -685,6 +696,25 @@ struct InterpreterTranslator: FunctionCompiler {
             word(nextSlot); word(a); word(b); word(c)
             pushResult(.v128, patch: patch)
         }
+    }
+
+    /// If the top operand is the result of a plain load emitted just before, and `op` has a
+    /// form that loads its second operand itself, takes the load back (popping its result)
+    /// and returns the fused opcode with the load's address slot and offset.
+    private mutating func takeBackLoad(for op: NumericOp) -> (op: Op, address: SlotRef, offset: UInt32)? {
+        guard let last = lastResult, last.entry == stack.count - 1, last.codeCount == code.count,
+            stack[stack.count - 1].kind == .temp, last.start == last.patch - 1,
+            let load = Op(rawValue: UInt16(truncatingIfNeeded: code[last.start])),
+            let fused = Op.memoryOperand(op, load: load)
+        else { return nil }
+        let start = last.start
+        let address = SlotRef(value: code[start + 2], isConstant: constantUses.contains(start + 2))
+        let memoryOffset = code[start + 3]
+        while let use = constantUses.last, use >= start { constantUses.removeLast() }
+        code.removeLast(code.count - start)
+        stack.removeLast()
+        lastResult = nil
+        return (fused, address, memoryOffset)
     }
 
     /// A branch condition: a slot, or an i32 comparison whose instruction was just emitted

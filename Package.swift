@@ -14,7 +14,8 @@ let package = Package(
     ],
     targets: [
         // Small C layer: executable memory, signal handling, machine-code entry.
-        .target(name: "CKilnShims", path: "CShims"),
+        // Host functions become native code through libffi closures (Debian: libffi-dev).
+        .target(name: "CKilnShims", path: "CShims", linkerSettings: [.linkedLibrary("ffi")]),
         .target(
             name: "Kiln",
             dependencies: [

@@ -46,6 +46,11 @@ let package = Package(
             name: "DecodeThroughput",
             dependencies: [.product(name: "Kiln", package: kiln)]
         ),
+        // Plain command-line tool: ns per call across the Swift <-> wasm boundary.
+        .executableTarget(
+            name: "CallOverhead",
+            dependencies: [.product(name: "Kiln", package: kiln)]
+        ),
         // Plain command-line tool for compare.sh: runs one kernel on one engine (Kiln
         // or WasmKit) and prints one machine-readable line. One process per engine and
         // kernel keeps the engines from sharing heap state or warmed-up caches.

@@ -80,20 +80,36 @@ typedef struct Activation {
     struct Activation *previous;
 } Activation;
 
-static __thread Activation *current_activation;
+// Thread-locals in the initial-exec model: the entry path reads them on every call, and
+// the default model for position-independent code goes through __tls_get_addr.
+#define KILN_TLS __thread __attribute__((tls_model("initial-exec")))
+
+static KILN_TLS Activation *current_activation;
+static KILN_TLS int has_alternate_stack;
 
 int kiln_jit_enter(KilnArrayTrampoline trampoline, const void *code, void *vmctx, void *values,
-                   KilnTrapInfo *trap) {
+                   KilnStoreRuntime *runtime, uintptr_t maxWasmStack) {
+    if (!has_alternate_stack) kiln_install_trap_handlers();
+    if (runtime->machineCodeDepth == 0) {
+        // The outermost entry of the store sets how deep wasm frames may go.
+        uintptr_t limit = kiln_stack_pointer() - maxWasmStack;
+        uintptr_t low = kiln_thread_stack_low();
+        if (low != 0 && limit < low + 64 * 1024) limit = low + 64 * 1024;
+        runtime->stackLimit = limit;
+    }
+    runtime->machineCodeDepth++;
     Activation activation;
-    activation.trap = trap;
+    activation.trap = &runtime->trap;
     activation.previous = current_activation;
     if (sigsetjmp(activation.jump, 0) != 0) {
         current_activation = activation.previous;
+        runtime->machineCodeDepth--;
         return 1;
     }
     current_activation = &activation;
     trampoline(code, vmctx, values);
     current_activation = activation.previous;
+    runtime->machineCodeDepth--;
     return 0;
 }
 
@@ -101,7 +117,7 @@ uintptr_t kiln_stack_pointer(void) {
     return (uintptr_t)__builtin_frame_address(0);
 }
 
-static __thread uintptr_t cached_stack_low;
+static KILN_TLS uintptr_t cached_stack_low;
 
 uintptr_t kiln_thread_stack_low(void) {
     // Cached per thread: pthread_getattr_np allocates, and a thread's stack never moves.
@@ -128,7 +144,6 @@ uintptr_t kiln_thread_stack_low(void) {
 
 static struct sigaction previous_handlers[32];
 static pthread_once_t install_once = PTHREAD_ONCE_INIT;
-static __thread int has_alternate_stack;
 
 static void forward(int signal, siginfo_t *info, void *context) {
     struct sigaction *previous = &previous_handlers[signal];

@@ -34,6 +34,15 @@ typedef struct KilnTableDefinition {
     uint64_t length;
 } KilnTableDefinition;
 
+/// Where machine code records, just before it calls through a function reference (an
+/// import or `call_indirect`: the callee may be a host function), its frame pointer and
+/// the return address of the call. A host function that fails raises its trap from there,
+/// so the trap's backtrace starts at the wasm frame that called it.
+enum {
+    KILN_VMCTX_EXIT_FP_OFFSET = 64,
+    KILN_VMCTX_EXIT_PC_OFFSET = 72,
+};
+
 /// First word of every context a KilnFuncRef can point at.
 enum {
     KILN_VMCTX_MAGIC_INSTANCE = 0x534e494b, // "KINS"
@@ -97,11 +106,15 @@ typedef struct KilnTrapInfo {
 /// arguments read from `values` and its results written back there.
 typedef void (*KilnArrayTrampoline)(const void *code, void *vmctx, void *values);
 
+struct KilnStoreRuntime;
+
 /// Runs `trampoline(code, vmctx, values)` with traps armed: a trap in machine code
 /// unwinds back here (only machine-code frames lie in between). Returns 0 when the call
-/// returned, 1 when it trapped (with `trap` filled in).
+/// returned, 1 when it trapped (with `runtime->trap` filled in). Installs the trap
+/// handlers on first use in a thread, and at the store's outermost entry sets its stack
+/// limit `maxWasmStack` bytes below the current stack pointer.
 int kiln_jit_enter(KilnArrayTrampoline trampoline, const void *code, void *vmctx, void *values,
-                   KilnTrapInfo *trap);
+                   struct KilnStoreRuntime *runtime, uintptr_t maxWasmStack);
 
 /// Raises a wasm trap from machine code: unwinds to the innermost kiln_jit_enter.
 /// `frame` is the frame pointer of the trapping wasm function.
@@ -135,7 +148,49 @@ typedef struct KilnStoreRuntime {
     /// Remaining fuel, for fuel metering.
     int64_t fuel;
     uint64_t epochDeadline;
+    /// How many machine-code activations of this store are on the stack (host calls nest
+    /// them). Kept here rather than in a Swift property: plain memory, no exclusivity checks.
+    int64_t machineCodeDepth;
+    /// Filled by a trap, read right after kiln_jit_enter returns; one per store suffices
+    /// because a trap's report is consumed before any other activation can trap.
+    KilnTrapInfo trap;
 } KilnStoreRuntime;
 
+
+// ---------------------------------------------------------------------------------------
+// Host functions as native code (libffi closures)
+// ---------------------------------------------------------------------------------------
+
+/// Value kinds of a host function's parameters and results, as machine code passes them.
+enum {
+    KILN_KIND_I32 = 0,
+    KILN_KIND_I64 = 1,
+    KILN_KIND_F32 = 2,
+    KILN_KIND_F64 = 3,
+    /// funcref and externref: a pointer.
+    KILN_KIND_REF = 4,
+};
+
+/// The trap code (JITTrap.hostError) a host closure raises when its handler fails.
+enum { KILN_TRAP_HOST_ERROR = 11 };
+
+/// The Swift side of a host closure: runs host function `host` for the wasm instance
+/// whose vmctx is `callerVMContext`, with `values` (16-byte slots) holding the parameters
+/// and receiving the results. Returns 0, or nonzero when it failed (the error is kept by
+/// the store): the closure then raises the trap itself, so that no unwinding ever crosses
+/// a Swift frame.
+typedef int32_t (*KilnHostEntry)(void *host, void *callerVMContext, void *values);
+
+typedef struct KilnHostClosure KilnHostClosure;
+
+/// Makes a native function with the machine-code calling convention of a wasm function
+/// of this type, `(calleeVMContext, callerVMContext, params..., [results pointer])`
+/// (the results pointer when there are two results or more), that calls `entry(host, ...)`.
+/// Stores its address in `*code`. Returns NULL when libffi cannot make it.
+KilnHostClosure *kiln_host_closure_create(const uint8_t *paramKinds, int paramCount, const uint8_t *resultKinds,
+                                          int resultCount, KilnHostEntry entry, void *host, void **code);
+
+/// Frees a closure made by kiln_host_closure_create. No call may be running through it.
+void kiln_host_closure_free(KilnHostClosure *closure);
 
 #endif

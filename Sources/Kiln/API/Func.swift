@@ -7,10 +7,27 @@ public final class Func: StoreOwned {
     /// The instance or host function that owns `funcRef`.
     let owner: AnyObject
 
+    /// Set when the function is compiled wasm code: calls from Swift enter it directly.
+    let entry: MachineCode.Entry?
+    /// max(params, results): the slots a raw call needs.
+    let slotCount: Int
+
     init(store: StoreContext, funcRef: UnsafeMutablePointer<KilnFuncRef>, owner: AnyObject) {
         self.store = store
         self.funcRef = funcRef
         self.owner = owner
+        self.entry = MachineCode.Entry(funcRef)
+        let type = store.engine.types.type(for: funcRef.pointee.typeId)
+        self.slotCount = max(type.params.count, type.results.count)
+    }
+
+    /// Runs the function on raw slots (parameters in, results out).
+    func invoke(_ context: StoreContext, _ values: UnsafeMutableBufferPointer<ValRaw>) throws {
+        if let entry {
+            try MachineCode.enter(entry, store: context, values: values.baseAddress!)
+        } else {
+            try context.invoke(funcRef, values)
+        }
     }
 
     /// The function a raw reference names, or nil for the null reference.
@@ -39,6 +56,66 @@ public final class Func: StoreOwned {
         }
         store.context.hostFunctions.append(host)
         return Func(store: store.context, funcRef: host.funcRef, owner: host)
+    }
+
+    /// A host function from a typed Swift closure whose first parameter is the `Caller`
+    /// (wasmtime's `Func::wrap`). Its wasm type comes from the closure's Swift types.
+    @inlinable
+    public static func wrap<T, each P: WasmValue, R>(_ store: Store<T>,
+                                                     _ body: @escaping (Caller<T>, repeat each P) throws -> R) throws -> Func {
+        let (type, callback) = try typedCallback(body)
+        return hostFunction(store.storeContext, type: type, callback)
+    }
+
+    /// A new host function of `store`.
+    @usableFromInline
+    static func hostFunction(_ store: StoreContext, type: FuncType, _ callback: @escaping HostCallback) -> Func {
+        let host = HostFunction(type: type, engine: store.engine, callback: callback)
+        store.hostFunctions.append(host)
+        return Func(store: store, funcRef: host.funcRef, owner: host)
+    }
+
+    /// A host function from a typed Swift closure without the `Caller`.
+    @inlinable
+    public static func wrap<T, each P: WasmValue, R>(_ store: Store<T>,
+                                                     _ body: @escaping (repeat each P) throws -> R) throws -> Func {
+        let (type, callback) = try typedCallback(body)
+        return hostFunction(store.storeContext, type: type, callback)
+    }
+
+    /// The wasm type of a typed closure, and the raw callback that runs it. Inlinable so
+    /// that the callback is specialized for the closure's types in the embedder's module.
+    @inlinable
+    static func typedCallback<T, each P: WasmValue, R>(_ body: @escaping (Caller<T>, repeat each P) throws -> R) throws
+        -> (FuncType, HostCallback)
+    {
+        let codec = try ResultsCodec<R>()
+        let type = FuncType(params: wasmTypes(repeat (each P).self), results: codec.types)
+        return (type, { context, values in
+            let caller = Caller<T>(context)
+            // Borrowed, not retained, for the parameter conversions (see CallerContext).
+            try context.storeReference._withUnsafeGuaranteedRef { store in
+                var index = 0
+                let results = try body(caller, repeat readValue((each P).self, from: values, at: &index, store: store))
+                codec.encode(results, into: values, store: store)
+            }
+        })
+    }
+
+    /// `typedCallback` for a closure that does not take the `Caller`.
+    @inlinable
+    static func typedCallback<each P: WasmValue, R>(_ body: @escaping (repeat each P) throws -> R) throws
+        -> (FuncType, HostCallback)
+    {
+        let codec = try ResultsCodec<R>()
+        let type = FuncType(params: wasmTypes(repeat (each P).self), results: codec.types)
+        return (type, { context, values in
+            try context.storeReference._withUnsafeGuaranteedRef { store in
+                var index = 0
+                let results = try body(repeat readValue((each P).self, from: values, at: &index, store: store))
+                codec.encode(results, into: values, store: store)
+            }
+        })
     }
 
     static func valCallback<T>(type: FuncType, _ body: @escaping (Caller<T>, [Val], inout [Val]) throws -> Void) -> HostCallback {
@@ -79,21 +156,25 @@ public final class Func: StoreOwned {
             values[i] = try param.raw(in: context)
         }
         try values.withUnsafeMutableBufferPointer { buffer in
-            try context.invoke(funcRef, buffer)
+            try invoke(context, buffer)
         }
         return type.results.enumerated().map { Val(raw: values[$0.offset], type: $0.element, store: context) }
     }
 
     /// Calls the function with raw slots: `values` holds the parameters and receives the
     /// results, so it must hold max(params, results) slots. Types are not checked.
+    @inlinable
     public func callUnchecked(_ store: some AsContext, _ values: UnsafeMutableBufferPointer<ValRaw>) throws {
-        let context = store.storeContext
+        try callUnchecked(context: store.storeContext, values)
+    }
+
+    @usableFromInline
+    func callUnchecked(context: StoreContext, _ values: UnsafeMutableBufferPointer<ValRaw>) throws {
         try checkStore(context)
-        let type = self.type
-        guard values.count >= max(type.params.count, type.results.count) else {
-            throw KilnError("callUnchecked needs \(max(type.params.count, type.results.count)) slots, got \(values.count)")
+        guard values.count >= slotCount else {
+            throw KilnError("callUnchecked needs \(slotCount) slots, got \(values.count)")
         }
-        try context.invoke(funcRef, values)
+        try invoke(context, values)
     }
 
     /// A statically typed view of the function, checked against its wasm type now.

@@ -53,26 +53,24 @@ public final class Linker<T> {
     }
 
     /// Defines a host function from a typed Swift closure whose first parameter is the `Caller`.
+    @inlinable
     public func funcWrap<each P: WasmValue, R>(_ module: String, _ name: String,
                                                _ body: @escaping (Caller<T>, repeat each P) throws -> R) throws {
-        let codec = try ResultsCodec<R>()
-        let type = FuncType(params: wasmTypes(repeat (each P).self), results: codec.types)
-        try add(module, name, .hostFunction(type, { context, values in
-            let caller = Caller<T>(context)
-            var index = 0
-            func next<V: WasmValue>(_: V.Type) -> V {
-                defer { index += 1 }
-                return V(raw: values[index], store: context.store)
-            }
-            let results = try body(caller, repeat next((each P).self))
-            codec.encode(results, into: values, store: context.store)
-        }))
+        let (type, callback) = try Func.typedCallback(body)
+        try defineHostFunction(module, name, type: type, callback)
+    }
+
+    @usableFromInline
+    func defineHostFunction(_ module: String, _ name: String, type: FuncType, _ callback: @escaping HostCallback) throws {
+        try add(module, name, .hostFunction(type, callback))
     }
 
     /// Defines a host function from a typed Swift closure without the `Caller`.
+    @inlinable
     public func funcWrap<each P: WasmValue, R>(_ module: String, _ name: String,
                                                _ body: @escaping (repeat each P) throws -> R) throws {
-        try funcWrap(module, name) { (_: Caller<T>, args: repeat each P) throws -> R in try body(repeat each args) }
+        let (type, callback) = try Func.typedCallback(body)
+        try defineHostFunction(module, name, type: type, callback)
     }
 
     /// The definition of `module::name` in `store`, if any.

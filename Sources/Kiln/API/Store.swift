@@ -1,7 +1,7 @@
 /// Owns everything wasm creates and runs with: instances, memories, tables, globals,
 /// host functions. `T` is the embedder's own data, reachable from host functions.
 public final class Store<T>: AsContext {
-    let context: StoreContext
+    @usableFromInline let context: StoreContext
     public var data: T
     public let engine: Engine
 
@@ -12,7 +12,7 @@ public final class Store<T>: AsContext {
         self.context.owner = self
     }
 
-    public var storeContext: StoreContext { context }
+    @inlinable public var storeContext: StoreContext { context }
 
     /// Limits on what wasm may allocate in this store.
     public var limiter: StoreLimits {
@@ -39,14 +39,20 @@ extension Store where T == Void {
 
 /// What a host function sees of its call: the store (and its data) and the calling instance.
 /// Valid only during the call.
+///
+/// It holds the store unretained: a host call costs no reference counting, and a `Caller`
+/// kept past the call it was handed to must not be used.
 public struct Caller<T>: AsContext {
-    let store: Store<T>
-    let instance: InstanceHandle?
+    unowned(unsafe) let store: Store<T>
+    let context: CallerContext
 
+    @usableFromInline
     init(_ context: CallerContext) {
         self.store = unsafeDowncast(context.store.owner, to: Store<T>.self)
-        self.instance = context.instance
+        self.context = context
     }
+
+    var instance: InstanceHandle? { context.instance }
 
     public var storeContext: StoreContext { store.context }
 

@@ -1,9 +1,14 @@
 /// A function whose wasm type was checked once against Swift types, so that calls need
-/// no checks and no heap allocation: parameters go into stack-allocated raw slots.
+/// no checks and no heap allocation: parameters go into stack-allocated raw slots, and
+/// a compiled wasm function is entered directly, without looking anything up.
+///
+/// `call` is inlinable so that it is specialized for its parameter and result types in
+/// the embedder's module: unspecialized, each call would build type metadata for the
+/// parameter pack at run time.
 public struct TypedFunc<each Param: WasmValue, Results> {
     public let function: Func
-    let slotCount: Int
-    let results: ResultsCodec<Results>
+    @usableFromInline let slotCount: Int
+    @usableFromInline let results: ResultsCodec<Results>
 
     init(_ function: Func, store: StoreContext) throws {
         try function.checkStore(store)
@@ -18,17 +23,38 @@ public struct TypedFunc<each Param: WasmValue, Results> {
         self.slotCount = max(params.count, codec.types.count, 1)
     }
 
+    @inlinable
     public func call(_ store: some AsContext, _ args: repeat each Param) throws -> Results {
         let context = store.storeContext
-        try function.checkStore(context)
         return try withUnsafeTemporaryAllocation(of: ValRaw.self, capacity: slotCount) { values in
             var index = 0
-            for arg in repeat each args {
-                values[index] = arg.raw(store: context)
-                index += 1
-            }
-            try context.invoke(function.funcRef, values)
+            repeat writeValue(each args, to: values, at: &index, store: context)
+            try invoke(context, values)
             return results.decode(values, store: context)
         }
     }
+
+    /// Runs the function on `values`, which hold the parameters and receive the results.
+    @usableFromInline
+    func invoke(_ context: StoreContext, _ values: UnsafeMutableBufferPointer<ValRaw>) throws {
+        try function.checkStore(context)
+        try function.invoke(context, values)
+    }
+}
+
+/// Writes `value` into `values[index]` and moves `index` on: a generic function rather than
+/// a loop over the pack, which specialization turns into plain stores.
+@inlinable @inline(__always)
+func writeValue<V: WasmValue>(_ value: V, to values: UnsafeMutableBufferPointer<ValRaw>, at index: inout Int,
+                              store: borrowing StoreContext) {
+    values[index] = value.raw(store: store)
+    index &+= 1
+}
+
+/// Reads `values[index]` as a `V` and moves `index` on.
+@inlinable @inline(__always)
+func readValue<V: WasmValue>(_: V.Type, from values: UnsafeMutableBufferPointer<ValRaw>, at index: inout Int,
+                             store: borrowing StoreContext) -> V {
+    defer { index &+= 1 }
+    return V(raw: values[index], store: store)
 }

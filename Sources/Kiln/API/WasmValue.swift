@@ -1,41 +1,42 @@
 /// A Swift type that stands for a wasm value type in typed calls (`TypedFunc`, `funcWrap`).
 public protocol WasmValue {
     static var wasmType: ValType { get }
-    init(raw: ValRaw, store: StoreContext)
-    func raw(store: StoreContext) -> ValRaw
+    init(raw: ValRaw, store: borrowing StoreContext)
+    func raw(store: borrowing StoreContext) -> ValRaw
 }
 
 extension Int32: WasmValue {
     public static var wasmType: ValType { .i32 }
-    @inlinable public init(raw: ValRaw, store: StoreContext) { self = raw.i32 }
-    @inlinable public func raw(store: StoreContext) -> ValRaw { .i32(self) }
+    @inlinable public init(raw: ValRaw, store: borrowing StoreContext) { self = raw.i32 }
+    @inlinable public func raw(store: borrowing StoreContext) -> ValRaw { .i32(self) }
 }
 
 extension Int64: WasmValue {
     public static var wasmType: ValType { .i64 }
-    @inlinable public init(raw: ValRaw, store: StoreContext) { self = raw.i64 }
-    @inlinable public func raw(store: StoreContext) -> ValRaw { .i64(self) }
+    @inlinable public init(raw: ValRaw, store: borrowing StoreContext) { self = raw.i64 }
+    @inlinable public func raw(store: borrowing StoreContext) -> ValRaw { .i64(self) }
 }
 
 extension Float: WasmValue {
     public static var wasmType: ValType { .f32 }
-    @inlinable public init(raw: ValRaw, store: StoreContext) { self = raw.f32 }
-    @inlinable public func raw(store: StoreContext) -> ValRaw { .f32(self) }
+    @inlinable public init(raw: ValRaw, store: borrowing StoreContext) { self = raw.f32 }
+    @inlinable public func raw(store: borrowing StoreContext) -> ValRaw { .f32(self) }
 }
 
 extension Double: WasmValue {
     public static var wasmType: ValType { .f64 }
-    @inlinable public init(raw: ValRaw, store: StoreContext) { self = raw.f64 }
-    @inlinable public func raw(store: StoreContext) -> ValRaw { .f64(self) }
+    @inlinable public init(raw: ValRaw, store: borrowing StoreContext) { self = raw.f64 }
+    @inlinable public func raw(store: borrowing StoreContext) -> ValRaw { .f64(self) }
 }
 
 extension V128: WasmValue {
     public static var wasmType: ValType { .v128 }
-    @inlinable public init(raw: ValRaw, store: StoreContext) { self = raw.v128 }
-    @inlinable public func raw(store: StoreContext) -> ValRaw { .v128(self) }
+    @inlinable public init(raw: ValRaw, store: borrowing StoreContext) { self = raw.v128 }
+    @inlinable public func raw(store: borrowing StoreContext) -> ValRaw { .v128(self) }
 }
 
 /// The wasm types of a pack of Swift types.
+@usableFromInline
 func wasmTypes<each V: WasmValue>(_ types: repeat (each V).Type) -> [ValType] {
     var result: [ValType] = []
     for type in repeat each types {
@@ -72,14 +73,15 @@ extension Func: WasmReference {
 
 extension Optional: WasmValue where Wrapped: WasmReference {
     public static var wasmType: ValType { Wrapped.referenceType }
-    public init(raw: ValRaw, store: StoreContext) { self = Wrapped.fromRaw(raw.externref, store: store) }
-    public func raw(store: StoreContext) -> ValRaw { .externref(self?.toRaw(store: store)) }
+    public init(raw: ValRaw, store: borrowing StoreContext) { self = Wrapped.fromRaw(raw.externref, store: store) }
+    public func raw(store: borrowing StoreContext) -> ValRaw { .externref(self?.toRaw(store: store)) }
 }
 
 /// How a typed call's `Results` maps to wasm results: `Void`, one `WasmValue`, or a tuple
 /// of them. Swift cannot make tuples conform to protocols, so a tuple is taken apart once,
 /// by reflection, into its element types and byte offsets; calls then read and write the
 /// elements in place.
+@usableFromInline
 struct ResultsCodec<Results> {
     enum Shape {
         case void
@@ -88,8 +90,9 @@ struct ResultsCodec<Results> {
     }
 
     let shape: Shape
-    let types: [ValType]
+    @usableFromInline let types: [ValType]
 
+    @usableFromInline
     init() throws {
         if Results.self == Void.self {
             shape = .void
@@ -131,7 +134,20 @@ struct ResultsCodec<Results> {
         (MemoryLayout<V>.size, MemoryLayout<V>.alignment)
     }
 
+    /// The results in `values`. Scalar results take a path that specialization reduces
+    /// to one load; other shapes go through `decodeAny`.
+    @inlinable
     func decode(_ values: UnsafeMutableBufferPointer<ValRaw>, store: StoreContext) -> Results {
+        if Results.self == Void.self { return () as! Results }
+        if Results.self == Int32.self { return values[0].i32 as! Results }
+        if Results.self == Int64.self { return values[0].i64 as! Results }
+        if Results.self == Float.self { return values[0].f32 as! Results }
+        if Results.self == Double.self { return values[0].f64 as! Results }
+        return decodeAny(values, store: store)
+    }
+
+    @usableFromInline
+    func decodeAny(_ values: UnsafeMutableBufferPointer<ValRaw>, store: StoreContext) -> Results {
         switch shape {
         case .void:
             return () as! Results
@@ -148,7 +164,19 @@ struct ResultsCodec<Results> {
         }
     }
 
+    /// Writes `results` into `values`; the counterpart of `decode`.
+    @inlinable
     func encode(_ results: Results, into values: UnsafeMutableBufferPointer<ValRaw>, store: StoreContext) {
+        if Results.self == Void.self { return }
+        if Results.self == Int32.self { values[0] = .i32(results as! Int32); return }
+        if Results.self == Int64.self { values[0] = .i64(results as! Int64); return }
+        if Results.self == Float.self { values[0] = .f32(results as! Float); return }
+        if Results.self == Double.self { values[0] = .f64(results as! Double); return }
+        encodeAny(results, into: values, store: store)
+    }
+
+    @usableFromInline
+    func encodeAny(_ results: Results, into values: UnsafeMutableBufferPointer<ValRaw>, store: StoreContext) {
         switch shape {
         case .void:
             return

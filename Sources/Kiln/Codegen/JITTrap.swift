@@ -13,7 +13,8 @@ enum JITTrap: Int32, CaseIterable, Sendable {
     case badConversionToInteger
     case stackOverflow
     /// A host function (or a call out of machine code) failed; the store holds the error.
-    case hostError
+    /// Host closures raise it from C, which knows it as KILN_TRAP_HOST_ERROR.
+    case hostError = 11
 
     init(_ code: TrapCode) {
         switch code {

@@ -33,6 +33,9 @@ extension Op {
 /// outgoing arguments), then the other locals, then the operand stack. Results are
 /// returned in `fp[0...]`, where the caller finds them in place of its arguments.
 enum Interpreter {
+    /// Native stack an interpreter entry leaves for the host code of deeper calls.
+    static let nativeStackReserve: UInt = 128 * 1024
+
     /// Calls defined function `function` of `instance` with `values` (params in, results out).
     static func invoke(_ instance: InstanceHandle, function: Int, values: UnsafeMutableBufferPointer<ValRaw>) throws {
         let type = instance.module.info.functionType(of: function)
@@ -41,6 +44,12 @@ enum Interpreter {
         let definedIndex = function - instance.importedFunctionCount
         let code = instance.interpretedFunctions![definedIndex]
         guard stack.depth < stack.maxDepth, fp + max(code.frameSize, 2 * values.count) <= stack.end else {
+            throw Trap(.stackOverflow)
+        }
+        // Wasm frames live in `stack`, but host calls nest natively (wasm → host → wasm):
+        // stop before the native stack runs out.
+        let low = kiln_thread_stack_low()
+        if low != 0, kiln_stack_pointer() < low + Interpreter.nativeStackReserve {
             throw Trap(.stackOverflow)
         }
         var slot = 0

@@ -1,6 +1,7 @@
 import CKilnShims
 
 /// The runtime state of one instance: its VMContext and the objects it owns or imports.
+@usableFromInline
 final class InstanceHandle {
     let module: Module
     let layout: VMContextLayout

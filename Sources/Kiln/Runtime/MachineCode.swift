@@ -3,30 +3,46 @@ import Foundation
 import Synchronization
 
 /// Calling machine code from Swift, and machine code calling back out.
+@usableFromInline
 enum MachineCode {
     /// Calls defined function `function` (a function index) of a compiled instance.
     static func invoke(_ instance: InstanceHandle, function: Int, values: UnsafeMutableBufferPointer<ValRaw>) throws {
         let compiled = instance.module.compiled!
         let info = instance.module.info
-        let store = instance.store
-        kiln_install_trap_handlers()
-        if store.machineCodeDepth == 0 {
-            // The outermost entry on this thread sets how deep wasm frames may go.
-            let stackPointer = kiln_stack_pointer()
-            var limit = stackPointer &- UInt(store.engine.config.maxWasmStack)
-            let low = kiln_thread_stack_low()
-            if low != 0 { limit = max(limit, low + 64 * 1024) }
-            store.runtime.pointee.stackLimit = limit
+        let entry = Entry(trampoline: compiled.trampoline(forType: Int(info.functionTypes[function])),
+                          code: compiled.function(function - info.importedFunctionCount), vmctx: instance.vmctx)
+        try enter(entry, store: instance.store, values: values.baseAddress!)
+    }
+
+    /// What calling one compiled function from Swift needs, resolved once (a `TypedFunc`
+    /// keeps it, so its calls skip every lookup).
+    @usableFromInline
+    struct Entry {
+        let trampoline: KilnArrayTrampoline
+        let code: UnsafeMutableRawPointer
+        let vmctx: UnsafeMutableRawPointer
+
+        init(trampoline: KilnArrayTrampoline, code: UnsafeMutableRawPointer, vmctx: UnsafeMutableRawPointer) {
+            self.trampoline = trampoline
+            self.code = code
+            self.vmctx = vmctx
         }
-        store.machineCodeDepth += 1
-        defer { store.machineCodeDepth -= 1 }
-        var trap = KilnTrapInfo()
-        let typeIndex = Int(info.functionTypes[function])
-        let status = kiln_jit_enter(compiled.trampoline(forType: typeIndex),
-                                    compiled.function(function - info.importedFunctionCount),
-                                    instance.vmctx, values.baseAddress, &trap)
-        if status != 0 {
-            throw makeTrap(trap, store: store)
+
+        /// The entry of the function `funcRef` names, if it is a compiled wasm function.
+        init?(_ funcRef: UnsafeMutablePointer<KilnFuncRef>) {
+            guard case .instance(let instance) = FunctionOwner(funcRef), let compiled = instance.module.compiled else { return nil }
+            let info = instance.module.info
+            let function = Int(funcRef.pointee.functionIndex)
+            self.init(trampoline: compiled.trampoline(forType: Int(info.functionTypes[function])),
+                      code: compiled.function(function - info.importedFunctionCount), vmctx: instance.vmctx)
+        }
+    }
+
+    /// Runs `entry` with `values` (parameters in, results out) with traps armed.
+    static func enter(_ entry: Entry, store: StoreContext, values: UnsafeMutablePointer<ValRaw>) throws {
+        let runtime = store.runtime
+        if kiln_jit_enter(entry.trampoline, entry.code, entry.vmctx, values, runtime, UInt(store.maxWasmStack)) != 0 {
+            throw makeTrap(runtime.pointee.trap, store: store)
         }
     }
 

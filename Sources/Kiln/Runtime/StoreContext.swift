@@ -22,11 +22,11 @@ public final class StoreContext {
     /// State machine code reads through the VMContext: the stack limit, fuel, epochs.
     let runtime: UnsafeMutablePointer<KilnStoreRuntime> = {
         let runtime = UnsafeMutablePointer<KilnStoreRuntime>.allocate(capacity: 1)
-        runtime.initialize(to: KilnStoreRuntime(stackLimit: 0, fuel: 0, epochDeadline: 0))
+        runtime.initialize(to: KilnStoreRuntime())
         return runtime
     }()
-    /// How many machine-code activations are on the stack (host calls nest them).
-    var machineCodeDepth = 0
+    /// The engine's `maxWasmStack`, kept here for the entry path.
+    let maxWasmStack: Int
     /// The error a host function called from machine code threw, until the trap reports it.
     var pendingError: (any Error)?
 
@@ -38,6 +38,7 @@ public final class StoreContext {
     init(engine: Engine, owner: AnyObject) {
         self.engine = engine
         self.owner = owner
+        self.maxWasmStack = engine.config.maxWasmStack
     }
 
     /// Keeps `reference` alive for as long as wasm may hold its raw form.

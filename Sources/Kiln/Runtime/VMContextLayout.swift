@@ -15,7 +15,9 @@ import CKilnShims
 ///  40      (reserved: epoch deadline)
 ///  48      epoch counter: *u64         the engine's epoch
 ///  56      (reserved)
-///  64      type ids: [u32; types]      engine-canonical ids, for call_indirect
+///  64      exit frame pointer          written by machine code before calls through a
+///  72      exit return address         function reference (KILN_VMCTX_EXIT_*_OFFSET)
+///  80      type ids: [u32; types]      engine-canonical ids, for call_indirect
 ///  ...     memories: [*KilnMemoryDefinition; memories]   imported and defined alike
 ///  ...     tables: [*KilnTableDefinition; tables]
 ///  ...     globals: [*Slot16; globals]        imported: the exporter's slot; defined: below
@@ -34,7 +36,9 @@ struct VMContextLayout: Sendable {
     static let fuelOffset = 32
     static let epochDeadlineOffset = 40
     static let epochCounterOffset = 48
-    static let headerSize = 64
+    static let exitFramePointerOffset = Int(KILN_VMCTX_EXIT_FP_OFFSET)
+    static let exitReturnAddressOffset = Int(KILN_VMCTX_EXIT_PC_OFFSET)
+    static let headerSize = 80
 
     let typeIds: Int
     let memories: Int

@@ -1,3 +1,4 @@
+import CKilnShims
 /// The x86-64 (System V) macro assembler.
 ///
 /// Registers: rbp is the frame pointer, r15 holds the VMContext and r14 linear memory 0's
@@ -690,9 +691,16 @@ struct X64MacroAssembler: MacroAssembler {
         // rdi = callee vmctx, rsi = caller vmctx; rax keeps the reference for adapters.
         let r = g(reference)
         if r != .rax { asm.mov(.s64, .rax, r) }
+        // The callee may be a host function: record where a trap it raises starts its
+        // backtrace (see KILN_VMCTX_EXIT_FP_OFFSET).
+        let returnAddress = asm.newLabel()
+        asm.mov(.s64, .base(X64MacroAssembler.vmctx, Int32(KILN_VMCTX_EXIT_FP_OFFSET)), .rbp)
+        asm.leaLabel(X64MacroAssembler.scratch, returnAddress)
+        asm.mov(.s64, .base(X64MacroAssembler.vmctx, Int32(KILN_VMCTX_EXIT_PC_OFFSET)), X64MacroAssembler.scratch)
         asm.mov(.s64, .rdi, .base(.rax, 8))
         asm.mov(.s64, .rsi, X64MacroAssembler.vmctx)
         asm.call(.base(.rax, 0))
+        asm.bind(returnAddress)
     }
 
     mutating func callAddress(_ address: UInt) {

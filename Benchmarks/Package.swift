@@ -41,6 +41,16 @@ let package = Package(
             path: "Benchmarks/Kernels",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Swift <-> wasm call costs, with malloc counts.
+        .executableTarget(
+            name: "Calls",
+            dependencies: [
+                .product(name: "Kiln", package: kiln),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/Calls",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         // Plain command-line tool for scripts: prints median decode+validate MB/s.
         .executableTarget(
             name: "DecodeThroughput",

@@ -46,9 +46,14 @@ static void host_closure_handler(ffi_cif *cif, void *ret, void **args, void *use
     (void)cif;
     KilnHostClosure *c = (KilnHostClosure *)user;
     void *caller = *(void **)args[1];
-    // Read now: a wasm call the host makes may overwrite them.
-    uintptr_t exit_fp = *(uintptr_t *)((char *)caller + KILN_VMCTX_EXIT_FP_OFFSET);
-    uintptr_t exit_pc = *(uintptr_t *)((char *)caller + KILN_VMCTX_EXIT_PC_OFFSET);
+    // Read now: a wasm call the host makes may overwrite them. The exit stays listed in the
+    // store while the host runs, so that a collection finds the wasm frames below.
+    KilnExit exit;
+    exit.fp = *(uintptr_t *)((char *)caller + KILN_VMCTX_EXIT_FP_OFFSET);
+    exit.pc = *(uintptr_t *)((char *)caller + KILN_VMCTX_EXIT_PC_OFFSET);
+    KilnStoreRuntime *runtime = *(KilnStoreRuntime **)((char *)caller + KILN_VMCTX_STORE_RUNTIME_OFFSET);
+    exit.previous = runtime->exits;
+    runtime->exits = &exit;
 
     uint64_t values[2 * c->slotCount];
     for (int i = 0; i < c->paramCount; i++) {
@@ -67,10 +72,12 @@ static void host_closure_handler(ffi_cif *cif, void *ret, void **args, void *use
         values[2 * i + 1] = 0;
     }
 
-    if (c->entry(c->host, caller, values) != 0) {
+    int32_t status = c->entry(c->host, caller, values);
+    runtime->exits = exit.previous;
+    if (status != 0) {
         // A frame record as machine code would have pushed it for the call: the walk
         // starts at the calling wasm function.
-        uintptr_t record[2] = {exit_fp, exit_pc};
+        uintptr_t record[2] = {exit.fp, exit.pc};
         kiln_trap(KILN_TRAP_HOST_ERROR, -1, (uintptr_t)record, 0, 0);
     }
 

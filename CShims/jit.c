@@ -78,6 +78,7 @@ typedef struct Activation {
     sigjmp_buf jump;
     KilnTrapInfo *trap;
     struct Activation *previous;
+    KilnExit *exits;
 } Activation;
 
 // Thread-locals in the initial-exec model: the entry path reads them on every call, and
@@ -101,8 +102,11 @@ int kiln_jit_enter(KilnArrayTrampoline trampoline, const void *code, void *vmctx
     Activation activation;
     activation.trap = &runtime->trap;
     activation.previous = current_activation;
+    // A trap may unwind through host frames that pushed exits: restore the list as it was.
+    activation.exits = runtime->exits;
     if (sigsetjmp(activation.jump, 0) != 0) {
         current_activation = activation.previous;
+        runtime->exits = activation.exits;
         runtime->machineCodeDepth--;
         return 1;
     }
@@ -246,3 +250,30 @@ void kiln_install_trap_handlers(void) {
         has_alternate_stack = 1;
     }
 }
+
+// --- Extern references ------------------------------------------------------------------
+
+KilnExternData *kiln_externref_new(void *payload, void (*releasePayload)(void *payload)) {
+    KilnExternData *data = malloc(sizeof(KilnExternData));
+    if (data == NULL) abort();
+    atomic_init(&data->refCount, 1);
+    data->payload = payload;
+    data->releasePayload = releasePayload;
+    return data;
+}
+
+void kiln_externref_retain(KilnExternData *data) {
+    atomic_fetch_add_explicit(&data->refCount, 1, memory_order_relaxed);
+}
+
+void kiln_externref_drop(KilnExternData *data) {
+    atomic_thread_fence(memory_order_acquire);
+    data->releasePayload(data->payload);
+    free(data);
+}
+
+void kiln_externref_release(KilnExternData *data) {
+    if (atomic_fetch_sub_explicit(&data->refCount, 1, memory_order_release) == 1) kiln_externref_drop(data);
+}
+
+int64_t kiln_externref_count(KilnExternData *data) { return atomic_load(&data->refCount); }

@@ -284,12 +284,20 @@ CONTROL = """
     case globalGet128
     /// global index, src
     case globalSet128
+    /// dst, global index: an externref global; the value is rooted in the store
+    case globalGetExtern
+    /// global index, src: an externref global; the counts move
+    case globalSetExtern
 
     // Tables
     /// dst, table, index slot
     case tableGet
     /// table, index slot, value slot
     case tableSet
+    /// dst, table, index slot: an externref table; the value is rooted in the store
+    case tableGetExtern
+    /// table, index slot, value slot: an externref table; the counts move
+    case tableSetExtern
     /// dst, table
     case tableSize
     /// dst, table, init slot, delta slot

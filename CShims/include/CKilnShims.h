@@ -39,6 +39,7 @@ typedef struct KilnTableDefinition {
 /// the return address of the call. A host function that fails raises its trap from there,
 /// so the trap's backtrace starts at the wasm frame that called it.
 enum {
+    KILN_VMCTX_STORE_RUNTIME_OFFSET = 24,
     KILN_VMCTX_EXIT_FP_OFFSET = 64,
     KILN_VMCTX_EXIT_PC_OFFSET = 72,
 };
@@ -154,7 +155,46 @@ typedef struct KilnStoreRuntime {
     /// Filled by a trap, read right after kiln_jit_enter returns; one per store suffices
     /// because a trap's report is consumed before any other activation can trap.
     KilnTrapInfo trap;
+    /// The innermost place where wasm frames of this store called out (to a host function
+    /// or a runtime function that may collect), linked outward. The collector walks the
+    /// frames of each.
+    struct KilnExit *exits;
+    /// The activations table's bump chunk: extern references entering wasm frames are
+    /// stored at `activationsNext` (each holding one count) until the next collection.
+    void **activationsNext;
+    void **activationsEnd;
 } KilnStoreRuntime;
+
+/// A point where wasm frames called out: the frame pointer of the calling wasm function
+/// and the return address of its call.
+typedef struct KilnExit {
+    uintptr_t fp;
+    uintptr_t pc;
+    struct KilnExit *previous;
+} KilnExit;
+
+// ---------------------------------------------------------------------------------------
+// Extern references
+// ---------------------------------------------------------------------------------------
+
+/// What an externref points at: a reference count that machine code updates inline, and
+/// the host's payload with the function that releases it. Offsets are fixed: machine code
+/// addresses `refCount` at offset 0.
+typedef struct KilnExternData {
+    _Atomic(int64_t) refCount;
+    void *payload;
+    void (*releasePayload)(void *payload);
+} KilnExternData;
+
+/// A new extern reference holding one count.
+KilnExternData *kiln_externref_new(void *payload, void (*releasePayload)(void *payload));
+void kiln_externref_retain(KilnExternData *data);
+/// Drops one count; the last one releases the payload and frees the data.
+void kiln_externref_release(KilnExternData *data);
+/// The count, loaded with sequential consistency.
+int64_t kiln_externref_count(KilnExternData *data);
+/// What machine code calls when its inline decrement reached zero.
+void kiln_externref_drop(KilnExternData *data);
 
 
 // ---------------------------------------------------------------------------------------

@@ -51,7 +51,11 @@ public final class Func: StoreOwned {
     /// parameters and receives the results.
     public static func newUnchecked<T>(_ store: Store<T>, type: FuncType,
                                        _ body: @escaping (Caller<T>, UnsafeMutableBufferPointer<ValRaw>) throws -> Void) -> Func {
+        let externParams = type.params.indices.filter { type.params[$0] == .externRef }
         let host = HostFunction(type: type, engine: store.engine) { caller, values in
+            // Raw parameters have no handle to keep them alive: root them until the next
+            // collection, in case the host function collects.
+            for i in externParams { caller.store.enterWasm(values[i].externref) }
             try body(Caller<T>(caller), values)
         }
         store.context.hostFunctions.append(host)
@@ -211,7 +215,7 @@ extension Val {
             return .funcref(f?.raw)
         case .externRef(let r):
             guard let r else { return .externref(nil) }
-            store.root(r)
+            store.enterWasm(r.raw)
             return .externref(r.toRaw())
         }
     }

@@ -18,7 +18,7 @@ public final class Global: StoreOwned {
     public convenience init(_ store: some AsContext, type: GlobalType, value: Val) throws {
         let context = store.storeContext
         guard value.type == type.valueType else { throw KilnError("value is \(value.type), global holds \(type.valueType)") }
-        let storage = GlobalStorage(try value.raw(in: context))
+        let storage = GlobalStorage(try value.raw(in: context), isExtern: type.valueType == .externRef)
         context.hostObjects.append(storage)
         self.init(store: context, type: type, slot: storage.slot, owner: storage)
     }
@@ -34,6 +34,6 @@ public final class Global: StoreOwned {
         try checkStore(context)
         guard type.mutability == .variable else { throw KilnError("global is immutable") }
         guard value.type == type.valueType else { throw KilnError("value is \(value.type), global holds \(type.valueType)") }
-        slot.pointee = try value.raw(in: context)
+        slot.storeGlobal(try value.raw(in: context), type: type.valueType)
     }
 }

@@ -73,10 +73,5 @@ public struct Caller<T>: AsContext {
 }
 
 extension StoreContext {
-    func gc() {
-        // Until the collector lands, references handed to wasm stay rooted for the
-        // store's lifetime; drop the duplicates so the root set stays small.
-        var seen = Set<ObjectIdentifier>()
-        externRoots = externRoots.filter { seen.insert(ObjectIdentifier($0)).inserted }
-    }
+    func gc() { collect() }
 }

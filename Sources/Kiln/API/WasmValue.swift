@@ -58,7 +58,7 @@ extension ExternRef: WasmReference {
         fromRaw(raw).map { unsafeDowncast($0, to: Self.self) }
     }
     public func toRaw(store: StoreContext) -> UnsafeMutableRawPointer {
-        store.root(self)
+        store.enterWasm(raw)
         return toRaw()
     }
 }

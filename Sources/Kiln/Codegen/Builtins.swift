@@ -41,6 +41,30 @@ enum Builtins {
         return ok(UInt64(UInt(bitPattern: value)))
     } as Builtin3)
 
+    /// `table.get` of an externref table: the value enters wasm frames, so it is rooted in
+    /// the store's activations table (which may collect: a safepoint).
+    static let tableGetExtern = address({ vmctx, index, table in
+        let object = instance(vmctx)
+        guard case .some(let value) = object.table(Int(table)).get(u32(index)) else { return trap(.tableOutOfBounds) }
+        if value != nil { object.store.withExit(from: vmctx) { object.store.enterWasm(value) } }
+        return ok(UInt64(UInt(bitPattern: value)))
+    } as Builtin3)
+
+    /// `global.get` of an externref global (a safepoint, as `tableGetExtern`).
+    static let globalGetExtern = address({ vmctx, index in
+        let object = instance(vmctx)
+        let value = object.globalSlot(Int(index)).pointee.externref
+        if value != nil { object.store.withExit(from: vmctx) { object.store.enterWasm(value) } }
+        return ok(UInt64(UInt(bitPattern: value)))
+    } as Builtin2)
+
+    /// `global.set` of an externref global: the global takes a count of the new value and
+    /// drops the old one's.
+    static let globalSetExtern = address({ vmctx, value, index in
+        instance(vmctx).globalSlot(Int(index)).storeGlobal(ValRaw(lo: value), type: .externRef)
+        return ok()
+    } as Builtin3)
+
     static let tableSet = address({ vmctx, index, value, table in
         instance(vmctx).table(Int(table)).set(u32(index), pointer(value)) ? ok() : trap(.tableOutOfBounds)
     } as Builtin4)
@@ -54,20 +78,13 @@ enum Builtins {
     } as Builtin4)
 
     static let tableFill = address({ vmctx, start, value, count, table in
-        let table = instance(vmctx).table(Int(table))
-        let start = u32(start), count = u32(count)
-        guard start + count <= table.length else { return trap(.tableOutOfBounds) }
-        (table.elements + Int(start)).update(repeating: pointer(value), count: Int(count))
-        return ok()
+        instance(vmctx).table(Int(table)).fill(u32(start), pointer(value), count: u32(count)) ? ok() : trap(.tableOutOfBounds)
     } as Builtin5)
 
     static let tableCopy = address({ vmctx, d, s, n, destinationIndex, sourceIndex in
         let object = instance(vmctx)
         let destination = object.table(Int(destinationIndex)), source = object.table(Int(sourceIndex))
-        let d = u32(d), s = u32(s), n = u32(n)
-        guard s + n <= source.length, d + n <= destination.length else { return trap(.tableOutOfBounds) }
-        (destination.elements + Int(d)).update(from: source.elements + Int(s), count: Int(n))
-        return ok()
+        return destination.copy(to: u32(d), from: source, at: u32(s), count: u32(n)) ? ok() : trap(.tableOutOfBounds)
     } as Builtin6)
 
     static let tableInit = address({ vmctx, d, s, n, segment, table in
@@ -78,7 +95,7 @@ enum Builtins {
     } as Builtin6)
 
     static let elemDrop = address({ vmctx, segment in
-        instance(vmctx).elementSegments[Int(segment)] = []
+        instance(vmctx).dropElementSegment(Int(segment))
         return ok()
     } as Builtin2)
 

@@ -162,6 +162,7 @@ extension CodeGenerator {
             masm.moveVMContext(to: M.integerArgumentRegisters[1])
             masm.call(functionLabels[function - module.importedFunctionCount])
         }
+        recordSafepoint()
         collectResults(type, resultsWord: resultsWord)
     }
 
@@ -190,12 +191,16 @@ extension CodeGenerator {
             null: trapLabel(.uninitializedElement, detail: indexReg), signature: trapLabel(.badSignature))
         memoryAccesses.append((masm.offset, wasmOffset))
         masm.callFuncRef(reference)
+        recordSafepoint()
         collectResults(type, resultsWord: resultsWord)
     }
 
     /// Calls a runtime builtin `(vmctx, arguments...) -> KilnBuiltinResult` with the top
     /// `arguments` operands (all integers), trapping when it reports a trap.
-    mutating func callBuiltin(_ address: UInt, arguments: Int, result: ValType?) {
+    ///
+    /// A `safepoint` builtin may collect: it gets the exit recorded (see `KilnExit`) and a
+    /// stack map.
+    mutating func callBuiltin(_ address: UInt, arguments: Int, result: ValType?, safepoint: Bool = false) {
         spillRegisters()
         var popped: [(value: Value, index: Int)] = []
         for _ in 0..<arguments { popped.append(pop()) }
@@ -203,7 +208,12 @@ extension CodeGenerator {
             load(argument, into: M.integerArgumentRegisters[i + 1])
         }
         masm.moveVMContext(to: M.integerArgumentRegisters[0])
-        masm.callAddress(address)
+        if safepoint {
+            masm.callAddressRecordingExit(address)
+            recordSafepoint()
+        } else {
+            masm.callAddress(address)
+        }
         let trap = masm.newLabel()
         trapStubs.append(TrapStub(label: trap, code: nil, wasmOffset: wasmOffset))
         masm.branchIfNonZero(is64: true, M.secondIntegerResult, trap)

@@ -34,6 +34,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// Code offsets of memory accesses (which may fault on the guard region) and calls (for
     /// backtraces), with the wasm offsets of their instructions, in code order.
     var memoryAccesses: [(code: Int, wasm: Int)] = []
+    /// Per defined function: its safepoints (calls, and builtins that may collect).
+    var stackMaps: [StackMaps] = []
 
     // MARK: Per function
 
@@ -306,6 +308,18 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         }
     }
 
+    /// Records the safepoint whose return address is the current offset: the externref
+    /// locals (every local is in its frame slot at a call) and the spilled externref
+    /// operands below the call's arguments.
+    mutating func recordSafepoint() {
+        var slots: [Int] = []
+        for (i, type) in localTypes.enumerated() where type == .externRef { slots.append(i) }
+        for (i, value) in stack.enumerated() where value.type == .externRef {
+            if case .spilled = value.location { slots.append(localCount + i) }
+        }
+        stackMaps[currentFunction].append(position: masm.offset, slots: slots)
+    }
+
     /// Before a call: no operand may stay in a (caller-saved) register.
     mutating func spillRegisters() {
         for i in stack.indices {
@@ -462,6 +476,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         }
         blocks.append(Block(kind: .function, parameters: [], results: type.results, height: 0, label: masm.newLabel()))
         functionRanges.append(start..<start)
+        stackMaps.append(StackMaps())
     }
 
     /// Finishes the current function: its return path, trap stubs and frame size.
@@ -689,6 +704,13 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             let type = stack[stack.count - 1].type
             setLocal(Int(index))
             push(type, .local(Int(index)))
+        case .globalGet(let index) where module.globals[Int(index)].valueType == .externRef:
+            // The value enters wasm frames: rooted by the runtime (a safepoint).
+            push(.i32, .const(UInt64(index)))
+            callBuiltin(Builtins.globalGetExtern, arguments: 1, result: .externRef, safepoint: true)
+        case .globalSet(let index) where module.globals[Int(index)].valueType == .externRef:
+            push(.i32, .const(UInt64(index)))
+            callBuiltin(Builtins.globalSetExtern, arguments: 2, result: nil)
         case .globalGet(let index):
             let type = module.globals[Int(index)].valueType
             let reg = allocate(float: isFloat(type))
@@ -745,6 +767,9 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             push(.funcRef, .reg(reg))
 
         // Runtime builtins take the operands, then the immediates, after the VMContext.
+        case .tableGet(let table) where module.tables[Int(table)].elementType == .externRef:
+            push(.i32, .const(UInt64(table)))
+            callBuiltin(Builtins.tableGetExtern, arguments: 2, result: .externRef, safepoint: true)
         case .tableGet(let table):
             push(.i32, .const(UInt64(table)))
             callBuiltin(Builtins.tableGet, arguments: 2, result: module.tables[Int(table)].elementType)

@@ -27,6 +27,6 @@ extension CodeGenerator where M == X64MacroAssembler {
         }
         let memory = try CodeMemory(masm.finish())
         return CompiledModule(memory: memory, functionRanges: functionRanges, trampolines: trampolines,
-                              memoryAccesses: memoryAccesses)
+                              memoryAccesses: memoryAccesses, stackMaps: stackMaps)
     }
 }

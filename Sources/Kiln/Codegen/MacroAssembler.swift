@@ -159,6 +159,9 @@ protocol MacroAssembler {
     mutating func call(_ label: Label)
     mutating func callFuncRef(_ reference: Reg)
     mutating func callAddress(_ address: UInt)
+    /// `callAddress`, recording the frame pointer and return address in the VMContext's exit
+    /// fields first (the callee may collect and walks the frames from there).
+    mutating func callAddressRecordingExit(_ address: UInt)
     /// Calls `raise` (kiln_trap) with the trap code (nil: the second result register holds
     /// it), the wasm offset, the frame pointer, the current pc and a detail value.
     mutating func trap(code: Int32?, wasmOffset: Int32, detail: Reg?, raise: UInt)

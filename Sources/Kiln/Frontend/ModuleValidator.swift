@@ -157,12 +157,14 @@ struct ModuleValidator {
             var translator = InterpreterTranslator(module: module)
             var functions: [InterpretedFunction] = []
             var offsets: [[(pc: UInt32, offset: UInt32)]] = []
+            var stackMaps: [StackMaps] = []
             try validateFunctions(&translator) { translator in
-                let (function, functionOffsets) = translator.finishFunction()
+                let (function, functionOffsets, maps) = translator.finishFunction()
                 functions.append(function)
                 offsets.append(functionOffsets)
+                stackMaps.append(maps)
             }
-            return InterpretedModule(functions: functions, offsets: offsets)
+            return InterpretedModule(functions: functions, offsets: offsets, stackMaps: stackMaps)
         }
         var nothing = ValidationOnly()
         try validateFunctions(&nothing) { _ in }

@@ -308,6 +308,40 @@ enum Interpreter {
                     current.globalSlot(code[pc &+ 1]).pointee = ValRaw(lo: fp[source], hi: fp[source &+ 1])
                     pc &+= 3
 
+                case .globalGetExtern:
+                    let value = current.globalSlot(code[pc &+ 2]).pointee.lo
+                    if value != 0 {
+                        // Rooting may collect: the frame must be visible to the collector.
+                        stack.frames[stack.depth] = InterpreterStack.Frame(returnPC: pc &+ 3, fp: fp, instance: current.instance,
+                                                                           definedIndex: definedIndex)
+                        stack.depth &+= 1
+                        current.object.store.enterWasm(UnsafeMutableRawPointer(bitPattern: UInt(value)))
+                        stack.depth &-= 1
+                    }
+                    fp[Int(code[pc &+ 1])] = value
+                    pc &+= 3
+                case .globalSetExtern:
+                    current.globalSlot(code[pc &+ 1]).storeGlobal(ValRaw(lo: fp[Int(code[pc &+ 2])]), type: .externRef)
+                    pc &+= 3
+                case .tableGetExtern:
+                    let table = current.table(code[pc &+ 2]).pointee
+                    let index = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                    guard index < table.length else { throw Trap(.tableOutOfBounds) }
+                    let value = table.elements[Int(index)]
+                    if value != nil {
+                        stack.frames[stack.depth] = InterpreterStack.Frame(returnPC: pc &+ 4, fp: fp, instance: current.instance,
+                                                                           definedIndex: definedIndex)
+                        stack.depth &+= 1
+                        current.object.store.enterWasm(value)
+                        stack.depth &-= 1
+                    }
+                    fp[Int(code[pc &+ 1])] = UInt64(UInt(bitPattern: value))
+                    pc &+= 4
+                case .tableSetExtern:
+                    let index = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                    let value = UnsafeMutableRawPointer(bitPattern: UInt(fp[Int(code[pc &+ 3])]))
+                    guard current.object.table(Int(code[pc &+ 1])).set(index, value) else { throw Trap(.tableOutOfBounds) }
+                    pc &+= 4
                 case .tableGet:
                     let table = current.table(code[pc &+ 2]).pointee
                     let index = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
@@ -335,8 +369,7 @@ enum Interpreter {
                     let start = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
                     let value = UnsafeMutableRawPointer(bitPattern: UInt(fp[Int(code[pc &+ 3])]))
                     let count = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 4])]))
-                    guard start + count <= table.length else { throw Trap(.tableOutOfBounds) }
-                    (table.elements + Int(start)).update(repeating: value, count: Int(count))
+                    guard table.fill(start, value, count: count) else { throw Trap(.tableOutOfBounds) }
                     pc &+= 5
                 case .tableCopy:
                     let object = current.object
@@ -344,8 +377,7 @@ enum Interpreter {
                     let d = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
                     let s = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 4])]))
                     let n = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 5])]))
-                    guard s + n <= source.length, d + n <= destination.length else { throw Trap(.tableOutOfBounds) }
-                    (destination.elements + Int(d)).update(from: source.elements + Int(s), count: Int(n))
+                    guard destination.copy(to: d, from: source, at: s, count: n) else { throw Trap(.tableOutOfBounds) }
                     pc &+= 6
                 case .tableInit:
                     let d = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
@@ -355,7 +387,7 @@ enum Interpreter {
                                                                  destination: d, source: s, count: n)
                     pc &+= 6
                 case .elemDrop:
-                    current.object.elementSegments[Int(code[pc &+ 1])] = []
+                    current.object.dropElementSegment(Int(code[pc &+ 1]))
                     pc &+= 2
 
                 case .i32Load:

@@ -53,12 +53,15 @@ final class InterpretedModule: @unchecked Sendable {
     let count: Int
     /// Per function: sorted (code index, module offset) pairs, to name the wasm instruction at a pc.
     private let offsets: [[(pc: UInt32, offset: UInt32)]]
+    /// Per function: where its frames hold extern references at each safepoint.
+    let stackMaps: [StackMaps]
 
-    init(functions: [InterpretedFunction], offsets: [[(pc: UInt32, offset: UInt32)]]) {
+    init(functions: [InterpretedFunction], offsets: [[(pc: UInt32, offset: UInt32)]], stackMaps: [StackMaps]) {
         self.count = functions.count
         self.functions = .allocate(capacity: max(functions.count, 1))
         self.functions.initialize(from: functions, count: functions.count)
         self.offsets = offsets
+        self.stackMaps = stackMaps
     }
 
     deinit {
@@ -102,7 +105,8 @@ final class InterpreterStack {
         end = slots + slotCount
         top = slots
         maxDepth = max(maxWasmStack / 64, 1024)
-        frames = .allocate(capacity: maxDepth)
+        // One more than maxDepth: the running frame is pushed too while it calls out.
+        frames = .allocate(capacity: maxDepth + 1)
     }
 
     deinit {

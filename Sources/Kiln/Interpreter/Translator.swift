@@ -59,6 +59,8 @@ struct InterpreterTranslator: FunctionCompiler {
     /// operand (so their slot numbers are known only at the end of the function), filled
     /// from `constants` on function entry. Code words naming them hold the constant's index
     /// until `finishFunction` rewrites the words listed in `constantUses`.
+    /// The safepoints of the current function (see `StackMaps`).
+    private var stackMaps = StackMaps()
     private var constants: [UInt64] = []
     private var constantIndex: [ConstantKey: UInt32] = [:]
     private var constantUses: [Int] = []
@@ -116,10 +118,11 @@ struct InterpreterTranslator: FunctionCompiler {
         constants.removeAll(keepingCapacity: true)
         constantIndex.removeAll(keepingCapacity: true)
         constantUses.removeAll(keepingCapacity: true)
+        stackMaps = StackMaps()
         blocks.append(Block(kind: .function, type: .empty, height: 0))
     }
 
-    mutating func finishFunction() -> (InterpretedFunction, offsets: [(pc: UInt32, offset: UInt32)]) {
+    mutating func finishFunction() -> (InterpretedFunction, offsets: [(pc: UInt32, offset: UInt32)], stackMaps: StackMaps) {
         let constantBase = UInt32(maxSlot)
         for use in constantUses { code[use] += constantBase }
         let words = UnsafeMutablePointer<UInt32>.allocate(capacity: max(code.count, 1))
@@ -129,7 +132,16 @@ struct InterpreterTranslator: FunctionCompiler {
         let function = InterpretedFunction(code: words, codeCount: code.count, frameSize: maxSlot + constants.count,
                                            parameterSlots: parameterSlotCount, localSlots: localSlotCount,
                                            constants: values, constantBase: maxSlot, constantCount: constants.count)
-        return (function, offsets)
+        return (function, offsets, stackMaps)
+    }
+
+    /// Records the safepoint at the current pc (just after a call or a rooting instruction):
+    /// the externref locals, and the externref operands in their natural slots.
+    private mutating func recordSafepoint() {
+        var slots: [Int] = []
+        for (i, type) in localTypes.enumerated() where type == .externRef { slots.append(Int(localSlots[i])) }
+        for entry in stack where entry.kind == .temp && entry.type == .externRef { slots.append(Int(entry.slot)) }
+        stackMaps.append(position: code.count, slots: slots)
     }
 
     private mutating func constantSlot(_ lo: UInt64, _ hi: UInt64, _ type: ValType) -> SlotRef {
@@ -436,6 +448,7 @@ struct InterpreterTranslator: FunctionCompiler {
             let argumentBase = prepareCall(parameterCount: type.params.count)
             emit(Int(function) < module.importedFunctionCount ? .callImport : .call)
             word(function); word(argumentBase)
+            recordSafepoint()
             for result in type.results { push(.temp, result) }
             lastResult = nil
         case .callIndirect(let typeIndex, let tableIndex):
@@ -443,6 +456,7 @@ struct InterpreterTranslator: FunctionCompiler {
             let index = popSlot()
             let argumentBase = prepareCall(parameterCount: type.params.count)
             emit(.callIndirect); word(typeIndex); word(tableIndex); word(index); word(argumentBase)
+            recordSafepoint()
             for result in type.results { push(.temp, result) }
             lastResult = nil
 
@@ -468,25 +482,30 @@ struct InterpreterTranslator: FunctionCompiler {
             push(.local(localSlots[Int(index)]), type)
         case .globalGet(let index):
             let type = module.globals[Int(index)].valueType
-            emit(type == .v128 ? .globalGet128 : .globalGet)
+            emit(type == .v128 ? .globalGet128 : type == .externRef ? .globalGetExtern : .globalGet)
             let patch = code.count
             word(nextSlot); word(index)
+            if type == .externRef { recordSafepoint() }
             pushResult(type, patch: patch)
         case .globalSet(let index):
             let entry = stack.removeLast()
             let source = slot(of: entry)
-            emit(entry.type == .v128 ? .globalSet128 : .globalSet); word(index); word(source)
+            let op: Op = entry.type == .v128 ? .globalSet128 : entry.type == .externRef ? .globalSetExtern : .globalSet
+            emit(op); word(index); word(source)
 
         case .tableGet(let table):
             let index = popSlot()
-            emit(.tableGet)
+            let type = module.tables[Int(table)].elementType
+            emit(type == .externRef ? .tableGetExtern : .tableGet)
             let patch = code.count
             word(nextSlot); word(table); word(index)
-            pushResult(module.tables[Int(table)].elementType, patch: patch)
+            if type == .externRef { recordSafepoint() }
+            pushResult(type, patch: patch)
         case .tableSet(let table):
             let value = popSlot()
             let index = popSlot()
-            emit(.tableSet); word(table); word(index); word(value)
+            emit(module.tables[Int(table)].elementType == .externRef ? .tableSetExtern : .tableSet)
+            word(table); word(index); word(value)
         case .tableInit(let segment, let table):
             let n = popSlot(), s = popSlot(), d = popSlot()
             emit(.tableInit); word(table); word(segment); word(d); word(s); word(n)

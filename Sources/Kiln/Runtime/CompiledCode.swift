@@ -47,12 +47,16 @@ final class CompiledModule: @unchecked Sendable {
     let trampolines: [Int]
     /// (code offset, wasm offset) of every memory access, sorted by code offset.
     let memoryAccesses: [(code: Int, wasm: Int)]
+    /// Per defined function: its safepoints, by return-address offset into `memory`.
+    let stackMaps: [StackMaps]
 
-    init(memory: CodeMemory, functionRanges: [Range<Int>], trampolines: [Int], memoryAccesses: [(code: Int, wasm: Int)]) {
+    init(memory: CodeMemory, functionRanges: [Range<Int>], trampolines: [Int], memoryAccesses: [(code: Int, wasm: Int)],
+         stackMaps: [StackMaps]) {
         self.memory = memory
         self.functionRanges = functionRanges
         self.trampolines = trampolines
         self.memoryAccesses = memoryAccesses
+        self.stackMaps = stackMaps
     }
 
     func function(_ definedIndex: Int) -> UnsafeMutableRawPointer {

@@ -49,7 +49,24 @@ final class InstanceHandle {
     }
 
     deinit {
+        // Extern references held by defined globals and element segments.
+        for (definedIndex, type) in info.globals[info.importedGlobalCount...].enumerated()
+        where type.valueType == .externRef && definedIndex < definedGlobalsInitialized {
+            ExternCounts.release((vmctx + layout.definedGlobal(definedIndex)).assumingMemoryBound(to: ValRaw.self).pointee.externref)
+        }
+        for i in elementSegments.indices { dropElementSegment(i) }
         vmctx.deallocate()
+    }
+
+    /// How many defined globals have been initialized (instantiation may fail midway).
+    private var definedGlobalsInitialized = 0
+
+    /// `elem.drop`: forgets the segment's items, dropping the counts of extern references.
+    func dropElementSegment(_ index: Int) {
+        if info.elements[index].type == .externRef {
+            for item in elementSegments[index] { ExternCounts.release(item) }
+        }
+        elementSegments[index] = []
     }
 
     static func from(vmctx: UnsafeMutableRawPointer) -> InstanceHandle {
@@ -178,13 +195,19 @@ final class InstanceHandle {
         for (definedIndex, initializer) in info.globalInitializers.enumerated() {
             let slot = (vmctx + layout.definedGlobal(definedIndex)).assumingMemoryBound(to: ValRaw.self)
             slot.initialize(to: instance.evaluate(initializer))
+            if info.globals[info.importedGlobalCount + definedIndex].valueType == .externRef {
+                ExternCounts.retain(slot.pointee.externref)
+            }
+            instance.definedGlobalsInitialized += 1
             vmctx.storeBytes(of: slot, toByteOffset: layout.global(globalIndex), as: UnsafeMutablePointer<ValRaw>.self)
             instance.globalOwners.append(instance)
             globalIndex += 1
         }
 
         instance.elementSegments = info.elements.map { segment in
-            segment.initializers.map { instance.evaluate($0).funcref }
+            let items = segment.initializers.map { instance.evaluate($0).funcref }
+            if segment.type == .externRef { for item in items { ExternCounts.retain(item) } }
+            return items
         }
         instance.droppedData = Array(repeating: false, count: info.data.count)
         store.instances.append(instance)
@@ -197,9 +220,9 @@ final class InstanceHandle {
                 let start = UInt64(UInt32(bitPattern: instance.evaluate(offset).i32))
                 try instance.tableInit(table: Int(table), segment: i, destination: start, source: 0,
                                        count: UInt64(segment.initializers.count))
-                instance.elementSegments[i] = []
+                instance.dropElementSegment(i)
             case .declarative:
-                instance.elementSegments[i] = []
+                instance.dropElementSegment(i)
             case .passive:
                 break
             }
@@ -242,8 +265,9 @@ final class InstanceHandle {
         guard source + count <= UInt64(elements.count), destination + count <= target.length else {
             throw Trap(.tableOutOfBounds)
         }
-        for i in 0..<Int(count) {
-            target.elements[Int(destination) + i] = elements[Int(source) + i]
+        guard count > 0 else { return }
+        elements.withUnsafeBufferPointer { items in
+            target.write(Int(destination), items.baseAddress! + Int(source), count: Int(count))
         }
     }
 

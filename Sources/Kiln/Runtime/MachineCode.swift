@@ -111,7 +111,9 @@ enum MachineCode {
             let type = store.engine.types.type(for: reference.pointee.typeId)
             let buffer = UnsafeMutableBufferPointer(start: values, count: max(type.params.count, type.results.count, 1))
             do {
-                try store.invoke(reference, buffer, caller: caller)
+                try store.withExit(from: callerVMContext) {
+                    try store.invoke(reference, buffer, caller: caller)
+                }
                 return 0
             } catch {
                 store.pendingError = error

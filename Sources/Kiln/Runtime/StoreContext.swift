@@ -15,8 +15,6 @@ public final class StoreContext {
     var hostFunctions: [HostFunction] = []
     /// Memories, tables and globals the embedder created directly.
     var hostObjects: [AnyObject] = []
-    /// Extern references handed to wasm: kept alive while the store may hold their raw form.
-    var externRoots: [ExternRef] = []
     var limits = StoreLimits()
 
     /// State machine code reads through the VMContext: the stack limit, fuel, epochs.
@@ -30,20 +28,93 @@ public final class StoreContext {
     /// The error a host function called from machine code threw, until the trap reports it.
     var pendingError: (any Error)?
 
-    deinit { runtime.deallocate() }
+    /// The activations table's chunk (see `KilnStoreRuntime.activationsNext`).
+    let activations: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    static let activationsCapacity = 4096
+    /// Extern references the last collection found in wasm frames, one count each.
+    var preciseRoots: [UnsafeMutableRawPointer] = []
 
+    deinit {
+        releaseActivations()
+        for root in preciseRoots { ExternCounts.release(root) }
+        activations.deallocate()
+        runtime.deallocate()
+    }
+
+    private var _interpreterStack: InterpreterStack?
     /// The interpreter's value and frame stacks, made on first use.
-    lazy var interpreterStack = InterpreterStack(maxWasmStack: engine.config.maxWasmStack)
+    var interpreterStack: InterpreterStack {
+        if let stack = _interpreterStack { return stack }
+        let stack = InterpreterStack(maxWasmStack: engine.config.maxWasmStack)
+        _interpreterStack = stack
+        return stack
+    }
 
     init(engine: Engine, owner: AnyObject) {
         self.engine = engine
         self.owner = owner
         self.maxWasmStack = engine.config.maxWasmStack
+        activations = .allocate(capacity: StoreContext.activationsCapacity)
+        runtime.pointee.activationsNext = UnsafeMutableRawPointer(activations).assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
+        runtime.pointee.activationsEnd = runtime.pointee.activationsNext + StoreContext.activationsCapacity
     }
 
-    /// Keeps `reference` alive for as long as wasm may hold its raw form.
-    func root(_ reference: ExternRef) {
-        externRoots.append(reference)
+    /// Roots `raw`, an extern reference entering wasm frames (an argument, a host function's
+    /// result, a `table.get` or `global.get`), until the next collection. A full table
+    /// collects first.
+    func enterWasm(_ raw: UnsafeMutablePointer<KilnExternData>) {
+        if runtime.pointee.activationsNext == runtime.pointee.activationsEnd { collect() }
+        kiln_externref_retain(raw)
+        runtime.pointee.activationsNext.pointee = UnsafeMutableRawPointer(raw)
+        runtime.pointee.activationsNext += 1
+    }
+
+    func enterWasm(_ raw: UnsafeMutableRawPointer?) {
+        if let raw { enterWasm(raw.assumingMemoryBound(to: KilnExternData.self)) }
+    }
+
+    /// Drops the counts the activations table holds and empties it.
+    private func releaseActivations() {
+        let start = UnsafeMutableRawPointer(activations).assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
+        var entry = start
+        while entry < runtime.pointee.activationsNext {
+            ExternCounts.release(entry.pointee)
+            entry += 1
+        }
+        runtime.pointee.activationsNext = start
+    }
+
+    /// Collects the extern references that only the activations table keeps: the live
+    /// ones are those the stack maps of the wasm frames on the stack name (machine-code
+    /// frames below each exit, and the interpreter's frames). They become the new precise
+    /// roots; every other count the table held is dropped.
+    func collect() {
+        var live = Set<UnsafeMutableRawPointer>()
+        var exit = runtime.pointee.exits
+        while let current = exit {
+            MachineCode.collectRoots(fp: current.pointee.fp, pc: current.pointee.pc, store: self, into: &live)
+            exit = current.pointee.previous
+        }
+        if let stack = _interpreterStack {
+            Interpreter.collectRoots(stack, into: &live)
+        }
+        for root in live { ExternCounts.retain(root) }
+        releaseActivations()
+        for root in preciseRoots { ExternCounts.release(root) }
+        preciseRoots = Array(live)
+    }
+
+    /// Lists an exit of wasm frames (recorded by machine code in `vmctx`) while `body` runs,
+    /// so that a collection during `body` finds the frames.
+    func withExit<R>(from vmctx: UnsafeMutableRawPointer, _ body: () throws -> R) rethrows -> R {
+        var exit = KilnExit(fp: vmctx.load(fromByteOffset: VMContextLayout.exitFramePointerOffset, as: UInt.self),
+                            pc: vmctx.load(fromByteOffset: VMContextLayout.exitReturnAddressOffset, as: UInt.self),
+                            previous: runtime.pointee.exits)
+        return try withUnsafeMutablePointer(to: &exit) { pointer in
+            runtime.pointee.exits = pointer
+            defer { runtime.pointee.exits = pointer.pointee.previous }
+            return try body()
+        }
     }
 }
 

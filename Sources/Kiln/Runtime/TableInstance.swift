@@ -2,6 +2,10 @@ import CKilnShims
 
 /// A table of references (raw pointers: `KilnFuncRef*` or extern references).
 /// `definition` holds the current elements and length and never moves.
+///
+/// A table of externrefs holds one count of every non-null element: every write below
+/// takes a count of the new value and drops one of the old, and the table drops its
+/// counts when it dies. (Function references belong to their instances: not counted.)
 final class TableInstance {
     /// Implementation limit on a table's length, so that `table.grow` of a huge delta
     /// fails with -1 instead of exhausting memory.
@@ -29,12 +33,19 @@ final class TableInstance {
         definition.initialize(to: KilnTableDefinition(
             elements: UnsafeMutableRawPointer(elements).assumingMemoryBound(to: UnsafeMutableRawPointer?.self),
             length: count))
+        if isExtern, let initial { ExternCounts.retain(initial, times: Int(count)) }
     }
 
     deinit {
+        if isExtern {
+            for i in 0..<Int(length) { ExternCounts.release(elements[i]) }
+        }
         definition.pointee.elements.deallocate()
         definition.deallocate()
     }
+
+    /// Whether elements are extern references (counted).
+    var isExtern: Bool { type.elementType == .externRef }
 
     var elements: UnsafeMutablePointer<UnsafeMutableRawPointer?> { definition.pointee.elements }
 
@@ -44,7 +55,48 @@ final class TableInstance {
 
     func set(_ index: UInt64, _ value: UnsafeMutableRawPointer?) -> Bool {
         guard index < length else { return false }
+        if isExtern {
+            ExternCounts.retain(value)
+            ExternCounts.release(elements[Int(index)])
+        }
         elements[Int(index)] = value
+        return true
+    }
+
+    /// `table.fill`: false when the range is out of bounds.
+    func fill(_ start: UInt64, _ value: UnsafeMutableRawPointer?, count: UInt64) -> Bool {
+        guard start + count <= length else { return false }
+        let range = Int(start)..<Int(start + count)
+        if isExtern {
+            ExternCounts.retain(value, times: range.count)
+            for i in range { ExternCounts.release(elements[i]) }
+        }
+        (elements + range.lowerBound).update(repeating: value, count: range.count)
+        return true
+    }
+
+    /// Writes `values` at `destination` (the caller checked the bounds): `table.copy`,
+    /// `table.init` and element segments. `values` may overlap this table's elements.
+    func write(_ destination: Int, _ values: UnsafePointer<UnsafeMutableRawPointer?>, count: Int) {
+        guard isExtern else {
+            (elements + destination).update(from: values, count: count)
+            return
+        }
+        for i in 0..<count { ExternCounts.retain(values[i]) }
+        let old = Array(UnsafeBufferPointer(start: elements + destination, count: count))
+        (elements + destination).update(from: values, count: count)
+        for value in old { ExternCounts.release(value) }
+    }
+
+    /// `table.copy` from `source` (possibly this table): false when out of bounds.
+    func copy(to destination: UInt64, from source: TableInstance, at start: UInt64, count: UInt64) -> Bool {
+        guard start + count <= source.length, destination + count <= length else { return false }
+        if source === self || !isExtern {
+            let values = Array(UnsafeBufferPointer(start: source.elements + Int(start), count: Int(count)))
+            values.withUnsafeBufferPointer { write(Int(destination), $0.baseAddress!, count: Int(count)) }
+        } else {
+            write(Int(destination), source.elements + Int(start), count: Int(count))
+        }
         return true
     }
 
@@ -62,8 +114,26 @@ final class TableInstance {
             capacity = newCapacity
         }
         (elements + Int(old)).initialize(repeating: initial, count: Int(delta))
+        if isExtern { ExternCounts.retain(initial, times: Int(delta)) }
         definition.pointee.length = UInt64(newLength)
         type.limits.min = UInt64(newLength)
         return old
+    }
+}
+
+/// Reference counting of extern references held outside wasm frames (tables, globals,
+/// element segments, the store's roots). Null is allowed and ignored.
+enum ExternCounts {
+    @inline(__always)
+    static func retain(_ raw: UnsafeMutableRawPointer?, times: Int = 1) {
+        guard let raw else { return }
+        let data = raw.assumingMemoryBound(to: KilnExternData.self)
+        for _ in 0..<times { kiln_externref_retain(data) }
+    }
+
+    @inline(__always)
+    static func release(_ raw: UnsafeMutableRawPointer?) {
+        guard let raw else { return }
+        kiln_externref_release(raw.assumingMemoryBound(to: KilnExternData.self))
     }
 }

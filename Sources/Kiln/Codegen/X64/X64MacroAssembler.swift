@@ -708,6 +708,16 @@ struct X64MacroAssembler: MacroAssembler {
         asm.call(X64MacroAssembler.scratch)
     }
 
+    mutating func callAddressRecordingExit(_ address: UInt) {
+        let returnAddress = asm.newLabel()
+        asm.mov(.s64, .base(X64MacroAssembler.vmctx, Int32(KILN_VMCTX_EXIT_FP_OFFSET)), .rbp)
+        asm.leaLabel(X64MacroAssembler.scratch, returnAddress)
+        asm.mov(.s64, .base(X64MacroAssembler.vmctx, Int32(KILN_VMCTX_EXIT_PC_OFFSET)), X64MacroAssembler.scratch)
+        asm.mov(.s64, X64MacroAssembler.scratch, imm: Int64(bitPattern: UInt64(address)))
+        asm.call(X64MacroAssembler.scratch)
+        asm.bind(returnAddress)
+    }
+
     mutating func trap(code: Int32?, wasmOffset: Int32, detail: Reg?, raise: UInt) {
         // kiln_trap(code, wasmOffset, rbp, pc, detail) never returns.
         if let detail { asm.mov(.s64, .r8, g(detail)) } else { asm.xor(.s32, .r8, .r8) }

@@ -42,6 +42,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The extern-reference scenarios as a plain program, for valgrind's leak check.
+        .executableTarget(name: "kiln-leak-check", dependencies: ["Kiln"], path: "Sources/KilnLeakCheck"),
         .testTarget(name: "KilnTests", dependencies: ["Kiln", "KilnWAST", "KilnWASI"]),
     ],
     swiftLanguageModes: [.v6]

@@ -233,8 +233,22 @@ static void install(void) {
     }
 }
 
+// The alternate signal stack Kiln made for a thread, freed when the thread exits.
+static pthread_key_t alternate_stack_key;
+
+static void free_alternate_stack(void *memory) {
+    stack_t disable = {.ss_sp = NULL, .ss_size = 0, .ss_flags = SS_DISABLE};
+    sigaltstack(&disable, NULL);
+    free(memory);
+}
+
+static void install_everything(void) {
+    install();
+    pthread_key_create(&alternate_stack_key, free_alternate_stack);
+}
+
 void kiln_install_trap_handlers(void) {
-    pthread_once(&install_once, install);
+    pthread_once(&install_once, install_everything);
     if (!has_alternate_stack) {
         // Faults are handled on an alternate stack so a handler can run even when the
         // fault is a stack overflow. The stack is kept for the thread's lifetime.
@@ -245,6 +259,7 @@ void kiln_install_trap_handlers(void) {
             if (memory != NULL) {
                 stack_t stack = {.ss_sp = memory, .ss_size = size, .ss_flags = 0};
                 sigaltstack(&stack, NULL);
+                pthread_setspecific(alternate_stack_key, memory);
             }
         }
         has_alternate_stack = 1;

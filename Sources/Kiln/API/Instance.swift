@@ -36,7 +36,7 @@ public final class Instance {
             return .table(Table(store: store, instance: handle.table(index)))
         case .global:
             return .global(Global(store: store, type: handle.info.globals[index], slot: handle.globalSlot(index),
-                                  owner: handle.globalOwners[index]))
+                                  owner: index < handle.globalOwners.count ? handle.globalOwners[index] : handle))
         }
     }
 

@@ -11,7 +11,7 @@ final class InstanceHandle {
 
     private(set) var memories: [MemoryInstance] = []
     private(set) var tables: [TableInstance] = []
-    /// The owner of each global's slot: this instance (defined) or another object (imported).
+    /// The owner of each imported global's slot (defined globals live in this instance).
     private(set) var globalOwners: [AnyObject] = []
     /// The owner of each imported function: keeps its instance or host function alive.
     private(set) var importedFunctionOwners: [AnyObject] = []
@@ -200,7 +200,6 @@ final class InstanceHandle {
             }
             instance.definedGlobalsInitialized += 1
             vmctx.storeBytes(of: slot, toByteOffset: layout.global(globalIndex), as: UnsafeMutablePointer<ValRaw>.self)
-            instance.globalOwners.append(instance)
             globalIndex += 1
         }
 

@@ -1,0 +1,72 @@
+// Runs the extern-reference scenarios of ExternRefGCTests under both engines, for a leak
+// checker (valgrind cannot run the test harness itself):
+//
+//     swift build --product kiln-leak-check
+//     valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=9 \
+//         .build/debug/kiln-leak-check
+//
+// Exits 1 when a scenario's counts are wrong; valgrind's exit status reports leaks.
+
+import Kiln
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+final class Payload {
+    nonisolated(unsafe) static var freed = 0
+    let id: Int
+    init(_ id: Int) { self.id = id }
+    deinit { Payload.freed += 1 }
+}
+
+func check(_ condition: Bool, _ what: String) {
+    if !condition {
+        print("FAILED: \(what)")
+        exit(1)
+    }
+}
+
+for strategy in [Config.Strategy.jit, .interpreter] {
+    Payload.freed = 0
+    do {
+        let engine = try Engine(Config(strategy: strategy))
+        let store = Store(engine)
+        let linker = Linker<Void>(engine)
+        try linker.funcWrap("host", "collect") { (caller: Caller<Void>) in caller.gc() }
+        try linker.funcWrap("host", "make") { (n: Int32) -> ExternRef? in ExternRef(Payload(Int(n))) }
+        let module = try Module(engine, wat: """
+            (module
+              (import "host" "collect" (func $collect))
+              (import "host" "make" (func $make (param i32) (result externref)))
+              (global $g (mut externref) (ref.null extern))
+              (table $t 8 externref)
+              (func $id (export "id") (param externref) (result externref) (local.get 0))
+              (func (export "keep") (param externref externref)
+                (global.set $g (local.get 0))
+                (table.fill $t (i32.const 0) (local.get 1) (i32.const 8))
+                (drop (table.get $t (i32.const 3))))
+              (func $down (export "down") (param $n i32)
+                (local $mine externref)
+                (local.set $mine (call $make (local.get $n)))
+                (drop (call $make (local.get $n)))
+                (if (i32.eqz (local.get $n))
+                  (then (call $collect))
+                  (else (call $down (i32.sub (local.get $n) (i32.const 1)))))
+                (table.set $t (i32.const 0) (local.get $mine))))
+            """)
+        let instance = try linker.instantiate(store, module)
+        let id = try instance.getTypedFunc(store, "id", (ExternRef?).self, (ExternRef?).self)
+        for i in 0..<20_000 { _ = try id.call(store, ExternRef(Payload(i))) }
+        store.gc()
+        check(Payload.freed == 20_000, "\(strategy): temporaries freed (\(Payload.freed))")
+        try instance.getTypedFunc(store, "down", (Int32).self, Void.self).call(store, Int32(20))
+        try instance.getTypedFunc(store, "keep", (ExternRef?, ExternRef?).self, Void.self)
+            .call(store, ExternRef(Payload(-1)) as ExternRef?, ExternRef(Payload(-2)) as ExternRef?)
+        store.gc()
+    }
+    // Dropping the store freed what its global and table still held.
+    check(Payload.freed == 20_000 + 42 + 2, "\(strategy): everything freed with the store (\(Payload.freed))")
+    print("\(strategy): ok")
+}

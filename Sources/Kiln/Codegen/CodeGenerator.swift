@@ -36,6 +36,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     var memoryAccesses: [(code: Int, wasm: Int)] = []
     /// Per defined function: its safepoints (calls, and builtins that may collect).
     var stackMaps: [StackMaps] = []
+    /// The current function's externref locals (in every stack map).
+    var externRefLocals: [Int] = []
 
     // MARK: Per function
 
@@ -312,8 +314,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// locals (every local is in its frame slot at a call) and the spilled externref
     /// operands below the call's arguments.
     mutating func recordSafepoint() {
-        var slots: [Int] = []
-        for (i, type) in localTypes.enumerated() where type == .externRef { slots.append(i) }
+        var slots = externRefLocals
         for (i, value) in stack.enumerated() where value.type == .externRef {
             if case .spilled = value.location { slots.append(localCount + i) }
         }
@@ -420,6 +421,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         currentFunction = functionRanges.count
         functionType = type
         localTypes = locals
+        externRefLocals = locals.indices.filter { locals[$0] == .externRef }
         stack.removeAll(keepingCapacity: true)
         blocks.removeAll(keepingCapacity: true)
         trapStubs.removeAll(keepingCapacity: true)

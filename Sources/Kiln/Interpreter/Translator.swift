@@ -61,6 +61,8 @@ struct InterpreterTranslator: FunctionCompiler {
     /// until `finishFunction` rewrites the words listed in `constantUses`.
     /// The safepoints of the current function (see `StackMaps`).
     private var stackMaps = StackMaps()
+    /// The slots of the current function's externref locals (in every stack map).
+    private var externRefLocalSlots: [Int] = []
     private var constants: [UInt64] = []
     private var constantIndex: [ConstantKey: UInt32] = [:]
     private var constantUses: [Int] = []
@@ -119,6 +121,7 @@ struct InterpreterTranslator: FunctionCompiler {
         constantIndex.removeAll(keepingCapacity: true)
         constantUses.removeAll(keepingCapacity: true)
         stackMaps = StackMaps()
+        externRefLocalSlots = locals.indices.filter { locals[$0] == .externRef }.map { Int(localSlots[$0]) }
         blocks.append(Block(kind: .function, type: .empty, height: 0))
     }
 
@@ -138,8 +141,7 @@ struct InterpreterTranslator: FunctionCompiler {
     /// Records the safepoint at the current pc (just after a call or a rooting instruction):
     /// the externref locals, and the externref operands in their natural slots.
     private mutating func recordSafepoint() {
-        var slots: [Int] = []
-        for (i, type) in localTypes.enumerated() where type == .externRef { slots.append(Int(localSlots[i])) }
+        var slots = externRefLocalSlots
         for entry in stack where entry.kind == .temp && entry.type == .externRef { slots.append(Int(entry.slot)) }
         stackMaps.append(position: code.count, slots: slots)
     }

@@ -19,17 +19,18 @@ struct StackMaps: Sendable {
     var isEmpty: Bool { positions.isEmpty }
 
     /// Records the map of the safepoint at `position` (after every earlier one).
-    mutating func append(position: Int, slots: some Sequence<Int>) {
+    mutating func append(position: Int, slots: [Int]) {
         precondition(positions.last.map { Int($0) < position } ?? true, "safepoints must come in order")
-        var bitmap: [UInt64] = []
-        for slot in slots {
-            let word = slot / 64
-            if word >= bitmap.count { bitmap.append(contentsOf: repeatElement(0, count: word - bitmap.count + 1)) }
-            bitmap[word] |= 1 << UInt64(slot % 64)
-        }
-        while bitmap.last == 0 { bitmap.removeLast() }
         positions.append(UInt32(position))
-        words.append(contentsOf: bitmap)
+        // Most safepoints have no references: no bitmap at all.
+        if !slots.isEmpty {
+            let first = words.count
+            for slot in slots {
+                let word = first + slot / 64
+                if word >= words.count { words.append(contentsOf: repeatElement(0, count: word - words.count + 1)) }
+                words[word] |= 1 << UInt64(slot % 64)
+            }
+        }
         starts.append(UInt32(words.count))
     }
 

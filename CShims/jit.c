@@ -292,3 +292,9 @@ void kiln_externref_release(KilnExternData *data) {
 }
 
 int64_t kiln_externref_count(KilnExternData *data) { return atomic_load(&data->refCount); }
+
+// --- Counters ---------------------------------------------------------------------------
+
+void kiln_atomic_increment(uint64_t *counter) { __atomic_fetch_add(counter, 1, __ATOMIC_SEQ_CST); }
+
+uint64_t kiln_atomic_load(uint64_t *counter) { return __atomic_load_n(counter, __ATOMIC_SEQ_CST); }

@@ -256,6 +256,12 @@ CONTROL = """
     case brTable
     /// (results already in slots 0...)
     case `return`
+    /// amount: subtracts fuel (see `Fuel`)
+    case consumeFuel
+    /// traps when the store's fuel is <= 0
+    case checkFuel
+    /// traps when the engine's epoch reached the store's deadline
+    case checkEpoch
     /// function index, argument base slot
     case call
     /// function index (imported), argument base slot

@@ -186,6 +186,11 @@ typedef struct KilnExternData {
     void (*releasePayload)(void *payload);
 } KilnExternData;
 
+/// Sequentially consistent increment and load of a counter other threads read (the
+/// engine's epoch).
+void kiln_atomic_increment(uint64_t *counter);
+uint64_t kiln_atomic_load(uint64_t *counter);
+
 /// A new extern reference holding one count.
 KilnExternData *kiln_externref_new(void *payload, void (*releasePayload)(void *payload));
 void kiln_externref_retain(KilnExternData *data);

@@ -40,6 +40,10 @@ struct RunCommand: ParsableCommand {
             let engine = try Engine(config)
             let module = try Module(engine, path: file)
             let store = Store(engine, data: WASIContext(arguments: [file] + arguments))
+            if let fuel { try store.addFuel(fuel) }
+            defer {
+                if verbose, let consumed = store.fuelConsumed { log("kiln: fuel consumed: \(consumed)") }
+            }
             let linker = Linker<WASIContext>(engine)
             try WASIContext.define(in: linker)
             let instance = try linker.instantiate(store, module)

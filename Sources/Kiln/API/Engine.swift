@@ -1,9 +1,16 @@
+import CKilnShims
 import Synchronization
 
 /// The process-wide context that compiles modules. Shareable across threads.
 public final class Engine: Sendable {
     public let config: Config
-    private let epoch = Atomic<UInt64>(0)
+    /// The epoch counter: machine code and the interpreter read it through every
+    /// instance's VMContext; `incrementEpoch` advances it atomically from any thread.
+    nonisolated(unsafe) let epochCounter: UnsafeMutablePointer<UInt64> = {
+        let counter = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
+        counter.initialize(to: 0)
+        return counter
+    }()
     /// Canonical ids of function signatures, shared by all modules of this engine.
     let types = TypeRegistry()
     /// Wasm-convention entries for host and interpreted functions, per signature.
@@ -22,9 +29,11 @@ public final class Engine: Sendable {
         self.config = config
     }
 
+    deinit { epochCounter.deallocate() }
+
     /// Advances the epoch counter that `Store.setEpochDeadline` measures against.
     public func incrementEpoch() {
-        epoch.add(1, ordering: .relaxed)
+        kiln_atomic_increment(epochCounter)
     }
 
     /// What actually executes wasm code for this engine's configuration.
@@ -33,7 +42,7 @@ public final class Engine: Sendable {
     }
 
     /// The current epoch.
-    public var currentEpoch: UInt64 { epoch.load(ordering: .relaxed) }
+    public var currentEpoch: UInt64 { kiln_atomic_load(epochCounter) }
 }
 
 /// A failure of the embedding API itself: a misuse, a link error, a bad argument.

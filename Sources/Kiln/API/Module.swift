@@ -40,8 +40,8 @@ public final class Module: Sendable {
         self.bytes = binary
         let backend: ModuleValidator.Backend
         switch engine.config.strategy {
-        case .interpreter: backend = .interpreter
-        case .jit: backend = .jit(explicitBounds: engine.config.boundsChecks == .explicit)
+        case .interpreter: backend = .interpreter(Instrumentation(engine.config))
+        case .jit: backend = .jit(explicitBounds: engine.config.boundsChecks == .explicit, Instrumentation(engine.config))
         }
         (self.info, self.interpreted, self.compiled) = try Module.decodeAndValidate(binary, backend: backend)
         if compiled != nil, ProcessInfo.processInfo.environment["KILN_PERFMAP"] == "1" {

@@ -126,10 +126,16 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// Set when the module uses something the JIT leaves to the interpreter (SIMD).
     var unsupported = false
 
-    init(module: ModuleInfo, explicitBounds: Bool) {
+    /// Fuel metering and epoch checks (see `Fuel`).
+    let instrumentation: Instrumentation
+    /// Fuel cost of the straight-line run so far, not yet charged.
+    var pendingFuel: Int64 = 0
+
+    init(module: ModuleInfo, explicitBounds: Bool, instrumentation: Instrumentation = Instrumentation()) {
         self.module = module
         self.layout = VMContextLayout(module)
         self.explicitBounds = explicitBounds
+        self.instrumentation = instrumentation
         for _ in module.functionBodies { functionLabels.append(masm.newLabel()) }
     }
 
@@ -310,6 +316,25 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         }
     }
 
+    /// Subtracts the fuel of the straight-line run that ends here from the store's.
+    mutating func chargeFuel() {
+        guard instrumentation.fuel, pendingFuel > 0 else { return }
+        masm.consumeFuel(runtimeOffset: Int32(VMContextLayout.storeRuntimeOffset), amount: Int32(clamping: pendingFuel))
+        pendingFuel = 0
+    }
+
+    /// At function entries and loop headers: trap when fuel ran out or the epoch passed
+    /// the deadline.
+    mutating func emitInterruptionChecks() {
+        if instrumentation.fuel {
+            masm.checkFuel(runtimeOffset: Int32(VMContextLayout.storeRuntimeOffset), outOfFuel: trapLabel(.outOfFuel))
+        }
+        if instrumentation.epochs {
+            masm.checkEpoch(counterOffset: Int32(VMContextLayout.epochCounterOffset),
+                            deadlineOffset: Int32(VMContextLayout.epochDeadlineOffset), interrupt: trapLabel(.interrupt))
+        }
+    }
+
     /// Records the safepoint whose return address is the current offset: the externref
     /// locals (every local is in its frame slot at a call) and the spilled externref
     /// operands below the call's arguments.
@@ -441,6 +466,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         stackOverflowLabel = overflow
         masm.checkStackLimit(runtimeOffset: Int32(VMContextLayout.storeRuntimeOffset), trap: overflow)
         masm.loadVMContext(from: M.integerArgumentRegisters[0])
+        pendingFuel = 0
+        emitInterruptionChecks()
         if !module.memories.isEmpty {
             masm.loadMemoryBase(memoryOffset: Int32(layout.memory(0)))
         }
@@ -580,11 +607,15 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             return
         }
         switch instruction {
-        case .brIf, .if, .select, .typedSelect: break
+        case .select, .typedSelect: break
+        // Charging fuel clobbers the flags: a condition there must be in a register.
+        case .brIf, .if: if instrumentation.fuel { materializeFlags() }
         default: materializeFlags()
         }
+        if instrumentation.fuel { pendingFuel += Fuel.cost(instruction) }
         switch instruction {
         case .unreachable:
+            chargeFuel()
             masm.jump(trapLabel(.unreachable))
             reachable = false
         case .nop:
@@ -597,12 +628,15 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             // The head keeps the cached locals in their registers (as dirty: back edges bring
             // new values without storing them).
             spillOperands()
+            chargeFuel()
             for local in cachedLocals { localCache[local]!.dirty = true }
             openBlock(.loop, type)
             blocks[blocks.count - 1].loopLocals = cachedLocals.map { ($0, localCache[$0]!.reg) }
             masm.bind(blocks[blocks.count - 1].label)
+            emitInterruptionChecks()
         case .if(let type):
             let condition = pop()
+            chargeFuel()
             spillAll()
             let elseLabel = masm.newLabel()
             jumpUnless(condition, elseLabel)
@@ -610,6 +644,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             blocks[blocks.count - 1].elseLabel = elseLabel
         case .else:
             var block = blocks.removeLast()
+            chargeFuel()
             spillAll()
             masm.jump(block.label)
             block.endReachable = true
@@ -619,8 +654,10 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             resetStack(to: block.height, block.parameters)
             blocks.append(block)
         case .end:
+            chargeFuel()
             endBlock()
         case .br(let depth):
+            chargeFuel()
             spillOperands()
             branch(toDepth: Int(depth))
             reachable = false
@@ -631,6 +668,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             if case .flags = condition.value.location {} else {
                 condition.value.location = .reg(register(condition))
             }
+            chargeFuel()
             spillOperands()
             let target = blocks[blocks.count - 1 - Int(depth)]
             let arity = target.labelTypes.count
@@ -649,6 +687,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             }
         case .brTable(let table):
             let index = register(pop())
+            chargeFuel()
             spillOperands()
             writeBackAll()
             let depths = brTableTargets(table) + [table.defaultDepth]
@@ -676,11 +715,14 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             }
             reachable = false
         case .return:
+            chargeFuel()
             emitReturn()
             reachable = false
         case .call(let function):
+            chargeFuel()
             emitCall(function: Int(function))
         case .callIndirect(let typeIndex, let tableIndex):
+            chargeFuel()
             emitCallIndirect(typeIndex: Int(typeIndex), tableIndex: Int(tableIndex))
 
         case .drop:

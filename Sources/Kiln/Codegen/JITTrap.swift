@@ -15,6 +15,10 @@ enum JITTrap: Int32, CaseIterable, Sendable {
     /// A host function (or a call out of machine code) failed; the store holds the error.
     /// Host closures raise it from C, which knows it as KILN_TRAP_HOST_ERROR.
     case hostError = 11
+    /// Fuel ran out at a function entry or loop header.
+    case outOfFuel
+    /// The epoch passed the store's deadline.
+    case interrupt
 
     init(_ code: TrapCode) {
         switch code {
@@ -27,6 +31,8 @@ enum JITTrap: Int32, CaseIterable, Sendable {
         case .integerDivisionByZero: self = .integerDivisionByZero
         case .badConversionToInteger: self = .badConversionToInteger
         case .stackOverflow: self = .stackOverflow
+        case .outOfFuel: self = .outOfFuel
+        case .interrupt: self = .interrupt
         default: self = .hostError
         }
     }
@@ -44,6 +50,8 @@ enum JITTrap: Int32, CaseIterable, Sendable {
         case .badConversionToInteger: Trap(.badConversionToInteger)
         case .stackOverflow: Trap(.stackOverflow)
         case .hostError: Trap("host function failed")
+        case .outOfFuel: Trap(.outOfFuel)
+        case .interrupt: Trap(.interrupt)
         }
     }
 }

@@ -159,6 +159,14 @@ protocol MacroAssembler {
     mutating func call(_ label: Label)
     mutating func callFuncRef(_ reference: Reg)
     mutating func callAddress(_ address: UInt)
+    /// Subtracts `amount` from the store's fuel (`KilnStoreRuntime.fuel`, through the
+    /// VMContext's runtime pointer at `runtimeOffset`). Clobbers the flags.
+    mutating func consumeFuel(runtimeOffset: Int32, amount: Int32)
+    /// Jumps to `outOfFuel` when the store's fuel is ≤ 0.
+    mutating func checkFuel(runtimeOffset: Int32, outOfFuel: Label)
+    /// Jumps to `interrupt` when the epoch (`*[vmctx + counterOffset]`) reached the deadline
+    /// (`[vmctx + deadlineOffset]`).
+    mutating func checkEpoch(counterOffset: Int32, deadlineOffset: Int32, interrupt: Label)
     /// `callAddress`, recording the frame pointer and return address in the VMContext's exit
     /// fields first (the callee may collect and walks the frames from there).
     mutating func callAddressRecordingExit(_ address: UInt)

@@ -11,9 +11,9 @@ struct ModuleValidator {
     /// What runs in the same pass as validation.
     enum Backend {
         case none
-        case interpreter
+        case interpreter(Instrumentation)
         /// Machine code; modules the JIT leaves alone (SIMD) go to the interpreter.
-        case jit(explicitBounds: Bool)
+        case jit(explicitBounds: Bool, Instrumentation)
     }
 
     /// Validates `module` and compiles it for `backend` in the same pass.
@@ -27,17 +27,18 @@ struct ModuleValidator {
             var nothing = ValidationOnly()
             try validator.validateFunctions(&nothing) { _ in }
             return (nil, nil)
-        case .interpreter:
-            return (try validator.validateFunctions(translate: true), nil)
-        case .jit(let explicitBounds):
+        case .interpreter(let instrumentation):
+            return (try validator.validateFunctions(translate: true, instrumentation), nil)
+        case .jit(let explicitBounds, let instrumentation):
             if JITCompiler.isSupported && !JITCompiler.needsInterpreter(module) {
-                var generator = CodeGenerator<X64MacroAssembler>(module: module, explicitBounds: explicitBounds)
+                var generator = CodeGenerator<X64MacroAssembler>(module: module, explicitBounds: explicitBounds,
+                                                                 instrumentation: instrumentation)
                 try validator.validateFunctions(&generator) { $0.finishFunction() }
                 if !generator.unsupported {
                     return (nil, try generator.finishModule())
                 }
             }
-            return (try validator.validateFunctions(translate: true), nil)
+            return (try validator.validateFunctions(translate: true, instrumentation), nil)
         }
     }
 
@@ -152,9 +153,11 @@ struct ModuleValidator {
         guard actual == type else { throw .invalid("type mismatch", at: 0) }
     }
 
-    private func validateFunctions(translate: Bool) throws(WasmError) -> InterpretedModule? {
+    private func validateFunctions(translate: Bool, _ instrumentation: Instrumentation = Instrumentation()) throws(WasmError)
+        -> InterpretedModule?
+    {
         if translate {
-            var translator = InterpreterTranslator(module: module)
+            var translator = InterpreterTranslator(module: module, instrumentation: instrumentation)
             var functions: [InterpretedFunction] = []
             var offsets: [[(pc: UInt32, offset: UInt32)]] = []
             var stackMaps: [StackMaps] = []

@@ -80,6 +80,8 @@ enum Interpreter {
         /// references, type ids) read instance state through it, without reference counting.
         var vmctx: UnsafeMutableRawPointer
         var layout: VMContextLayout
+        /// The store's runtime block (fuel).
+        var runtime: UnsafeMutablePointer<KilnStoreRuntime>
 
         init(_ instance: Unmanaged<InstanceHandle>) {
             let object = instance.takeUnretainedValue()
@@ -89,6 +91,8 @@ enum Interpreter {
             self.memory = object.memory0
             self.vmctx = object.vmctx
             self.layout = object.layout
+            self.runtime = object.vmctx.load(fromByteOffset: VMContextLayout.storeRuntimeOffset,
+                                             as: UnsafeMutablePointer<KilnStoreRuntime>.self)
         }
 
         var object: InstanceHandle { instance.takeUnretainedValue() }
@@ -263,6 +267,19 @@ enum Interpreter {
                     fp = newFP
                     pc = 0
 
+                case .consumeFuel:
+                    current.runtime.pointee.fuel &-= Int64(code[pc &+ 1])
+                    pc &+= 2
+                case .checkFuel:
+                    if current.runtime.pointee.fuel <= 0 { throw Trap(.outOfFuel) }
+                    pc &+= 1
+                case .checkEpoch:
+                    let epoch = current.vmctx.load(fromByteOffset: VMContextLayout.epochCounterOffset,
+                                                   as: UnsafeMutablePointer<UInt64>.self).pointee
+                    if epoch >= current.vmctx.load(fromByteOffset: VMContextLayout.epochDeadlineOffset, as: UInt64.self) {
+                        throw Trap(.interrupt)
+                    }
+                    pc &+= 1
                 case .copy:
                     fp[Int(code[pc &+ 1])] = fp[Int(code[pc &+ 2])]
                     pc &+= 3

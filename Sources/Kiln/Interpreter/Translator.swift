@@ -90,8 +90,27 @@ struct InterpreterTranslator: FunctionCompiler {
         .i32: [.i32], .i64: [.i64], .f32: [.f32], .f64: [.f64], .v128: [.v128], .funcRef: [.funcRef], .externRef: [.externRef],
     ]
 
-    init(module: ModuleInfo) {
+    /// Fuel metering and epoch checks (see `Fuel`).
+    private let instrumentation: Instrumentation
+    /// Fuel cost of the straight-line run so far, not yet charged.
+    private var pendingFuel: Int64 = 0
+
+    init(module: ModuleInfo, instrumentation: Instrumentation = Instrumentation()) {
         self.module = module
+        self.instrumentation = instrumentation
+    }
+
+    /// Charges the fuel of the straight-line run that ends here.
+    private mutating func chargeFuel() {
+        guard instrumentation.fuel, pendingFuel > 0 else { return }
+        emit(.consumeFuel); word(UInt32(clamping: pendingFuel))
+        pendingFuel = 0
+    }
+
+    /// At function entries and loop headers.
+    private mutating func emitInterruptionChecks() {
+        if instrumentation.fuel { emit(.checkFuel) }
+        if instrumentation.epochs { emit(.checkEpoch) }
     }
 
     // MARK: Function boundaries
@@ -121,6 +140,8 @@ struct InterpreterTranslator: FunctionCompiler {
         constantIndex.removeAll(keepingCapacity: true)
         constantUses.removeAll(keepingCapacity: true)
         stackMaps = StackMaps()
+        pendingFuel = 0
+        emitInterruptionChecks()
         externRefLocalSlots = locals.indices.filter { locals[$0] == .externRef }.map { Int(localSlots[$0]) }
         blocks.append(Block(kind: .function, type: .empty, height: 0))
     }
@@ -359,8 +380,10 @@ struct InterpreterTranslator: FunctionCompiler {
             translateUnreachable(instruction)
             return
         }
+        if instrumentation.fuel { pendingFuel += Fuel.cost(instruction) }
         switch instruction {
         case .unreachable:
+            chargeFuel()
             emit(.unreachable)
             reachable = false
         case .nop:
@@ -370,9 +393,12 @@ struct InterpreterTranslator: FunctionCompiler {
             openBlock(.block, type)
         case .loop(let type):
             materializeAll()
+            chargeFuel()
             openBlock(.loop, type)
+            emitInterruptionChecks()
         case .if(let type):
             let condition = popCondition()
+            chargeFuel()
             materializeAll()
             emitConditionalBranch(condition, whenTrue: false)
             openBlock(.if, type)
@@ -380,6 +406,7 @@ struct InterpreterTranslator: FunctionCompiler {
             word(0)
         case .else:
             var block = blocks.removeLast()
+            chargeFuel()
             materializeResults(block)
             emit(.br)
             block.pendingBranches.append(code.count)
@@ -387,8 +414,10 @@ struct InterpreterTranslator: FunctionCompiler {
             word(0)
             enterElseArm(&block)
         case .end:
+            chargeFuel()
             endBlock(fallsThrough: true)
         case .br(let depth):
+            chargeFuel()
             let target = blocks[blocks.count - 1 - Int(depth)]
             if target.kind == .function {
                 emitReturn()
@@ -399,6 +428,7 @@ struct InterpreterTranslator: FunctionCompiler {
             reachable = false
         case .brIf(let depth):
             let condition = popCondition()
+            chargeFuel()
             let target = blocks[blocks.count - 1 - Int(depth)]
             if target.kind != .function && !needsBranchMoves(target) {
                 emitConditionalBranch(condition, whenTrue: true)
@@ -418,6 +448,7 @@ struct InterpreterTranslator: FunctionCompiler {
             }
         case .brTable(let table):
             let index = popSlot()
+            chargeFuel()
             let depths = brTableTargets(table) + [table.defaultDepth]
             emit(.brTable); word(index); word(UInt32(table.count))
             let firstTarget = code.count
@@ -443,9 +474,11 @@ struct InterpreterTranslator: FunctionCompiler {
             }
             reachable = false
         case .return:
+            chargeFuel()
             emitReturn()
             reachable = false
         case .call(let function):
+            chargeFuel()
             let type = module.functionType(of: Int(function))
             let argumentBase = prepareCall(parameterCount: type.params.count)
             emit(Int(function) < module.importedFunctionCount ? .callImport : .call)
@@ -454,6 +487,7 @@ struct InterpreterTranslator: FunctionCompiler {
             for result in type.results { push(.temp, result) }
             lastResult = nil
         case .callIndirect(let typeIndex, let tableIndex):
+            chargeFuel()
             let type = module.types[Int(typeIndex)]
             let index = popSlot()
             let argumentBase = prepareCall(parameterCount: type.params.count)

@@ -46,6 +46,9 @@ final class InstanceHandle {
                          as: UnsafeMutableRawPointer.self)
         vmctx.storeBytes(of: UnsafeMutableRawPointer(store.runtime), toByteOffset: VMContextLayout.storeRuntimeOffset,
                          as: UnsafeMutableRawPointer.self)
+        vmctx.storeBytes(of: store.runtime.pointee.epochDeadline, toByteOffset: VMContextLayout.epochDeadlineOffset, as: UInt64.self)
+        vmctx.storeBytes(of: module.engine.epochCounter, toByteOffset: VMContextLayout.epochCounterOffset,
+                         as: UnsafeMutablePointer<UInt64>.self)
     }
 
     deinit {

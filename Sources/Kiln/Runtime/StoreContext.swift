@@ -31,6 +31,8 @@ public final class StoreContext {
     /// The activations table's chunk (see `KilnStoreRuntime.activationsNext`).
     let activations: UnsafeMutablePointer<UnsafeMutableRawPointer?>
     static let activationsCapacity = 4096
+    /// All fuel ever added (`fuelConsumed` is this minus what remains).
+    var fuelAdded: UInt64 = 0
     /// Extern references the last collection found in wasm frames, one count each.
     var preciseRoots: [UnsafeMutableRawPointer] = []
 
@@ -134,4 +136,66 @@ public struct StoreLimits: Sendable {
 /// function receives.
 public protocol AsContext {
     var storeContext: StoreContext { get }
+}
+
+// MARK: Fuel and epochs
+
+extension StoreContext {
+    var fuelEnabled: Bool { engine.config.consumeFuel }
+
+    /// Fuel left; negative after a straight-line run overdrew it.
+    var fuelRemaining: Int64 {
+        get { runtime.pointee.fuel }
+        set { runtime.pointee.fuel = newValue }
+    }
+
+    /// Sets the epoch deadline, in the store and in every instance's VMContext copy.
+    func setEpochDeadline(_ deadline: UInt64) {
+        runtime.pointee.epochDeadline = deadline
+        for instance in instances {
+            instance.vmctx.storeBytes(of: deadline, toByteOffset: VMContextLayout.epochDeadlineOffset, as: UInt64.self)
+        }
+    }
+}
+
+extension AsContext {
+    /// Fuel consumed since the store was made, or nil when `Config.consumeFuel` is off.
+    public var fuelConsumed: UInt64? {
+        let store = storeContext
+        guard store.fuelEnabled else { return nil }
+        return UInt64(clamping: Int64(clamping: store.fuelAdded) &- store.fuelRemaining)
+    }
+
+    /// Adds fuel for wasm to consume.
+    public func addFuel(_ fuel: UInt64) throws {
+        let store = storeContext
+        guard store.fuelEnabled else { throw KilnError("fuel is not enabled: set Config.consumeFuel") }
+        store.fuelAdded &+= fuel
+        store.fuelRemaining = Int64(clamping: Int128(store.fuelRemaining) + Int128(fuel))
+    }
+
+    /// Takes `fuel` away (as if wasm had consumed it) and returns what remains; throws,
+    /// taking nothing, when less than `fuel` remains.
+    @discardableResult
+    public func consumeFuel(_ fuel: UInt64) throws -> UInt64 {
+        let store = storeContext
+        guard store.fuelEnabled else { throw KilnError("fuel is not enabled: set Config.consumeFuel") }
+        let remaining = max(store.fuelRemaining, 0)
+        guard UInt64(remaining) >= fuel else { throw KilnError("not enough fuel: \(remaining) left, \(fuel) asked") }
+        store.fuelRemaining = remaining - Int64(fuel)
+        return UInt64(store.fuelRemaining)
+    }
+
+    /// Running out of fuel traps with "all fuel consumed" (the default).
+    public func outOfFuelTrap() {}
+
+    /// Makes the epoch deadline `ticksBeyondCurrent` increments of `Engine.incrementEpoch`
+    /// from now; reaching it traps with "interrupt" (with `Config.epochInterruption`).
+    public func setEpochDeadline(_ ticksBeyondCurrent: UInt64) {
+        let store = storeContext
+        store.setEpochDeadline(store.engine.currentEpoch &+ ticksBeyondCurrent)
+    }
+
+    /// Reaching the epoch deadline traps with "interrupt" (the default).
+    public func epochDeadlineTrap() {}
 }

@@ -11,8 +11,8 @@ import CKilnShims
 ///  8       instance: *InstanceHandle   unretained back pointer to the Swift instance
 ///  16      store: *StoreContext        unretained
 ///  24      store runtime: *KilnStoreRuntime   stack limit, fuel, epoch deadline (per store)
-///  32      (reserved: fuel)
-///  40      (reserved: epoch deadline)
+///  32      (reserved)
+///  40      epoch deadline: u64         the store's, copied into each of its instances
 ///  48      epoch counter: *u64         the engine's epoch
 ///  56      (reserved)
 ///  64      exit frame pointer          written by machine code before calls through a
@@ -33,7 +33,6 @@ struct VMContextLayout: Sendable {
     static let instanceOffset = 8
     static let storeOffset = 16
     static let storeRuntimeOffset = 24
-    static let fuelOffset = 32
     static let epochDeadlineOffset = 40
     static let epochCounterOffset = 48
     static let exitFramePointerOffset = Int(KILN_VMCTX_EXIT_FP_OFFSET)

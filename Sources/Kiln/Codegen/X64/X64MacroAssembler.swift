@@ -708,6 +708,27 @@ struct X64MacroAssembler: MacroAssembler {
         asm.call(X64MacroAssembler.scratch)
     }
 
+    mutating func consumeFuel(runtimeOffset: Int32, amount: Int32) {
+        let runtime = X64MacroAssembler.scratch
+        asm.mov(.s64, runtime, .base(X64MacroAssembler.vmctx, runtimeOffset))
+        asm.sub(.s64, .base(runtime, Int32(MemoryLayout<KilnStoreRuntime>.offset(of: \.fuel)!)), imm: amount)
+    }
+
+    mutating func checkFuel(runtimeOffset: Int32, outOfFuel: Label) {
+        let runtime = X64MacroAssembler.scratch
+        asm.mov(.s64, runtime, .base(X64MacroAssembler.vmctx, runtimeOffset))
+        asm.cmp(.s64, .base(runtime, Int32(MemoryLayout<KilnStoreRuntime>.offset(of: \.fuel)!)), imm: 0)
+        asm.jcc(.le, outOfFuel)
+    }
+
+    mutating func checkEpoch(counterOffset: Int32, deadlineOffset: Int32, interrupt: Label) {
+        let epoch = X64MacroAssembler.scratch
+        asm.mov(.s64, epoch, .base(X64MacroAssembler.vmctx, counterOffset))
+        asm.mov(.s64, epoch, .base(epoch, 0))
+        asm.cmp(.s64, epoch, .base(X64MacroAssembler.vmctx, deadlineOffset))
+        asm.jcc(.ae, interrupt)
+    }
+
     mutating func callAddressRecordingExit(_ address: UInt) {
         let returnAddress = asm.newLabel()
         asm.mov(.s64, .base(X64MacroAssembler.vmctx, Int32(KILN_VMCTX_EXIT_FP_OFFSET)), .rbp)

@@ -79,6 +79,7 @@ typedef struct Activation {
     KilnTrapInfo *trap;
     struct Activation *previous;
     KilnExit *exits;
+    KilnStoreRuntime *runtime;
 } Activation;
 
 // Thread-locals in the initial-exec model: the entry path reads them on every call, and
@@ -101,6 +102,7 @@ int kiln_jit_enter(KilnArrayTrampoline trampoline, const void *code, void *vmctx
     runtime->machineCodeDepth++;
     Activation activation;
     activation.trap = &runtime->trap;
+    activation.runtime = runtime;
     activation.previous = current_activation;
     // A trap may unwind through host frames that pushed exits: restore the list as it was.
     activation.exits = runtime->exits;
@@ -195,12 +197,14 @@ static void handle_fault(int signal, siginfo_t *info, void *context) {
 #if defined(__APPLE__) && defined(__x86_64__)
     uintptr_t pc = (uintptr_t)uc->uc_mcontext->__ss.__rip;
     uintptr_t fp = (uintptr_t)uc->uc_mcontext->__ss.__rbp;
+#define KILN_FUEL_REGISTER(uc) ((int64_t)(uc)->uc_mcontext->__ss.__r12)
 #elif defined(__APPLE__) && defined(__aarch64__)
     uintptr_t pc = (uintptr_t)uc->uc_mcontext->__ss.__pc;
     uintptr_t fp = (uintptr_t)uc->uc_mcontext->__ss.__fp;
 #elif defined(__x86_64__)
     uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
     uintptr_t fp = (uintptr_t)uc->uc_mcontext.gregs[REG_RBP];
+#define KILN_FUEL_REGISTER(uc) ((int64_t)(uc)->uc_mcontext.gregs[REG_R12])
 #elif defined(__aarch64__)
     uintptr_t pc = (uintptr_t)uc->uc_mcontext.pc;
     uintptr_t fp = (uintptr_t)uc->uc_mcontext.regs[29];
@@ -212,6 +216,10 @@ static void handle_fault(int signal, siginfo_t *info, void *context) {
         forward(signal, info, context);
         return;
     }
+#ifdef KILN_FUEL_REGISTER
+    // Metered machine code keeps the fuel in r12 between calls: the store must see it.
+    if (activation->runtime->fuelInRegister) activation->runtime->fuel = KILN_FUEL_REGISTER(uc);
+#endif
     KilnTrapInfo *trap = activation->trap;
     trap->pc = (const void *)pc;
     trap->signal = signal;

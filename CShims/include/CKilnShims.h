@@ -163,6 +163,9 @@ typedef struct KilnStoreRuntime {
     /// stored at `activationsNext` (each holding one count) until the next collection.
     void **activationsNext;
     void **activationsEnd;
+    /// Nonzero when the store's machine code keeps `fuel` in a register between calls (the
+    /// fault handler then writes it back).
+    int64_t fuelInRegister;
 } KilnStoreRuntime;
 
 /// A point where wasm frames called out: the frame pointer of the calling wasm function

@@ -1,6 +1,7 @@
 // Runs one benchmark kernel on one engine and prints one machine-readable line.
 //
 //     KernelRunner --engine kiln-jit|kiln-interp|wasmkit --runs R --size N kernel.wasm
+//       (kiln-jit-fuel and kiln-interp-fuel: the same with fuel metering on)
 //         -> "engine kernel size compile_ms median_ms min_ms checksum"
 //     KernelRunner --engine ... --runs R --compile-only module.wasm
 //         -> "engine module bytes median_ms min_ms" (compile time only, nothing runs)
@@ -82,6 +83,8 @@ struct KernelRunner {
             switch engineName {
             case "kiln-jit": backend = try KilnBackend(strategy: .jit)
             case "kiln-interp": backend = try KilnBackend(strategy: .interpreter)
+            case "kiln-jit-fuel": backend = try KilnBackend(strategy: .jit, fuel: true)
+            case "kiln-interp-fuel": backend = try KilnBackend(strategy: .interpreter, fuel: true)
             case "wasmkit": backend = WasmKitBackend()
             default: fail("unknown engine \(engineName)\n\(usage)")
             }

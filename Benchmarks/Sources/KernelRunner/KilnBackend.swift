@@ -7,8 +7,14 @@ import Kiln
 struct KilnBackend: Backend {
     let engine: Engine
 
-    init(strategy: Config.Strategy) throws {
-        engine = try Engine(Config(strategy: strategy))
+    let fuel: Bool
+
+    /// `fuel`: meter execution (Config.consumeFuel) with more fuel than any kernel needs.
+    init(strategy: Config.Strategy, fuel: Bool = false) throws {
+        var config = Config(strategy: strategy)
+        config.consumeFuel = fuel
+        engine = try Engine(config)
+        self.fuel = fuel
     }
 
     func compile(_ bytes: [UInt8]) throws {
@@ -19,6 +25,7 @@ struct KilnBackend: Backend {
     func instantiate(_ bytes: [UInt8]) throws -> KernelEntry {
         let module = try Module(engine, bytes: bytes)
         let store = Store(engine, data: ())
+        if fuel { try store.addFuel(1 << 62) }
         let instance = try Linker<Void>(engine).instantiate(store, module)
         // The typed view checks the signature once here, so the timed calls pay
         // neither for type checks nor for [Val] arrays.

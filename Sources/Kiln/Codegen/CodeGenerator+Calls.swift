@@ -153,6 +153,7 @@ extension CodeGenerator {
         let type = module.functionType(of: function)
         let resultsWord = placeArguments(type)
         memoryAccesses.append((masm.offset, wasmOffset))  // the call site, for backtraces
+        saveFuel()
         if function < module.importedFunctionCount {
             let reference = M.integerResult
             masm.loadVMContextWord(reference, offset: Int32(layout.function(function)))
@@ -163,6 +164,7 @@ extension CodeGenerator {
             masm.call(functionLabels[function - module.importedFunctionCount])
         }
         recordSafepoint()
+        reloadFuel()
         collectResults(type, resultsWord: resultsWord)
     }
 
@@ -189,9 +191,11 @@ extension CodeGenerator {
             typeIdOffset: Int32(layout.typeId(typeIndex)),
             outOfBounds: trapLabel(.undefinedElement),
             null: trapLabel(.uninitializedElement, detail: indexReg), signature: trapLabel(.badSignature))
+        saveFuel()
         memoryAccesses.append((masm.offset, wasmOffset))
         masm.callFuncRef(reference)
         recordSafepoint()
+        reloadFuel()
         collectResults(type, resultsWord: resultsWord)
     }
 

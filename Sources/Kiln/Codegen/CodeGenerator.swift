@@ -128,8 +128,9 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
 
     /// Fuel metering and epoch checks (see `Fuel`).
     let instrumentation: Instrumentation
-    /// Fuel cost of the straight-line run so far, not yet charged.
+    /// Fuel cost of the current straight-line run so far, and where its charge is.
     var pendingFuel: Int64 = 0
+    var fuelRun: Range<Int>?
 
     init(module: ModuleInfo, explicitBounds: Bool, instrumentation: Instrumentation = Instrumentation()) {
         self.module = module
@@ -316,10 +317,29 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         }
     }
 
-    /// Subtracts the fuel of the straight-line run that ends here from the store's.
-    mutating func chargeFuel() {
-        guard instrumentation.fuel, pendingFuel > 0 else { return }
-        masm.consumeFuel(runtimeOffset: Int32(VMContextLayout.storeRuntimeOffset), amount: Int32(clamping: pendingFuel))
+    /// Starts a straight-line run: its fuel is charged where it starts (no flags are live
+    /// there), by an amount known, and patched in, where it ends.
+    mutating func startFuelRun() {
+        fuelRun = masm.beginFuelCharge()
+        pendingFuel = 0
+    }
+
+    /// Before anything that may read or change the store's fuel, or leave the function:
+    /// the fuel register goes back to the store.
+    mutating func saveFuel() {
+        if instrumentation.fuel { masm.storeFuel(runtimeOffset: Int32(VMContextLayout.storeRuntimeOffset)) }
+    }
+
+    /// After a call: the callee (or host) may have consumed or added fuel.
+    mutating func reloadFuel() {
+        if instrumentation.fuel { masm.loadFuel(runtimeOffset: Int32(VMContextLayout.storeRuntimeOffset)) }
+    }
+
+    /// Ends the current run: its charge becomes what its instructions cost.
+    mutating func endFuelRun() {
+        guard let run = fuelRun else { return }
+        masm.finishFuelCharge(run, amount: Int32(clamping: pendingFuel))
+        fuelRun = nil
         pendingFuel = 0
     }
 
@@ -327,7 +347,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// the deadline.
     mutating func emitInterruptionChecks() {
         if instrumentation.fuel {
-            masm.checkFuel(runtimeOffset: Int32(VMContextLayout.storeRuntimeOffset), outOfFuel: trapLabel(.outOfFuel))
+            masm.checkFuel(outOfFuel: trapLabel(.outOfFuel))
         }
         if instrumentation.epochs {
             masm.checkEpoch(counterOffset: Int32(VMContextLayout.epochCounterOffset),
@@ -466,8 +486,10 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         stackOverflowLabel = overflow
         masm.checkStackLimit(runtimeOffset: Int32(VMContextLayout.storeRuntimeOffset), trap: overflow)
         masm.loadVMContext(from: M.integerArgumentRegisters[0])
-        pendingFuel = 0
+        fuelRun = nil
+        reloadFuel()
         emitInterruptionChecks()
+        if instrumentation.fuel { startFuelRun() }
         if !module.memories.isEmpty {
             masm.loadMemoryBase(memoryOffset: Int32(layout.memory(0)))
         }
@@ -513,6 +535,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         if unsupported { return }
         for stub in trapStubs {
             masm.bind(stub.label)
+            saveFuel()
             masm.trap(code: stub.code?.rawValue, wasmOffset: Int32(stub.wasmOffset), detail: stub.detail, raise: Builtins.trapAddress)
         }
         if let overflow = stackOverflowLabel {
@@ -547,6 +570,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
                 masm.copyToResultsArea(type, pointer: pointer, index: i, from: stackSlot(first + i))
             }
         }
+        saveFuel()
         masm.epilogue()
     }
 
@@ -602,20 +626,24 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         if unsupported { return }
         wasmOffset = offset
         borrowed = RegisterSet()
+        defer {
+            // Code after a run's end (reachable again) starts the next run.
+            if instrumentation.fuel && reachable && fuelRun == nil && !blocks.isEmpty { startFuelRun() }
+        }
         if !reachable {
             translateUnreachable(instruction)
             return
         }
         switch instruction {
-        case .select, .typedSelect: break
-        // Charging fuel clobbers the flags: a condition there must be in a register.
-        case .brIf, .if: if instrumentation.fuel { materializeFlags() }
+        case .brIf, .if, .select, .typedSelect: break
         default: materializeFlags()
         }
-        if instrumentation.fuel { pendingFuel += Fuel.cost(instruction) }
+        if instrumentation.fuel {
+            pendingFuel += Fuel.cost(instruction)
+            if Fuel.endsRun(instruction) { endFuelRun() }
+        }
         switch instruction {
         case .unreachable:
-            chargeFuel()
             masm.jump(trapLabel(.unreachable))
             reachable = false
         case .nop:
@@ -628,7 +656,6 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             // The head keeps the cached locals in their registers (as dirty: back edges bring
             // new values without storing them).
             spillOperands()
-            chargeFuel()
             for local in cachedLocals { localCache[local]!.dirty = true }
             openBlock(.loop, type)
             blocks[blocks.count - 1].loopLocals = cachedLocals.map { ($0, localCache[$0]!.reg) }
@@ -636,7 +663,6 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             emitInterruptionChecks()
         case .if(let type):
             let condition = pop()
-            chargeFuel()
             spillAll()
             let elseLabel = masm.newLabel()
             jumpUnless(condition, elseLabel)
@@ -644,7 +670,6 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             blocks[blocks.count - 1].elseLabel = elseLabel
         case .else:
             var block = blocks.removeLast()
-            chargeFuel()
             spillAll()
             masm.jump(block.label)
             block.endReachable = true
@@ -654,10 +679,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             resetStack(to: block.height, block.parameters)
             blocks.append(block)
         case .end:
-            chargeFuel()
             endBlock()
         case .br(let depth):
-            chargeFuel()
             spillOperands()
             branch(toDepth: Int(depth))
             reachable = false
@@ -668,7 +691,6 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             if case .flags = condition.value.location {} else {
                 condition.value.location = .reg(register(condition))
             }
-            chargeFuel()
             spillOperands()
             let target = blocks[blocks.count - 1 - Int(depth)]
             let arity = target.labelTypes.count
@@ -687,7 +709,6 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             }
         case .brTable(let table):
             let index = register(pop())
-            chargeFuel()
             spillOperands()
             writeBackAll()
             let depths = brTableTargets(table) + [table.defaultDepth]
@@ -715,14 +736,11 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             }
             reachable = false
         case .return:
-            chargeFuel()
             emitReturn()
             reachable = false
         case .call(let function):
-            chargeFuel()
             emitCall(function: Int(function))
         case .callIndirect(let typeIndex, let tableIndex):
-            chargeFuel()
             emitCallIndirect(typeIndex: Int(typeIndex), tableIndex: Int(tableIndex))
 
         case .drop:

@@ -159,11 +159,20 @@ protocol MacroAssembler {
     mutating func call(_ label: Label)
     mutating func callFuncRef(_ reference: Reg)
     mutating func callAddress(_ address: UInt)
-    /// Subtracts `amount` from the store's fuel (`KilnStoreRuntime.fuel`, through the
-    /// VMContext's runtime pointer at `runtimeOffset`). Clobbers the flags.
-    mutating func consumeFuel(runtimeOffset: Int32, amount: Int32)
-    /// Jumps to `outOfFuel` when the store's fuel is ≤ 0.
-    mutating func checkFuel(runtimeOffset: Int32, outOfFuel: Label)
+    /// Fuel lives in a register the allocator never hands out, within functions of a
+    /// module metered with fuel; the store's `KilnStoreRuntime.fuel` (reached through the
+    /// VMContext's runtime pointer at `runtimeOffset`) holds it across calls, returns and
+    /// traps. Loads it from the store.
+    mutating func loadFuel(runtimeOffset: Int32)
+    /// Writes the fuel register back to the store.
+    mutating func storeFuel(runtimeOffset: Int32)
+    /// Starts charging a straight-line run: subtracts an amount given later from the fuel
+    /// register. Clobbers the flags. Returns where `finishFuelCharge` patches.
+    mutating func beginFuelCharge() -> Range<Int>
+    /// Sets the amount of a charge begun earlier (0 removes the charge).
+    mutating func finishFuelCharge(_ charge: Range<Int>, amount: Int32)
+    /// Jumps to `outOfFuel` when the fuel register is ≤ 0.
+    mutating func checkFuel(outOfFuel: Label)
     /// Jumps to `interrupt` when the epoch (`*[vmctx + counterOffset]`) reached the deadline
     /// (`[vmctx + deadlineOffset]`).
     mutating func checkEpoch(counterOffset: Int32, deadlineOffset: Int32, interrupt: Label)

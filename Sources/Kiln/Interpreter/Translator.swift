@@ -92,18 +92,29 @@ struct InterpreterTranslator: FunctionCompiler {
 
     /// Fuel metering and epoch checks (see `Fuel`).
     private let instrumentation: Instrumentation
-    /// Fuel cost of the straight-line run so far, not yet charged.
+    /// Fuel cost of the current straight-line run so far, and the code word its charge's
+    /// amount goes in.
     private var pendingFuel: Int64 = 0
+    private var fuelRun: Int?
 
     init(module: ModuleInfo, instrumentation: Instrumentation = Instrumentation()) {
         self.module = module
         self.instrumentation = instrumentation
     }
 
-    /// Charges the fuel of the straight-line run that ends here.
-    private mutating func chargeFuel() {
-        guard instrumentation.fuel, pendingFuel > 0 else { return }
-        emit(.consumeFuel); word(UInt32(clamping: pendingFuel))
+    /// Starts a straight-line run, charged where it starts by an amount patched in where
+    /// it ends (as the JIT does, so that both charge the same at every point).
+    private mutating func startFuelRun() {
+        emit(.consumeFuel)
+        fuelRun = code.count
+        word(0)
+        pendingFuel = 0
+    }
+
+    private mutating func endFuelRun() {
+        guard let run = fuelRun else { return }
+        code[run] = UInt32(clamping: pendingFuel)
+        fuelRun = nil
         pendingFuel = 0
     }
 
@@ -140,8 +151,9 @@ struct InterpreterTranslator: FunctionCompiler {
         constantIndex.removeAll(keepingCapacity: true)
         constantUses.removeAll(keepingCapacity: true)
         stackMaps = StackMaps()
-        pendingFuel = 0
+        fuelRun = nil
         emitInterruptionChecks()
+        if instrumentation.fuel { startFuelRun() }
         externRefLocalSlots = locals.indices.filter { locals[$0] == .externRef }.map { Int(localSlots[$0]) }
         blocks.append(Block(kind: .function, type: .empty, height: 0))
     }
@@ -376,14 +388,20 @@ struct InterpreterTranslator: FunctionCompiler {
     /// Translates `instruction` (already validated), found at byte `offset` of the module.
     mutating func translate(_ instruction: Instruction, at offset: Int, brTableTargets: (BrTable) -> [UInt32]) {
         self.offset = offset
+        defer {
+            // Code after a run's end (reachable again) starts the next run.
+            if instrumentation.fuel && reachable && fuelRun == nil && !blocks.isEmpty { startFuelRun() }
+        }
         if !reachable {
             translateUnreachable(instruction)
             return
         }
-        if instrumentation.fuel { pendingFuel += Fuel.cost(instruction) }
+        if instrumentation.fuel {
+            pendingFuel += Fuel.cost(instruction)
+            if Fuel.endsRun(instruction) { endFuelRun() }
+        }
         switch instruction {
         case .unreachable:
-            chargeFuel()
             emit(.unreachable)
             reachable = false
         case .nop:
@@ -393,12 +411,10 @@ struct InterpreterTranslator: FunctionCompiler {
             openBlock(.block, type)
         case .loop(let type):
             materializeAll()
-            chargeFuel()
             openBlock(.loop, type)
             emitInterruptionChecks()
         case .if(let type):
             let condition = popCondition()
-            chargeFuel()
             materializeAll()
             emitConditionalBranch(condition, whenTrue: false)
             openBlock(.if, type)
@@ -406,7 +422,6 @@ struct InterpreterTranslator: FunctionCompiler {
             word(0)
         case .else:
             var block = blocks.removeLast()
-            chargeFuel()
             materializeResults(block)
             emit(.br)
             block.pendingBranches.append(code.count)
@@ -414,10 +429,8 @@ struct InterpreterTranslator: FunctionCompiler {
             word(0)
             enterElseArm(&block)
         case .end:
-            chargeFuel()
             endBlock(fallsThrough: true)
         case .br(let depth):
-            chargeFuel()
             let target = blocks[blocks.count - 1 - Int(depth)]
             if target.kind == .function {
                 emitReturn()
@@ -428,7 +441,6 @@ struct InterpreterTranslator: FunctionCompiler {
             reachable = false
         case .brIf(let depth):
             let condition = popCondition()
-            chargeFuel()
             let target = blocks[blocks.count - 1 - Int(depth)]
             if target.kind != .function && !needsBranchMoves(target) {
                 emitConditionalBranch(condition, whenTrue: true)
@@ -448,7 +460,6 @@ struct InterpreterTranslator: FunctionCompiler {
             }
         case .brTable(let table):
             let index = popSlot()
-            chargeFuel()
             let depths = brTableTargets(table) + [table.defaultDepth]
             emit(.brTable); word(index); word(UInt32(table.count))
             let firstTarget = code.count
@@ -474,11 +485,9 @@ struct InterpreterTranslator: FunctionCompiler {
             }
             reachable = false
         case .return:
-            chargeFuel()
             emitReturn()
             reachable = false
         case .call(let function):
-            chargeFuel()
             let type = module.functionType(of: Int(function))
             let argumentBase = prepareCall(parameterCount: type.params.count)
             emit(Int(function) < module.importedFunctionCount ? .callImport : .call)
@@ -487,7 +496,6 @@ struct InterpreterTranslator: FunctionCompiler {
             for result in type.results { push(.temp, result) }
             lastResult = nil
         case .callIndirect(let typeIndex, let tableIndex):
-            chargeFuel()
             let type = module.types[Int(typeIndex)]
             let index = popSlot()
             let argumentBase = prepareCall(parameterCount: type.params.count)

@@ -59,6 +59,7 @@ public final class StoreContext {
         activations = .allocate(capacity: StoreContext.activationsCapacity)
         runtime.pointee.activationsNext = UnsafeMutableRawPointer(activations).assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
         runtime.pointee.activationsEnd = runtime.pointee.activationsNext + StoreContext.activationsCapacity
+        runtime.pointee.fuelInRegister = engine.config.consumeFuel && engine.config.strategy == .jit ? 1 : 0
     }
 
     /// Roots `raw`, an extern reference entering wasm frames (an argument, a host function's

@@ -67,6 +67,36 @@ import Kiln
         #expect(store.fuelConsumed == 100)
     }
 
+    /// After a trap, both engines report the same fuel: charges are made where runs start,
+    /// and machine code's fuel register reaches the store on every kind of trap.
+    @Test func fuelAfterTrapsIsTheSameInBothEngines() throws {
+        let wat = """
+            (module (memory 1)
+              (func (export "oob") (param i32) (result i32)
+                (i32.add (i32.const 1) (i32.load (i32.add (local.get 0) (i32.const 65536)))))
+              (func (export "div") (param i32) (result i32) (i32.div_u (i32.const 7) (local.get 0)))
+              (func (export "deep") (param i32) (result i32)
+                (if (result i32) (local.get 0)
+                  (then (i32.add (i32.const 1) (call 2 (i32.sub (local.get 0) (i32.const 1)))))
+                  (else (unreachable)))))
+            """
+        var seen: [String: [UInt64]] = [:]
+        for strategy in Self.strategies {
+            var config = Config(strategy: strategy)
+            config.consumeFuel = true
+            let engine = try Engine(config)
+            let store = Store(engine)
+            try store.addFuel(1_000_000)
+            let instance = try Linker<Void>(engine).instantiate(store, try Module(engine, wat: wat))
+            for name in ["oob", "div", "deep"] {
+                let f = try instance.getTypedFunc(store, name, (Int32).self, Int32.self)
+                #expect(throws: Trap.self) { try f.call(store, name == "deep" ? 50 : 0) }
+                seen[name, default: []].append(store.fuelConsumed!)
+            }
+        }
+        for (name, values) in seen { #expect(values[0] == values[1], "\(name): \(values)") }
+    }
+
     @Test(arguments: strategies) func fuelNeedsTheConfig(_ strategy: Config.Strategy) throws {
         let (store, _) = try Self.setUp(strategy)
         #expect(store.fuelConsumed == nil)

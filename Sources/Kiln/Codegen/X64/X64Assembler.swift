@@ -554,6 +554,13 @@ struct X64Assembler {
         byte(63)
     }
 
+    /// Overwrites `length` bytes emitted earlier, at `position`, with NOPs.
+    mutating func overwriteWithNops(at position: Int, length: Int) {
+        var filler = X64Assembler()
+        filler.nop(length: length)
+        bytes.replaceSubrange(position..<(position + length), with: filler.bytes)
+    }
+
     /// Overwrites the 32-bit little-endian value at `position` (a field emitted earlier).
     mutating func patch32(at position: Int, _ value: Int32) {
         write32(value, at: position)

@@ -708,16 +708,39 @@ struct X64MacroAssembler: MacroAssembler {
         asm.call(X64MacroAssembler.scratch)
     }
 
-    mutating func consumeFuel(runtimeOffset: Int32, amount: Int32) {
-        let runtime = X64MacroAssembler.scratch
-        asm.mov(.s64, runtime, .base(X64MacroAssembler.vmctx, runtimeOffset))
-        asm.sub(.s64, .base(runtime, Int32(MemoryLayout<KilnStoreRuntime>.offset(of: \.fuel)!)), imm: amount)
+    /// Holds the fuel in metered functions (callee-saved in the C convention, so host
+    /// functions and builtins preserve it; the allocator never uses it).
+    static let fuel = GPR.r12
+
+    private static var fuelOffset: Int32 { Int32(MemoryLayout<KilnStoreRuntime>.offset(of: \.fuel)!) }
+
+    mutating func loadFuel(runtimeOffset: Int32) {
+        asm.mov(.s64, X64MacroAssembler.scratch, .base(X64MacroAssembler.vmctx, runtimeOffset))
+        asm.mov(.s64, X64MacroAssembler.fuel, .base(X64MacroAssembler.scratch, X64MacroAssembler.fuelOffset))
     }
 
-    mutating func checkFuel(runtimeOffset: Int32, outOfFuel: Label) {
-        let runtime = X64MacroAssembler.scratch
-        asm.mov(.s64, runtime, .base(X64MacroAssembler.vmctx, runtimeOffset))
-        asm.cmp(.s64, .base(runtime, Int32(MemoryLayout<KilnStoreRuntime>.offset(of: \.fuel)!)), imm: 0)
+    mutating func storeFuel(runtimeOffset: Int32) {
+        asm.mov(.s64, X64MacroAssembler.scratch, .base(X64MacroAssembler.vmctx, runtimeOffset))
+        asm.mov(.s64, .base(X64MacroAssembler.scratch, X64MacroAssembler.fuelOffset), X64MacroAssembler.fuel)
+    }
+
+    mutating func beginFuelCharge() -> Range<Int> {
+        let start = asm.bytes.count
+        // An immediate that needs 32 bits, so the encoding leaves room for any amount.
+        asm.sub(.s64, X64MacroAssembler.fuel, imm: Int32.max)
+        return start..<asm.bytes.count
+    }
+
+    mutating func finishFuelCharge(_ charge: Range<Int>, amount: Int32) {
+        if amount == 0 {
+            asm.overwriteWithNops(at: charge.lowerBound, length: charge.count)
+        } else {
+            asm.patch32(at: charge.upperBound - 4, amount)
+        }
+    }
+
+    mutating func checkFuel(outOfFuel: Label) {
+        asm.test(.s64, X64MacroAssembler.fuel, X64MacroAssembler.fuel)
         asm.jcc(.le, outOfFuel)
     }
 

@@ -124,8 +124,23 @@ uintptr_t kiln_stack_pointer(void) {
 }
 
 static KILN_TLS uintptr_t cached_stack_low;
+// Set while a fiber runs: the low end of its stack.
+static KILN_TLS uintptr_t stack_low_override;
+
+uintptr_t kiln_set_stack_low_override(uintptr_t low) {
+    uintptr_t previous = stack_low_override;
+    stack_low_override = low;
+    return previous;
+}
+
+void *kiln_swap_activation(void *activation) {
+    Activation *previous = current_activation;
+    current_activation = (Activation *)activation;
+    return previous;
+}
 
 uintptr_t kiln_thread_stack_low(void) {
+    if (stack_low_override != 0) return stack_low_override;
     // Cached per thread: pthread_getattr_np allocates, and a thread's stack never moves.
     if (cached_stack_low != 0) return cached_stack_low;
 #if defined(__linux__)

@@ -241,4 +241,25 @@ KilnHostClosure *kiln_host_closure_create(const uint8_t *paramKinds, int paramCo
 /// Frees a closure made by kiln_host_closure_create. No call may be running through it.
 void kiln_host_closure_free(KilnHostClosure *closure);
 
+// ---------------------------------------------------------------------------------------
+// Fibers (for callAsync)
+// ---------------------------------------------------------------------------------------
+
+typedef struct KilnFiber KilnFiber;
+
+/// A fiber that will run `entry(argument)` on a stack of `stackSize` bytes (plus a guard
+/// page). NULL when it cannot be made (or on hosts without fiber support).
+KilnFiber *kiln_fiber_create(size_t stackSize, void (*entry)(void *argument), void *argument);
+void kiln_fiber_free(KilnFiber *fiber);
+/// Runs the fiber until it suspends or its entry returns; returns 1 when it finished.
+int kiln_fiber_resume(KilnFiber *fiber);
+/// From code on a fiber: gives control back to whoever resumed it.
+void kiln_fiber_suspend(void);
+/// Whether the calling code runs on a fiber.
+int kiln_fiber_is_running(void);
+
+/// Internal to fibers: the thread's innermost kiln_jit_enter, and its stack's low end.
+void *kiln_swap_activation(void *activation);
+uintptr_t kiln_set_stack_low_override(uintptr_t low);
+
 #endif

@@ -181,6 +181,15 @@ public final class Func: StoreOwned {
         try invoke(context, values)
     }
 
+    /// Calls the function like `call`, on a fiber of its own: inside, running out of fuel
+    /// (`outOfFuelAsyncYield`), reaching the epoch deadline (`epochDeadlineAsyncYieldAndUpdate`)
+    /// and async host functions (`Linker.funcWrapAsync`) suspend the wasm while this task
+    /// awaits. Cancelling the task makes the wasm trap at its next suspension.
+    public func callAsync(_ store: some AsContext, _ params: [Val]) async throws -> [Val] {
+        let context = store.storeContext
+        return try await context.runAsync { try self.call(context, params) }
+    }
+
     /// A statically typed view of the function, checked against its wasm type now.
     public func typed<each Param: WasmValue, Results>(_ store: some AsContext, _ params: (repeat each Param).Type,
                                                        _ results: Results.Type) throws -> TypedFunc<repeat each Param, Results> {

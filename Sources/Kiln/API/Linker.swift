@@ -73,6 +73,29 @@ public final class Linker<T> {
         try defineHostFunction(module, name, type: type, callback)
     }
 
+    /// Defines a host function from an async Swift closure. Wasm calling it inside
+    /// `callAsync` is suspended while the closure runs in the caller's task; called
+    /// outside `callAsync`, it traps.
+    public func funcWrapAsync<each P: WasmValue, R>(_ module: String, _ name: String,
+                                                    _ body: @escaping (Caller<T>, repeat each P) async throws -> R) throws {
+        let codec = try ResultsCodec<R>()
+        let type = FuncType(params: wasmTypes(repeat (each P).self), results: codec.types)
+        try defineHostFunction(module, name, type: type) { context, values in
+            let store = context.store
+            guard let call = store.asyncCall else {
+                throw Trap("async host function \(module)::\(name) called outside callAsync")
+            }
+            var index = 0
+            let arguments = (repeat readValue((each P).self, from: values, at: &index, store: store))
+            let caller = Caller<T>(context)
+            var outcome: Result<R, any Error>?
+            try call.suspend(.host({
+                do { outcome = .success(try await body(caller, repeat each arguments)) } catch { outcome = .failure(error) }
+            }))
+            codec.encode(try outcome!.get(), into: values, store: store)
+        }
+    }
+
     /// The definition of `module::name` in `store`, if any.
     public func get(_ store: Store<T>, _ module: String, _ name: String) -> Extern? {
         let key = Key(module: module, name: name)

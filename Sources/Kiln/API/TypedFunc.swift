@@ -34,6 +34,13 @@ public struct TypedFunc<each Param: WasmValue, Results> {
         }
     }
 
+    /// `call` on a fiber, as `Func.callAsync`.
+    public func callAsync(_ store: some AsContext, _ args: repeat each Param) async throws -> Results {
+        let context = store.storeContext
+        let arguments = (repeat each args)
+        return try await context.runAsync { try self.call(context, repeat each arguments) }
+    }
+
     /// Runs the function on `values`, which hold the parameters and receive the results.
     @usableFromInline
     func invoke(_ context: StoreContext, _ values: UnsafeMutableBufferPointer<ValRaw>) throws {

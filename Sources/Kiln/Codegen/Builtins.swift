@@ -31,6 +31,29 @@ enum Builtins {
         UInt(bitPattern: unsafeBitCast(function, to: UnsafeRawPointer.self))
     }
 
+    /// A fuel or epoch check found none left: the store decides (trap, or yield inside
+    /// callAsync). A safepoint.
+    static let outOfFuel = address({ vmctx, _ in
+        interruption(vmctx) { try $0.outOfFuel() }
+    } as Builtin2)
+
+    static let epochDeadlineReached = address({ vmctx, _ in
+        interruption(vmctx) { try $0.epochDeadlineReached() }
+    } as Builtin2)
+
+    private static func interruption(_ vmctx: UnsafeMutableRawPointer, _ body: (StoreContext) throws -> Void) -> KilnBuiltinResult {
+        let store = instance(vmctx).store
+        do {
+            try store.withExit(from: vmctx) { try body(store) }
+            return ok()
+        } catch let trap as Trap where trap.code == .outOfFuel || trap.code == .interrupt {
+            return Builtins.trap(JITTrap(trap.code!))
+        } catch {
+            store.pendingError = error
+            return Builtins.trap(.hostError)
+        }
+    }
+
     static let memoryGrow = address({ vmctx, delta in
         let memory = instance(vmctx).memory(0)
         return ok(memory.grow(by: u32(delta)).map { UInt64($0) } ?? 0xFFFF_FFFF)

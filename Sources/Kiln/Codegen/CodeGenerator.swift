@@ -72,6 +72,17 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         var labelTypes: [ValType] { kind == .loop ? parameters : results }
     }
 
+    /// The out-of-line path of a fuel or epoch check (see `emitInterruptionChecks`).
+    struct InterruptStub {
+        var label: M.Label
+        var resume: M.Label
+        var builtin: UInt
+        var loopLocals: [(local: Int, reg: Reg)]
+        var slots: [Int]
+        var wasmOffset: Int
+    }
+    var interruptStubs: [InterruptStub] = []
+
     struct TrapStub {
         var label: M.Label
         /// The trap, or nil when a builtin's second result register holds it.
@@ -343,27 +354,66 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         pendingFuel = 0
     }
 
-    /// At function entries and loop headers: trap when fuel ran out or the epoch passed
-    /// the deadline.
+    /// At function entries (after the parameters are in their slots) and loop headers:
+    /// when fuel ran out or the epoch reached the deadline, an out-of-line path calls the
+    /// runtime, which traps — or, inside `callAsync`, yields and lets the code go on.
     mutating func emitInterruptionChecks() {
+        let loopLocals = cachedLocals.map { (local: $0, reg: localCache[$0]!.reg) }
         if instrumentation.fuel {
-            masm.checkFuel(outOfFuel: trapLabel(.outOfFuel))
+            let check = masm.newLabel()
+            masm.bind(check)
+            let slow = masm.newLabel()
+            masm.checkFuel(outOfFuel: slow)
+            interruptStubs.append(InterruptStub(label: slow, resume: check, builtin: Builtins.outOfFuel,
+                                                loopLocals: loopLocals, slots: safepointSlots(), wasmOffset: wasmOffset))
         }
         if instrumentation.epochs {
+            let check = masm.newLabel()
+            masm.bind(check)
+            let slow = masm.newLabel()
             masm.checkEpoch(counterOffset: Int32(VMContextLayout.epochCounterOffset),
-                            deadlineOffset: Int32(VMContextLayout.epochDeadlineOffset), interrupt: trapLabel(.interrupt))
+                            deadlineOffset: Int32(VMContextLayout.epochDeadlineOffset), interrupt: slow)
+            interruptStubs.append(InterruptStub(label: slow, resume: check, builtin: Builtins.epochDeadlineReached,
+                                                loopLocals: loopLocals, slots: safepointSlots(), wasmOffset: wasmOffset))
         }
+    }
+
+    /// The out-of-line paths of `emitInterruptionChecks`. The values live in registers at
+    /// a check are the locals a loop head keeps cached: they go to their slots (where the
+    /// stack map finds them) and come back after the call.
+    mutating func emitInterruptStubs() {
+        for stub in interruptStubs {
+            masm.bind(stub.label)
+            wasmOffset = stub.wasmOffset
+            for (local, reg) in stub.loopLocals { masm.store(localTypes[local], slot: localSlot(local), reg) }
+            saveFuel()
+            masm.moveVMContext(to: M.integerArgumentRegisters[0])
+            masm.callAddressRecordingExit(stub.builtin)
+            stackMaps[currentFunction].append(position: masm.offset, slots: stub.slots)
+            let trap = masm.newLabel()
+            trapStubs.append(TrapStub(label: trap, code: nil, wasmOffset: wasmOffset))
+            masm.branchIfNonZero(is64: true, M.secondIntegerResult, trap)
+            reloadFuel()
+            for (local, reg) in stub.loopLocals { masm.load(localTypes[local], reg, slot: localSlot(local)) }
+            masm.jump(stub.resume)
+        }
+        interruptStubs.removeAll(keepingCapacity: true)
     }
 
     /// Records the safepoint whose return address is the current offset: the externref
     /// locals (every local is in its frame slot at a call) and the spilled externref
     /// operands below the call's arguments.
     mutating func recordSafepoint() {
+        stackMaps[currentFunction].append(position: masm.offset, slots: safepointSlots())
+    }
+
+    /// The frame slots holding extern references now (see `recordSafepoint`).
+    func safepointSlots() -> [Int] {
         var slots = externRefLocals
         for (i, value) in stack.enumerated() where value.type == .externRef {
             if case .spilled = value.location { slots.append(localCount + i) }
         }
-        stackMaps[currentFunction].append(position: masm.offset, slots: slots)
+        return slots
     }
 
     /// Before a call: no operand may stay in a (caller-saved) register.
@@ -488,8 +538,6 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         masm.loadVMContext(from: M.integerArgumentRegisters[0])
         fuelRun = nil
         reloadFuel()
-        emitInterruptionChecks()
-        if instrumentation.fuel { startFuelRun() }
         if !module.memories.isEmpty {
             masm.loadMemoryBase(memoryOffset: Int32(layout.memory(0)))
         }
@@ -525,6 +573,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         for i in type.params.count..<locals.count {
             masm.storeConstant(locals[i], slot: localSlot(i), 0)
         }
+        emitInterruptionChecks()
+        if instrumentation.fuel { startFuelRun() }
         blocks.append(Block(kind: .function, parameters: [], results: type.results, height: 0, label: masm.newLabel()))
         functionRanges.append(start..<start)
         stackMaps.append(StackMaps())
@@ -533,6 +583,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// Finishes the current function: its return path, trap stubs and frame size.
     mutating func finishFunction() {
         if unsupported { return }
+        emitInterruptStubs()
         for stub in trapStubs {
             masm.bind(stub.label)
             saveFuel()

@@ -271,13 +271,26 @@ enum Interpreter {
                     current.runtime.pointee.fuel &-= Int64(code[pc &+ 1])
                     pc &+= 2
                 case .checkFuel:
-                    if current.runtime.pointee.fuel <= 0 { throw Trap(.outOfFuel) }
+                    if current.runtime.pointee.fuel <= 0 {
+                        // May yield inside callAsync, while other code (a collection) runs.
+                        stack.frames[stack.depth] = InterpreterStack.Frame(returnPC: pc &+ 1, fp: fp, instance: current.instance,
+                                                                           definedIndex: definedIndex)
+                        stack.depth &+= 1
+                        defer { stack.depth &-= 1 }
+                        try current.object.store.outOfFuel()
+                        continue  // check again
+                    }
                     pc &+= 1
                 case .checkEpoch:
                     let epoch = current.vmctx.load(fromByteOffset: VMContextLayout.epochCounterOffset,
                                                    as: UnsafeMutablePointer<UInt64>.self).pointee
                     if epoch >= current.vmctx.load(fromByteOffset: VMContextLayout.epochDeadlineOffset, as: UInt64.self) {
-                        throw Trap(.interrupt)
+                        stack.frames[stack.depth] = InterpreterStack.Frame(returnPC: pc &+ 1, fp: fp, instance: current.instance,
+                                                                           definedIndex: definedIndex)
+                        stack.depth &+= 1
+                        defer { stack.depth &-= 1 }
+                        try current.object.store.epochDeadlineReached()
+                        continue
                     }
                     pc &+= 1
                 case .copy:

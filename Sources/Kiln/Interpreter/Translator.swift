@@ -120,8 +120,15 @@ struct InterpreterTranslator: FunctionCompiler {
 
     /// At function entries and loop headers.
     private mutating func emitInterruptionChecks() {
-        if instrumentation.fuel { emit(.checkFuel) }
-        if instrumentation.epochs { emit(.checkEpoch) }
+        // Safepoints: inside callAsync a check may yield while a collection runs.
+        if instrumentation.fuel {
+            emit(.checkFuel)
+            recordSafepoint()
+        }
+        if instrumentation.epochs {
+            emit(.checkEpoch)
+            recordSafepoint()
+        }
     }
 
     // MARK: Function boundaries
@@ -151,10 +158,10 @@ struct InterpreterTranslator: FunctionCompiler {
         constantIndex.removeAll(keepingCapacity: true)
         constantUses.removeAll(keepingCapacity: true)
         stackMaps = StackMaps()
+        externRefLocalSlots = locals.indices.filter { locals[$0] == .externRef }.map { Int(localSlots[$0]) }
         fuelRun = nil
         emitInterruptionChecks()
         if instrumentation.fuel { startFuelRun() }
-        externRefLocalSlots = locals.indices.filter { locals[$0] == .externRef }.map { Int(localSlots[$0]) }
         blocks.append(Block(kind: .function, type: .empty, height: 0))
     }
 

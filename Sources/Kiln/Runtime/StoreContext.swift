@@ -33,6 +33,14 @@ public final class StoreContext {
     static let activationsCapacity = 4096
     /// All fuel ever added (`fuelConsumed` is this minus what remains).
     var fuelAdded: UInt64 = 0
+    /// Set while a `callAsync` runs on a fiber.
+    var asyncCall: AsyncCall?
+    /// How many times `callAsync`s yielded to other tasks (fuel and epoch yields).
+    var asyncYields = 0
+    /// `outOfFuelAsyncYield`: nil means running out of fuel traps.
+    var fuelYield: FuelYieldPolicy?
+    /// `epochDeadlineAsyncYieldAndUpdate`: nil means reaching the deadline traps.
+    var epochYieldDelta: UInt64?
     /// Extern references the last collection found in wasm frames, one count each.
     var preciseRoots: [UnsafeMutableRawPointer] = []
 
@@ -188,7 +196,15 @@ extension AsContext {
     }
 
     /// Running out of fuel traps with "all fuel consumed" (the default).
-    public func outOfFuelTrap() {}
+    public func outOfFuelTrap() {
+        storeContext.fuelYield = nil
+    }
+
+    /// Inside `callAsync`, running out of fuel yields to other tasks and then adds
+    /// `fuelToInject`, up to `injectionCount` times; then it traps. (Synchronous calls trap.)
+    public func outOfFuelAsyncYield(injectionCount: UInt64, fuelToInject: UInt64) {
+        storeContext.fuelYield = FuelYieldPolicy(remaining: injectionCount, fuelToInject: fuelToInject)
+    }
 
     /// Makes the epoch deadline `ticksBeyondCurrent` increments of `Engine.incrementEpoch`
     /// from now; reaching it traps with "interrupt" (with `Config.epochInterruption`).
@@ -198,5 +214,17 @@ extension AsContext {
     }
 
     /// Reaching the epoch deadline traps with "interrupt" (the default).
-    public func epochDeadlineTrap() {}
+    public func epochDeadlineTrap() {
+        storeContext.epochYieldDelta = nil
+    }
+
+    /// Inside `callAsync`, reaching the epoch deadline yields to other tasks and then moves
+    /// the deadline `delta` ticks past the current epoch. (Synchronous calls trap.)
+    public func epochDeadlineAsyncYieldAndUpdate(_ delta: UInt64) {
+        storeContext.epochYieldDelta = delta
+    }
+}
+
+extension StoreContext: AsContext {
+    public var storeContext: StoreContext { self }
 }

@@ -16,7 +16,7 @@ import Kiln
     ]
 
     static func compile(_ kernel: String) throws -> [UInt8] {
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-kernel-\(kernel)-\(getpid()).wasm")
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-kernel-\(kernel)-\(UUID().uuidString).wasm")
         defer { try? FileManager.default.removeItem(at: output) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+@testable import Kiln
+
+/// `callAsync`: wasm on a fiber, suspended for async host functions, fuel and epoch yields,
+/// and cancellation.
+@Suite struct AsyncCallTests {
+    static let strategies: [Config.Strategy] = [.jit, .interpreter]
+
+    static let wat = """
+        (module
+          (import "host" "sleepy" (func $sleepy (param i32) (result i32)))
+          (func (export "spin") (loop $l (br $l)))
+          (func $down (export "down") (param i32) (result i32) (i32.add (call $down (local.get 0)) (i32.const 1)))
+          (func (export "count") (param $n i32) (result i32) (local $i i32)
+            (block $done (loop $next
+              (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br $next)))
+            (local.get $i))
+          (func (export "sleepTwice") (param i32) (result i32)
+            (i32.add (call $sleepy (local.get 0)) (call $sleepy (i32.add (local.get 0) (i32.const 1))))))
+        """
+
+    static func setUp(_ strategy: Config.Strategy, fuel: Bool = false, epochs: Bool = false) throws -> (Store<Int>, Instance) {
+        var config = Config(strategy: strategy)
+        config.consumeFuel = fuel
+        config.epochInterruption = epochs
+        let engine = try Engine(config)
+        let store = Store(engine, data: 0)
+        let linker = Linker<Int>(engine)
+        try linker.funcWrapAsync("host", "sleepy") { (caller: Caller<Int>, x: Int32) async throws -> Int32 in
+            try await Task.sleep(for: .milliseconds(5))
+            caller.data += 1
+            return x * 10
+        }
+        return (store, try linker.instantiate(store, try Module(engine, wat: wat)))
+    }
+
+    @Test(arguments: strategies) func asyncHostFunctionsAwaitInsideWasm(_ strategy: Config.Strategy) async throws {
+        let (store, instance) = try Self.setUp(strategy)
+        let f = try instance.getTypedFunc(store, "sleepTwice", (Int32).self, Int32.self)
+        #expect(try await f.callAsync(store, 4) == 90)
+        #expect(store.data == 2)
+        // Outside callAsync an async host function cannot run: a trap, not a hang.
+        #expect(throws: Trap.self) { try f.call(store, 1) }
+        // The untyped form too.
+        let g = instance.getFunc(store, "sleepTwice")!
+        let results = try await g.callAsync(store, [.i32(1)])
+        guard case .i32(30)? = results.first else { Issue.record("got \(results)"); return }
+    }
+
+    @Test(arguments: strategies) func fuelYieldsExactlyInjectionCountTimes(_ strategy: Config.Strategy) async throws {
+        let (store, instance) = try Self.setUp(strategy, fuel: true)
+        try store.addFuel(1000)
+        store.outOfFuelAsyncYield(injectionCount: 5, fuelToInject: 1000)
+        let spin = try instance.getTypedFunc(store, "spin", Void.self, Void.self)
+        do {
+            try await spin.callAsync(store)
+            Issue.record("expected a trap")
+        } catch let trap as Trap {
+            #expect(trap.code == .outOfFuel)
+        }
+        #expect(store.storeContext.asyncYields == 5)
+        #expect(store.fuelConsumed == 6000)
+        // A synchronous call does not yield: it traps.
+        try store.addFuel(10)
+        #expect(throws: Trap.self) { try spin.call(store) }
+    }
+
+    @Test(arguments: strategies) func epochDeadlinesYieldAndMoveOn(_ strategy: Config.Strategy) async throws {
+        let (store, instance) = try Self.setUp(strategy, epochs: true)
+        store.epochDeadlineAsyncYieldAndUpdate(1)
+        let engine = store.engine
+        let ticker = Thread {
+            while !Thread.current.isCancelled {
+                engine.incrementEpoch()
+                Thread.sleep(forTimeInterval: 0.0005)
+            }
+        }
+        ticker.start()
+        defer { ticker.cancel() }
+        while engine.currentEpoch < 2 { try await Task.sleep(for: .milliseconds(1)) }
+        store.setEpochDeadline(1)
+        // Long enough to cross many ticks (the JIT runs a loop iteration in about a
+        // nanosecond, the debug-built interpreter in tens).
+        let n: Int32 = strategy == .jit ? 400_000_000 : 5_000_000
+        let count = try instance.getTypedFunc(store, "count", (Int32).self, Int32.self)
+        #expect(try await count.callAsync(store, n) == n)
+        #expect(store.storeContext.asyncYields > 0)
+    }
+
+    @Test(arguments: strategies) func cancellingTheTaskTrapsTheWasm(_ strategy: Config.Strategy) async throws {
+        let (store, instance) = try Self.setUp(strategy, fuel: true)
+        try store.addFuel(10_000)
+        store.outOfFuelAsyncYield(injectionCount: .max, fuelToInject: 10_000)
+        let spin = try instance.getTypedFunc(store, "spin", Void.self, Void.self)
+        let box = UncheckedBox((store, spin))
+        let task = Task {
+            let (store, spin) = box.value
+            try await spin.callAsync(store)
+        }
+        try await Task.sleep(for: .milliseconds(20))
+        task.cancel()
+        do {
+            try await task.value
+            Issue.record("expected a trap")
+        } catch let trap as Trap {
+            #expect(trap.hostError is CancellationError)
+        }
+        // The store is usable afterwards.
+        store.outOfFuelTrap()
+        try store.addFuel(1000)
+        let count = try instance.getTypedFunc(store, "count", (Int32).self, Int32.self)
+        #expect(try count.call(store, 10) == 10)
+    }
+
+    @Test(arguments: strategies) func stackOverflowOnAFiberIsATrap(_ strategy: Config.Strategy) async throws {
+        let (store, instance) = try Self.setUp(strategy)
+        let down = try instance.getTypedFunc(store, "down", (Int32).self, Int32.self)
+        do {
+            _ = try await down.callAsync(store, 1)
+            Issue.record("expected a trap")
+        } catch let trap as Trap {
+            #expect(trap.code == .stackOverflow)
+        }
+        #expect(try await instance.getTypedFunc(store, "count", (Int32).self, Int32.self).callAsync(store, Int32(7)) == 7)
+    }
+
+    struct UncheckedBox<T>: @unchecked Sendable {
+        let value: T
+        init(_ value: T) { self.value = value }
+    }
+}

@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Kiln", targets: ["Kiln"]),
+        .library(name: "KilnFuzz", targets: ["KilnFuzz"]),
         .executable(name: "kiln", targets: ["KilnCLI"]),
     ],
     dependencies: [
@@ -35,16 +36,18 @@ let package = Package(
         ),
         // A small subset of WASI preview 1, enough for freestanding C programs.
         .target(name: "KilnWASI", dependencies: ["Kiln"]),
+        // Differential fuzzing: module generator, JIT-vs-interpreter runner, shrinker.
+        .target(name: "KilnFuzz", dependencies: ["Kiln"]),
         .executableTarget(
             name: "KilnCLI",
             dependencies: [
-                "Kiln", "KilnWAST", "KilnWASI",
+                "Kiln", "KilnWAST", "KilnWASI", "KilnFuzz",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // The extern-reference scenarios as a plain program, for valgrind's leak check.
         .executableTarget(name: "kiln-leak-check", dependencies: ["Kiln"], path: "Sources/KilnLeakCheck"),
-        .testTarget(name: "KilnTests", dependencies: ["Kiln", "KilnWAST", "KilnWASI"]),
+        .testTarget(name: "KilnTests", dependencies: ["Kiln", "KilnWAST", "KilnWASI", "KilnFuzz"]),
     ],
     swiftLanguageModes: [.v6]
 )

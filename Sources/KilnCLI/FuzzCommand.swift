@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import KilnFuzz
+
+struct FuzzCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fuzz",
+        abstract: "Differential fuzzing: random modules under the JIT and the interpreter, compared."
+    )
+
+    @Option(help: "How long to run.")
+    var seconds: Double = 10
+
+    @Option(help: "The first seed (seeds are consecutive).")
+    var seed: UInt64 = 1
+
+    @Option(help: "Where modules come from: kiln or binaryen (wasm-opt -ttf).")
+    var generator: String = "kiln"
+
+    @Option(help: "Where failing modules (shrunk) are written.")
+    var output: String = "fuzz-failures"
+
+    @Flag(name: .shortAndLong, help: "Print every module's seed.")
+    var verbose = false
+
+    mutating func run() throws {
+        guard let generator = FuzzGenerator(rawValue: generator) else {
+            throw ValidationError("unknown generator \(generator): use kiln or binaryen")
+        }
+        var session = FuzzSession(generator: generator, outputDirectory: URL(fileURLWithPath: output))
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        var current = seed
+        while ContinuousClock.now < deadline {
+            let failuresBefore = session.failed
+            session.run(seed: current)
+            if verbose {
+                print("seed \(current): \(session.failed > failuresBefore ? "FAILED" : "ok")")
+                if let bytes = FuzzSession.module(generator, seed: current) {
+                    for line in DifferentialRunner.describe(bytes, argumentSeed: current) { print("  \(line.prefix(300))") }
+                }
+            }
+            if session.failed > failuresBefore, let failure = session.failures.last {
+                print("seed \(failure.seed) diverged (written to \(output)/\(generator.rawValue)-seed-\(failure.seed).wasm):")
+                print(failure.detail)
+            }
+            current &+= 1
+        }
+        print("\(session.calls) calls compared over seeds \(seed)..<\(current)")
+        print("\(session.passed) passed, \(session.failed) failed")
+        if session.failed > 0 { throw ExitCode(1) }
+    }
+}

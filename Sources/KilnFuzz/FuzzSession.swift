@@ -1,0 +1,142 @@
+import Foundation
+import Kiln
+
+/// Where test modules come from.
+public enum FuzzGenerator: String, Sendable, CaseIterable {
+    /// `ModuleGenerator`: Kiln's own, knows every instruction it should cover.
+    case kiln
+    /// binaryen's `wasm-opt -ttf`, an independent generator (when installed).
+    case binaryen
+}
+
+/// A differential fuzzing loop: generates modules from consecutive seeds, runs each under
+/// both engines, and writes every divergence, shrunk, to `outputDirectory`.
+public struct FuzzSession {
+    public var generator: FuzzGenerator
+    public var outputDirectory: URL?
+    public private(set) var passed = 0
+    public private(set) var failed = 0
+    public private(set) var calls = 0
+    /// Seeds of the failures, with what differed.
+    public private(set) var failures: [(seed: UInt64, detail: String)] = []
+
+    public init(generator: FuzzGenerator, outputDirectory: URL?) {
+        self.generator = generator
+        self.outputDirectory = outputDirectory
+    }
+
+    /// The module for `seed`, or nil when the generator cannot make one.
+    public static func module(_ generator: FuzzGenerator, seed: UInt64, limits: ModuleGenerator.Limits = .init()) -> [UInt8]? {
+        switch generator {
+        case .kiln:
+            var generator = ModuleGenerator(seed: seed, limits: limits)
+            return generator.generate()
+        case .binaryen:
+            return Binaryen.module(seed: seed, size: limits.statements * 512)
+        }
+    }
+
+    /// Runs one seed.
+    public mutating func run(seed: UInt64) {
+        guard let bytes = Self.module(generator, seed: seed) else {
+            failed += 1
+            failures.append((seed, "the \(generator) generator made no module"))
+            return
+        }
+        if generator == .kiln {
+            // Kiln's generator only makes valid modules: anything else is its bug.
+            do {
+                try Module.validate(try Engine(), bytes: bytes)
+            } catch {
+                failed += 1
+                failures.append((seed, "the generator made an invalid module: \(error)"))
+                return
+            }
+        }
+        let report = DifferentialRunner.run(bytes, argumentSeed: seed)
+        calls += report.calls
+        if report.agreed {
+            passed += 1
+            return
+        }
+        failed += 1
+        let (smallest, detail) = shrink(seed: seed, bytes: bytes, detail: report.detail)
+        failures.append((seed, detail))
+        if let outputDirectory {
+            try? FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+            let file = outputDirectory.appendingPathComponent("\(generator.rawValue)-seed-\(seed).wasm")
+            try? Data(smallest).write(to: file)
+        }
+    }
+
+    /// The smallest module the generator makes from `seed` that still diverges: lower the
+    /// size knobs one at a time while the divergence stays. (binaryen's modules are kept.)
+    func shrink(seed: UInt64, bytes: [UInt8], detail: String) -> ([UInt8], String) {
+        guard generator == .kiln else { return (bytes, detail) }
+        var limits = ModuleGenerator.Limits()
+        var best = (bytes, detail)
+        var progress = true
+        while progress {
+            progress = false
+            for knob in 0..<3 {
+                var candidate = limits
+                switch knob {
+                case 0: candidate.functions = max(1, candidate.functions - 1)
+                case 1: candidate.statements = max(0, candidate.statements - 1)
+                default: candidate.depth = max(1, candidate.depth - 1)
+                }
+                guard candidate != limits, let module = Self.module(.kiln, seed: seed, limits: candidate) else { continue }
+                let report = DifferentialRunner.run(module, argumentSeed: seed)
+                if !report.agreed && module.count <= best.0.count {
+                    limits = candidate
+                    best = (module, report.detail)
+                    progress = true
+                }
+            }
+        }
+        return best
+    }
+}
+
+/// binaryen's `wasm-opt -ttf`: turns random bytes into a valid module.
+enum Binaryen {
+    static let features = ["--disable-simd", "--disable-threads", "--disable-exception-handling", "--disable-gc",
+                           "--disable-tail-call", "--disable-memory64", "--disable-multimemory", "--disable-relaxed-simd",
+                           "--disable-extended-const", "--disable-strings", "--disable-typed-continuations",
+                           "--disable-shared-everything", "--disable-fp16", "--disable-custom-descriptors",
+                           "--enable-bulk-memory", "--enable-reference-types", "--enable-multivalue",
+                           "--enable-sign-ext", "--enable-nontrapping-float-to-int", "--enable-mutable-globals"]
+
+    static var isInstalled: Bool { executable != nil }
+
+    static let executable: String? = {
+        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {
+            let path = "\(directory)/wasm-opt"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }()
+
+    static func module(seed: UInt64, size: Int) -> [UInt8]? {
+        guard let executable else { return nil }
+        var random = FuzzRandom(seed: seed)
+        let input = (0..<max(size, 64)).map { _ in UInt8.random(in: 0...255, using: &random) }
+        let directory = FileManager.default.temporaryDirectory
+        let inputURL = directory.appendingPathComponent("kiln-ttf-\(seed)-\(getpid()).bin")
+        let outputURL = directory.appendingPathComponent("kiln-ttf-\(seed)-\(getpid()).wasm")
+        defer {
+            try? FileManager.default.removeItem(at: inputURL)
+            try? FileManager.default.removeItem(at: outputURL)
+        }
+        guard (try? Data(input).write(to: inputURL)) != nil else { return nil }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["-ttf", inputURL.path, "-o", outputURL.path] + features
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, let data = try? Data(contentsOf: outputURL) else { return nil }
+        return [UInt8](data)
+    }
+}

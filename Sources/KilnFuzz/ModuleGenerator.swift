@@ -1,0 +1,536 @@
+import Kiln
+
+/// Generates random valid modules, deterministically per seed, for differential runs.
+///
+/// A module has imported host functions (`host.log`, `host.mix`), a memory with active and
+/// passive data segments, a funcref table filled by an element segment, mutable globals of
+/// every number type, and 1–6 functions, all exported (`f0`, `f1`, ...; the memory as
+/// `mem`, globals as `g0`, ...). Bodies are built as typed expression trees over every
+/// scalar instruction of WebAssembly 2.0: numeric operators, locals, globals, loads and
+/// stores of every width, bulk memory, `memory.size/grow`, `select`, `block`/`loop`/`if`
+/// with parameters and results, `br`/`br_if`/`br_table` to any enclosing label, `call`,
+/// `call_indirect`, `return`, reference instructions, and traps on purpose (division by
+/// zero, out-of-bounds addresses, `unreachable`, bad indirect calls). Loops have no exit
+/// condition guarantee: runs are metered with fuel, so they end.
+public struct ModuleGenerator {
+    /// Size knobs: the shrinker lowers them to find a smaller failing module.
+    public struct Limits: Sendable, Equatable {
+        public var functions: Int
+        public var statements: Int
+        public var depth: Int
+
+        public init(functions: Int = 6, statements: Int = 8, depth: Int = 5) {
+            self.functions = functions
+            self.statements = statements
+            self.depth = depth
+        }
+    }
+
+    static let numberTypes: [ValType] = [.i32, .i64, .f32, .f64]
+    /// (module, name, params, results) of the host imports.
+    static let imports: [(String, String, [ValType], [ValType])] = [
+        ("host", "log", [.i32], []),
+        ("host", "mix", [.i64, .f64], [.i64]),
+    ]
+
+    private var random: FuzzRandom
+    private let limits: Limits
+    private var types: [FuncType] = []
+    private var functionTypes: [Int] = []  // type index per function (imports first)
+    private var globals: [(type: ValType, mutable: Bool)] = []
+    private var dataSegments: [[UInt8]] = []
+    private var currentFunction = 0
+
+    // Per function being generated.
+    private var locals: [ValType] = []
+    private var results: [ValType] = []
+    /// Enclosing labels, innermost last: the types a branch to each carries.
+    private var labels: [[ValType]] = []
+    private var code = ByteWriter()
+
+    public init(seed: UInt64, limits: Limits = Limits()) {
+        random = FuzzRandom(seed: seed)
+        self.limits = limits
+    }
+
+    /// The module's binary.
+    public mutating func generate() -> [UInt8] {
+        for (_, _, params, results) in Self.imports { functionTypes.append(typeIndex(FuncType(params: params, results: results))) }
+        let count = random.int(1...max(1, limits.functions))
+        for _ in 0..<count {
+            let params = (0..<random.int(0...3)).map { _ in random.pick(Self.numberTypes) }
+            let results = (0..<random.pick([0, 1, 1, 1, 2])).map { _ in random.pick(Self.numberTypes) }
+            functionTypes.append(typeIndex(FuncType(params: params, results: results)))
+        }
+        for _ in 0..<random.int(2...5) { globals.append((random.pick(Self.numberTypes), true)) }
+        globals.append((.i32, false))
+        for _ in 0..<random.int(1...3) {
+            dataSegments.append((0..<random.int(1...24)).map { _ in UInt8.random(in: 0...255, using: &random) })
+        }
+        // A few block types with parameters and results, for `block (type n)`.
+        for _ in 0..<3 {
+            let params = (0..<random.int(0...2)).map { _ in random.pick(Self.numberTypes) }
+            let results = (0..<random.int(0...2)).map { _ in random.pick(Self.numberTypes) }
+            _ = typeIndex(FuncType(params: params, results: results))
+        }
+
+        var bodies: [[UInt8]] = []
+        for function in Self.imports.count..<functionTypes.count {
+            currentFunction = function
+            bodies.append(generateBody(types[functionTypes[function]]))
+        }
+        return encode(bodies)
+    }
+
+    private mutating func typeIndex(_ type: FuncType) -> Int {
+        if let index = types.firstIndex(of: type) { return index }
+        types.append(type)
+        return types.count - 1
+    }
+
+    private var definedCount: Int { functionTypes.count - Self.imports.count }
+
+    // MARK: Bodies
+
+    private mutating func generateBody(_ type: FuncType) -> [UInt8] {
+        // Parameters, then scratch locals of every type (block parameters land there).
+        locals = type.params + Self.numberTypes + Self.numberTypes + (0..<random.int(0...3)).map { _ in random.pick(Self.numberTypes) }
+        results = type.results
+        labels = [type.results]
+        code = ByteWriter()
+        for _ in 0..<random.int(0...limits.statements) { statement(depth: 0) }
+        values(type.results, depth: 0)
+        code.byte(0x0B)
+
+        var body = ByteWriter()
+        let declared = locals[type.params.count...]
+        body.u32(UInt32(declared.count))
+        for local in declared {
+            body.u32(1)
+            body.valType(local)
+        }
+        body.bytes += code.bytes
+        return body.bytes
+    }
+
+    /// Code that leaves nothing on the stack.
+    private mutating func statement(depth: Int) {
+        let deep = depth >= limits.depth
+        switch random.int(0...(deep ? 5 : 13)) {
+        case 0:
+            let local = random.int(0..<locals.count)
+            value(locals[local], depth: depth + 1)
+            code.byte(0x21); code.u32(UInt32(local))
+        case 1:
+            let mutable = globals.indices.filter { globals[$0].mutable }
+            let global = random.pick(mutable)
+            value(globals[global].type, depth: depth + 1)
+            code.byte(0x24); code.u32(UInt32(global))
+        case 2: store(depth: depth)
+        case 3:
+            value(random.pick(Self.numberTypes), depth: depth + 1)
+            code.byte(0x1A)  // drop
+        case 4:
+            value(.i32, depth: depth + 1)
+            code.byte(0x10); code.u32(0)  // host.log
+        case 5: bulkMemory(depth: depth)
+        case 6, 7:
+            // A block, maybe with parameters and results.
+            let type = blockType()
+            values(type.params, depth: depth + 1)
+            code.byte(0x02); blockTypeImmediate(type)
+            arm(type, label: type.results, depth: depth)
+            code.byte(0x0B)
+            dropAll(type.results)
+        case 8:
+            // A loop: branches to it carry its parameters; fuel ends it.
+            let type = blockType()
+            values(type.params, depth: depth + 1)
+            code.byte(0x03); blockTypeImmediate(type)
+            arm(type, label: type.params, depth: depth)
+            code.byte(0x0B)
+            dropAll(type.results)
+        case 9:
+            let type = blockType()
+            values(type.params, depth: depth + 1)
+            value(.i32, depth: depth + 1)
+            code.byte(0x04); blockTypeImmediate(type)
+            arm(type, label: type.results, depth: depth)
+            if type.params != type.results || random.chance(50) {
+                code.byte(0x05)
+                arm(type, label: type.results, depth: depth)
+            }
+            code.byte(0x0B)
+            dropAll(type.results)
+        case 10:
+            // A conditional branch out of some enclosing block.
+            let label = random.int(0..<labels.count)
+            values(labels[labels.count - 1 - label], depth: depth + 1)
+            value(.i32, depth: depth + 1)
+            code.byte(0x0D); code.u32(UInt32(label))
+            dropAll(labels[labels.count - 1 - label])
+        case 11: call(depth: depth, discard: true)
+        case 12:
+            // A trap on purpose now and then.
+            if random.chance(15) {
+                code.byte(0x00)  // unreachable, in a branch not always taken
+            } else {
+                value(.i32, depth: depth + 1)
+                code.byte(0x1A)
+            }
+        default:
+            value(random.pick(Self.numberTypes), depth: depth + 1)
+            code.byte(0x1A)
+        }
+    }
+
+    private mutating func blockType() -> FuncType {
+        switch random.int(0...3) {
+        case 0: return FuncType(params: [], results: [])
+        case 1: return FuncType(params: [], results: [random.pick(Self.numberTypes)])
+        default: return random.pick(types)  // with parameters and several results
+        }
+    }
+
+    private mutating func blockTypeImmediate(_ type: FuncType) {
+        if type.params.isEmpty && type.results.isEmpty {
+            code.byte(0x40)
+        } else if type.params.isEmpty && type.results.count == 1 {
+            code.valType(type.results[0])
+        } else {
+            code.s64(Int64(typeIndex(type)))
+        }
+    }
+
+    /// The inside of a block, loop or `if` arm, up to its `end` or `else`: stores the
+    /// parameters away, runs statements, and leaves the results (or branches with them).
+    private mutating func arm(_ type: FuncType, label: [ValType], depth: Int) {
+        consume(type.params)
+        labels.append(label)
+        for _ in 0..<random.int(0...max(1, limits.statements / 2)) { statement(depth: depth + 1) }
+        let candidates = labels.indices.filter { labels[$0] == type.results }.map { labels.count - 1 - $0 }
+        if random.chance(10), !candidates.isEmpty {
+            // br_table to enclosing labels that take this arm's results.
+            values(type.results, depth: depth + 1)
+            value(.i32, depth: depth + 1)
+            code.byte(0x0E)
+            let count = random.int(0...3)
+            code.u32(UInt32(count))
+            for _ in 0..<count { code.u32(UInt32(random.pick(candidates))) }
+            code.u32(UInt32(random.pick(candidates)))
+        } else {
+            values(type.results, depth: depth + 1)
+        }
+        labels.removeLast()
+    }
+
+    /// Stores the parameters a block starts with into scratch locals.
+    private mutating func consume(_ types: [ValType]) {
+        for type in types.reversed() {
+            let candidates = locals.indices.filter { locals[$0] == type }
+            code.byte(0x21); code.u32(UInt32(random.pick(candidates)))
+        }
+    }
+
+    private mutating func dropAll(_ types: [ValType]) {
+        for _ in types { code.byte(0x1A) }
+    }
+
+    private mutating func values(_ types: [ValType], depth: Int) {
+        for type in types { value(type, depth: depth) }
+    }
+
+    // MARK: Values
+
+    /// Code that pushes one value of `type`.
+    private mutating func value(_ type: ValType, depth: Int) {
+        if depth >= limits.depth {
+            leaf(type)
+            return
+        }
+        switch random.int(0...15) {
+        case 0, 1: leaf(type)
+        case 2, 3, 4: numeric(type, depth: depth)
+        case 5: load(type, depth: depth)
+        case 6:
+            // select, typed or not
+            value(type, depth: depth + 1)
+            value(type, depth: depth + 1)
+            value(.i32, depth: depth + 1)
+            if random.chance(50) { code.byte(0x1B) } else { code.byte(0x1C); code.u32(1); code.valType(type) }
+        case 7:
+            // A block producing the value, with statements first.
+            code.byte(0x02); code.valType(type)
+            labels.append([type])
+            for _ in 0..<random.int(0...2) { statement(depth: depth + 1) }
+            value(type, depth: depth + 1)
+            labels.removeLast()
+            code.byte(0x0B)
+        case 8:
+            value(.i32, depth: depth + 1)
+            code.byte(0x04); code.valType(type)
+            labels.append([type])
+            value(type, depth: depth + 1)
+            code.byte(0x05)
+            value(type, depth: depth + 1)
+            labels.removeLast()
+            code.byte(0x0B)
+        case 9:
+            // local.tee
+            let candidates = locals.indices.filter { locals[$0] == type }
+            value(type, depth: depth + 1)
+            code.byte(0x22); code.u32(UInt32(random.pick(candidates)))
+        case 10:
+            if !call(depth: depth, returning: type) { leaf(type) }
+        case 11 where type == .i32:
+            switch random.int(0...3) {
+            case 0: code.byte(0x3F); code.byte(0)  // memory.size
+            case 1:
+                value(.i32, depth: depth + 1)
+                code.bytes += [0x40, 0]  // memory.grow
+            case 2:
+                code.byte(0xD0); code.byte(0x70)  // ref.null func
+                code.byte(0xD1)  // ref.is_null
+            default:
+                code.byte(0xD2); code.u32(UInt32(Self.imports.count + random.int(0..<definedCount)))  // ref.func
+                code.byte(0xD1)
+            }
+        case 12 where type == .i64:
+            value(.i64, depth: depth + 1)
+            value(.f64, depth: depth + 1)
+            code.byte(0x10); code.u32(1)  // host.mix
+        case 13:
+            // A branch out of an enclosing label carrying values: the rest is unreachable.
+            if random.chance(25), let label = labels.indices.randomElement(using: &random) {
+                let depthIndex = labels.count - 1 - label
+                values(labels[label], depth: depth + 1)
+                code.byte(0x0C); code.u32(UInt32(depthIndex))
+            } else {
+                leaf(type)
+            }
+        case 14:
+            if random.chance(20) {
+                values(results, depth: depth + 1)
+                code.byte(0x0F)  // return
+            } else {
+                leaf(type)
+            }
+        default: numeric(type, depth: depth)
+        }
+    }
+
+    private mutating func leaf(_ type: ValType) {
+        let candidates = locals.indices.filter { locals[$0] == type }
+        switch random.int(0...3) {
+        case 0 where !candidates.isEmpty:
+            code.byte(0x20); code.u32(UInt32(random.pick(candidates)))
+        case 1:
+            let matching = globals.indices.filter { globals[$0].type == type }
+            if let global = matching.randomElement(using: &random) {
+                code.byte(0x23); code.u32(UInt32(global))
+            } else {
+                constant(type)
+            }
+        default: constant(type)
+        }
+    }
+
+    private mutating func constant(_ type: ValType) {
+        switch type {
+        case .i32: code.byte(0x41); code.s32(random.interesting32())
+        case .i64: code.byte(0x42); code.s64(random.interesting64())
+        case .f32: code.byte(0x43); code.f32(random.interestingF32())
+        default: code.byte(0x44); code.f64(random.interestingF64())
+        }
+    }
+
+    private static let operators: [ValType: [NumericOp]] = Dictionary(grouping: NumericOp.allCases) { $0.signature.result }
+
+    private mutating func numeric(_ type: ValType, depth: Int) {
+        let op = random.pick(Self.operators[type]!)
+        let signature = op.signature
+        value(signature.operands.0, depth: depth + 1)
+        if let second = signature.operands.1 { value(second, depth: depth + 1) }
+        if op.rawValue >= 0xFC00 {
+            code.byte(0xFC); code.u32(UInt32(op.rawValue & 0xFF))
+        } else {
+            code.byte(UInt8(op.rawValue))
+        }
+    }
+
+    /// An address: mostly in the first page, sometimes anywhere (to trap).
+    private mutating func address(depth: Int) {
+        if random.chance(96) {
+            code.byte(0x41); code.s32(Int32(random.int(0...4096)))
+            if random.chance(50) {
+                value(.i32, depth: depth + 1)
+                code.byte(0x41); code.s32(0xFF)
+                code.byte(0x71)  // i32.and
+                code.byte(0x6A)  // i32.add
+            }
+        } else {
+            value(.i32, depth: depth + 1)
+        }
+    }
+
+    private mutating func memArg(maxAlign: Int) {
+        code.u32(UInt32(random.int(0...maxAlign)))
+        code.u32(UInt32(random.chance(97) ? random.int(0...16) : random.int(0...70_000)))
+    }
+
+    private mutating func load(_ type: ValType, depth: Int) {
+        address(depth: depth)
+        switch type {
+        case .i32:
+            let (op, align) = random.pick([(0x28, 2), (0x2C, 0), (0x2D, 0), (0x2E, 1), (0x2F, 1)] as [(UInt8, Int)])
+            code.byte(op); memArg(maxAlign: align)
+        case .i64:
+            let (op, align) = random.pick([(0x29, 3), (0x30, 0), (0x31, 0), (0x32, 1), (0x33, 1), (0x34, 2), (0x35, 2)] as [(UInt8, Int)])
+            code.byte(op); memArg(maxAlign: align)
+        case .f32: code.byte(0x2A); memArg(maxAlign: 2)
+        default: code.byte(0x2B); memArg(maxAlign: 3)
+        }
+    }
+
+    private mutating func store(depth: Int) {
+        address(depth: depth)
+        let type = random.pick(Self.numberTypes)
+        value(type, depth: depth + 1)
+        switch type {
+        case .i32:
+            let (op, align) = random.pick([(0x36, 2), (0x3A, 0), (0x3B, 1)] as [(UInt8, Int)])
+            code.byte(op); memArg(maxAlign: align)
+        case .i64:
+            let (op, align) = random.pick([(0x37, 3), (0x3C, 0), (0x3D, 1), (0x3E, 2)] as [(UInt8, Int)])
+            code.byte(op); memArg(maxAlign: align)
+        case .f32: code.byte(0x38); memArg(maxAlign: 2)
+        default: code.byte(0x39); memArg(maxAlign: 3)
+        }
+    }
+
+    private mutating func bulkMemory(depth: Int) {
+        switch random.int(0...3) {
+        case 0:  // memory.fill d v n
+            address(depth: depth); value(.i32, depth: depth + 1); smallCount()
+            code.byte(0xFC); code.u32(11); code.byte(0)
+        case 1:  // memory.copy d s n
+            address(depth: depth); address(depth: depth); smallCount()
+            code.byte(0xFC); code.u32(10); code.bytes += [0, 0]
+        case 2:  // memory.init (passive segment 0) d s n
+            address(depth: depth); code.byte(0x41); code.s32(Int32(random.int(0...4))); smallCount()
+            code.byte(0xFC); code.u32(8); code.u32(UInt32(dataSegments.count)); code.byte(0)
+        default:
+            code.byte(0xFC); code.u32(9); code.u32(UInt32(dataSegments.count))  // data.drop
+        }
+    }
+
+    private mutating func smallCount() {
+        code.byte(0x41); code.s32(random.chance(90) ? Int32(random.int(0...64)) : random.interesting32())
+    }
+
+    /// A call: direct, or indirect through the table (sometimes to a bad index or type).
+    /// With `returning`, only to functions whose single result is that type.
+    @discardableResult
+    private mutating func call(depth: Int, discard: Bool = false, returning: ValType? = nil) -> Bool {
+        // Calls go to later functions only, so most calls terminate without exhausting the
+        // stack (whose depth differs between the engines and ends the comparison).
+        let defined = (currentFunction + 1)..<functionTypes.count
+        let candidates = defined.filter { function in
+            guard let returning else { return true }
+            return types[functionTypes[function]].results == [returning]
+        }
+        guard let function = candidates.randomElement(using: &random) else { return false }
+        let type = types[functionTypes[function]]
+        values(type.params, depth: depth + 1)
+        if random.chance(30) {
+            // call_indirect: the table holds every defined function in order.
+            if random.chance(85) {
+                code.byte(0x41); code.s32(Int32(function - Self.imports.count))
+            } else {
+                value(.i32, depth: depth + 1)
+            }
+            code.byte(0x11); code.u32(UInt32(functionTypes[function])); code.u32(0)
+        } else {
+            code.byte(0x10); code.u32(UInt32(function))
+        }
+        if discard { dropAll(type.results) }
+        return true
+    }
+
+    // MARK: Encoding
+
+    private func encode(_ bodies: [[UInt8]]) -> [UInt8] {
+        var module = ByteWriter()
+        module.bytes = [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00]
+        module.section(1) { s in
+            s.u32(UInt32(types.count))
+            for type in types {
+                s.byte(0x60)
+                s.u32(UInt32(type.params.count)); for p in type.params { s.valType(p) }
+                s.u32(UInt32(type.results.count)); for r in type.results { s.valType(r) }
+            }
+        }
+        module.section(2) { s in
+            s.u32(UInt32(Self.imports.count))
+            for (i, (module, name, _, _)) in Self.imports.enumerated() {
+                s.name(module); s.name(name); s.byte(0x00); s.u32(UInt32(functionTypes[i]))
+            }
+        }
+        module.section(3) { s in
+            s.u32(UInt32(definedCount))
+            for type in functionTypes[Self.imports.count...] { s.u32(UInt32(type)) }
+        }
+        module.section(4) { s in
+            s.u32(1); s.byte(0x70); s.byte(0x00); s.u32(UInt32(definedCount))
+        }
+        module.section(5) { s in
+            s.u32(1); s.byte(0x01); s.u32(1); s.u32(4)
+        }
+        module.section(6) { s in
+            s.u32(UInt32(globals.count))
+            for (i, global) in globals.enumerated() {
+                s.valType(global.type); s.byte(global.mutable ? 1 : 0)
+                switch global.type {
+                case .i32: s.byte(0x41); s.s32(Int32(i * 7 - 3))
+                case .i64: s.byte(0x42); s.s64(Int64(i) << 40)
+                case .f32: s.byte(0x43); s.f32(Float(i) + 0.5)
+                default: s.byte(0x44); s.f64(Double(i) * -1.25)
+                }
+                s.byte(0x0B)
+            }
+        }
+        module.section(7) { s in
+            s.u32(UInt32(definedCount + 1 + globals.count))
+            for i in 0..<definedCount {
+                s.name("f\(i)"); s.byte(0x00); s.u32(UInt32(Self.imports.count + i))
+            }
+            s.name("mem"); s.byte(0x02); s.u32(0)
+            for i in globals.indices {
+                s.name("g\(i)"); s.byte(0x03); s.u32(UInt32(i))
+            }
+        }
+        module.section(9) { s in
+            s.u32(1); s.u32(0)
+            s.byte(0x41); s.s32(0); s.byte(0x0B)
+            s.u32(UInt32(definedCount))
+            for i in 0..<definedCount { s.u32(UInt32(Self.imports.count + i)) }
+        }
+        module.section(12) { s in s.u32(UInt32(dataSegments.count + 1)) }
+        module.section(10) { s in
+            s.u32(UInt32(bodies.count))
+            for body in bodies {
+                s.u32(UInt32(body.count)); s.bytes += body
+            }
+        }
+        module.section(11) { s in
+            s.u32(UInt32(dataSegments.count + 1))
+            for (i, segment) in dataSegments.enumerated() {
+                s.u32(0); s.byte(0x41); s.s32(Int32(i * 97 + 8)); s.byte(0x0B)
+                s.u32(UInt32(segment.count)); s.bytes += segment
+            }
+            // The passive segment memory.init uses.
+            s.u32(1); s.u32(8); s.bytes += [1, 2, 3, 4, 5, 6, 7, 8]
+        }
+        return module.bytes
+    }
+}

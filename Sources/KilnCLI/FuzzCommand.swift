@@ -32,6 +32,8 @@ struct FuzzCommand: ParsableCommand {
         var current = seed
         while ContinuousClock.now < deadline {
             let failuresBefore = session.failed
+            // On stderr, unbuffered: the seed shows even if a bug takes the process down.
+            if verbose { FileHandle.standardError.write(Data("running seed \(current)\n".utf8)) }
             session.run(seed: current)
             if verbose {
                 print("seed \(current): \(session.failed > failuresBefore ? "FAILED" : "ok")")

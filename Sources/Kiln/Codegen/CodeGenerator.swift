@@ -183,7 +183,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
                 return reg
             }
         }
-        preconditionFailure("no register to allocate")
+        preconditionFailure("no register to allocate (function \(currentFunction), wasm offset \(wasmOffset))")
     }
 
     /// Takes `reg` for the caller, spilling the operand that holds it, if any.
@@ -755,7 +755,11 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             } else {
                 let skip = masm.newLabel()
                 jumpUnless(condition, skip)
+                // The branch path may move registers and drop cached locals (a return claims
+                // the result register): the fallthrough continues from the state before it.
+                let fallthroughState = (stack, localCache, cacheOwners, cachedCount, freeRegisters)
                 branch(toDepth: Int(depth))
+                (stack, localCache, cacheOwners, cachedCount, freeRegisters) = fallthroughState
                 masm.bind(skip)
             }
         case .brTable(let table):
@@ -946,6 +950,19 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         stack.removeLast(stack.count - height)
         for type in types { push(type, .spilled) }
         reachable = true
+        reclaimRegisters()
+    }
+
+    /// At a merge (the canonical state: operands in their slots, no cached locals), every
+    /// register not held by an operand is free again — including any that code made
+    /// unreachable by a branch took and never gave back.
+    mutating func reclaimRegisters() {
+        var free = RegisterSet(M.allocatableGPRs + M.allocatableFPRs)
+        for value in stack {
+            if case .reg(let reg) = value.location { free.remove(reg) }
+        }
+        for local in cachedLocals { free.remove(localCache[local]!.reg) }
+        freeRegisters = free
     }
 
     mutating func endBlock() {

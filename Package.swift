@@ -45,11 +45,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // libFuzzer targets (built with -sanitize=fuzzer -D FUZZING), or a corpus replayer.
+        .executableTarget(name: "kiln-fuzz-target", dependencies: ["Kiln", "KilnFuzz", "CKilnShims"], path: "Sources/KilnFuzzTargets"),
         // The extern-reference scenarios as a plain program, for valgrind's leak check.
         .executableTarget(name: "kiln-leak-check", dependencies: ["Kiln"], path: "Sources/KilnLeakCheck"),
         .testTarget(
             name: "KilnTests", dependencies: ["Kiln", "KilnWAST", "KilnWASI", "KilnFuzz"],
-            exclude: ["Fuzz/Regressions"]
+            exclude: ["Fuzz/Regressions", "Fuzz/Corpus"]
         ),
     ],
     swiftLanguageModes: [.v6]

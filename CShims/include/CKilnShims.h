@@ -262,4 +262,10 @@ int kiln_fiber_is_running(void);
 void *kiln_swap_activation(void *activation);
 uintptr_t kiln_set_stack_low_override(uintptr_t low);
 
+// ---------------------------------------------------------------------------------------
+// libFuzzer (linked only into the fuzz targets built with -sanitize=fuzzer)
+// ---------------------------------------------------------------------------------------
+
+int LLVMFuzzerRunDriver(int *argc, char ***argv, int (*callback)(const uint8_t *data, size_t size));
+
 #endif

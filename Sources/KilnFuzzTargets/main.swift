@@ -1,0 +1,101 @@
+// libFuzzer targets (see the README's "Fuzzing" section). One program, three targets,
+// chosen by KILN_FUZZ_TARGET (decode, compile, differential; default decode):
+//
+//   decode        arbitrary bytes → decode + validate (and compile when valid): an error
+//                 or a module, never a crash
+//   compile       bytes → a seed → ModuleGenerator → compile under both engines
+//   differential  bytes → a seed → a generated module run under the JIT and the
+//                 interpreter; any disagreement aborts
+//
+// Built with `-sanitize=fuzzer -D FUZZING` it is a libFuzzer binary; built normally it
+// replays input files given as arguments (a corpus) through the same target.
+
+import Foundation
+import Kiln
+import KilnFuzz
+
+enum Target: String {
+    case decode, compile, differential
+
+    static let current = Target(rawValue: ProcessInfo.processInfo.environment["KILN_FUZZ_TARGET"] ?? "decode") ?? .decode
+
+    func run(_ bytes: [UInt8]) {
+        switch self {
+        case .decode:
+            for strategy in [Config.Strategy.jit, .interpreter] {
+                guard let engine = try? Engine(Config(strategy: strategy)) else { return }
+                _ = try? Module(engine, bytes: bytes)
+            }
+        case .compile:
+            var generator = ModuleGenerator(seed: seed(bytes), limits: limits(bytes))
+            let module = generator.generate()
+            for strategy in [Config.Strategy.jit, .interpreter] {
+                do {
+                    _ = try Module(try Engine(Config(strategy: strategy)), bytes: module)
+                } catch {
+                    fatalError("a generated module does not compile under \(strategy): \(error)")
+                }
+            }
+        case .differential:
+            var generator = ModuleGenerator(seed: seed(bytes), limits: limits(bytes))
+            let module = generator.generate()
+            let report = DifferentialRunner.run(module, argumentSeed: seed(bytes))
+            if !report.agreed { fatalError("engines disagree (seed \(seed(bytes))): \(report.detail)") }
+        }
+    }
+
+    func seed(_ bytes: [UInt8]) -> UInt64 {
+        var seed: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { seed = (seed ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return seed
+    }
+
+    func limits(_ bytes: [UInt8]) -> ModuleGenerator.Limits {
+        let knob = Int(bytes.first ?? 0)
+        return ModuleGenerator.Limits(functions: 1 + knob % 6, statements: 2 + (knob / 6) % 8, depth: 2 + (knob / 48) % 4)
+    }
+}
+
+#if FUZZING
+import CKilnShims
+
+// Whichever `main` the linker keeps (libFuzzer's or SwiftPM's alias of ours below), the
+// input goes here.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    Target.current.run(Array(UnsafeBufferPointer(start: data, count: size)))
+    return 0
+}
+
+// SwiftPM calls an executable's entry point `<module>_main`; libFuzzer's driver runs from it.
+@_cdecl("kiln_fuzz_target_main")
+func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var argc = argc
+    var argv = argv
+    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in
+        Target.current.run(Array(UnsafeBufferPointer(start: data, count: size)))
+        return 0
+    }
+}
+#else
+@main
+struct Replay {
+    static func main() {
+        let paths = CommandLine.arguments.dropFirst()
+        var count = 0
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            let files = isDirectory.boolValue
+                ? ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted().map { "\(path)/\($0)" }
+                : [path]
+            for file in files {
+                guard let data = FileManager.default.contents(atPath: file) else { continue }
+                Target.current.run([UInt8](data))
+                count += 1
+            }
+        }
+        print("kiln-fuzz-target \(Target.current.rawValue): \(count) inputs ran")
+    }
+}
+#endif

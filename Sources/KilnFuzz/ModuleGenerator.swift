@@ -9,7 +9,8 @@ import Kiln
 /// scalar instruction of WebAssembly 2.0: numeric operators, locals, globals, loads and
 /// stores of every width, bulk memory, `memory.size/grow`, `select`, `block`/`loop`/`if`
 /// with parameters and results, `br`/`br_if`/`br_table` to any enclosing label, `call`,
-/// `call_indirect`, `return`, reference instructions, and traps on purpose (division by
+/// `call_indirect`, `return`, reference and table instructions (`table.get/set/size/grow/
+/// fill/copy/init`, `elem.drop`), and traps on purpose (division by
 /// zero, out-of-bounds addresses, `unreachable`, bad indirect calls). Loops have no exit
 /// condition guarantee: runs are metered with fuel, so they end.
 public struct ModuleGenerator {
@@ -170,6 +171,25 @@ public struct ModuleGenerator {
             code.byte(0x0D); code.u32(UInt32(label))
             dropAll(labels[labels.count - 1 - label])
         case 11: call(depth: depth, discard: true)
+        case 12 where random.chance(30):
+            // Table writes: set, fill, copy, init from a passive element segment, elem.drop.
+            switch random.int(0...4) {
+            case 0:
+                value(.i32, depth: depth + 1); funcRef()
+                code.byte(0x26); code.u32(0)  // table.set
+            case 1:
+                value(.i32, depth: depth + 1); funcRef(); smallCount()
+                code.bytes += [0xFC]; code.u32(17); code.u32(0)  // table.fill
+            case 2:
+                value(.i32, depth: depth + 1); value(.i32, depth: depth + 1); smallCount()
+                code.bytes += [0xFC]; code.u32(14); code.u32(0); code.u32(0)  // table.copy
+            case 3:
+                value(.i32, depth: depth + 1)
+                code.byte(0x41); code.s32(Int32(random.int(0...2))); smallCount()
+                code.bytes += [0xFC]; code.u32(12); code.u32(1); code.u32(0)  // table.init from segment 1
+            default:
+                code.bytes += [0xFC]; code.u32(13); code.u32(1)  // elem.drop
+            }
         case 12:
             // A trap on purpose now and then.
             if random.chance(15) {
@@ -282,6 +302,20 @@ public struct ModuleGenerator {
             code.byte(0x22); code.u32(UInt32(random.pick(candidates)))
         case 10:
             if !call(depth: depth, returning: type) { leaf(type) }
+        case 11 where type == .i32 && random.chance(40):
+            // Table instructions (the table holds funcrefs; entries may become null).
+            switch random.int(0...2) {
+            case 0:
+                code.bytes += [0xFC]; code.u32(16); code.u32(0)  // table.size
+            case 1:
+                value(.i32, depth: depth + 1)
+                code.byte(0x25); code.u32(0)  // table.get
+                code.byte(0xD1)  // ref.is_null
+            default:
+                funcRef()
+                code.byte(0x41); code.s32(Int32(random.int(0...2)))
+                code.bytes += [0xFC]; code.u32(15); code.u32(0)  // table.grow
+            }
         case 11 where type == .i32:
             switch random.int(0...3) {
             case 0: code.byte(0x3F); code.byte(0)  // memory.size
@@ -424,6 +458,15 @@ public struct ModuleGenerator {
         }
     }
 
+    /// A funcref: null or a defined function.
+    private mutating func funcRef() {
+        if random.chance(30) {
+            code.byte(0xD0); code.byte(0x70)
+        } else {
+            code.byte(0xD2); code.u32(UInt32(Self.imports.count + random.int(0..<definedCount)))
+        }
+    }
+
     private mutating func smallCount() {
         code.byte(0x41); code.s32(random.chance(90) ? Int32(random.int(0...64)) : random.interesting32())
     }
@@ -481,7 +524,7 @@ public struct ModuleGenerator {
             for type in functionTypes[Self.imports.count...] { s.u32(UInt32(type)) }
         }
         module.section(4) { s in
-            s.u32(1); s.byte(0x70); s.byte(0x00); s.u32(UInt32(definedCount))
+            s.u32(1); s.byte(0x70); s.byte(0x01); s.u32(UInt32(definedCount)); s.u32(UInt32(definedCount + 4))
         }
         module.section(5) { s in
             s.u32(1); s.byte(0x01); s.u32(1); s.u32(4)
@@ -510,10 +553,14 @@ public struct ModuleGenerator {
             }
         }
         module.section(9) { s in
-            s.u32(1); s.u32(0)
+            s.u32(2)
+            s.u32(0)  // active, table 0, at 0: every defined function
             s.byte(0x41); s.s32(0); s.byte(0x0B)
             s.u32(UInt32(definedCount))
             for i in 0..<definedCount { s.u32(UInt32(Self.imports.count + i)) }
+            s.u32(1); s.byte(0x00)  // passive funcref segment 1, for table.init
+            s.u32(UInt32(definedCount))
+            for i in (0..<definedCount).reversed() { s.u32(UInt32(Self.imports.count + i)) }
         }
         module.section(12) { s in s.u32(UInt32(dataSegments.count + 1)) }
         module.section(10) { s in

@@ -384,12 +384,27 @@ public struct ModuleGenerator {
         let op = random.pick(Self.operators[type]!)
         let signature = op.signature
         value(signature.operands.0, depth: depth + 1)
+        if op == .i32ReinterpretF32 || op == .i64ReinterpretF64 { canonicalizeNaN(signature.operands.0) }
         if let second = signature.operands.1 { value(second, depth: depth + 1) }
         if op.rawValue >= 0xFC00 {
             code.byte(0xFC); code.u32(UInt32(op.rawValue & 0xFF))
         } else {
             code.byte(UInt8(op.rawValue))
         }
+    }
+
+    /// Replaces a NaN on top of the stack by the canonical one. The bits of a NaN that
+    /// arithmetic produces are nondeterministic (the spec allows any sign and payload), so
+    /// they must not reach memory or integers, where the comparison sees every bit.
+    private mutating func canonicalizeNaN(_ type: ValType) {
+        let scratch = locals.indices.last { locals[$0] == type }!
+        code.byte(0x21); code.u32(UInt32(scratch))  // local.set
+        if type == .f32 { code.byte(0x43); code.f32(.nan) } else { code.byte(0x44); code.f64(.nan) }
+        code.byte(0x20); code.u32(UInt32(scratch))
+        code.byte(0x20); code.u32(UInt32(scratch))
+        code.byte(0x20); code.u32(UInt32(scratch))
+        code.byte(type == .f32 ? 0x5C : 0x62)  // f32.ne / f64.ne: true for NaN
+        code.byte(0x1B)  // select
     }
 
     /// An address: mostly in the first page, sometimes anywhere (to trap).
@@ -430,6 +445,7 @@ public struct ModuleGenerator {
         address(depth: depth)
         let type = random.pick(Self.numberTypes)
         value(type, depth: depth + 1)
+        if type == .f32 || type == .f64 { canonicalizeNaN(type) }
         switch type {
         case .i32:
             let (op, align) = random.pick([(0x36, 2), (0x3A, 0), (0x3B, 1)] as [(UInt8, Int)])

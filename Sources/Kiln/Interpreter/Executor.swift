@@ -188,9 +188,7 @@ enum Interpreter {
                     let callee = current.functions[calleeIndex]
                     let newFP = fp + Int(code[pc &+ 2])
                     guard stack.depth < maxDepth, newFP + callee.frameSize <= stackEnd else { throw Trap(.stackOverflow) }
-                    stack.frames[stack.depth] = InterpreterStack.Frame(returnPC: pc &+ 3, fp: fp, instance: current.instance,
-                                                                       definedIndex: definedIndex)
-                    stack.depth &+= 1
+                    stack.suspend(returnPC: pc &+ 3, fp: fp, instance: current.instance, definedIndex: definedIndex)
                     callee.prepareFrame(newFP)
                     definedIndex = calleeIndex
                     frameSize = callee.frameSize
@@ -225,9 +223,7 @@ enum Interpreter {
                     guard let (calleeInstance, calleeIndex) = target else {
                         // A host function or machine code: it may call back into wasm above this frame.
                         stack.top = fp + frameSize
-                        stack.frames[stack.depth] = InterpreterStack.Frame(returnPC: returnPC, fp: fp, instance: current.instance,
-                                                                           definedIndex: definedIndex)
-                        stack.depth &+= 1
+                        stack.suspend(returnPC: returnPC, fp: fp, instance: current.instance, definedIndex: definedIndex)
                         defer { stack.depth &-= 1 }
                         try callOut(reference!, slots: fp + argumentBase, caller: current.object)
                         memoryBase = current.memory?.pointee.base ?? memoryBase
@@ -240,9 +236,7 @@ enum Interpreter {
                         let callee = next.functions[calleeIndex]
                         let newFP = fp + argumentBase
                         guard stack.depth < maxDepth, newFP + callee.frameSize <= stackEnd else { throw Trap(.stackOverflow) }
-                        stack.frames[stack.depth] = InterpreterStack.Frame(returnPC: returnPC, fp: fp, instance: current.instance,
-                                                                           definedIndex: definedIndex)
-                        stack.depth &+= 1
+                        stack.suspend(returnPC: returnPC, fp: fp, instance: current.instance, definedIndex: definedIndex)
                         current = next
                         memoryBase = current.memory?.pointee.base ?? UnsafeMutablePointer(bitPattern: 16)!
                         memoryLength = current.memory?.pointee.length ?? 0
@@ -257,9 +251,7 @@ enum Interpreter {
                     let callee = current.functions[calleeIndex]
                     let newFP = fp + argumentBase
                     guard stack.depth < maxDepth, newFP + callee.frameSize <= stackEnd else { throw Trap(.stackOverflow) }
-                    stack.frames[stack.depth] = InterpreterStack.Frame(returnPC: returnPC, fp: fp, instance: current.instance,
-                                                                       definedIndex: definedIndex)
-                    stack.depth &+= 1
+                    stack.suspend(returnPC: returnPC, fp: fp, instance: current.instance, definedIndex: definedIndex)
                     callee.prepareFrame(newFP)
                     definedIndex = calleeIndex
                     frameSize = callee.frameSize
@@ -273,9 +265,7 @@ enum Interpreter {
                 case .checkFuel:
                     if current.runtime.pointee.fuel <= 0 {
                         // May yield inside callAsync, while other code (a collection) runs.
-                        stack.frames[stack.depth] = InterpreterStack.Frame(returnPC: pc &+ 1, fp: fp, instance: current.instance,
-                                                                           definedIndex: definedIndex)
-                        stack.depth &+= 1
+                        stack.suspend(returnPC: pc &+ 1, fp: fp, instance: current.instance, definedIndex: definedIndex)
                         defer { stack.depth &-= 1 }
                         try current.object.store.outOfFuel()
                         continue  // check again
@@ -285,9 +275,7 @@ enum Interpreter {
                     let epoch = current.vmctx.load(fromByteOffset: VMContextLayout.epochCounterOffset,
                                                    as: UnsafeMutablePointer<UInt64>.self).pointee
                     if epoch >= current.vmctx.load(fromByteOffset: VMContextLayout.epochDeadlineOffset, as: UInt64.self) {
-                        stack.frames[stack.depth] = InterpreterStack.Frame(returnPC: pc &+ 1, fp: fp, instance: current.instance,
-                                                                           definedIndex: definedIndex)
-                        stack.depth &+= 1
+                        stack.suspend(returnPC: pc &+ 1, fp: fp, instance: current.instance, definedIndex: definedIndex)
                         defer { stack.depth &-= 1 }
                         try current.object.store.epochDeadlineReached()
                         continue
@@ -342,9 +330,7 @@ enum Interpreter {
                     let value = current.globalSlot(code[pc &+ 2]).pointee.lo
                     if value != 0 {
                         // Rooting may collect: the frame must be visible to the collector.
-                        stack.frames[stack.depth] = InterpreterStack.Frame(returnPC: pc &+ 3, fp: fp, instance: current.instance,
-                                                                           definedIndex: definedIndex)
-                        stack.depth &+= 1
+                        stack.suspend(returnPC: pc &+ 3, fp: fp, instance: current.instance, definedIndex: definedIndex)
                         current.object.store.enterWasm(UnsafeMutableRawPointer(bitPattern: UInt(value)))
                         stack.depth &-= 1
                     }
@@ -359,9 +345,7 @@ enum Interpreter {
                     guard index < table.length else { throw Trap(.tableOutOfBounds) }
                     let value = table.elements[Int(index)]
                     if value != nil {
-                        stack.frames[stack.depth] = InterpreterStack.Frame(returnPC: pc &+ 4, fp: fp, instance: current.instance,
-                                                                           definedIndex: definedIndex)
-                        stack.depth &+= 1
+                        stack.suspend(returnPC: pc &+ 4, fp: fp, instance: current.instance, definedIndex: definedIndex)
                         current.object.store.enterWasm(value)
                         stack.depth &-= 1
                     }

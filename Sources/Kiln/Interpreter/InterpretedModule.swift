@@ -113,4 +113,12 @@ final class InterpreterStack {
         slots.deallocate()
         frames.deallocate()
     }
+
+    /// Records a frame that stopped at a call (or a runtime call that may collect), so that
+    /// returns, backtraces and collections find it.
+    @inline(__always)
+    func suspend(returnPC: Int, fp: UnsafeMutablePointer<UInt64>, instance: Unmanaged<InstanceHandle>, definedIndex: Int) {
+        frames[depth] = Frame(returnPC: returnPC, fp: fp, instance: instance, definedIndex: definedIndex)
+        depth &+= 1
+    }
 }

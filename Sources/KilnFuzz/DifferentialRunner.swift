@@ -3,8 +3,9 @@ import Kiln
 
 /// Runs a module under the JIT and under the interpreter and compares everything wasm can
 /// observe: each export's results (NaNs made canonical: their bits may differ), traps by
-/// kind, the memory and the globals after every call, what host imports received, and the
-/// fuel consumed.
+/// kind, the memory, globals and tables after every call, what host imports received, the
+/// fuel consumed, and the reference counts of the externrefs the host handed out. A count
+/// left over once the store is gone is a leak, a failure even when both engines agree.
 public enum DifferentialRunner {
     /// Fuel each call gets: enough for real work, and an end for infinite loops.
     public static let fuelPerCall: UInt64 = 200_000
@@ -15,12 +16,20 @@ public enum DifferentialRunner {
         /// What differed, or why nothing was compared.
         public var detail: String
         public var calls: Int
+
+        public init(agreed: Bool, detail: String, calls: Int) {
+            self.agreed = agreed
+            self.detail = detail
+            self.calls = calls
+        }
     }
 
     /// What one engine observed.
     struct Observation: Equatable {
         var instantiation: String
         var calls: [String] = []
+        /// Externref counts left after the store was dropped (never compared: any is a bug).
+        var leaks: String? = nil
     }
 
     /// Summary lines of what one engine saw, for inspecting what the generator makes.
@@ -32,6 +41,10 @@ public enum DifferentialRunner {
     public static func run(_ bytes: [UInt8], argumentSeed: UInt64) -> Report {
         let jit = observe(bytes, .jit, argumentSeed: argumentSeed)
         let interpreted = observe(bytes, .interpreter, argumentSeed: argumentSeed)
+        if let leaks = jit.leaks ?? interpreted.leaks {
+            return Report(agreed: false, detail: "externref counts leaked (\(jit.leaks == nil ? "interpreter" : "jit")): \(leaks)",
+                          calls: jit.calls.count)
+        }
         // Call-stack exhaustion happens at different depths under the two engines (native
         // frames against interpreter slots): what follows it is not comparable.
         let exhausted = "trap: call stack exhausted"
@@ -58,9 +71,31 @@ public enum DifferentialRunner {
 
     final class HostLog: @unchecked Sendable {
         var entries: [String] = []
+        /// The externrefs `host.ext(n)` returns, made on first use: their payload is `n`.
+        var refs: [ExternRef?] = Array(repeating: nil, count: 8)
+
+        func ref(_ id: Int32) -> ExternRef? {
+            guard id >= 0 else { return nil }
+            let slot = Int(id % 8)
+            if let ref = refs[slot] { return ref }
+            let ref = ExternRef(Int32(slot))
+            refs[slot] = ref
+            return ref
+        }
     }
 
     static func observe(_ bytes: [UInt8], _ strategy: Config.Strategy, argumentSeed: UInt64) -> Observation {
+        let log = HostLog()
+        var observation = observe(bytes, strategy, argumentSeed: argumentSeed, log: log)
+        // The store is gone: only the log's handles may still count.
+        let leaks = log.refs.enumerated().compactMap { slot, ref in
+            ref.flatMap { $0.strongCount == 1 ? nil : "ext#\(slot) count \($0.strongCount)" }
+        }
+        if !leaks.isEmpty { observation.leaks = leaks.joined(separator: ", ") }
+        return observation
+    }
+
+    private static func observe(_ bytes: [UInt8], _ strategy: Config.Strategy, argumentSeed: UInt64, log: HostLog) -> Observation {
         var config = Config(strategy: strategy)
         config.consumeFuel = true
         config.maxWasmStack = 256 * 1024
@@ -72,18 +107,29 @@ public enum DifferentialRunner {
         } catch {
             return Observation(instantiation: "invalid: \(error)")
         }
-        let store = Store(engine, data: HostLog())
+        let store = Store(engine, data: log)
         let linker = Linker<HostLog>(engine)
         var imports: [Extern] = []
         for entry in module.imports {
             switch entry.type {
             case .func(let type):
                 let name = "\(entry.module).\(entry.name)"
+                // The generator's imports behave as documented there; others return zeros.
+                let known = ModuleGenerator.imports.contains { $0.0 == entry.module && $0.1 == entry.name && FuncType(params: $0.2, results: $0.3) == type }
+                let behaviour = known ? name : "other"
                 imports.append(.func(Func(store, type: type) { caller, params, results in
                     caller.data.entries.append("\(name)(\(params.map(canonical).joined(separator: ", ")))")
-                    if name == "host.mix", case .i64(let a)? = params.first, case .f64(let b)? = params.last {
-                        results[0] = .i64(a &* 31 &+ Int64(bitPattern: b.bitPattern))
-                    } else {
+                    switch (behaviour, params.first) {
+                    case ("host.mix", .i64(let a)?):
+                        if case .f64(let b)? = params.last { results[0] = .i64(a &* 31 &+ Int64(bitPattern: b.bitPattern)) }
+                    case ("host.ext", .i32(let id)?):
+                        results[0] = .externRef(caller.data.ref(id))
+                    case ("host.ext_id", .externRef(let ref)?):
+                        results[0] = .i32(ref.map { $0.data as? Int32 ?? -2 } ?? -1)
+                    case ("host.log", .i32(let value)?) where value & 15 == 3:
+                        // A collection while wasm frames hold references: they must stay rooted.
+                        caller.gc()
+                    default:
                         for (i, t) in type.results.enumerated() { results[i] = zero(t) }
                     }
                 }))
@@ -115,9 +161,9 @@ public enum DifferentialRunner {
         }.sorted { $0.0 < $1.0 }
         for (name, function) in functions {
             let type = function.type(store)
-            if type.params.contains(where: { $0 == .v128 || $0 == .funcRef || $0 == .externRef }) { continue }
+            if type.params.contains(where: { $0 == .v128 || $0 == .funcRef }) { continue }
             for _ in 0..<2 {
-                let arguments = type.params.map { argument($0, &random) }
+                let arguments = type.params.map { argument($0, &random, log) }
                 let before = store.fuelConsumed ?? 0
                 try? store.addFuel(fuelPerCall)
                 store.data.entries.removeAll()
@@ -139,6 +185,10 @@ public enum DifferentialRunner {
                 observation.calls.append(line)
             }
         }
+        store.gc()
+        observation.calls.append("after collection: " + log.refs.enumerated().compactMap { slot, ref in
+            ref.map { "ext#\(slot)=\($0.strongCount)" }
+        }.joined(separator: " "))
         return observation
     }
 
@@ -172,6 +222,10 @@ public enum DifferentialRunner {
                 parts.append("\(name)=\(memory.size(store))p#\(String(hash, radix: 16))")
             case .global(let global):
                 parts.append("\(name)=\(canonical(global.get(store)))")
+            case .table(let table):
+                let size = table.size(store)
+                let elements = (0..<min(size, 16)).map { table.get(store, $0).map(canonical) ?? "?" }
+                parts.append("\(name)=\(size)[\(elements.joined(separator: ","))]")
             default: break
             }
         }
@@ -186,7 +240,7 @@ public enum DifferentialRunner {
         case .f64(let v): return v.isNaN ? "nan:f64" : "f64:\(String(v.bitPattern, radix: 16))"
         case .v128(let v): return "v128:\(v)"
         case .funcRef(let f): return f == nil ? "null" : "func"
-        case .externRef(let r): return r == nil ? "null" : "extern"
+        case .externRef(let r): return r.map { "ext#\($0.data as? Int32 ?? -2)" } ?? "null"
         }
     }
 
@@ -202,8 +256,9 @@ public enum DifferentialRunner {
         }
     }
 
-    static func argument(_ type: ValType, _ random: inout FuzzRandom) -> Val {
+    static func argument(_ type: ValType, _ random: inout FuzzRandom, _ log: HostLog) -> Val {
         switch type {
+        case .externRef: .externRef(log.ref(Int32(random.int(-2...7))))
         case .i32: .i32(random.interesting32())
         case .i64: .i64(random.interesting64())
         case .f32: .f32(random.interestingF32())

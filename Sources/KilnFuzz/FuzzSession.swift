@@ -69,12 +69,30 @@ public struct FuzzSession {
         }
     }
 
-    /// The smallest module the generator makes from `seed` that still diverges: lower the
-    /// size knobs one at a time while the divergence stays. (binaryen's modules are kept.)
+    /// The smallest module the generator makes from `seed` that still diverges: first lower
+    /// the size knobs one at a time while the divergence stays, then cut statements and
+    /// replace values by zeros, in halving chunks (delta debugging), keeping every cut after
+    /// which the engines still disagree. (binaryen's modules are kept as they are.)
     func shrink(seed: UInt64, bytes: [UInt8], detail: String) -> ([UInt8], String) {
         guard generator == .kiln else { return (bytes, detail) }
+        return Self.shrink(seed: seed, bytes: bytes, detail: detail) { DifferentialRunner.run($0, argumentSeed: seed) }
+    }
+
+    /// Shrinks against `judge`, which says whether a module still shows the failure.
+    public static func shrink(seed: UInt64, bytes: [UInt8], detail: String,
+                              judge: ([UInt8]) -> DifferentialRunner.Report) -> ([UInt8], String) {
         var limits = ModuleGenerator.Limits()
         var best = (bytes, detail)
+        var attempts = 0
+        func diverges(_ candidate: ModuleGenerator.Limits) -> Bool {
+            attempts += 1
+            var generator = ModuleGenerator(seed: seed, limits: candidate)
+            let module = generator.generate()
+            let report = judge(module)
+            guard !report.agreed, module.count <= best.0.count else { return false }
+            best = (module, report.detail)
+            return true
+        }
         var progress = true
         while progress {
             progress = false
@@ -85,13 +103,32 @@ public struct FuzzSession {
                 case 1: candidate.statements = max(0, candidate.statements - 1)
                 default: candidate.depth = max(1, candidate.depth - 1)
                 }
-                guard candidate != limits, let module = Self.module(.kiln, seed: seed, limits: candidate) else { continue }
-                let report = DifferentialRunner.run(module, argumentSeed: seed)
-                if !report.agreed && module.count <= best.0.count {
+                if candidate != limits && diverges(candidate) {
                     limits = candidate
-                    best = (module, report.detail)
                     progress = true
                 }
+            }
+        }
+        var generator = ModuleGenerator(seed: seed, limits: limits)
+        _ = generator.generate()
+        for pass in 0..<2 {
+            let total = pass == 0 ? generator.statementCount : generator.valueCount
+            var chunk = max(1, total / 2)
+            while attempts < 2000 {
+                for start in stride(from: 0, to: total, by: chunk) {
+                    let serials = Set(start..<min(total, start + chunk))
+                    var candidate = limits
+                    if pass == 0 {
+                        guard !serials.isSubset(of: limits.droppedStatements) else { continue }
+                        candidate.droppedStatements.formUnion(serials)
+                    } else {
+                        guard !serials.isSubset(of: limits.zeroedValues) else { continue }
+                        candidate.zeroedValues.formUnion(serials)
+                    }
+                    if diverges(candidate) { limits = candidate }
+                }
+                if chunk == 1 { break }
+                chunk /= 2
             }
         }
         return best

@@ -2,10 +2,14 @@ import Kiln
 
 /// Generates random valid modules, deterministically per seed, for differential runs.
 ///
-/// A module has imported host functions (`host.log`, `host.mix`), a memory with active and
-/// passive data segments, a funcref table filled by an element segment, mutable globals of
-/// every number type, and 1–6 functions, all exported (`f0`, `f1`, ...; the memory as
-/// `mem`, globals as `g0`, ...). Bodies are built as typed expression trees over every
+/// A module has imported host functions (`host.log`, `host.mix`, and `host.ext`/`host.ext_id`
+/// that make and inspect externrefs), a memory with active and passive data segments, a
+/// funcref table filled by an element segment, an externref table, mutable globals of every
+/// number type and of externref, and 1–6 functions, all exported (`f0`, `f1`, ...; the
+/// memory as `mem`, globals as `g0`, ..., the tables as `funcs` and `refs`). Externrefs
+/// travel through parameters, results, locals, globals, tables, blocks and `select`, so the
+/// reference counts and stack maps of both engines are exercised (`host.log` collects
+/// garbage for some values). Bodies are built as typed expression trees over every
 /// scalar instruction of WebAssembly 2.0: numeric operators, locals, globals, loads and
 /// stores of every width, bulk memory, `memory.size/grow`, `select`, `block`/`loop`/`if`
 /// with parameters and results, `br`/`br_if`/`br_table` to any enclosing label, `call`,
@@ -19,6 +23,12 @@ public struct ModuleGenerator {
         public var functions: Int
         public var statements: Int
         public var depth: Int
+        /// Statements (numbered in generation order) whose code is left out. Statements leave
+        /// the stack as they found it, so the module stays valid; the random stream is
+        /// unchanged (they are generated, then cut), so everything else stays the same.
+        public var droppedStatements: Set<Int> = []
+        /// Values (numbered likewise) replaced by a zero constant of their type.
+        public var zeroedValues: Set<Int> = []
 
         public init(functions: Int = 6, statements: Int = 8, depth: Int = 5) {
             self.functions = functions
@@ -27,12 +37,23 @@ public struct ModuleGenerator {
         }
     }
 
+    /// How many statements and values the last `generate()` made: the numbering of
+    /// `Limits.droppedStatements` and `Limits.zeroedValues`.
+    public private(set) var statementCount = 0
+    public private(set) var valueCount = 0
+
     static let numberTypes: [ValType] = [.i32, .i64, .f32, .f64]
     /// (module, name, params, results) of the host imports.
     static let imports: [(String, String, [ValType], [ValType])] = [
         ("host", "log", [.i32], []),
         ("host", "mix", [.i64, .f64], [.i64]),
+        ("host", "ext", [.i32], [.externRef]),
+        ("host", "ext_id", [.externRef], [.i32]),
     ]
+    static let hostExt: UInt32 = 2
+    static let hostExtID: UInt32 = 3
+    /// Parameter and result types: numbers, and now and then an externref.
+    static let signatureTypes: [ValType] = numberTypes + numberTypes + [.externRef]
 
     private var random: FuzzRandom
     private let limits: Limits
@@ -59,19 +80,20 @@ public struct ModuleGenerator {
         for (_, _, params, results) in Self.imports { functionTypes.append(typeIndex(FuncType(params: params, results: results))) }
         let count = random.int(1...max(1, limits.functions))
         for _ in 0..<count {
-            let params = (0..<random.int(0...3)).map { _ in random.pick(Self.numberTypes) }
-            let results = (0..<random.pick([0, 1, 1, 1, 2])).map { _ in random.pick(Self.numberTypes) }
+            let params = (0..<random.int(0...3)).map { _ in random.pick(Self.signatureTypes) }
+            let results = (0..<random.pick([0, 1, 1, 1, 2])).map { _ in random.pick(Self.signatureTypes) }
             functionTypes.append(typeIndex(FuncType(params: params, results: results)))
         }
         for _ in 0..<random.int(2...5) { globals.append((random.pick(Self.numberTypes), true)) }
         globals.append((.i32, false))
+        for _ in 0..<random.int(0...2) { globals.append((.externRef, true)) }
         for _ in 0..<random.int(1...3) {
             dataSegments.append((0..<random.int(1...24)).map { _ in UInt8.random(in: 0...255, using: &random) })
         }
         // A few block types with parameters and results, for `block (type n)`.
         for _ in 0..<3 {
-            let params = (0..<random.int(0...2)).map { _ in random.pick(Self.numberTypes) }
-            let results = (0..<random.int(0...2)).map { _ in random.pick(Self.numberTypes) }
+            let params = (0..<random.int(0...2)).map { _ in random.pick(Self.signatureTypes) }
+            let results = (0..<random.int(0...2)).map { _ in random.pick(Self.signatureTypes) }
             _ = typeIndex(FuncType(params: params, results: results))
         }
 
@@ -95,7 +117,8 @@ public struct ModuleGenerator {
 
     private mutating func generateBody(_ type: FuncType) -> [UInt8] {
         // Parameters, then scratch locals of every type (block parameters land there).
-        locals = type.params + Self.numberTypes + Self.numberTypes + (0..<random.int(0...3)).map { _ in random.pick(Self.numberTypes) }
+        locals = type.params + Self.numberTypes + Self.numberTypes + [.externRef, .externRef]
+            + (0..<random.int(0...3)).map { _ in random.pick(Self.signatureTypes) }
         results = type.results
         labels = [type.results]
         code = ByteWriter()
@@ -116,6 +139,14 @@ public struct ModuleGenerator {
 
     /// Code that leaves nothing on the stack.
     private mutating func statement(depth: Int) {
+        let serial = statementCount
+        statementCount += 1
+        let start = code.bytes.count
+        anyStatement(depth: depth)
+        if limits.droppedStatements.contains(serial) { code.bytes.removeSubrange(start...) }
+    }
+
+    private mutating func anyStatement(depth: Int) {
         let deep = depth >= limits.depth
         switch random.int(0...(deep ? 5 : 13)) {
         case 0:
@@ -129,7 +160,7 @@ public struct ModuleGenerator {
             code.byte(0x24); code.u32(UInt32(global))
         case 2: store(depth: depth)
         case 3:
-            value(random.pick(Self.numberTypes), depth: depth + 1)
+            value(random.pick(Self.signatureTypes), depth: depth + 1)
             code.byte(0x1A)  // drop
         case 4:
             value(.i32, depth: depth + 1)
@@ -171,6 +202,21 @@ public struct ModuleGenerator {
             code.byte(0x0D); code.u32(UInt32(label))
             dropAll(labels[labels.count - 1 - label])
         case 11: call(depth: depth, discard: true)
+        case 12 where random.chance(35):
+            // Writes to the externref table (table 1).
+            switch random.int(0...2) {
+            case 0:
+                refIndex(depth: depth); value(.externRef, depth: depth + 1)
+                code.byte(0x26); code.u32(1)  // table.set
+            case 1:
+                refIndex(depth: depth); value(.externRef, depth: depth + 1); smallCount()
+                code.bytes += [0xFC]; code.u32(17); code.u32(1)  // table.fill
+            default:
+                value(.externRef, depth: depth + 1)
+                code.byte(0x41); code.s32(Int32(random.int(0...3)))
+                code.bytes += [0xFC]; code.u32(15); code.u32(1)  // table.grow
+                code.byte(0x1A)
+            }
         case 12 where random.chance(30):
             // Table writes: set, fill, copy, init from a passive element segment, elem.drop.
             switch random.int(0...4) {
@@ -264,11 +310,37 @@ public struct ModuleGenerator {
 
     /// Code that pushes one value of `type`.
     private mutating func value(_ type: ValType, depth: Int) {
+        let serial = valueCount
+        valueCount += 1
+        let start = code.bytes.count
+        anyValue(type, depth: depth)
+        if limits.zeroedValues.contains(serial) {
+            code.bytes.removeSubrange(start...)
+            switch type {
+            case .i32: code.byte(0x41); code.s32(0)
+            case .i64: code.byte(0x42); code.s64(0)
+            case .f32: code.byte(0x43); code.f32(0)
+            case .f64: code.byte(0x44); code.f64(0)
+            default: code.byte(0xD0); code.byte(0x6F)
+            }
+        }
+    }
+
+    private mutating func anyValue(_ type: ValType, depth: Int) {
         if depth >= limits.depth {
             leaf(type)
             return
         }
-        switch random.int(0...15) {
+        // References come from no numeric operator or load: from the host and the table
+        // (16, 17) instead, besides the structural cases every type shares.
+        let choice = type == .externRef ? random.pick([0, 1, 6, 7, 8, 9, 10, 13, 14, 16, 16, 17]) : random.int(0...15)
+        switch choice {
+        case 16:
+            value(.i32, depth: depth + 1)
+            code.byte(0x10); code.u32(Self.hostExt)
+        case 17:
+            refIndex(depth: depth)
+            code.byte(0x25); code.u32(1)  // table.get (may trap out of bounds)
         case 0, 1: leaf(type)
         case 2, 3, 4: numeric(type, depth: depth)
         case 5: load(type, depth: depth)
@@ -277,7 +349,7 @@ public struct ModuleGenerator {
             value(type, depth: depth + 1)
             value(type, depth: depth + 1)
             value(.i32, depth: depth + 1)
-            if random.chance(50) { code.byte(0x1B) } else { code.byte(0x1C); code.u32(1); code.valType(type) }
+            if type != .externRef && random.chance(50) { code.byte(0x1B) } else { code.byte(0x1C); code.u32(1); code.valType(type) }
         case 7:
             // A block producing the value, with statements first.
             code.byte(0x02); code.valType(type)
@@ -302,6 +374,18 @@ public struct ModuleGenerator {
             code.byte(0x22); code.u32(UInt32(random.pick(candidates)))
         case 10:
             if !call(depth: depth, returning: type) { leaf(type) }
+        case 11 where type == .i32 && random.chance(25):
+            // Looking at externrefs: null or not, which one, the table's size.
+            switch random.int(0...2) {
+            case 0:
+                value(.externRef, depth: depth + 1)
+                code.byte(0xD1)  // ref.is_null
+            case 1:
+                value(.externRef, depth: depth + 1)
+                code.byte(0x10); code.u32(Self.hostExtID)
+            default:
+                code.bytes += [0xFC]; code.u32(16); code.u32(1)  // table.size
+            }
         case 11 where type == .i32 && random.chance(40):
             // Table instructions (the table holds funcrefs; entries may become null).
             switch random.int(0...2) {
@@ -355,6 +439,10 @@ public struct ModuleGenerator {
 
     private mutating func leaf(_ type: ValType) {
         let candidates = locals.indices.filter { locals[$0] == type }
+        if type == .externRef && random.chance(25) {
+            code.byte(0xD0); code.byte(0x6F)  // ref.null extern
+            return
+        }
         switch random.int(0...3) {
         case 0 where !candidates.isEmpty:
             code.byte(0x20); code.u32(UInt32(random.pick(candidates)))
@@ -371,6 +459,7 @@ public struct ModuleGenerator {
 
     private mutating func constant(_ type: ValType) {
         switch type {
+        case .externRef: code.byte(0xD0); code.byte(0x6F)
         case .i32: code.byte(0x41); code.s32(random.interesting32())
         case .i64: code.byte(0x42); code.s64(random.interesting64())
         case .f32: code.byte(0x43); code.f32(random.interestingF32())
@@ -474,6 +563,15 @@ public struct ModuleGenerator {
         }
     }
 
+    /// An index into the externref table: mostly in bounds (it starts with 4 elements).
+    private mutating func refIndex(depth: Int) {
+        if random.chance(85) {
+            code.byte(0x41); code.s32(Int32(random.int(0...5)))
+        } else {
+            value(.i32, depth: depth + 1)
+        }
+    }
+
     /// A funcref: null or a defined function.
     private mutating func funcRef() {
         if random.chance(30) {
@@ -540,7 +638,9 @@ public struct ModuleGenerator {
             for type in functionTypes[Self.imports.count...] { s.u32(UInt32(type)) }
         }
         module.section(4) { s in
-            s.u32(1); s.byte(0x70); s.byte(0x01); s.u32(UInt32(definedCount)); s.u32(UInt32(definedCount + 4))
+            s.u32(2)
+            s.byte(0x70); s.byte(0x01); s.u32(UInt32(definedCount)); s.u32(UInt32(definedCount + 4))
+            s.byte(0x6F); s.byte(0x01); s.u32(4); s.u32(12)
         }
         module.section(5) { s in
             s.u32(1); s.byte(0x01); s.u32(1); s.u32(4)
@@ -553,17 +653,20 @@ public struct ModuleGenerator {
                 case .i32: s.byte(0x41); s.s32(Int32(i * 7 - 3))
                 case .i64: s.byte(0x42); s.s64(Int64(i) << 40)
                 case .f32: s.byte(0x43); s.f32(Float(i) + 0.5)
+                case .externRef: s.byte(0xD0); s.byte(0x6F)
                 default: s.byte(0x44); s.f64(Double(i) * -1.25)
                 }
                 s.byte(0x0B)
             }
         }
         module.section(7) { s in
-            s.u32(UInt32(definedCount + 1 + globals.count))
+            s.u32(UInt32(definedCount + 3 + globals.count))
             for i in 0..<definedCount {
                 s.name("f\(i)"); s.byte(0x00); s.u32(UInt32(Self.imports.count + i))
             }
             s.name("mem"); s.byte(0x02); s.u32(0)
+            s.name("funcs"); s.byte(0x01); s.u32(0)
+            s.name("refs"); s.byte(0x01); s.u32(1)
             for i in globals.indices {
                 s.name("g\(i)"); s.byte(0x03); s.u32(UInt32(i))
             }

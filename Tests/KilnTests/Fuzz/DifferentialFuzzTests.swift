@@ -33,6 +33,26 @@ import KilnFuzz
         #expect(session.calls > 300)
     }
 
+    /// The shrinker cuts statements and values while the failure stays: here the "failure" is
+    /// a division by zero trap, which a few instructions show as well as the whole module.
+    @Test func shrinkingKeepsTheFailureAndCutsTheRest() throws {
+        func traps(_ bytes: [UInt8]) -> Bool {
+            DifferentialRunner.describe(bytes, argumentSeed: 7).contains { $0.contains("integer divide by zero") }
+        }
+        let seed = try #require((UInt64(1)...200).first { seed in
+            var generator = ModuleGenerator(seed: seed)
+            return traps(generator.generate())
+        })
+        var generator = ModuleGenerator(seed: seed)
+        let original = generator.generate()
+        let (shrunk, _) = FuzzSession.shrink(seed: seed, bytes: original, detail: "") { bytes in
+            DifferentialRunner.Report(agreed: !traps(bytes), detail: "divides by zero", calls: 1)
+        }
+        #expect(traps(shrunk))
+        #expect(try Module.validate(try Engine(), bytes: shrunk) == ())
+        #expect(shrunk.count * 2 < original.count, "\(original.count) bytes shrunk to \(shrunk.count)")
+    }
+
     /// The generator is deterministic per seed.
     @Test func generationIsDeterministic() {
         var a = ModuleGenerator(seed: 42), b = ModuleGenerator(seed: 42), c = ModuleGenerator(seed: 43)

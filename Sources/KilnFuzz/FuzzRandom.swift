@@ -1,13 +1,44 @@
 /// A small deterministic generator (SplitMix64): the same seed gives the same modules and
 /// arguments on every machine.
+///
+/// Made from bytes (`init(bytes:)`), it takes its choices from those bytes first, one byte
+/// per small choice, and only then goes on pseudo-randomly from their hash. That is what a
+/// coverage-guided fuzzer needs: a mutation of a few input bytes changes a few decisions of
+/// the generator, not the whole module, so inputs that reached new code stay worth mutating.
 public struct FuzzRandom: RandomNumberGenerator {
     private var state: UInt64
+    /// The choices still to take from the input (empty when made from a seed).
+    private var input: ArraySlice<UInt8> = []
 
     public init(seed: UInt64) {
         state = seed
     }
 
+    public init(bytes: [UInt8]) {
+        state = Self.hash(bytes)
+        input = bytes[...]
+    }
+
+    /// FNV-1a: stable across processes and machines.
+    public static func hash(_ bytes: [UInt8]) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return hash
+    }
+
     public mutating func next() -> UInt64 {
+        if !input.isEmpty {
+            var value: UInt64 = 0
+            for byte in input.prefix(8) { value = value << 8 | UInt64(byte) }
+            let taken = min(8, input.count)
+            input = input.dropFirst(taken)
+            // A short tail still fills every bit, so no choice is biased towards zero.
+            return taken == 8 ? value : value ^ splitMix() << (8 * taken)
+        }
+        return splitMix()
+    }
+
+    private mutating func splitMix() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -25,11 +56,21 @@ public struct FuzzRandom: RandomNumberGenerator {
     }
 
     public mutating func int(_ range: ClosedRange<Int>) -> Int {
-        Int.random(in: range, using: &self)
+        if let byte = smallChoice(range.count) { return range.lowerBound + byte }
+        return Int.random(in: range, using: &self)
     }
 
     public mutating func int(_ range: Range<Int>) -> Int {
-        Int.random(in: range, using: &self)
+        if let byte = smallChoice(range.count) { return range.lowerBound + byte }
+        return Int.random(in: range, using: &self)
+    }
+
+    /// One input byte for a choice among at most 256 (so each decision is one byte a fuzzer
+    /// can flip), or nil when there is no input left or the choice is wider.
+    private mutating func smallChoice(_ count: Int) -> Int? {
+        guard count > 0, count <= 256, let byte = input.first else { return nil }
+        input = input.dropFirst()
+        return Int(byte) % count
     }
 
     /// Integers that find bugs: edges of the ranges more often than the middle.

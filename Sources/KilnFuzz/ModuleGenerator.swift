@@ -75,6 +75,12 @@ public struct ModuleGenerator {
         self.limits = limits
     }
 
+    /// A generator whose choices come from `bytes` first (for libFuzzer: see `FuzzRandom`).
+    public init(bytes: [UInt8], limits: Limits = Limits()) {
+        random = FuzzRandom(bytes: bytes)
+        self.limits = limits
+    }
+
     /// The module's binary.
     public mutating func generate() -> [UInt8] {
         for (_, _, params, results) in Self.imports { functionTypes.append(typeIndex(FuncType(params: params, results: results))) }
@@ -160,8 +166,14 @@ public struct ModuleGenerator {
             code.byte(0x24); code.u32(UInt32(global))
         case 2: store(depth: depth)
         case 3:
-            value(random.pick(Self.signatureTypes), depth: depth + 1)
-            code.byte(0x1A)  // drop
+            // A value, sometimes held on the operand stack while other statements run (so it
+            // lives across their calls, blocks and branches), then dropped or stored.
+            let type = random.pick(Self.signatureTypes)
+            value(type, depth: depth + 1)
+            if !deep && random.chance(30) {
+                for _ in 0..<random.int(1...2) { statement(depth: depth + 1) }
+            }
+            if random.chance(50) { code.byte(0x1A) } else { consume([type]) }
         case 4:
             value(.i32, depth: depth + 1)
             code.byte(0x10); code.u32(0)  // host.log
@@ -271,9 +283,13 @@ public struct ModuleGenerator {
     /// The inside of a block, loop or `if` arm, up to its `end` or `else`: stores the
     /// parameters away, runs statements, and leaves the results (or branches with them).
     private mutating func arm(_ type: FuncType, label: [ValType], depth: Int) {
-        consume(type.params)
+        // The parameters are stored away first, or stay on the operand stack under the
+        // arm's statements and are stored after them.
+        let keepParameters = !type.params.isEmpty && random.chance(40)
+        if !keepParameters { consume(type.params) }
         labels.append(label)
         for _ in 0..<random.int(0...max(1, limits.statements / 2)) { statement(depth: depth + 1) }
+        if keepParameters { consume(type.params) }
         let candidates = labels.indices.filter { labels[$0] == type.results }.map { labels.count - 1 - $0 }
         if random.chance(10), !candidates.isEmpty {
             // br_table to enclosing labels that take this arm's results.

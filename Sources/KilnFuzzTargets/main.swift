@@ -3,9 +3,14 @@
 //
 //   decode        arbitrary bytes → decode + validate (and compile when valid): an error
 //                 or a module, never a crash
-//   compile       bytes → a seed → ModuleGenerator → compile under both engines
-//   differential  bytes → a seed → a generated module run under the JIT and the
-//                 interpreter; any disagreement aborts
+//   compile       bytes → ModuleGenerator's choices → a valid module, compiled under
+//                 both engines (an error is a bug: the module is valid)
+//   differential  bytes → a generated module run under the JIT and the interpreter;
+//                 any disagreement aborts
+//
+// The generator takes its decisions from the input bytes (one byte per small choice, then
+// pseudo-random from their hash), so libFuzzer's mutations change a module locally and its
+// coverage feedback steers towards new code paths in the compilers.
 //
 // Built with `-sanitize=fuzzer -D FUZZING` it is a libFuzzer binary; built normally it
 // replays input files given as arguments (a corpus) through the same target.
@@ -27,8 +32,7 @@ enum Target: String {
                 _ = try? Module(engine, bytes: bytes)
             }
         case .compile:
-            var generator = ModuleGenerator(seed: seed(bytes), limits: limits(bytes))
-            let module = generator.generate()
+            let module = generate(bytes)
             for strategy in [Config.Strategy.jit, .interpreter] {
                 do {
                     _ = try Module(try Engine(Config(strategy: strategy)), bytes: module)
@@ -37,17 +41,22 @@ enum Target: String {
                 }
             }
         case .differential:
-            var generator = ModuleGenerator(seed: seed(bytes), limits: limits(bytes))
-            let module = generator.generate()
-            let report = DifferentialRunner.run(module, argumentSeed: seed(bytes))
-            if !report.agreed { fatalError("engines disagree (seed \(seed(bytes))): \(report.detail)") }
+            let module = generate(bytes)
+            let report = DifferentialRunner.run(module, argumentSeed: FuzzRandom.hash(bytes))
+            if !report.agreed {
+                // libFuzzer keeps the input; the module itself is what a regression test needs.
+                let file = "fuzz-failures/differential-\(String(FuzzRandom.hash(bytes), radix: 16)).wasm"
+                try? FileManager.default.createDirectory(atPath: "fuzz-failures", withIntermediateDirectories: true)
+                FileManager.default.createFile(atPath: file, contents: Data(module))
+                fatalError("engines disagree (module written to \(file)): \(report.detail)")
+            }
         }
     }
 
-    func seed(_ bytes: [UInt8]) -> UInt64 {
-        var seed: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { seed = (seed ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return seed
+    /// The first byte sets the size knobs; the rest are the generator's choices.
+    func generate(_ bytes: [UInt8]) -> [UInt8] {
+        var generator = ModuleGenerator(bytes: Array(bytes.dropFirst()), limits: limits(bytes))
+        return generator.generate()
     }
 
     func limits(_ bytes: [UInt8]) -> ModuleGenerator.Limits {

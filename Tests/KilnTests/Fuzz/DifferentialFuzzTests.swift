@@ -53,6 +53,31 @@ import KilnFuzz
         #expect(shrunk.count * 2 < original.count, "\(original.count) bytes shrunk to \(shrunk.count)")
     }
 
+    /// Made from bytes (as the libFuzzer targets make it), the generator is deterministic,
+    /// makes only valid modules, and takes its decisions from the input: changing one early
+    /// byte changes the module (libFuzzer's mutations must reach the generator's choices).
+    @Test func generationFromBytes() throws {
+        var random = FuzzRandom(seed: 9)
+        let limits = ModuleGenerator.Limits(functions: 3, statements: 6, depth: 3)
+        for _ in 0..<40 {
+            let input = (0..<random.int(0...600)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            var a = ModuleGenerator(bytes: input, limits: limits), b = ModuleGenerator(bytes: input, limits: limits)
+            let module = a.generate()
+            #expect(module == b.generate())
+            try Module.validate(try Engine(), bytes: module)
+        }
+        let input = (0..<2048).map { _ in UInt8.random(in: 0...255, using: &random) }
+        var original = ModuleGenerator(bytes: input, limits: limits)
+        let module = original.generate()
+        let changing = (0..<32).filter { position in
+            var changed = input
+            changed[position] &+= 1
+            var generator = ModuleGenerator(bytes: changed, limits: limits)
+            return generator.generate() != module
+        }
+        #expect(changing.count >= 24, "only bytes \(changing) of the first 32 change the module")
+    }
+
     /// The generator is deterministic per seed.
     @Test func generationIsDeterministic() {
         var a = ModuleGenerator(seed: 42), b = ModuleGenerator(seed: 42), c = ModuleGenerator(seed: 43)

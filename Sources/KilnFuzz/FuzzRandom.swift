@@ -48,11 +48,20 @@ public struct FuzzRandom: RandomNumberGenerator {
 
     /// True with probability `percent`/100.
     public mutating func chance(_ percent: Int) -> Bool {
-        Int.random(in: 0..<100, using: &self) < percent
+        int(0..<100) < percent
     }
 
     public mutating func pick<C: RandomAccessCollection>(_ collection: C) -> C.Element where C.Index == Int {
-        collection[Int.random(in: collection.startIndex..<collection.endIndex, using: &self)]
+        collection[int(collection.startIndex..<collection.endIndex)]
+    }
+
+    /// An element, or nil for an empty collection.
+    public mutating func pickIfAny<C: RandomAccessCollection>(_ collection: C) -> C.Element? where C.Index == Int {
+        collection.isEmpty ? nil : pick(collection)
+    }
+
+    public mutating func byte() -> UInt8 {
+        UInt8(int(0...255))
     }
 
     public mutating func int(_ range: ClosedRange<Int>) -> Int {

@@ -94,7 +94,7 @@ public struct ModuleGenerator {
         globals.append((.i32, false))
         for _ in 0..<random.int(0...2) { globals.append((.externRef, true)) }
         for _ in 0..<random.int(1...3) {
-            dataSegments.append((0..<random.int(1...24)).map { _ in UInt8.random(in: 0...255, using: &random) })
+            dataSegments.append((0..<random.int(1...24)).map { _ in random.byte() })
         }
         // A few block types with parameters and results, for `block (type n)`.
         for _ in 0..<3 {
@@ -296,7 +296,8 @@ public struct ModuleGenerator {
             values(type.results, depth: depth + 1)
             value(.i32, depth: depth + 1)
             code.byte(0x0E)
-            let count = random.int(0...3)
+            // Long tables now and then: many entries naming the same few targets.
+            let count = random.chance(15) ? random.int(4...40) : random.int(0...3)
             code.u32(UInt32(count))
             for _ in 0..<count { code.u32(UInt32(random.pick(candidates))) }
             code.u32(UInt32(random.pick(candidates)))
@@ -435,7 +436,7 @@ public struct ModuleGenerator {
             code.byte(0x10); code.u32(1)  // host.mix
         case 13:
             // A branch out of an enclosing label carrying values: the rest is unreachable.
-            if random.chance(25), let label = labels.indices.randomElement(using: &random) {
+            if random.chance(25), let label = random.pickIfAny(labels.indices) {
                 let depthIndex = labels.count - 1 - label
                 values(labels[label], depth: depth + 1)
                 code.byte(0x0C); code.u32(UInt32(depthIndex))
@@ -464,7 +465,7 @@ public struct ModuleGenerator {
             code.byte(0x20); code.u32(UInt32(random.pick(candidates)))
         case 1:
             let matching = globals.indices.filter { globals[$0].type == type }
-            if let global = matching.randomElement(using: &random) {
+            if let global = random.pickIfAny(matching) {
                 code.byte(0x23); code.u32(UInt32(global))
             } else {
                 constant(type)
@@ -612,7 +613,7 @@ public struct ModuleGenerator {
             guard let returning else { return true }
             return types[functionTypes[function]].results == [returning]
         }
-        guard let function = candidates.randomElement(using: &random) else { return false }
+        guard let function = random.pickIfAny(candidates) else { return false }
         let type = types[functionTypes[function]]
         values(type.params, depth: depth + 1)
         if random.chance(30) {

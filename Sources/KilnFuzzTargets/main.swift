@@ -47,7 +47,7 @@ enum Target: String {
                 // libFuzzer keeps the input; the module itself is what a regression test needs.
                 let file = "fuzz-failures/differential-\(String(FuzzRandom.hash(bytes), radix: 16)).wasm"
                 try? FileManager.default.createDirectory(atPath: "fuzz-failures", withIntermediateDirectories: true)
-                FileManager.default.createFile(atPath: file, contents: Data(module))
+                _ = FileManager.default.createFile(atPath: file, contents: Data(module))
                 fatalError("engines disagree (module written to \(file)): \(report.detail)")
             }
         }

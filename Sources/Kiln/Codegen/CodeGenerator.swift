@@ -768,24 +768,31 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             writeBackAll()
             let depths = brTableTargets(table) + [table.defaultDepth]
             var labels: [M.Label] = []
-            var stubs: [(M.Label, Int)] = []
-            for depth in depths {
-                let target = blocks[blocks.count - 1 - Int(depth)]
+            // One stub per target that needs moves first, however often the table names it.
+            var stubs: [(label: M.Label, depth: Int)] = []
+            for depth in depths.map(Int.init) {
+                let target = blocks[blocks.count - 1 - depth]
                 let direct = target.kind == .loop ? matchesLoopHead(target) : target.kind != .function
                 if direct && stack.count - target.labelTypes.count == target.height {
                     labels.append(target.label)
-                    if target.kind != .loop { blocks[blocks.count - 1 - Int(depth)].endReachable = true }
+                    if target.kind != .loop { blocks[blocks.count - 1 - depth].endReachable = true }
+                } else if let stub = stubs.first(where: { $0.depth == depth }) {
+                    labels.append(stub.label)
                 } else {
                     let stub = masm.newLabel()
                     labels.append(stub)
-                    stubs.append((stub, Int(depth)))
+                    stubs.append((stub, depth))
                 }
             }
             let scratch = allocate(float: false)
             masm.jumpTable(index: index, targets: labels, scratch: scratch)
             release(scratch)
             release(index)
+            // Every stub starts from the state at the jump: a return claims registers and
+            // drops cached locals on its own path only.
+            let jumpState = (stack, localCache, cacheOwners, cachedCount, freeRegisters)
             for (stub, depth) in stubs {
+                (stack, localCache, cacheOwners, cachedCount, freeRegisters) = jumpState
                 masm.bind(stub)
                 branch(toDepth: depth)
             }
@@ -954,8 +961,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     }
 
     /// At a merge (the canonical state: operands in their slots, no cached locals), every
-    /// register not held by an operand is free again — including any that code made
-    /// unreachable by a branch took and never gave back.
+    /// register not held by an operand is free again — including those that the `return`
+    /// or branch which ended the reachable code before it claimed on its own path.
     mutating func reclaimRegisters() {
         var free = RegisterSet(M.allocatableGPRs + M.allocatableFPRs)
         for value in stack {

@@ -34,13 +34,25 @@ public enum DifferentialRunner {
 
     /// Summary lines of what one engine saw, for inspecting what the generator makes.
     public static func describe(_ bytes: [UInt8], argumentSeed: UInt64) -> [String] {
-        let observation = observe(bytes, .interpreter, argumentSeed: argumentSeed)
+        let observation = observe(bytes, .interpreter, boundsChecks: boundsChecks(argumentSeed), argumentSeed: argumentSeed)
         return [observation.instantiation] + observation.calls
     }
 
+    /// One module in four runs with explicit bounds checks (both engines), the others with
+    /// guard pages: the JIT emits different code for every memory access under each.
+    public static func boundsChecks(_ argumentSeed: UInt64) -> Config.BoundsChecks {
+        argumentSeed & 3 == 3 ? .explicit : .guardPages
+    }
+
     public static func run(_ bytes: [UInt8], argumentSeed: UInt64) -> Report {
-        let jit = observe(bytes, .jit, argumentSeed: argumentSeed)
-        let interpreted = observe(bytes, .interpreter, argumentSeed: argumentSeed)
+        let bounds = boundsChecks(argumentSeed)
+        var report = compare(observe(bytes, .jit, boundsChecks: bounds, argumentSeed: argumentSeed),
+                             observe(bytes, .interpreter, boundsChecks: bounds, argumentSeed: argumentSeed))
+        if !report.agreed && bounds == .explicit { report.detail = "(explicit bounds checks) " + report.detail }
+        return report
+    }
+
+    private static func compare(_ jit: Observation, _ interpreted: Observation) -> Report {
         if let leaks = jit.leaks ?? interpreted.leaks {
             return Report(agreed: false, detail: "externref counts leaked (\(jit.leaks == nil ? "interpreter" : "jit")): \(leaks)",
                           calls: jit.calls.count)
@@ -84,9 +96,10 @@ public enum DifferentialRunner {
         }
     }
 
-    static func observe(_ bytes: [UInt8], _ strategy: Config.Strategy, argumentSeed: UInt64) -> Observation {
+    static func observe(_ bytes: [UInt8], _ strategy: Config.Strategy, boundsChecks: Config.BoundsChecks,
+                        argumentSeed: UInt64) -> Observation {
         let log = HostLog()
-        var observation = observe(bytes, strategy, argumentSeed: argumentSeed, log: log)
+        var observation = observe(bytes, strategy, boundsChecks: boundsChecks, argumentSeed: argumentSeed, log: log)
         // The store is gone: only the log's handles may still count.
         let leaks = log.refs.enumerated().compactMap { slot, ref in
             ref.flatMap { $0.strongCount == 1 ? nil : "ext#\(slot) count \($0.strongCount)" }
@@ -95,8 +108,10 @@ public enum DifferentialRunner {
         return observation
     }
 
-    private static func observe(_ bytes: [UInt8], _ strategy: Config.Strategy, argumentSeed: UInt64, log: HostLog) -> Observation {
+    private static func observe(_ bytes: [UInt8], _ strategy: Config.Strategy, boundsChecks: Config.BoundsChecks,
+                                argumentSeed: UInt64, log: HostLog) -> Observation {
         var config = Config(strategy: strategy)
+        config.boundsChecks = boundsChecks
         config.consumeFuel = true
         config.maxWasmStack = 256 * 1024
         let engine: Engine

@@ -86,8 +86,9 @@ public struct ModuleGenerator {
         for (_, _, params, results) in Self.imports { functionTypes.append(typeIndex(FuncType(params: params, results: results))) }
         let count = random.int(1...max(1, limits.functions))
         for _ in 0..<count {
-            let params = (0..<random.int(0...3)).map { _ in random.pick(Self.signatureTypes) }
-            let results = (0..<random.pick([0, 1, 1, 1, 2])).map { _ in random.pick(Self.signatureTypes) }
+            // Now and then more parameters than argument registers (some pass on the stack).
+            let params = (0..<(random.chance(15) ? random.int(4...12) : random.int(0...3))).map { _ in random.pick(Self.signatureTypes) }
+            let results = (0..<random.pick([0, 1, 1, 1, 2, 3])).map { _ in random.pick(Self.signatureTypes) }
             functionTypes.append(typeIndex(FuncType(params: params, results: results)))
         }
         for _ in 0..<random.int(2...5) { globals.append((random.pick(Self.numberTypes), true)) }
@@ -124,7 +125,7 @@ public struct ModuleGenerator {
     private mutating func generateBody(_ type: FuncType) -> [UInt8] {
         // Parameters, then scratch locals of every type (block parameters land there).
         locals = type.params + Self.numberTypes + Self.numberTypes + [.externRef, .externRef]
-            + (0..<random.int(0...3)).map { _ in random.pick(Self.signatureTypes) }
+            + (0..<(random.chance(10) ? random.int(8...40) : random.int(0...3))).map { _ in random.pick(Self.signatureTypes) }
         results = type.results
         labels = [type.results]
         code = ByteWriter()

@@ -3,10 +3,11 @@
 //
 //   decode        arbitrary bytes → decode + validate (and compile when valid): an error
 //                 or a module, never a crash
-//   compile       bytes → ModuleGenerator's choices → a valid module, compiled under
-//                 both engines (an error is a bug: the module is valid)
-//   differential  bytes → a generated module run under the JIT and the interpreter;
-//                 any disagreement aborts
+//   compile       bytes → ModuleGenerator's choices → a valid module, compiled by the
+//                 JIT (with guard pages and with explicit bounds checks) and by the
+//                 interpreter's translator (an error is a bug: the module is valid)
+//   differential  bytes → a generated module run under the JIT and the interpreter
+//                 (DifferentialRunner); any disagreement aborts
 //
 // The generator takes its decisions from the input bytes (one byte per small choice, then
 // pseudo-random from their hash), so libFuzzer's mutations change a module locally and its
@@ -33,11 +34,13 @@ enum Target: String {
             }
         case .compile:
             let module = generate(bytes)
-            for strategy in [Config.Strategy.jit, .interpreter] {
+            var explicitBounds = Config(strategy: .jit)
+            explicitBounds.boundsChecks = .explicit
+            for config in [Config(strategy: .jit), explicitBounds, Config(strategy: .interpreter)] {
                 do {
-                    _ = try Module(try Engine(Config(strategy: strategy)), bytes: module)
+                    _ = try Module(try Engine(config), bytes: module)
                 } catch {
-                    fatalError("a generated module does not compile under \(strategy): \(error)")
+                    fatalError("a generated module does not compile under \(config): \(error)")
                 }
             }
         case .differential:

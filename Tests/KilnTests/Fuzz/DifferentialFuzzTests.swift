@@ -16,9 +16,12 @@ import KilnFuzz
     func regression(_ file: String) throws {
         let bytes = [UInt8](try Data(contentsOf: Self.regressions.appendingPathComponent(file)))
         try Module.validate(try Engine(), bytes: bytes)
-        let report = DifferentialRunner.run(bytes, argumentSeed: 1)
-        #expect(report.agreed, "\(file): \(report.detail)")
-        #expect(report.calls > 0)
+        // Argument seeds 1 and 3: with guard pages, then with explicit bounds checks.
+        for argumentSeed: UInt64 in [1, 3] {
+            let report = DifferentialRunner.run(bytes, argumentSeed: argumentSeed)
+            #expect(report.agreed, "\(file): \(report.detail)")
+            #expect(report.calls > 0)
+        }
     }
 
     @Test func theRegressionFolderIsNotEmpty() {

@@ -81,12 +81,21 @@ public struct FuzzSession {
     /// Shrinks against `judge`, which says whether a module still shows the failure.
     public static func shrink(seed: UInt64, bytes: [UInt8], detail: String,
                               judge: ([UInt8]) -> DifferentialRunner.Report) -> ([UInt8], String) {
-        var limits = ModuleGenerator.Limits()
+        shrink(bytes: bytes, detail: detail, limits: ModuleGenerator.Limits(),
+               generator: { ModuleGenerator(seed: seed, limits: $0) }, judge: judge)
+    }
+
+    /// Shrinks a module that `generator` made with `limits` (from a seed, or from a
+    /// libFuzzer input): the same choices under smaller knobs and with cuts.
+    public static func shrink(bytes: [UInt8], detail: String, limits: ModuleGenerator.Limits,
+                              generator makeGenerator: (ModuleGenerator.Limits) -> ModuleGenerator,
+                              judge: ([UInt8]) -> DifferentialRunner.Report) -> ([UInt8], String) {
+        var limits = limits
         var best = (bytes, detail)
         var attempts = 0
         func diverges(_ candidate: ModuleGenerator.Limits) -> Bool {
             attempts += 1
-            var generator = ModuleGenerator(seed: seed, limits: candidate)
+            var generator = makeGenerator(candidate)
             let module = generator.generate()
             let report = judge(module)
             guard !report.agreed, module.count <= best.0.count else { return false }
@@ -109,7 +118,7 @@ public struct FuzzSession {
                 }
             }
         }
-        var generator = ModuleGenerator(seed: seed, limits: limits)
+        var generator = makeGenerator(limits)
         _ = generator.generate()
         for pass in 0..<2 {
             let total = pass == 0 ? generator.statementCount : generator.valueCount

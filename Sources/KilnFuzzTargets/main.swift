@@ -45,13 +45,21 @@ enum Target: String {
             }
         case .differential:
             let module = generate(bytes)
-            let report = DifferentialRunner.run(module, argumentSeed: FuzzRandom.hash(bytes))
+            let argumentSeed = FuzzRandom.hash(bytes)
+            let report = DifferentialRunner.run(module, argumentSeed: argumentSeed)
             if !report.agreed {
-                // libFuzzer keeps the input; the module itself is what a regression test needs.
-                let file = "fuzz-failures/differential-\(String(FuzzRandom.hash(bytes), radix: 16)).wasm"
+                // libFuzzer keeps the input; a regression test wants the module, shrunk.
+                let choices = Array(bytes.dropFirst())
+                let (shrunk, detail) = FuzzSession.shrink(
+                    bytes: module, detail: report.detail, limits: limits(bytes),
+                    generator: { ModuleGenerator(bytes: choices, limits: $0) },
+                    judge: { DifferentialRunner.run($0, argumentSeed: argumentSeed) })
+                // The name carries the argument seed: the regression test replays with it.
+                let name = "fuzz-failures/differential-seed-\(argumentSeed)"
                 try? FileManager.default.createDirectory(atPath: "fuzz-failures", withIntermediateDirectories: true)
-                _ = FileManager.default.createFile(atPath: file, contents: Data(module))
-                fatalError("engines disagree (module written to \(file)): \(report.detail)")
+                _ = FileManager.default.createFile(atPath: name + ".wasm", contents: Data(module))
+                _ = FileManager.default.createFile(atPath: name + "-shrunk.wasm", contents: Data(shrunk))
+                fatalError("engines disagree (module written to \(name).wasm, shrunk to \(name)-shrunk.wasm): \(detail)")
             }
         }
     }

@@ -16,8 +16,14 @@ import KilnFuzz
     func regression(_ file: String) throws {
         let bytes = [UInt8](try Data(contentsOf: Self.regressions.appendingPathComponent(file)))
         try Module.validate(try Engine(), bytes: bytes)
-        // Argument seeds 1 and 3: with guard pages, then with explicit bounds checks.
-        for argumentSeed: UInt64 in [1, 3] {
+        // Argument seeds 1 and 3 (with guard pages, then with explicit bounds checks), and the
+        // seed the fuzzer found it with, named in the file (`kiln-seed-N.wasm`).
+        var seeds: [UInt64] = [1, 3]
+        if let range = file.range(of: #"seed-[0-9]+"#, options: .regularExpression),
+           let seed = UInt64(file[range].dropFirst(5)) {
+            seeds.append(seed)
+        }
+        for argumentSeed in seeds {
             let report = DifferentialRunner.run(bytes, argumentSeed: argumentSeed)
             #expect(report.agreed, "\(file): \(report.detail)")
             #expect(report.calls > 0)
@@ -54,6 +60,20 @@ import KilnFuzz
         #expect(traps(shrunk))
         #expect(try Module.validate(try Engine(), bytes: shrunk) == ())
         #expect(shrunk.count * 2 < original.count, "\(original.count) bytes shrunk to \(shrunk.count)")
+
+        // The same from a libFuzzer input: the generator's choices kept, knobs and code cut.
+        var random = FuzzRandom(seed: 5)
+        let input = try #require((0..<300).lazy.map { _ in (0..<512).map { _ in random.byte() } }.first { input in
+            var generator = ModuleGenerator(bytes: input)
+            return traps(generator.generate())
+        })
+        var fromBytes = ModuleGenerator(bytes: input)
+        let module = fromBytes.generate()
+        let (shrunkFromBytes, _) = FuzzSession.shrink(
+            bytes: module, detail: "", limits: .init(), generator: { ModuleGenerator(bytes: input, limits: $0) },
+            judge: { DifferentialRunner.Report(agreed: !traps($0), detail: "divides by zero", calls: 1) })
+        #expect(traps(shrunkFromBytes))
+        #expect(shrunkFromBytes.count * 2 < module.count, "\(module.count) bytes shrunk to \(shrunkFromBytes.count)")
     }
 
     /// Made from bytes (as the libFuzzer targets make it), the generator is deterministic,

@@ -70,3 +70,25 @@ for strategy in [Config.Strategy.jit, .interpreter] {
     check(Payload.freed == 20_000 + 42 + 2, "\(strategy): everything freed with the store (\(Payload.freed))")
     print("\(strategy): ok")
 }
+
+// A module rejected after some of its functions were translated or compiled frees what
+// those took (the decode fuzzer found the interpreter's code of such functions leaking).
+let validThenInvalid: [UInt8] = [
+    0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00,
+    0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7F,  // type 0: [] -> [i32]
+    0x03, 0x04, 0x03, 0x00, 0x00, 0x00,  // three functions of type 0
+    0x0A, 0x10, 0x03,
+    0x04, 0x00, 0x41, 0x01, 0x0B,  // i32.const 1
+    0x04, 0x00, 0x41, 0x02, 0x0B,  // i32.const 2
+    0x04, 0x00, 0x42, 0x00, 0x0B,  // i64.const 0: type mismatch
+]
+for strategy in [Config.Strategy.jit, .interpreter] {
+    let engine = try Engine(Config(strategy: strategy))
+    for _ in 0..<100 {
+        do {
+            _ = try Module(engine, bytes: validThenInvalid)
+            check(false, "\(strategy): the invalid module was accepted")
+        } catch {}
+    }
+    print("\(strategy): rejected modules freed")
+}

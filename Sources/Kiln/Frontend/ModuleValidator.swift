@@ -161,11 +161,20 @@ struct ModuleValidator {
             var functions: [InterpretedFunction] = []
             var offsets: [[(pc: UInt32, offset: UInt32)]] = []
             var stackMaps: [StackMaps] = []
-            try validateFunctions(&translator) { translator in
-                let (function, functionOffsets, maps) = translator.finishFunction()
-                functions.append(function)
-                offsets.append(functionOffsets)
-                stackMaps.append(maps)
+            do {
+                try validateFunctions(&translator) { translator in
+                    let (function, functionOffsets, maps) = translator.finishFunction()
+                    functions.append(function)
+                    offsets.append(functionOffsets)
+                    stackMaps.append(maps)
+                }
+            } catch {
+                // The code of the functions before the invalid one has no owner yet.
+                for function in functions {
+                    function.code.deallocate()
+                    function.constants.deallocate()
+                }
+                throw error
             }
             return InterpretedModule(functions: functions, offsets: offsets, stackMaps: stackMaps)
         }

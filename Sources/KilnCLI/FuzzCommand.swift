@@ -27,10 +27,17 @@ struct FuzzCommand: ParsableCommand {
         guard let generator = FuzzGenerator(rawValue: generator) else {
             throw ValidationError("unknown generator \(generator): use kiln or binaryen")
         }
-        var session = FuzzSession(generator: generator, outputDirectory: URL(fileURLWithPath: output))
+        let outputDirectory = URL(fileURLWithPath: output)
+        var session = FuzzSession(generator: generator, outputDirectory: outputDirectory)
+        // A crash (a compiler precondition, a fault outside wasm code) ends the process before
+        // any report: the seed it was running stays in this file, to rerun with -v.
+        let createdOutput = !FileManager.default.fileExists(atPath: output)
+        try? FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+        let runningSeed = outputDirectory.appendingPathComponent("running-seed")
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         var current = seed
         while ContinuousClock.now < deadline {
+            try? "\(generator.rawValue) seed \(current)\n".write(to: runningSeed, atomically: false, encoding: .utf8)
             let failuresBefore = session.failed
             // On stderr, unbuffered: the seed shows even if a bug takes the process down.
             if verbose { FileHandle.standardError.write(Data("running seed \(current)\n".utf8)) }
@@ -47,6 +54,8 @@ struct FuzzCommand: ParsableCommand {
             }
             current &+= 1
         }
+        try? FileManager.default.removeItem(at: runningSeed)
+        if createdOutput && session.failed == 0 { try? FileManager.default.removeItem(at: outputDirectory) }
         print("\(session.calls) calls compared over seeds \(seed)..<\(current)")
         print("\(session.passed) passed, \(session.failed) failed")
         if session.failed > 0 { throw ExitCode(1) }

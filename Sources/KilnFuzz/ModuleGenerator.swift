@@ -62,6 +62,15 @@ public struct ModuleGenerator {
     private var globals: [(type: ValType, mutable: Bool)] = []
     private var dataSegments: [[UInt8]] = []
     private var currentFunction = 0
+    /// The global that dispatch loops use as a stack pointer (random statements leave it alone).
+    private var stackPointerGlobal: UInt32 = 0
+    /// Locals that generated structures rely on: random statements never write them.
+    private var reservedLocals: Set<Int> = []
+
+    /// Locals of `type` that random code may write.
+    private func writableLocals(_ type: ValType) -> [Int] {
+        locals.indices.filter { locals[$0] == type && !reservedLocals.contains($0) }
+    }
 
     // Per function being generated.
     private var locals: [ValType] = []
@@ -93,6 +102,9 @@ public struct ModuleGenerator {
         }
         for _ in 0..<random.int(2...5) { globals.append((random.pick(Self.numberTypes), true)) }
         globals.append((.i32, false))
+        // The shadow-stack pointer (as in clang's output), which dispatch loops lower and restore.
+        stackPointerGlobal = UInt32(globals.count)
+        globals.append((.i32, true))
         for _ in 0..<random.int(0...2) { globals.append((.externRef, true)) }
         for _ in 0..<random.int(1...3) {
             dataSegments.append((0..<random.int(1...24)).map { _ in random.byte() })
@@ -128,6 +140,7 @@ public struct ModuleGenerator {
             + (0..<(random.chance(10) ? random.int(8...40) : random.int(0...3))).map { _ in random.pick(Self.signatureTypes) }
         results = type.results
         labels = [type.results]
+        reservedLocals = []
         code = ByteWriter()
         for _ in 0..<random.int(0...limits.statements) { statement(depth: 0) }
         values(type.results, depth: 0)
@@ -155,13 +168,17 @@ public struct ModuleGenerator {
 
     private mutating func anyStatement(depth: Int) {
         let deep = depth >= limits.depth
+        if depth <= 1 && random.chance(6) {
+            dispatchLoop(depth: depth)
+            return
+        }
         switch random.int(0...(deep ? 5 : 13)) {
         case 0:
-            let local = random.int(0..<locals.count)
+            let local = random.pick(locals.indices.filter { !reservedLocals.contains($0) })
             value(locals[local], depth: depth + 1)
             code.byte(0x21); code.u32(UInt32(local))
         case 1:
-            let mutable = globals.indices.filter { globals[$0].mutable }
+            let mutable = globals.indices.filter { globals[$0].mutable && $0 != Int(stackPointerGlobal) }
             let global = random.pick(mutable)
             value(globals[global].type, depth: depth + 1)
             code.byte(0x24); code.u32(UInt32(global))
@@ -263,6 +280,112 @@ public struct ModuleGenerator {
         }
     }
 
+    /// A local of its own for generated code that needs one (appended to the declared
+    /// locals: the body's local declarations are written when it is finished).
+    private mutating func newLocal(_ type: ValType) -> UInt32 {
+        locals.append(type)
+        reservedLocals.insert(locals.count - 1)
+        return UInt32(locals.count - 1)
+    }
+
+    /// The shape of a bytecode interpreter compiled from C: a frame on the shadow stack (the
+    /// stack-pointer global lowered, its address kept in a local across the whole loop), a
+    /// loop that decodes an instruction from that frame into several locals, and a
+    /// `br_table` over nested blocks whose cases work on the frame through addresses
+    /// computed in the loop and branch back to the head, on to the next case, or out.
+    /// Many locals are live in registers at the dispatch, and some were cached before the
+    /// loop and stay so across its back edges: the register pressure under which a
+    /// single-pass compiler's cache of locals must stay consistent with the loop head.
+    private mutating func dispatchLoop(depth: Int) {
+        let frame = newLocal(.i32), pc = newLocal(.i32), count = newLocal(.i32), word = newLocal(.i32)
+        let fields = (0..<random.int(2...6)).map { _ in newLocal(.i32) }
+        let wide: UInt32? = random.chance(50) ? newLocal(.i64) : nil
+        let frameSize = Int32(random.pick([32, 48, 64]))
+        func get(_ local: UInt32) { code.byte(0x20); code.u32(local) }
+        func set(_ local: UInt32) { code.byte(0x21); code.u32(local) }
+        func i32(_ v: Int32) { code.byte(0x41); code.s32(v) }
+        /// frame + (field & 7) * 4: a slot of the frame, addressed by a value of the loop.
+        func slot(_ local: UInt32) { get(frame); get(local); i32(7); code.byte(0x71); i32(2); code.byte(0x74); code.byte(0x6A) }
+
+        // Prologue: frame = sp - size, sp = frame (as clang's code does), the frame filled.
+        code.byte(0x23); code.u32(stackPointerGlobal)
+        i32(frameSize); code.byte(0x6B)                       // i32.sub
+        code.byte(0x22); code.u32(frame)                     // local.tee: cached in a register
+        code.byte(0x24); code.u32(stackPointerGlobal)
+        for offset in stride(from: 0, to: Int(frameSize), by: 4) {
+            get(frame); value(.i32, depth: depth + 2)
+            code.byte(0x36); code.u32(2); code.u32(UInt32(offset))  // i32.store
+        }
+        // The program counter and the trip count from values (in registers, not constants).
+        value(.i32, depth: depth + 2); set(pc)
+        value(.i32, depth: depth + 2); i32(Int32(random.pick([7, 15, 31, 63]))); code.byte(0x71); set(count)
+        if let wide { value(.i64, depth: depth + 2); set(wide) }
+
+        code.byte(0x02); code.byte(0x40)  // block $exit
+        code.byte(0x03); code.byte(0x40)  // loop $head
+        labels.append([]); labels.append([])
+        // Exit test, then decode: word = frame[pc & 7], fields from its bytes.
+        get(count); code.byte(0x45); code.byte(0x0D); code.u32(1)    // i32.eqz, br_if $exit
+        get(count); i32(1); code.byte(0x6B); set(count)
+        slot(pc); code.byte(0x28); code.u32(2); code.u32(0); set(word)
+        for (i, field) in fields.enumerated() {
+            get(word); i32(Int32(8 * (i % 4))); code.byte(0x76)     // i32.shr_u
+            if random.chance(50) { i32(0xFF); code.byte(0x71) }
+            set(field)
+        }
+        // pc = pc * 5 + 1 + field0 (keeps it moving through the frame).
+        get(pc); i32(5); code.byte(0x6C); i32(1); code.byte(0x6A); get(fields[0]); code.byte(0x6A); set(pc)
+        if random.chance(30) { statement(depth: depth + 2) }
+
+        let cases = random.int(2...12)
+        for _ in 0..<cases { code.byte(0x02); code.byte(0x40); labels.append([]) }
+        // br_table over the cases (depth i is case i), the loop head (cases) and $exit (cases + 1).
+        get(random.chance(70) ? word : random.pick(fields)); i32(0xFF); code.byte(0x71)
+        if random.chance(40) { i32(Int32(cases + 2)); code.byte(0x70) }  // i32.rem_u: mostly in the table
+        code.byte(0x0E)
+        let entries = cases + random.int(0...4)
+        code.u32(UInt32(entries))
+        for i in 0..<entries { code.u32(UInt32(i < cases + 2 ? i : random.int(0...(cases + 1)))) }
+        code.u32(UInt32(random.chance(50) ? cases + 1 : random.int(0...cases)))
+        for i in 0..<cases {
+            code.byte(0x0B)  // end of the block of case i: its code follows
+            labels.removeLast()
+            let inner = cases - 1 - i  // blocks still open around this case
+            // The case's work: frame[fa] = frame[fb] op fc, or through the wide accumulator.
+            let (a, b, c) = (random.pick(fields), random.pick(fields), random.pick(fields))
+            slot(a)
+            slot(b); code.byte(0x28); code.u32(2); code.u32(0)
+            get(c)
+            code.byte(random.pick([0x6A, 0x6B, 0x6C, 0x71, 0x72, 0x73, 0x74, 0x76, 0x77] as [UInt8]))
+            code.byte(0x36); code.u32(2); code.u32(0)
+            if let wide, random.chance(50) {
+                get(wide); get(c); code.byte(0xAD); code.byte(0x7C); set(wide)  // i64.extend_i32_u, i64.add
+            }
+            if random.chance(35) {
+                // A conditional way out or back, with the rest of the case after it.
+                slot(c); code.byte(0x28); code.u32(2); code.u32(0)
+                code.byte(0x0D); code.u32(UInt32(random.chance(50) ? inner : inner + 1))
+            }
+            if random.chance(25) { statement(depth: depth + 2) }
+            if random.chance(40) { get(random.pick(fields)); set(random.pick(fields)) }
+            // Back to the head (most cases), on to the next case, or out of the loop.
+            switch random.int(0...9) {
+            case 0 where i < cases - 1: break
+            case 1: code.byte(0x0C); code.u32(UInt32(inner + 1))
+            default: code.byte(0x0C); code.u32(UInt32(inner))
+            }
+        }
+        labels.removeLast(); labels.removeLast()
+        code.byte(0x0B)  // end loop
+        code.byte(0x0B)  // end block $exit
+        // Epilogue: a result of the frame for the host to see, and sp restored.
+        slot(pc); code.byte(0x28); code.u32(2); code.u32(0)
+        code.byte(0x10); code.u32(0)  // host.log
+        if let wide { get(wide); code.byte(0xA7); code.byte(0x10); code.u32(0) }  // i32.wrap_i64
+        get(frame); i32(frameSize); code.byte(0x6A)
+        code.byte(0x24); code.u32(stackPointerGlobal)
+    }
+
     private mutating func blockType() -> FuncType {
         switch random.int(0...3) {
         case 0: return FuncType(params: [], results: [])
@@ -311,7 +434,7 @@ public struct ModuleGenerator {
     /// Stores the parameters a block starts with into scratch locals.
     private mutating func consume(_ types: [ValType]) {
         for type in types.reversed() {
-            let candidates = locals.indices.filter { locals[$0] == type }
+            let candidates = writableLocals(type)
             code.byte(0x21); code.u32(UInt32(random.pick(candidates)))
         }
     }
@@ -387,7 +510,7 @@ public struct ModuleGenerator {
             code.byte(0x0B)
         case 9:
             // local.tee
-            let candidates = locals.indices.filter { locals[$0] == type }
+            let candidates = writableLocals(type)
             value(type, depth: depth + 1)
             code.byte(0x22); code.u32(UInt32(random.pick(candidates)))
         case 10:
@@ -668,7 +791,7 @@ public struct ModuleGenerator {
             for (i, global) in globals.enumerated() {
                 s.valType(global.type); s.byte(global.mutable ? 1 : 0)
                 switch global.type {
-                case .i32: s.byte(0x41); s.s32(Int32(i * 7 - 3))
+                case .i32: s.byte(0x41); s.s32(i == Int(stackPointerGlobal) ? 0x8000 : Int32(i * 7 - 3))
                 case .i64: s.byte(0x42); s.s64(Int64(i) << 40)
                 case .f32: s.byte(0x43); s.f32(Float(i) + 0.5)
                 case .externRef: s.byte(0xD0); s.byte(0x6F)

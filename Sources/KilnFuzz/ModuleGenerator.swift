@@ -298,9 +298,10 @@ public struct ModuleGenerator {
     /// single-pass compiler's cache of locals must stay consistent with the loop head.
     private mutating func dispatchLoop(depth: Int) {
         let frame = newLocal(.i32), pc = newLocal(.i32), count = newLocal(.i32), word = newLocal(.i32)
-        let fields = (0..<random.int(2...6)).map { _ in newLocal(.i32) }
+        let fields = (0..<random.int(2...7)).map { _ in newLocal(.i32) }
         let wide: UInt32? = random.chance(50) ? newLocal(.i64) : nil
         let frameSize = Int32(random.pick([32, 48, 64]))
+        let cases = random.int(2...12)
         func get(_ local: UInt32) { code.byte(0x20); code.u32(local) }
         func set(_ local: UInt32) { code.byte(0x21); code.u32(local) }
         func i32(_ v: Int32) { code.byte(0x41); code.s32(v) }
@@ -313,13 +314,31 @@ public struct ModuleGenerator {
         code.byte(0x22); code.u32(frame)                     // local.tee: cached in a register
         code.byte(0x24); code.u32(stackPointerGlobal)
         for offset in stride(from: 0, to: Int(frameSize), by: 4) {
-            get(frame); value(.i32, depth: depth + 2)
+            // Instructions: an opcode byte that names a table entry (a case, the head, the
+            // exit) and operand bytes; or any value.
+            get(frame)
+            if random.chance(60) {
+                i32(Int32(bitPattern: UInt32(random.int(0...(cases + 3))) | UInt32(random.int(0...0xFFFFFF)) << 8))
+            } else {
+                value(.i32, depth: depth + 2)
+            }
             code.byte(0x36); code.u32(2); code.u32(UInt32(offset))  // i32.store
         }
-        // The program counter and the trip count from values (in registers, not constants).
-        value(.i32, depth: depth + 2); set(pc)
-        value(.i32, depth: depth + 2); i32(Int32(random.pick([7, 15, 31, 63]))); code.byte(0x71); set(count)
-        if let wide { value(.i64, depth: depth + 2); set(wide) }
+        // The program counter and the trip count: from constants (as compiled C mostly has
+        // them: in their frame slots at the head, in registers after the first iteration) or
+        // from values (cached in registers at the head, a loop-carried register each).
+        if random.chance(60) { i32(Int32(random.int(0...15))) } else { value(.i32, depth: depth + 2) }
+        set(pc)
+        if random.chance(60) {
+            i32(Int32(random.int(1...40)))
+        } else {
+            value(.i32, depth: depth + 2); i32(Int32(random.pick([7, 15, 31, 63]))); code.byte(0x71)
+        }
+        set(count)
+        if let wide {
+            if random.chance(50) { code.byte(0x42); code.s64(0) } else { value(.i64, depth: depth + 2) }
+            set(wide)
+        }
 
         code.byte(0x02); code.byte(0x40)  // block $exit
         code.byte(0x03); code.byte(0x40)  // loop $head
@@ -337,16 +356,22 @@ public struct ModuleGenerator {
         get(pc); i32(5); code.byte(0x6C); i32(1); code.byte(0x6A); get(fields[0]); code.byte(0x6A); set(pc)
         if random.chance(30) { statement(depth: depth + 2) }
 
-        let cases = random.int(2...12)
         for _ in 0..<cases { code.byte(0x02); code.byte(0x40); labels.append([]) }
         // br_table over the cases (depth i is case i), the loop head (cases) and $exit (cases + 1).
         get(random.chance(70) ? word : random.pick(fields)); i32(0xFF); code.byte(0x71)
         if random.chance(40) { i32(Int32(cases + 2)); code.byte(0x70) }  // i32.rem_u: mostly in the table
         code.byte(0x0E)
+        // Entries: cases, and now and then the head (a `continue` in C) or the exit.
         let entries = cases + random.int(0...4)
         code.u32(UInt32(entries))
-        for i in 0..<entries { code.u32(UInt32(i < cases + 2 ? i : random.int(0...(cases + 1)))) }
-        code.u32(UInt32(random.chance(50) ? cases + 1 : random.int(0...cases)))
+        for _ in 0..<entries {
+            switch random.int(0...9) {
+            case 0, 1: code.u32(UInt32(cases))
+            case 2: code.u32(UInt32(cases + 1))
+            default: code.u32(UInt32(random.int(0..<cases)))
+            }
+        }
+        code.u32(UInt32(random.pick([cases, cases + 1, random.int(0..<cases)])))
         for i in 0..<cases {
             code.byte(0x0B)  // end of the block of case i: its code follows
             labels.removeLast()

@@ -25,6 +25,9 @@ public struct Config: Sendable, Hashable {
     /// Bytes of native stack wasm may use before `call stack exhausted`.
     public var maxWasmStack = 512 * 1024
     public var boundsChecks: BoundsChecks = .guardPages
+    /// Restricts the JIT's register allocator to this many registers of each class. For
+    /// tests that force a compiler invariant failure (`CompileError`); nil uses them all.
+    var jitRegisterLimit: Int? = nil
 
     public init() {}
 

@@ -41,7 +41,9 @@ public final class Module: Sendable {
         let backend: ModuleValidator.Backend
         switch engine.config.strategy {
         case .interpreter: backend = .interpreter(Instrumentation(engine.config))
-        case .jit: backend = .jit(explicitBounds: engine.config.boundsChecks == .explicit, Instrumentation(engine.config))
+        case .jit:
+            backend = .jit(explicitBounds: engine.config.boundsChecks == .explicit, Instrumentation(engine.config),
+                           registerLimit: engine.config.jitRegisterLimit)
         }
         (self.info, self.interpreted, self.compiled) = try Module.decodeAndValidate(binary, backend: backend)
         if compiled != nil, ProcessInfo.processInfo.environment["KILN_PERFMAP"] == "1" {

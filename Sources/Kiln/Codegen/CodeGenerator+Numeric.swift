@@ -82,7 +82,8 @@ extension CodeGenerator {
 
     mutating func emitDivision(_ kind: DivisionKind, is64: Bool) {
         guard let (quotient, remainder) = M.divisionRegisters else {
-            preconditionFailure("division without fixed registers is not implemented for this ISA")
+            invariantFailed("division without fixed registers is not implemented for this ISA")
+            return
         }
         let bPopped = pop()
         let aPopped = pop()

@@ -136,6 +136,14 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     var currentFunction = 0
     /// Set when the module uses something the JIT leaves to the interpreter (SIMD).
     var unsupported = false
+    /// The first compiler invariant found broken: translation stops and the module's code
+    /// is thrown away (see `CompileError`).
+    var failure: CompileError?
+    /// Whether instructions are translated: neither left to the interpreter nor abandoned.
+    var translating: Bool { !unsupported && failure == nil }
+    /// How many of the ISA's allocatable registers of each class the allocator may use
+    /// (all by default; tests lower it to force an allocator invariant failure).
+    let registerLimit: Int
 
     /// Fuel metering and epoch checks (see `Fuel`).
     let instrumentation: Instrumentation
@@ -143,11 +151,13 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     var pendingFuel: Int64 = 0
     var fuelRun: Range<Int>?
 
-    init(module: ModuleInfo, explicitBounds: Bool, instrumentation: Instrumentation = Instrumentation()) {
+    init(module: ModuleInfo, explicitBounds: Bool, instrumentation: Instrumentation = Instrumentation(),
+         registerLimit: Int? = nil) {
         self.module = module
         self.layout = VMContextLayout(module)
         self.explicitBounds = explicitBounds
         self.instrumentation = instrumentation
+        self.registerLimit = max(1, registerLimit ?? Int.max)
         for _ in module.functionBodies { functionLabels.append(masm.newLabel()) }
     }
 
@@ -161,6 +171,9 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     // MARK: Registers
 
     func isFloat(_ type: ValType) -> Bool { type == .f32 || type == .f64 }
+
+    /// The registers the allocator hands out (see `registerLimit`).
+    var allocatableRegisters: [Reg] { Array(M.allocatableGPRs.prefix(registerLimit)) + Array(M.allocatableFPRs.prefix(registerLimit)) }
 
     mutating func allocate(float: Bool) -> Reg {
         if let reg = freeRegisters.first(float: float) {
@@ -183,7 +196,17 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
                 return reg
             }
         }
-        preconditionFailure("no register to allocate (function \(currentFunction), wasm offset \(wasmOffset))")
+        invariantFailed("no \(float ? "float" : "integer") register to allocate")
+        return float ? M.scratchFPR : M.scratchGPR
+    }
+
+    /// Records a broken compiler invariant (the first one) and stops translation. The
+    /// current instruction finishes with whatever state it has; its code is discarded.
+    mutating func invariantFailed(_ message: String) {
+        guard failure == nil else { return }
+        let index = module.importedFunctionCount + currentFunction
+        failure = CompileError(functionIndex: index, functionName: module.names.functionNames[UInt32(index)],
+                               wasmOffset: wasmOffset, message: message)
     }
 
     /// Takes `reg` for the caller, spilling the operand that holds it, if any.
@@ -512,7 +535,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
 
     mutating func beginFunction(type: FuncType, locals: [ValType]) {
         if locals.contains(.v128) || type.results.contains(.v128) { unsupported = true }
-        if unsupported { return }
+        if !translating { return }
         currentFunction = functionRanges.count
         functionType = type
         localTypes = locals
@@ -520,7 +543,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         stack.removeAll(keepingCapacity: true)
         blocks.removeAll(keepingCapacity: true)
         trapStubs.removeAll(keepingCapacity: true)
-        freeRegisters = RegisterSet(M.allocatableGPRs + M.allocatableFPRs)
+        freeRegisters = RegisterSet(allocatableRegisters)
         localCache = Array(repeating: nil, count: locals.count)
         cacheOwners = Array(repeating: -1, count: 32)
         cachedCount = 0
@@ -582,7 +605,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
 
     /// Finishes the current function: its return path, trap stubs and frame size.
     mutating func finishFunction() {
-        if unsupported { return }
+        if !translating { return }
         emitInterruptStubs()
         for stub in trapStubs {
             masm.bind(stub.label)
@@ -646,7 +669,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
                     masm.copySlot(value.type, to: destination, from: localSlot(local))
                 }
             case .reg(let reg): masm.store(value.type, slot: destination, reg)
-            case .flags: preconditionFailure("operands are spilled before branches")
+            case .flags: invariantFailed("a comparison's flags are live at a branch (operands are spilled before branches)")
             }
         }
     }
@@ -674,7 +697,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     // MARK: Instructions
 
     mutating func translate(_ instruction: Instruction, at offset: Int, brTableTargets: (BrTable) -> [UInt32]) {
-        if unsupported { return }
+        if !translating { return }
         wasmOffset = offset
         borrowed = RegisterSet()
         defer {
@@ -763,18 +786,25 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
                 masm.bind(skip)
             }
         case .brTable(let table):
+            // Both registers the jump needs are taken before the targets are looked at: taking
+            // one later could evict a cached local that a loop head keeps in that register,
+            // after the head was found to match (the jump would then bring the loop a
+            // clobbered local, as it did in a C interpreter's dispatch loop).
             let index = register(pop())
+            let scratch = allocate(float: false)
             spillOperands()
             writeBackAll()
             let depths = brTableTargets(table) + [table.defaultDepth]
             var labels: [M.Label] = []
             // One stub per target that needs moves first, however often the table names it.
             var stubs: [(label: M.Label, depth: Int)] = []
+            var directLoops: [Int] = []
             for depth in depths.map(Int.init) {
                 let target = blocks[blocks.count - 1 - depth]
                 let direct = target.kind == .loop ? matchesLoopHead(target) : target.kind != .function
                 if direct && stack.count - target.labelTypes.count == target.height {
                     labels.append(target.label)
+                    if target.kind == .loop { directLoops.append(blocks.count - 1 - depth) }
                     if target.kind != .loop { blocks[blocks.count - 1 - depth].endReachable = true }
                 } else if let stub = stubs.first(where: { $0.depth == depth }) {
                     labels.append(stub.label)
@@ -784,7 +814,9 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
                     stubs.append((stub, depth))
                 }
             }
-            let scratch = allocate(float: false)
+            for index in directLoops where !matchesLoopHead(blocks[index]) {
+                invariantFailed("br_table jumps straight to a loop head whose cached locals no longer match")
+            }
             masm.jumpTable(index: index, targets: labels, scratch: scratch)
             release(scratch)
             release(index)
@@ -964,7 +996,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// register not held by an operand is free again — including those that the `return`
     /// or branch which ended the reachable code before it claimed on its own path.
     mutating func reclaimRegisters() {
-        var free = RegisterSet(M.allocatableGPRs + M.allocatableFPRs)
+        var free = RegisterSet(allocatableRegisters)
         for value in stack {
             if case .reg(let reg) = value.location { free.remove(reg) }
         }

@@ -13,7 +13,8 @@ struct ModuleValidator {
         case none
         case interpreter(Instrumentation)
         /// Machine code; modules the JIT leaves alone (SIMD) go to the interpreter.
-        case jit(explicitBounds: Bool, Instrumentation)
+        /// `registerLimit` restricts the allocator (tests only: see `CodeGenerator`).
+        case jit(explicitBounds: Bool, Instrumentation, registerLimit: Int? = nil)
     }
 
     /// Validates `module` and compiles it for `backend` in the same pass.
@@ -29,11 +30,14 @@ struct ModuleValidator {
             return (nil, nil)
         case .interpreter(let instrumentation):
             return (try validator.validateFunctions(translate: true, instrumentation), nil)
-        case .jit(let explicitBounds, let instrumentation):
+        case .jit(let explicitBounds, let instrumentation, let registerLimit):
             if JITCompiler.isSupported && !JITCompiler.needsInterpreter(module) {
                 var generator = CodeGenerator<X64MacroAssembler>(module: module, explicitBounds: explicitBounds,
-                                                                 instrumentation: instrumentation)
+                                                                 instrumentation: instrumentation, registerLimit: registerLimit)
                 try validator.validateFunctions(&generator) { $0.finishFunction() }
+                // A validation error found after a compiler failure still comes first: the
+                // module is invalid whatever the compiler thought of it.
+                if let failure = generator.failure { throw failure }
                 if !generator.unsupported {
                     return (nil, try generator.finishModule())
                 }

@@ -27,6 +27,11 @@ struct FuzzCommand: ParsableCommand {
         guard let generator = FuzzGenerator(rawValue: generator) else {
             throw ValidationError("unknown generator \(generator): use kiln or binaryen")
         }
+        if let reason = generator.unavailableReason() {
+            // One clear error, not a divergence per seed.
+            FileHandle.standardError.write(Data("error: \(reason)\n".utf8))
+            throw ExitCode(2)
+        }
         let outputDirectory = URL(fileURLWithPath: output)
         var session = FuzzSession(generator: generator, outputDirectory: outputDirectory)
         // A crash (a compiler precondition, a fault outside wasm code) ends the process before
@@ -53,11 +58,20 @@ struct FuzzCommand: ParsableCommand {
                 print(failure.detail)
             }
             current &+= 1
+            if session.skipped >= 20 && session.passed + session.failed == 0 {
+                // Installed but making nothing: wasm-opt is broken or too old for its flags.
+                FileHandle.standardError.write(Data(
+                    "error: the \(generator.rawValue) generator made no module from \(session.skipped) seeds; last: \(session.lastGeneratorError ?? "")\n".utf8))
+                throw ExitCode(2)
+            }
         }
         try? FileManager.default.removeItem(at: runningSeed)
         if createdOutput && session.failed == 0 { try? FileManager.default.removeItem(at: outputDirectory) }
         print("\(session.calls) calls compared over seeds \(seed)..<\(current)")
-        print("\(session.passed) passed, \(session.failed) failed")
+        if session.skipped > 0 {
+            print("\(session.skipped) seeds made no module (skipped); the last: \(session.lastGeneratorError ?? "")")
+        }
+        print("\(session.passed) passed, \(session.failed) failed" + (session.skipped > 0 ? ", \(session.skipped) skipped" : ""))
         if session.failed > 0 { throw ExitCode(1) }
     }
 }

@@ -7,6 +7,19 @@ public enum FuzzGenerator: String, Sendable, CaseIterable {
     case kiln
     /// binaryen's `wasm-opt -ttf`, an independent generator (when installed).
     case binaryen
+
+    /// Why this generator cannot run on this machine (what is missing and how to install
+    /// it), or nil when it can. `searchPath` is where executables are looked for.
+    public func unavailableReason(searchPath: String? = ProcessInfo.processInfo.environment["PATH"]) -> String? {
+        switch self {
+        case .kiln:
+            return nil
+        case .binaryen:
+            if Binaryen.locate(searchPath: searchPath) != nil { return nil }
+            return "the binaryen generator needs binaryen's wasm-opt, which is not on PATH "
+                + "(install binaryen: apt-get install binaryen on Debian and Ubuntu, brew install binaryen on macOS)"
+        }
+    }
 }
 
 /// A differential fuzzing loop: generates modules from consecutive seeds, runs each under
@@ -17,30 +30,51 @@ public struct FuzzSession {
     public private(set) var passed = 0
     public private(set) var failed = 0
     public private(set) var calls = 0
+    /// Seeds the generator made no module from (binaryen's wasm-opt failed on the input):
+    /// nothing was compared, so neither passed nor failed.
+    public private(set) var skipped = 0
+    /// Why the generator made no module, the last time it did not.
+    public private(set) var lastGeneratorError: String?
+    /// wasm-opt, for the binaryen generator (nil: not installed, every seed is skipped).
+    let wasmOpt: String?
     /// Seeds of the failures, with what differed.
     public private(set) var failures: [(seed: UInt64, detail: String)] = []
 
-    public init(generator: FuzzGenerator, outputDirectory: URL?) {
+    public init(generator: FuzzGenerator, outputDirectory: URL?,
+                searchPath: String? = ProcessInfo.processInfo.environment["PATH"]) {
         self.generator = generator
         self.outputDirectory = outputDirectory
+        self.wasmOpt = generator == .binaryen ? Binaryen.locate(searchPath: searchPath) : nil
     }
 
     /// The module for `seed`, or nil when the generator cannot make one.
     public static func module(_ generator: FuzzGenerator, seed: UInt64, limits: ModuleGenerator.Limits = .init()) -> [UInt8]? {
+        try? module(generator, seed: seed, limits: limits, wasmOpt: Binaryen.locate()).get()
+    }
+
+    static func module(_ generator: FuzzGenerator, seed: UInt64, limits: ModuleGenerator.Limits = .init(),
+                       wasmOpt: String?) -> Result<[UInt8], Binaryen.Failure> {
         switch generator {
         case .kiln:
             var generator = ModuleGenerator(seed: seed, limits: limits)
-            return generator.generate()
+            return .success(generator.generate())
         case .binaryen:
-            return Binaryen.module(seed: seed, size: limits.statements * 512)
+            guard let wasmOpt else {
+                return .failure(Binaryen.Failure(message: FuzzGenerator.binaryen.unavailableReason(searchPath: nil) ?? ""))
+            }
+            return Binaryen.module(seed: seed, size: limits.statements * 512, executable: wasmOpt)
         }
     }
 
-    /// Runs one seed.
+    /// Runs one seed. A seed the generator makes no module from is skipped, never counted
+    /// as a divergence.
     public mutating func run(seed: UInt64) {
-        guard let bytes = Self.module(generator, seed: seed) else {
-            failed += 1
-            failures.append((seed, "the \(generator) generator made no module"))
+        let bytes: [UInt8]
+        switch Self.module(generator, seed: seed, wasmOpt: wasmOpt) {
+        case .success(let module): bytes = module
+        case .failure(let failure):
+            skipped += 1
+            lastGeneratorError = failure.message
             return
         }
         if generator == .kiln {
@@ -154,18 +188,21 @@ enum Binaryen {
                            "--enable-bulk-memory", "--enable-reference-types", "--enable-multivalue",
                            "--enable-sign-ext", "--enable-nontrapping-float-to-int", "--enable-mutable-globals"]
 
-    static var isInstalled: Bool { executable != nil }
+    /// Why wasm-opt made no module.
+    struct Failure: Error {
+        var message: String
+    }
 
-    static let executable: String? = {
-        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {
+    /// wasm-opt's path, if it is on `searchPath` (a PATH-style list).
+    static func locate(searchPath: String? = ProcessInfo.processInfo.environment["PATH"]) -> String? {
+        for directory in (searchPath ?? "").split(separator: ":") {
             let path = "\(directory)/wasm-opt"
             if FileManager.default.isExecutableFile(atPath: path) { return path }
         }
         return nil
-    }()
+    }
 
-    static func module(seed: UInt64, size: Int) -> [UInt8]? {
-        guard let executable else { return nil }
+    static func module(seed: UInt64, size: Int, executable: String) -> Result<[UInt8], Failure> {
         var random = FuzzRandom(seed: seed)
         let input = (0..<max(size, 64)).map { _ in UInt8.random(in: 0...255, using: &random) }
         let directory = FileManager.default.temporaryDirectory
@@ -175,15 +212,28 @@ enum Binaryen {
             try? FileManager.default.removeItem(at: inputURL)
             try? FileManager.default.removeItem(at: outputURL)
         }
-        guard (try? Data(input).write(to: inputURL)) != nil else { return nil }
+        do {
+            try Data(input).write(to: inputURL)
+        } catch {
+            return .failure(Failure(message: "cannot write wasm-opt's input: \(error)"))
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["-ttf", inputURL.path, "-o", outputURL.path] + features
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
+        let errors = Pipe()
+        process.standardError = errors
+        do {
+            try process.run()
+        } catch {
+            return .failure(Failure(message: "cannot run \(executable): \(error)"))
+        }
+        let diagnostics = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0, let data = try? Data(contentsOf: outputURL) else { return nil }
-        return [UInt8](data)
+        guard process.terminationStatus == 0, let data = try? Data(contentsOf: outputURL) else {
+            let text = String(decoding: diagnostics.prefix(500), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            return .failure(Failure(message: "\(executable) exited with status \(process.terminationStatus)\(text.isEmpty ? "" : ": \(text)")"))
+        }
+        return .success([UInt8](data))
     }
 }

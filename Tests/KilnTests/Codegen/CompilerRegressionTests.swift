@@ -37,7 +37,7 @@ import Testing
     @Test func compilerInvariantFailureThrowsInsteadOfCrashing() throws {
         let wat = """
             (module (memory 1)
-              (func $first (export "first") (result i32) (i32.const 7))
+              (func $first (export "first") (nop))
               (func $load (export "load") (param i32) (result i32)
                 (i32.load (i32.add (local.get 0) (i32.const 4)))))
             """
@@ -72,5 +72,9 @@ import Testing
                               0x07, 0x00, 0x42, 0x00, 0x41, 0x00, 0x6A, 0x0B]      // i64 + i32: invalid
         let error = #expect(throws: WasmError.self) { try Module(try Engine(config), bytes: bytes) }
         #expect(error?.message.hasPrefix("type mismatch") == true)
+        // With the second function made valid (i32 + i32), the compiler's failure shows.
+        var valid = bytes
+        valid[valid.count - 6] = 0x41
+        #expect(throws: CompileError.self) { try Module(try Engine(config), bytes: valid) }
     }
 }

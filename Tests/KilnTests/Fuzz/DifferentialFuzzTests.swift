@@ -101,6 +101,20 @@ import KilnFuzz
         #expect(changing.count >= 24, "only bytes \(changing) of the first 32 change the module")
     }
 
+    /// A generator that cannot run is one clear reason, and its seeds are skipped: never
+    /// counted as divergences (binaryen without wasm-opt once made every seed "diverge").
+    @Test func missingBinaryenIsNotADivergence() throws {
+        let reason = try #require(FuzzGenerator.binaryen.unavailableReason(searchPath: "/nonexistent"))
+        #expect(reason.contains("wasm-opt") && reason.contains("apt-get install binaryen"))
+        #expect(FuzzGenerator.kiln.unavailableReason(searchPath: "/nonexistent") == nil)
+        var session = FuzzSession(generator: .binaryen, outputDirectory: nil, searchPath: "/nonexistent")
+        for seed in UInt64(1)...5 { session.run(seed: seed) }
+        #expect(session.failed == 0 && session.passed == 0)
+        #expect(session.skipped == 5)
+        #expect(session.failures.isEmpty)
+        #expect(session.lastGeneratorError == reason)
+    }
+
     /// The generator is deterministic per seed.
     @Test func generationIsDeterministic() {
         var a = ModuleGenerator(seed: 42), b = ModuleGenerator(seed: 42), c = ModuleGenerator(seed: 43)

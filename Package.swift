@@ -34,8 +34,8 @@ let package = Package(
                 .product(name: "WasmParser", package: "WasmKit"),
             ]
         ),
-        // A small subset of WASI preview 1, enough for freestanding C programs.
-        .target(name: "KilnWASI", dependencies: ["Kiln"]),
+        // WASI preview 1: all 46 functions, paths confined beneath preopened directories.
+        .target(name: "KilnWASI", dependencies: ["Kiln", "CKilnShims"]),
         // Differential fuzzing: module generator, JIT-vs-interpreter runner, shrinker.
         .target(name: "KilnFuzz", dependencies: ["Kiln"]),
         .executableTarget(

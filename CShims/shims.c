@@ -22,3 +22,6 @@ int kiln_vm_commit(void *address, size_t size) {
 void kiln_vm_release(void *address, size_t size) {
     if (address != NULL && size != 0) munmap(address, size);
 }
+
+#include <sched.h>
+int kiln_sched_yield(void) { return sched_yield(); }

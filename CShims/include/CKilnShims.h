@@ -268,4 +268,7 @@ uintptr_t kiln_set_stack_low_override(uintptr_t low);
 
 int LLVMFuzzerRunDriver(int *argc, char ***argv, int (*callback)(const uint8_t *data, size_t size));
 
+/// sched_yield(2), for WASI's sched_yield (Swift's Glibc module does not export it).
+int kiln_sched_yield(void);
+
 #endif

@@ -7,39 +7,84 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a WebAssembly module (.wasm or .wat).",
+        usage: "kiln run [OPTIONS] FILE [ARGS...]",
         discussion: """
-            Calls the export named by --invoke with ARGS converted to its parameter types (or \
-            _start, or the module's only exported function) and prints each result on its own \
-            line. The module may import a small subset of WASI preview 1 (fd_write, proc_exit, \
-            args, environment, clocks, random).
+            Options come before FILE; everything after FILE goes to the program untouched \
+            (its argv[0] is FILE). A command module runs its _start and the program's exit \
+            code (proc_exit) becomes kiln's exit status. With --invoke NAME, a reactor's \
+            _initialize runs first, then NAME is called with ARGS converted to its parameter \
+            types, and each result is printed on its own line. A trap prints "error: " and \
+            the message on stderr and exits 1.
+
+            The program gets WASI preview 1 with the host's stdin, stdout and stderr, the \
+            environment variables given with --env, and only the directories given with --dir: \
+            paths cannot reach outside them.
             """
     )
 
     @Option(help: "The engine that executes wasm code.")
     var engine: EngineChoice = .jit
 
-    @Option(help: "The exported function to call.")
+    @Option(help: "The exported function to call (a reactor's _initialize runs first).")
     var invoke: String?
 
     @Option(help: "Fuel to run with; the call traps when it runs out.")
     var fuel: UInt64?
 
+    @Option(name: .customLong("dir"), help: ArgumentHelp(
+        "Give the program the host directory HOST, named GUEST inside (default: HOST as written). Repeatable.",
+        valueName: "HOST[::GUEST]"))
+    var directories: [String] = []
+
+    @Option(name: .customLong("env"), help: ArgumentHelp(
+        "Set an environment variable for the program; NAME alone passes on the host's value. Repeatable.",
+        valueName: "NAME[=VALUE]"))
+    var environment: [String] = []
+
     @Flag(name: .shortAndLong, help: "Say more about what happens (on stderr).")
     var verbose = false
 
-    @Argument(help: "The module to run.")
-    var file: String
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp(
+        "The module to run, then the program's arguments (or, with --invoke, the function's).",
+        valueName: "FILE [ARGS...]"))
+    var command: [String] = []
 
-    @Argument(parsing: .allUnrecognized, help: "Arguments for the invoked function.")
-    var arguments: [String] = []
+    mutating func validate() throws {
+        // Options end at FILE, so help asked for in the options' place lands here.
+        if command.first == "-h" || command.first == "--help" { throw CleanExit.helpRequest(self) }
+        if command.first == "--" { command.removeFirst() }
+        if let first = command.first, first.hasPrefix("-") {
+            throw ValidationError("unknown option \(first) (options come before FILE)")
+        }
+        guard !command.isEmpty else { throw ValidationError("missing FILE: the module to run") }
+    }
 
     mutating func run() throws {
+        let file = command[0]
+        let arguments = Array(command.dropFirst())
         do {
             var config = Config(strategy: engine.strategy)
             config.consumeFuel = fuel != nil
             let engine = try Engine(config)
             let module = try Module(engine, path: file)
-            let store = Store(engine, data: WASIContext(arguments: [file] + arguments))
+            var wasi = WASIConfiguration()
+            wasi.inheritStdio()
+            wasi.arguments = [file] + (invoke == nil ? arguments : [])
+            for variable in environment {
+                if let equals = variable.firstIndex(of: "=") {
+                    wasi.environment.append((String(variable[..<equals]), String(variable[variable.index(after: equals)...])))
+                } else {
+                    wasi.inheritEnvironment(variable)
+                }
+            }
+            for directory in directories {
+                let parts = directory.components(separatedBy: "::")
+                guard parts.count <= 2, !parts[0].isEmpty else {
+                    throw KilnError("--dir \(directory): expected HOST or HOST::GUEST")
+                }
+                wasi.preopen(host: parts[0], guest: parts.count == 2 ? parts[1] : parts[0])
+            }
+            let store = Store(engine, data: try WASIContext(wasi))
             if let fuel { try store.addFuel(fuel) }
             defer {
                 if verbose, let consumed = store.fuelConsumed { log("kiln: fuel consumed: \(consumed)") }
@@ -50,22 +95,19 @@ struct RunCommand: ParsableCommand {
             let (name, function) = try entryPoint(instance, store)
             let type = function.type(store)
             let isCommand = name == "_start"
-            let given = arguments.first == "--" ? Array(arguments.dropFirst()) : arguments
-            let parameters = isCommand ? [] : try parse(given, as: type.params, function: name)
+            let parameters = isCommand ? [] : try parse(arguments, as: type.params, function: name)
             if verbose {
                 let runsOn = module.isCompiledToMachineCode ? "machine code (x86-64 JIT)" : "the interpreter"
                 let why = engine.config.strategy == .jit && !module.isCompiledToMachineCode ? " (the module uses SIMD)" : ""
                 log("kiln: calling \(name)\(type) on \(runsOn)\(why)")
             }
-            let results: [Val]
-            do {
-                results = try function.call(store, parameters)
-            } catch let exit as WASIExit {
-                throw ExitCode(exit.code)
+            if !isCommand, let initialize = instance.getFunc(store, "_initialize") {
+                _ = try initialize.call(store, [])
             }
+            let results = try function.call(store, parameters)
             for result in results { print(format(result)) }
-        } catch let exit as ExitCode {
-            throw exit
+        } catch let exit as WASIExit {
+            throw ExitCode(exit.code)
         } catch let trap as Trap {
             log("error: \(trap.message)")
             if verbose, !trap.backtrace.isEmpty {

@@ -23,10 +23,16 @@ public final class Func: StoreOwned {
 
     /// Runs the function on raw slots (parameters in, results out).
     func invoke(_ context: StoreContext, _ values: UnsafeMutableBufferPointer<ValRaw>) throws {
-        if let entry {
-            try MachineCode.enter(entry, store: context, values: values.baseAddress!)
-        } else {
-            try context.invoke(funcRef, values)
+        do {
+            if let entry {
+                try MachineCode.enter(entry, store: context, values: values.baseAddress!)
+            } else {
+                try context.invoke(funcRef, values)
+            }
+        } catch let trap as Trap {
+            // A host function ended the whole call on purpose (say, WASI's proc_exit).
+            if let exit = trap.hostError as? any ProgramExit { throw exit }
+            throw trap
         }
     }
 

@@ -63,3 +63,8 @@ public struct Trap: Error, CustomStringConvertible, @unchecked Sendable {
         return message + "\nwasm backtrace:\n" + backtrace.enumerated().map { "  \($0.offset): \($0.element)" }.joined(separator: "\n")
     }
 }
+
+/// An error a host function throws to end the wasm program on purpose, as WASI's
+/// `proc_exit` does: the call into wasm (`Func.call`, `TypedFunc.call`, ...) rethrows it as
+/// itself, not wrapped in a `Trap`, so the embedder sees it for what it is.
+public protocol ProgramExit: Error {}

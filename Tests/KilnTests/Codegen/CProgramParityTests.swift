@@ -70,7 +70,7 @@ import KilnWASI
         let module = try Module(engine, path: path)
         final class Output: @unchecked Sendable { var bytes: [UInt8] = [] }
         let output = Output()
-        let store = Store(engine, data: WASIContext(arguments: ["program"]) { fd, bytes in if fd == 1 { output.bytes += bytes } })
+        let store = Store(engine, data: try WASIContext(arguments: ["program"]) { fd, bytes in if fd == 1 { output.bytes += bytes } })
         let linker = Linker<WASIContext>(engine)
         try WASIContext.define(in: linker)
         let instance = try linker.instantiate(store, module)

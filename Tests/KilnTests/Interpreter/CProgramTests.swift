@@ -38,7 +38,7 @@ import KilnWASI
         let module = try Module(engine, path: Self.examples.appendingPathComponent("build/program.wasm").path)
         final class Output: @unchecked Sendable { var bytes: [UInt8] = [] }
         let output = Output()
-        let store = Store(engine, data: WASIContext(arguments: ["program"]) { _, bytes in output.bytes += bytes })
+        let store = Store(engine, data: try WASIContext(arguments: ["program"]) { _, bytes in output.bytes += bytes })
         let linker = Linker<WASIContext>(engine)
         try WASIContext.define(in: linker)
         let instance = try linker.instantiate(store, module)

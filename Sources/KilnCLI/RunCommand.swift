@@ -41,6 +41,11 @@ struct RunCommand: ParsableCommand {
         valueName: "NAME[=VALUE]"))
     var environment: [String] = []
 
+    @Option(name: .customLong("tcplisten"), help: ArgumentHelp(
+        "Listen on a TCP address and hand the socket to the program (fd 3 on), which accepts connections with sock_accept. Repeatable.",
+        valueName: "HOST:PORT"))
+    var listeners: [String] = []
+
     @Flag(name: .shortAndLong, help: "Say more about what happens (on stderr).")
     var verbose = false
 
@@ -83,6 +88,14 @@ struct RunCommand: ParsableCommand {
                     throw KilnError("--dir \(directory): expected HOST or HOST::GUEST")
                 }
                 wasi.preopen(host: parts[0], guest: parts.count == 2 ? parts[1] : parts[0])
+            }
+            for listener in listeners {
+                guard let colon = listener.lastIndex(of: ":"), let port = UInt16(listener[listener.index(after: colon)...]) else {
+                    throw KilnError("--tcplisten \(listener): expected HOST:PORT")
+                }
+                let (socket, actualPort) = try WASIConfiguration.listen(host: String(listener[..<colon]), port: port)
+                if verbose { log("kiln: listening on \(listener[..<colon]):\(actualPort)") }
+                wasi.listeningSockets.append(socket)
             }
             let store = Store(engine, data: try WASIContext(wasi))
             if let fuel { try store.addFuel(fuel) }

@@ -1,4 +1,5 @@
 import Foundation
+import Kiln
 
 /// What a WASI program gets: its arguments, environment, standard streams and the host
 /// directories it may reach. A value: build it, then make a `WASIContext` (one per store).
@@ -11,8 +12,43 @@ public struct WASIConfiguration: Sendable {
     public var stdout: WASIOutput = .discard
     public var stderr: WASIOutput = .discard
     public var preopens: [WASIPreopen] = []
+    /// Listening sockets (host descriptors, which the context takes over) handed to the
+    /// program before the preopened directories, as `wasmtime run --tcplisten` does: it
+    /// accepts connections with `sock_accept`.
+    public var listeningSockets: [Int32] = []
 
     public init() {}
+
+    /// A TCP socket listening on `host:port` (port 0: any free port), for
+    /// `listeningSockets`. Returns its descriptor and the port it got.
+    public static func listen(host: String, port: UInt16) throws -> (descriptor: Int32, port: UInt16) {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else { throw KilnError("--tcplisten: \(host) is not an IPv4 address") }
+        #if os(Linux)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let fd = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        guard fd >= 0 else { throw KilnError("cannot create a socket: \(String(cString: strerror(errno)))") }
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, hostListen(fd, 128) == 0 else {
+            let message = String(cString: strerror(errno))
+            close(fd)
+            throw KilnError("cannot listen on \(host):\(port): \(message)")
+        }
+        var actual = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &actual) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return (fd, UInt16(bigEndian: actual.sin_port))
+    }
 
     /// Gives the program the host directory `host` as `guest` (fd 3, 4, ... in this order).
     /// A read-only directory can be read, never written, created in or removed from.
@@ -118,4 +154,9 @@ public final class WASIPipe: @unchecked Sendable {
     }
 
     var available: Int { lock.withLock { buffer.count - readOffset } }
+}
+
+/// The host's `listen` (a free function: inside `WASIConfiguration`, `listen` names its own).
+private func hostListen(_ fd: Int32, _ backlog: Int32) -> Int32 {
+    listen(fd, backlog)
 }

@@ -16,6 +16,11 @@ public final class WASIContext {
         try descriptors[0] = Self.input(configuration.stdin)
         try descriptors[1] = Self.output(configuration.stdout, standard: 1)
         try descriptors[2] = Self.output(configuration.stderr, standard: 2)
+        for socket in configuration.listeningSockets {
+            _ = try descriptors.insert(Descriptor(.host(socket, owned: true), fileType: .socketStream,
+                                                  rights: .listeningSocket, inheriting: .connectedSocket))
+        }
+        let firstPreopen = UInt32(3 + configuration.listeningSockets.count)
         for (i, preopen) in configuration.preopens.enumerated() {
             let fd = open(preopen.hostPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             guard fd >= 0 else {
@@ -23,7 +28,7 @@ public final class WASIContext {
             }
             let rights: Rights = preopen.readOnly ? .readOnlyDirectory : .directory
             let inheriting: Rights = preopen.readOnly ? Rights.readOnlyDirectory.union(.readOnlyFile) : .all
-            descriptors[UInt32(3 + i)] = Descriptor(.host(fd, owned: true), fileType: .directory, rights: rights,
+            descriptors[firstPreopen + UInt32(i)] = Descriptor(.host(fd, owned: true), fileType: .directory, rights: rights,
                                                     inheriting: inheriting, preopenName: preopen.guestPath)
         }
     }

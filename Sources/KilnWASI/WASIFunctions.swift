@@ -188,17 +188,21 @@ struct WASIFunctions<T> {
         try linker.funcWrap(m, "poll_oneoff") { (c: Caller<T>, input: Int32, output: Int32, count: Int32, result: Int32) -> Int32 in
             try call(c) { ctx, mem in try ctx.poll(mem, subscriptions: u(input), events: u(output), count: u(count), result: u(result)) }
         }
-        try linker.funcWrap(m, "sock_accept") { (c: Caller<T>, fd: Int32, _: Int32, _: Int32) -> Int32 in
-            try call(c) { ctx, _ in try ctx.socketCall(u(fd)) }
+        try linker.funcWrap(m, "sock_accept") { (c: Caller<T>, fd: Int32, flags: Int32, result: Int32) -> Int32 in
+            try call(c) { ctx, mem in try ctx.acceptConnection(u(fd), flags: UInt16(truncatingIfNeeded: flags), mem, result: u(result)) }
         }
-        try linker.funcWrap(m, "sock_recv") { (c: Caller<T>, fd: Int32, _: Int32, _: Int32, _: Int32, _: Int32, _: Int32) -> Int32 in
-            try call(c) { ctx, _ in try ctx.socketCall(u(fd)) }
+        try linker.funcWrap(m, "sock_recv") {
+            (c: Caller<T>, fd: Int32, iovs: Int32, count: Int32, flags: Int32, result: Int32, resultFlags: Int32) -> Int32 in
+            try call(c) { ctx, mem in
+                try ctx.receive(u(fd), mem, iovs: u(iovs), count: u(count), flags: UInt16(truncatingIfNeeded: flags),
+                                result: u(result), resultFlags: u(resultFlags))
+            }
         }
-        try linker.funcWrap(m, "sock_send") { (c: Caller<T>, fd: Int32, _: Int32, _: Int32, _: Int32, _: Int32) -> Int32 in
-            try call(c) { ctx, _ in try ctx.socketCall(u(fd)) }
+        try linker.funcWrap(m, "sock_send") { (c: Caller<T>, fd: Int32, iovs: Int32, count: Int32, _: Int32, result: Int32) -> Int32 in
+            try call(c) { ctx, mem in try ctx.send(u(fd), mem, iovs: u(iovs), count: u(count), result: u(result)) }
         }
-        try linker.funcWrap(m, "sock_shutdown") { (c: Caller<T>, fd: Int32, _: Int32) -> Int32 in
-            try call(c) { ctx, _ in try ctx.socketCall(u(fd)) }
+        try linker.funcWrap(m, "sock_shutdown") { (c: Caller<T>, fd: Int32, how: Int32) -> Int32 in
+            try call(c) { ctx, _ in try ctx.shutdownSocket(u(fd), how: UInt8(truncatingIfNeeded: how)) }
         }
     }
 }

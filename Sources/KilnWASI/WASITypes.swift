@@ -145,6 +145,10 @@ struct Rights: OptionSet, Hashable {
     static let readOnlyDirectory: Rights = [.fdFdstatSetFlags, .fdSync, .fdAdvise, .pathOpen, .fdReaddir, .pathReadlink,
                                             .pathFilestatGet, .fdFilestatGet, .pollFdReadwrite]
     static let readOnlyFile: Rights = [.fdRead, .fdSeek, .fdFdstatSetFlags, .fdTell, .fdAdvise, .fdFilestatGet, .pollFdReadwrite]
+    /// A listening socket handed to the program.
+    static let listeningSocket: Rights = [.sockAccept, .pollFdReadwrite, .fdFdstatSetFlags, .fdFilestatGet]
+    /// A connection accepted from one.
+    static let connectedSocket: Rights = [.fdRead, .fdWrite, .pollFdReadwrite, .sockShutdown, .fdFdstatSetFlags, .fdFilestatGet]
     /// A terminal, pipe or other stream.
     static let stream: Rights = [.fdRead, .fdWrite, .fdFdstatSetFlags, .fdFilestatGet, .pollFdReadwrite]
 }

@@ -136,12 +136,67 @@ extension WASIContext {
         try memory.store(UInt32(min(events.count, Int(count))), at: result)
     }
 
-    /// Sockets: only sockets handed to the program could be used, and none are: a socket
-    /// call on any descriptor says it is not a socket (or not a descriptor at all).
-    func socketCall(_ fd: UInt32) throws(Errno) {
+    /// The socket behind `fd`: a socket handed to the program, or one accepted from it.
+    func socket(_ fd: UInt32, _ right: Rights) throws(Errno) -> Int32 {
         let file = try descriptors.get(fd)
-        guard file.fileType == .socketStream || file.fileType == .socketDatagram else { throw .notsock }
-        throw .notsup
+        guard file.fileType == .socketStream || file.fileType == .socketDatagram, let host = file.hostFD else { throw .notsock }
+        try file.require(right)
+        return host
+    }
+
+    func acceptConnection(_ fd: UInt32, flags: UInt16, _ memory: GuestMemory, result: UInt32) throws(Errno) {
+        let listener = try socket(fd, .sockAccept)
+        guard flags & ~FDFlags.nonblock == 0 else { throw .inval }
+        var connection: Int32
+        repeat { connection = accept(listener, nil, nil) } while connection < 0 && errno == EINTR
+        guard connection >= 0 else { throw Errno.last }
+        _ = fcntl(connection, F_SETFD, FD_CLOEXEC)
+        if flags & FDFlags.nonblock != 0 { _ = fcntl(connection, F_SETFL, fcntl(connection, F_GETFL) | O_NONBLOCK) }
+        let descriptor = Descriptor(.host(connection, owned: true), fileType: .socketStream, rights: Rights.connectedSocket,
+                                    inheriting: [], flags: flags)
+        try memory.store(try descriptors.insert(descriptor), at: result)
+    }
+
+    func receive(_ fd: UInt32, _ memory: GuestMemory, iovs: UInt32, count: UInt32, flags: UInt16, result: UInt32,
+                 resultFlags: UInt32) throws(Errno) {
+        let host = try socket(fd, .fdRead)
+        guard flags & ~3 == 0 else { throw .inval }
+        var hostFlags: Int32 = 0
+        if flags & 1 != 0 { hostFlags |= Int32(MSG_PEEK) }
+        if flags & 2 != 0 { hostFlags |= Int32(MSG_WAITALL) }
+        let buffers = try memory.buffers(iovs, count)
+        let received = try Self.vectored(buffers) { iov, n in
+            var message = msghdr()
+            message.msg_iov = UnsafeMutablePointer(mutating: iov)
+            message.msg_iovlen = Int(n)
+            return recvmsg(host, &message, hostFlags)
+        }
+        try memory.store(UInt32(received), at: result)
+        try memory.store(UInt16(0), at: resultFlags)
+    }
+
+    func send(_ fd: UInt32, _ memory: GuestMemory, iovs: UInt32, count: UInt32, result: UInt32) throws(Errno) {
+        let host = try socket(fd, .fdWrite)
+        let buffers = try memory.buffers(iovs, count)
+        let sent = try Self.vectored(buffers) { iov, n in
+            var message = msghdr()
+            message.msg_iov = UnsafeMutablePointer(mutating: iov)
+            message.msg_iovlen = Int(n)
+            return sendmsg(host, &message, Int32(MSG_NOSIGNAL))
+        }
+        try memory.store(UInt32(sent), at: result)
+    }
+
+    func shutdownSocket(_ fd: UInt32, how: UInt8) throws(Errno) {
+        let host = try socket(fd, .sockShutdown)
+        let hostHow: Int32
+        switch how {
+        case 1: hostHow = Int32(SHUT_RD)
+        case 2: hostHow = Int32(SHUT_WR)
+        case 3: hostHow = Int32(SHUT_RDWR)
+        default: throw .inval
+        }
+        guard shutdown(host, hostHow) == 0 else { throw Errno.last }
     }
 }
 

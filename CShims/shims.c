@@ -25,3 +25,38 @@ void kiln_vm_release(void *address, size_t size) {
 
 #include <sched.h>
 int kiln_sched_yield(void) { return sched_yield(); }
+
+#ifdef __linux__
+#include <errno.h>
+#include <sys/syscall.h>
+
+/// struct open_how of linux/openat2.h (declared here: older headers lack it).
+struct kiln_open_how {
+    uint64_t flags;
+    uint64_t mode;
+    uint64_t resolve;
+};
+
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
+#define KILN_RESOLVE_NO_MAGICLINKS 0x02
+#define KILN_RESOLVE_BENEATH 0x08
+
+int kiln_openat2_beneath(int dirfd, const char *path, int flags) {
+    struct kiln_open_how how = {(uint64_t)(unsigned)flags, 0, KILN_RESOLVE_BENEATH | KILN_RESOLVE_NO_MAGICLINKS};
+    long fd;
+    int retries = 0;
+    do {
+        fd = syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+        // EAGAIN: a rename raced with a ".." (the kernel could not prove the result beneath).
+    } while (fd < 0 && (errno == EINTR || (errno == EAGAIN && ++retries < 8)));
+    return fd < 0 ? -errno : (int)fd;
+}
+#else
+#include <errno.h>
+int kiln_openat2_beneath(int dirfd, const char *path, int flags) {
+    (void)dirfd; (void)path; (void)flags;
+    return -ENOSYS;
+}
+#endif

@@ -271,4 +271,10 @@ int LLVMFuzzerRunDriver(int *argc, char ***argv, int (*callback)(const uint8_t *
 /// sched_yield(2), for WASI's sched_yield (Swift's Glibc module does not export it).
 int kiln_sched_yield(void);
 
+/// openat2(2) with RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS: opens `path` relative to `dirfd`,
+/// following links, but never resolving to anything outside `dirfd` (`..` above it, absolute
+/// paths and absolute links fail with EXDEV). Returns the descriptor, or -errno (-ENOSYS
+/// where the kernel or platform has no openat2).
+int kiln_openat2_beneath(int dirfd, const char *path, int flags);
+
 #endif

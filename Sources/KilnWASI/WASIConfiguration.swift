@@ -16,6 +16,9 @@ public struct WASIConfiguration: Sendable {
     /// program before the preopened directories, as `wasmtime run --tcplisten` does: it
     /// accepts connections with `sock_accept`.
     public var listeningSockets: [Int32] = []
+    /// Let the kernel resolve paths beneath preopened directories (`openat2`) where it can;
+    /// off, the portable walk does it (tests cover both).
+    var kernelPathResolution = true
 
     public init() {}
 

@@ -7,12 +7,15 @@ public final class WASIContext {
     let arguments: [[UInt8]]
     let environment: [[UInt8]]
     var descriptors = FileDescriptorTable()
+    /// See `WASIConfiguration.kernelPathResolution`.
+    let kernelPathResolution: Bool
 
     /// Opens the standard streams and the preopened directories. Fails when a preopened
     /// directory or a stdio file cannot be opened.
     public init(_ configuration: WASIConfiguration) throws {
         arguments = configuration.arguments.map { Array($0.utf8) }
         environment = configuration.environment.map { Array("\($0.name)=\($0.value)".utf8) }
+        kernelPathResolution = configuration.kernelPathResolution
         try descriptors[0] = Self.input(configuration.stdin)
         try descriptors[1] = Self.output(configuration.stdout, standard: 1)
         try descriptors[2] = Self.output(configuration.stderr, standard: 2)

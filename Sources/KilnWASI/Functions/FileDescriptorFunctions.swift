@@ -4,7 +4,8 @@ import Foundation
 extension WASIContext {
     func read(_ fd: UInt32, _ memory: GuestMemory, iovs: UInt32, count: UInt32, result: UInt32) throws(Errno) {
         let file = try descriptors.get(fd)
-        try file.require(.fdRead)
+        // Reading what was opened for writing only is EBADF, as the host (and wasmtime) say.
+        guard file.rights.contains(.fdRead) else { throw .badf }
         let buffers = try memory.buffers(iovs, count)
         var total = 0
         switch file.backing {
@@ -27,7 +28,7 @@ extension WASIContext {
 
     func write(_ fd: UInt32, _ memory: GuestMemory, iovs: UInt32, count: UInt32, result: UInt32) throws(Errno) {
         let file = try descriptors.get(fd)
-        try file.require(.fdWrite)
+        guard file.rights.contains(.fdWrite) else { throw .badf }
         let buffers = try memory.buffers(iovs, count)
         var total = 0
         switch file.backing {
@@ -49,7 +50,8 @@ extension WASIContext {
 
     func positionalRead(_ fd: UInt32, _ memory: GuestMemory, iovs: UInt32, count: UInt32, offset: UInt64, result: UInt32) throws(Errno) {
         let file = try descriptors.get(fd)
-        try file.require([.fdRead, .fdSeek])
+        guard file.rights.contains(.fdRead) else { throw .badf }
+        try file.require(.fdSeek)
         let buffers = try memory.buffers(iovs, count)
         guard let host = file.hostFD else { throw .spipe }
         if file.isDirectory { throw .isdir }
@@ -60,7 +62,8 @@ extension WASIContext {
 
     func positionalWrite(_ fd: UInt32, _ memory: GuestMemory, iovs: UInt32, count: UInt32, offset: UInt64, result: UInt32) throws(Errno) {
         let file = try descriptors.get(fd)
-        try file.require([.fdWrite, .fdSeek])
+        guard file.rights.contains(.fdWrite) else { throw .badf }
+        try file.require(.fdSeek)
         let buffers = try memory.buffers(iovs, count)
         guard let host = file.hostFD else { throw .spipe }
         if file.isDirectory { throw .isdir }

@@ -9,7 +9,7 @@ extension WASIContext {
         let directory = try descriptors.get(fd)
         guard directory.isDirectory, let host = directory.hostFD else { throw .notdir }
         try directory.require(rights)
-        return try PathResolver.resolve(beneath: host, path, followFinal: follow)
+        return try PathResolver.resolve(beneath: host, path, followFinal: follow, kernel: kernelPathResolution)
     }
 
     func openPath(_ fd: UInt32, lookup: UInt32, _ path: String, oflags: UInt16, base: UInt64, inheriting: UInt64,

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CKilnShims
 
 /// Resolves a program's path beneath one of its directory descriptors, so that nothing
 /// outside that directory can be named: not by `..`, not by an absolute path, not through
@@ -16,9 +17,21 @@ import Darwin
 /// following it. Symbolic links are read with `readlinkat` and their targets walked the same
 /// way (at most 32 of them per path, then `loop`).
 ///
+/// Where the kernel has `openat2` (Linux 5.6 on), the directories before the last component
+/// are opened in one call with `RESOLVE_BENEATH`, which the kernel refuses to resolve outside
+/// the starting directory (by `..`, an absolute path or any link); the walk above is the
+/// fallback. Both treat the last component the same way.
+///
 /// What comes out is the directory holding the last component, and that component's name:
 /// every operation then uses the host's `*at` call on that pair without following links.
 enum PathResolver {
+    /// Whether this kernel has `openat2` (asked once).
+    static let openat2Available: Bool = {
+        let fd = kiln_openat2_beneath(AT_FDCWD, ".", directoryOpenFlags)
+        if fd >= 0 { close(fd) }
+        return fd != -ENOSYS
+    }()
+
     /// The directory that holds the path's last component, and that component.
     final class Resolved {
         let directory: Int32
@@ -60,7 +73,54 @@ enum PathResolver {
 
     /// Resolves `path` beneath `base`. With `followFinal`, a link in the last place is
     /// followed too (a path ending in "/" always follows it).
-    static func resolve(beneath base: Int32, _ path: String, followFinal: Bool) throws(Errno) -> Resolved {
+    /// With `kernel`, `openat2` resolves (where this kernel has it).
+    static func resolve(beneath base: Int32, _ path: String, followFinal: Bool, kernel: Bool = true) throws(Errno) -> Resolved {
+        if kernel && openat2Available { return try resolveWithOpenat2(beneath: base, path, followFinal: followFinal) }
+        return try walk(beneath: base, path, followFinal: followFinal)
+    }
+
+    /// The kernel resolves everything before the last component; links in the last place
+    /// are followed here by resolving the path again with the link's target in its place.
+    static func resolveWithOpenat2(beneath base: Int32, _ original: String, followFinal: Bool) throws(Errno) -> Resolved {
+        guard !original.isEmpty else { throw .noent }
+        guard !original.utf8.contains(0) else { throw .inval }
+        guard !original.hasPrefix("/") else { throw .perm }
+        func open(_ path: String) throws(Errno) -> Int32 {
+            let fd = kiln_openat2_beneath(base, path, directoryOpenFlags)
+            guard fd >= 0 else { throw -fd == EXDEV ? Errno.perm : Errno(host: -fd) }
+            return fd
+        }
+        var path = original
+        var symlinks = 0
+        while true {
+            let trailingSlash = path.hasSuffix("/")
+            let parts = path.split(separator: "/")
+            guard let last = parts.last else { return Resolved(directory: base, owned: false, name: ".", mustBeDirectory: true) }
+            if last == "." || last == ".." {
+                // The path names a directory as a whole.
+                return Resolved(directory: try open(path), owned: true, name: ".", mustBeDirectory: trailingSlash)
+            }
+            let parentPath = parts.dropLast().joined(separator: "/")
+            let parent = parentPath.isEmpty ? base : try open(parentPath)
+            let resolved = Resolved(directory: parent, owned: parent != base, name: String(last), mustBeDirectory: trailingSlash)
+            if !followFinal && !trailingSlash { return resolved }
+            guard let info = try resolved.status() else { return resolved }
+            if info.st_mode & S_IFMT == S_IFLNK {
+                symlinks += 1
+                guard symlinks <= maxSymlinks else { throw .loop }
+                let target = try readLink(parent, String(last))
+                guard !target.hasPrefix("/") else { throw .perm }
+                guard !target.isEmpty else { throw .noent }
+                path = (parentPath.isEmpty ? "" : parentPath + "/") + target + (trailingSlash ? "/" : "")
+                continue
+            }
+            if trailingSlash && info.st_mode & S_IFMT != S_IFDIR { throw .notdir }
+            return resolved
+        }
+    }
+
+    /// The walk, one component at a time (see the type's documentation).
+    static func walk(beneath base: Int32, _ path: String, followFinal: Bool) throws(Errno) -> Resolved {
         guard !path.isEmpty else { throw .noent }
         guard !path.utf8.contains(0) else { throw .inval }
         // An absolute path names something outside every preopened directory.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import Kiln
-import KilnWASI
+@testable import KilnWASI
 
 /// The official WASI preview 1 test suite (`../shared/wasi-testsuite`: 72 prebuilt programs
 /// in C, Rust and AssemblyScript with JSON specifications), every program under both
@@ -67,8 +67,13 @@ import KilnWASI
         }
     }
 
-    @Test(arguments: programs, [Config.Strategy.interpreter, .jit])
-    func program(_ program: String, _ strategy: Config.Strategy) throws {
+    /// Each engine, and each way of resolving paths: the interpreter with the portable walk,
+    /// the JIT with the kernel's `openat2` (where it has it).
+    static let runs: [(Config.Strategy, kernelPaths: Bool)] = [(.interpreter, false), (.jit, true)]
+
+    @Test(arguments: programs, [0, 1])
+    func program(_ program: String, _ run: Int) throws {
+        let (strategy, kernelPaths) = Self.runs[run]
         let suite = try #require(Self.suite)
         let (language, name) = (String(program.split(separator: "/")[0]), String(program.split(separator: "/")[1]))
         let folder = suite.appendingPathComponent("tests/\(language)/testsuite/wasm32-wasip1")
@@ -77,6 +82,7 @@ import KilnWASI
         let specification = Specification(json)
 
         var configuration = WASIConfiguration()
+        configuration.kernelPathResolution = kernelPaths
         configuration.arguments = [name + ".wasm"] + specification.arguments
         configuration.environment = specification.environment.map { (name: $0.0, value: $0.1) }
         let stdout = WASIPipe(), stderr = WASIPipe()

@@ -640,7 +640,12 @@ public struct ModuleGenerator {
         let signature = op.signature
         value(signature.operands.0, depth: depth + 1)
         if op == .i32ReinterpretF32 || op == .i64ReinterpretF64 { canonicalizeNaN(signature.operands.0) }
-        if let second = signature.operands.1 { value(second, depth: depth + 1) }
+        if let second = signature.operands.1 {
+            value(second, depth: depth + 1)
+            // copysign shows the sign of its second operand, and a NaN's sign is left open
+            // by arithmetic (as its payload is): the engines may differ there.
+            if op == .f32Copysign || op == .f64Copysign { canonicalizeNaN(second) }
+        }
         if op.rawValue >= 0xFC00 {
             code.byte(0xFC); code.u32(UInt32(op.rawValue & 0xFF))
         } else {

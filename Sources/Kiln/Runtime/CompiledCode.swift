@@ -9,9 +9,8 @@ final class CodeMemory: @unchecked Sendable {
     let size: Int
 
     init(_ bytes: [UInt8]) throws {
-        if let path = getenv("KILN_DUMP_CODE") {
+        if let path = getenv("KILN_DUMP_CODE"), let file = fopen(path, "wb") {
             // Debugging aid: the raw code, for `llvm-objdump -b binary -m i386:x86-64 -D`.
-            let file = fopen(path, "wb")
             fwrite(bytes, 1, bytes.count, file)
             fclose(file)
         }

@@ -271,7 +271,11 @@ struct X64Assembler {
     /// Emits a REX prefix if any of W/R/X/B is set or `force` is true. `r`, `x`, `b` are
     /// 4-bit register numbers; only their bit 3 is used.
     @inline(__always) private mutating func rex(w: Bool, r: UInt8, x: UInt8, b: UInt8, force: Bool) {
-        let value: UInt8 = 0x40 | (w ? 8 : 0) | ((r >> 3) & 1) << 2 | ((x >> 3) & 1) << 1 | ((b >> 3) & 1)
+        let wBit: UInt8 = w ? 8 : 0
+        let rBit: UInt8 = ((r >> 3) & 1) << 2
+        let xBit: UInt8 = ((x >> 3) & 1) << 1
+        let bBit: UInt8 = (b >> 3) & 1
+        let value: UInt8 = 0x40 | wBit | rBit | xBit | bBit
         if value != 0x40 || force { byte(value) }
     }
 

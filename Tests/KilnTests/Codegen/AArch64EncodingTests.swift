@@ -506,6 +506,7 @@ import Testing
         rejects("ubfx x0, x1, #0, #0") { a in a.ubfx(.x, .x0, .x1, lsb: 0, width: 0) }
         rejects("bfi x0, x1, #60, #5") { a in a.bfi(.x, .x0, .x1, lsb: 60, width: 5) }
         rejects("extr w0, w1, w2, #32") { a in a.extr(.w, .x0, .x1, .x2, lsb: 32) }
+        rejects("extr x0, x1, x2, #64") { a in a.extr(.x, .x0, .x1, .x2, lsb: 64) }
         rejects("sxtb x0, wsp") { a in a.sxtb(.x, .x0, .sp) }
     }
 
@@ -748,7 +749,7 @@ import Testing
         checkWord("adr x9, #-1048576", [0x09, 0x00, 0x80, 0x10], at: 1048576) { a in let l = a.here(); a.fillWithUDF(words: 262144); a.adr(.x9, l) }
     }
 
-    /// BRK, UDF, NOP, DMB, DSB, ISB
+    /// BRK, UDF, NOP, DMB, DSB, ISB, MRS/MSR, raw words
     @Test func system() {
         check("brk #0", [0x00, 0x00, 0x20, 0xD4]) { a in a.brk() }
         check("brk #0xffff", [0xE0, 0xFF, 0x3F, 0xD4]) { a in a.brk(0xFFFF) }
@@ -763,6 +764,15 @@ import Testing
         check("dsb ish", [0x9F, 0x3B, 0x03, 0xD5]) { a in a.dsb(.ish) }
         check("dsb sy", [0x9F, 0x3F, 0x03, 0xD5]) { a in a.dsb(.sy) }
         check("isb", [0xDF, 0x3F, 0x03, 0xD5]) { a in a.isb() }
+        check("mrs x0, fpsr", [0x20, 0x44, 0x3B, 0xD5]) { a in a.mrs(.x0, .fpsr) }
+        check("mrs x1, fpcr", [0x01, 0x44, 0x3B, 0xD5]) { a in a.mrs(.x1, .fpcr) }
+        check("mrs x2, nzcv", [0x02, 0x42, 0x3B, 0xD5]) { a in a.mrs(.x2, .nzcv) }
+        check("mrs x30, tpidr_el0", [0x5E, 0xD0, 0x3B, 0xD5]) { a in a.mrs(.x30, .tpidrEL0) }
+        check("msr fpsr, xzr", [0x3F, 0x44, 0x1B, 0xD5]) { a in a.msr(.fpsr, .zr) }
+        check("msr fpcr, x3", [0x03, 0x44, 0x1B, 0xD5]) { a in a.msr(.fpcr, .x3) }
+        check("msr nzcv, x4", [0x04, 0x42, 0x1B, 0xD5]) { a in a.msr(.nzcv, .x4) }
+        check("msr tpidr_el0, x5", [0x45, 0xD0, 0x1B, 0xD5]) { a in a.msr(.tpidrEL0, .x5) }
+        rejects("mrs sp, fpsr") { a in a.mrs(.sp, .fpsr) }
         check(".word 0x12345678; .word 0x9abcdef0", [0x78, 0x56, 0x34, 0x12, 0xF0, 0xDE, 0xBC, 0x9A]) { a in a.emit(0x12345678, 0x9ABCDEF0) }
         check(".quad 0x0123456789abcdef", [0xEF, 0xCD, 0xAB, 0x89, 0x67, 0x45, 0x23, 0x01]) { a in a.emit64(0x0123456789ABCDEF) }
     }
@@ -2042,6 +2052,14 @@ import Testing
         ("dsb ish", [0x9F, 0x3B, 0x03, 0xD5]),
         ("dsb sy", [0x9F, 0x3F, 0x03, 0xD5]),
         ("isb", [0xDF, 0x3F, 0x03, 0xD5]),
+        ("mrs x0, fpsr", [0x20, 0x44, 0x3B, 0xD5]),
+        ("mrs x1, fpcr", [0x01, 0x44, 0x3B, 0xD5]),
+        ("mrs x2, nzcv", [0x02, 0x42, 0x3B, 0xD5]),
+        ("mrs x30, tpidr_el0", [0x5E, 0xD0, 0x3B, 0xD5]),
+        ("msr fpsr, xzr", [0x3F, 0x44, 0x1B, 0xD5]),
+        ("msr fpcr, x3", [0x03, 0x44, 0x1B, 0xD5]),
+        ("msr nzcv, x4", [0x04, 0x42, 0x1B, 0xD5]),
+        ("msr tpidr_el0, x5", [0x45, 0xD0, 0x1B, 0xD5]),
         (".word 0x12345678; .word 0x9abcdef0", [0x78, 0x56, 0x34, 0x12, 0xF0, 0xDE, 0xBC, 0x9A]),
         (".quad 0x0123456789abcdef", [0xEF, 0xCD, 0xAB, 0x89, 0x67, 0x45, 0x23, 0x01]),
         ("ldr x0, [x1]", [0x20, 0x00, 0x40, 0xF9]),
@@ -2636,4 +2654,4 @@ import Testing
         ("fcmp d0, d1; cset w0, mi; cset w1, ls; cset w2, vs", [0x00, 0x20, 0x61, 0x1E, 0xE0, 0x57, 0x9F, 0x1A, 0xE1, 0x87, 0x9F, 0x1A, 0xE2, 0x77, 0x9F, 0x1A]),
     ]
 }
-// 1347 cases.
+// 1357 cases.

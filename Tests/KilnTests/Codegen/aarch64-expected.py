@@ -354,6 +354,7 @@ bad("ubfx w0, w1, #16, #17", "a.ubfx(.w, .x0, .x1, lsb: 16, width: 17)")
 bad("ubfx x0, x1, #0, #0", "a.ubfx(.x, .x0, .x1, lsb: 0, width: 0)")
 bad("bfi x0, x1, #60, #5", "a.bfi(.x, .x0, .x1, lsb: 60, width: 5)")
 bad("extr w0, w1, w2, #32", "a.extr(.w, .x0, .x1, .x2, lsb: 32)")
+bad("extr x0, x1, x2, #64", "a.extr(.x, .x0, .x1, .x2, lsb: 64)")
 bad("sxtb x0, wsp", "a.sxtb(.x, .x0, .sp)")
 
 # ---------------------------------------------------------------------------------------
@@ -498,7 +499,7 @@ ok_at("adr x9, #1048572", "let l = a.newLabel(); a.adr(.x9, l); a.fillWithUDF(wo
 ok_at("adr x9, #-1048576", "let l = a.here(); a.fillWithUDF(words: 262144); a.adr(.x9, l)", 1048576)
 
 # ---------------------------------------------------------------------------------------
-group("system", "BRK, UDF, NOP, DMB, DSB, ISB")
+group("system", "BRK, UDF, NOP, DMB, DSB, ISB, MRS/MSR, raw words")
 ok("brk #0", "a.brk()")
 ok("brk #0xffff", "a.brk(0xFFFF)")
 ok("brk #1", "a.brk(1)")
@@ -512,6 +513,15 @@ ok("dmb ishst", "a.dmb(.ishst)")
 ok("dsb ish", "a.dsb(.ish)")
 ok("dsb sy", "a.dsb(.sy)")
 ok("isb", "a.isb()")
+ok("mrs x0, fpsr", "a.mrs(.x0, .fpsr)")
+ok("mrs x1, fpcr", "a.mrs(.x1, .fpcr)")
+ok("mrs x2, nzcv", "a.mrs(.x2, .nzcv)")
+ok("mrs x30, tpidr_el0", "a.mrs(.x30, .tpidrEL0)")
+ok("msr fpsr, xzr", "a.msr(.fpsr, .zr)")
+ok("msr fpcr, x3", "a.msr(.fpcr, .x3)")
+ok("msr nzcv, x4", "a.msr(.nzcv, .x4)")
+ok("msr tpidr_el0, x5", "a.msr(.tpidrEL0, .x5)")
+bad("mrs sp, fpsr", "a.mrs(.sp, .fpsr)")
 ok(".word 0x12345678; .word 0x9abcdef0", "a.emit(0x12345678, 0x9ABCDEF0)")
 ok(".quad 0x0123456789abcdef", "a.emit64(0x0123456789ABCDEF)")
 

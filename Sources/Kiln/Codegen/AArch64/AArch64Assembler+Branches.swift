@@ -1,5 +1,5 @@
 // Branches, PC-relative addresses and literal loads (to labels, or to byte offsets from
-// the instruction), and system instructions.
+// the instruction), and system instructions (hints, barriers, MRS/MSR).
 //
 // Every PC-relative form has a label version (resolved now or when the label is bound,
 // see `AArch64Assembler.bind(_:)`) and an `offset:` version taking the byte offset from
@@ -134,4 +134,41 @@ extension AArch64Assembler {
     /// `isb`: instruction synchronization barrier (after writing code, with cache
     /// maintenance done elsewhere).
     mutating func isb() { put(0xD503_3FDF) }
+
+    /// `mrs xt, sysreg`: reads a system register (e.g. FPSR, whose IOC bit records an
+    /// invalid conversion). Rt is ZR-capable.
+    mutating func mrs(_ rt: Register, _ register: AArch64.SystemRegister) {
+        put(0xD530_0000 | register.fields | zr(rt, "mrs"))
+    }
+    /// `msr sysreg, xt`: writes a system register (e.g. `msr fpsr, xzr` clears the
+    /// cumulative exception bits).
+    mutating func msr(_ register: AArch64.SystemRegister, _ rt: Register) {
+        put(0xD510_0000 | register.fields | zr(rt, "msr"))
+    }
+}
+
+extension AArch64 {
+    /// The system registers user code reads and writes with MRS/MSR.
+    enum SystemRegister: Sendable, CaseIterable {
+        /// The condition flags.
+        case nzcv
+        /// Floating-point control (rounding mode, flush-to-zero, default NaN).
+        case fpcr
+        /// Floating-point status (cumulative exception bits: IOC, DZC, OFC, UFC, IXC, IDC).
+        case fpsr
+        /// The user read/write thread pointer.
+        case tpidrEL0
+
+        /// o0 (bit 19; op0 is 2 + o0), op1 (18:16), CRn (15:12), CRm (11:8), op2 (7:5).
+        var fields: UInt32 {
+            let (op0, op1, crn, crm, op2): (UInt32, UInt32, UInt32, UInt32, UInt32)
+            switch self {
+            case .nzcv: (op0, op1, crn, crm, op2) = (3, 3, 4, 2, 0)
+            case .fpcr: (op0, op1, crn, crm, op2) = (3, 3, 4, 4, 0)
+            case .fpsr: (op0, op1, crn, crm, op2) = (3, 3, 4, 4, 1)
+            case .tpidrEL0: (op0, op1, crn, crm, op2) = (3, 3, 13, 0, 2)
+            }
+            return (op0 - 2) << 19 | op1 << 16 | crn << 12 | crm << 8 | op2 << 5
+        }
+    }
 }

@@ -25,14 +25,15 @@
 //
 // Failures. Whatever the assembler cannot encode (an immediate out of range, a label too
 // far for its branch, SP where register 31 means ZR or the reverse, an arrangement an
-// instruction does not have, a label bound twice or never bound) is recorded, never
-// silently encoded as something else and never a trap:
+// instruction does not have, a label bound twice) is recorded, never silently encoded as
+// something else and never a trap:
 // - the offending instruction is emitted as `udf #0` (the all-zero word, permanently
 //   undefined), so the code keeps its layout and never runs a wrong instruction;
 // - the first failure is kept in `failure` (with the offset of the instruction); later
 //   ones are only counted in `failureCount`;
-// - `finish()` throws the first failure, so the bytes of a failed assembly cannot be
-//   obtained by accident. The code generator turns it into a `CompileError`.
+// - `finish()` throws the first failure (or, failing that, a label used but never bound),
+//   so the code of a failed assembly is not obtained by accident. The macro assembler is
+//   meant to pass it on for the code generator to turn into a `CompileError`.
 // Callers that can choose another sequence (the macro assembler) ask the encoders in
 // `AArch64Immediates.swift` first; a recorded failure means a bug in the caller.
 // Preconditions (traps) are kept for misuse that is not an instruction operand: a general

@@ -13,21 +13,24 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#if defined(__x86_64__)
+#if defined(__x86_64__) || defined(__aarch64__)
 
-// kiln_fiber_switch(void **save, void *load): pushes the callee-saved registers, stores
-// the stack pointer in *save, switches to `load`, pops the other side's and returns there.
+#if defined(__APPLE__)
+#define KILN_FIBER_SWITCH_HEADER ".globl _kiln_fiber_switch\n_kiln_fiber_switch:\n"
+#define KILN_FIBER_SWITCH_FOOTER ""
+#else
+#define KILN_FIBER_SWITCH_HEADER ".globl kiln_fiber_switch\n.type kiln_fiber_switch, %function\nkiln_fiber_switch:\n"
+#define KILN_FIBER_SWITCH_FOOTER ".size kiln_fiber_switch, .-kiln_fiber_switch\n"
+#endif
+
+// kiln_fiber_switch(void **save, void *load): saves the callee-saved registers on the
+// current stack, stores the stack pointer in *save, switches to `load`, restores the other
+// side's registers from it and returns there.
+#if defined(__x86_64__)
 __asm__(
     ".text\n"
     ".p2align 4\n"
-#if defined(__APPLE__)
-    ".globl _kiln_fiber_switch\n"
-    "_kiln_fiber_switch:\n"
-#else
-    ".globl kiln_fiber_switch\n"
-    ".type kiln_fiber_switch, @function\n"
-    "kiln_fiber_switch:\n"
-#endif
+    KILN_FIBER_SWITCH_HEADER
     "    pushq %rbp\n"
     "    pushq %rbx\n"
     "    pushq %r12\n"
@@ -43,10 +46,48 @@ __asm__(
     "    popq %rbx\n"
     "    popq %rbp\n"
     "    retq\n"
-#if !defined(__APPLE__)
-    ".size kiln_fiber_switch, .-kiln_fiber_switch\n"
-#endif
+    KILN_FIBER_SWITCH_FOOTER
 );
+/// What the switch keeps on a suspended stack: six registers, then the return address.
+enum { KILN_FIBER_SAVED_WORDS = 6 };
+#else
+// AAPCS64: x19-x28, the frame record (x29, x30) and the low halves of v8-v15 (d8-d15),
+// ten pairs in a 160-byte block (sp stays 16-byte aligned). x30 is where `ret` goes.
+__asm__(
+    ".text\n"
+    ".p2align 4\n"
+    KILN_FIBER_SWITCH_HEADER
+    "    sub sp, sp, #160\n"
+    "    stp x19, x20, [sp, #0]\n"
+    "    stp x21, x22, [sp, #16]\n"
+    "    stp x23, x24, [sp, #32]\n"
+    "    stp x25, x26, [sp, #48]\n"
+    "    stp x27, x28, [sp, #64]\n"
+    "    stp x29, x30, [sp, #80]\n"
+    "    stp d8, d9, [sp, #96]\n"
+    "    stp d10, d11, [sp, #112]\n"
+    "    stp d12, d13, [sp, #128]\n"
+    "    stp d14, d15, [sp, #144]\n"
+    "    mov x2, sp\n"
+    "    str x2, [x0]\n"
+    "    mov sp, x1\n"
+    "    ldp x19, x20, [sp, #0]\n"
+    "    ldp x21, x22, [sp, #16]\n"
+    "    ldp x23, x24, [sp, #32]\n"
+    "    ldp x25, x26, [sp, #48]\n"
+    "    ldp x27, x28, [sp, #64]\n"
+    "    ldp x29, x30, [sp, #80]\n"
+    "    ldp d8, d9, [sp, #96]\n"
+    "    ldp d10, d11, [sp, #112]\n"
+    "    ldp d12, d13, [sp, #128]\n"
+    "    ldp d14, d15, [sp, #144]\n"
+    "    add sp, sp, #160\n"
+    "    ret\n"
+    KILN_FIBER_SWITCH_FOOTER
+);
+/// Where x30 (the address the first switch returns to) sits in the saved block, in words.
+enum { KILN_FIBER_SAVED_WORDS = 20, KILN_FIBER_LR_WORD = 11 };
+#endif
 
 void kiln_fiber_switch(void **save, void *load);
 
@@ -84,12 +125,18 @@ KilnFiber *kiln_fiber_create(size_t stackSize, void (*entry)(void *argument), vo
     fiber->size = size;
     fiber->entry = entry;
     fiber->argument = argument;
-    // The first switch pops six registers (r15 ... rbp, rbp = 0 ends frame-pointer walks)
-    // and returns into fiber_start with the stack aligned as after a call.
+    // The first switch restores zeros (a zero frame pointer ends frame-pointer walks) and
+    // returns into fiber_start with the stack aligned as after a call.
     uintptr_t *top = (uintptr_t *)((char *)memory + size);
+#if defined(__x86_64__)
     top -= 1;  // fiber_start then starts with rsp ≡ 8 (mod 16), as after a call
     *--top = (uintptr_t)fiber_start;
-    for (int i = 0; i < 6; i++) *--top = 0;
+    for (int i = 0; i < KILN_FIBER_SAVED_WORDS; i++) *--top = 0;
+#else
+    top -= KILN_FIBER_SAVED_WORDS;  // sp 16-byte aligned at fiber_start, as after a call
+    for (int i = 0; i < KILN_FIBER_SAVED_WORDS; i++) top[i] = 0;
+    top[KILN_FIBER_LR_WORD] = (uintptr_t)fiber_start;
+#endif
     fiber->fiberSP = top;
     return fiber;
 }

@@ -220,7 +220,10 @@ extension AArch64 {
         guard exponent >= bias - 3 && exponent <= bias + 4 else { return nil }
         let b: UInt64 = exponent < bias + 1 ? 1 : 0  // exponent = NOT(b):Replicate(b):cd
         let cd = exponent & 3
-        return UInt8(sign << 7 | b << 6 | cd << 4 | fraction >> (fractionBits - 4))
+        // In steps: swiftc 6.2 (the AArch64 cross compiler) cannot type-check it as one expression.
+        let high: UInt64 = sign << 7 | b << 6
+        let low: UInt64 = cd << 4 | fraction >> (fractionBits - 4)
+        return UInt8(high | low)
     }
 
     /// `floatImmediate8(bits:size:)` for a double value.

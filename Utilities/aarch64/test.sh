@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Builds this checkout for aarch64-unknown-linux-gnu (in the chroot that setup.sh made) and
+# runs it under qemu-user: the emulator probe is not needed, the tests are.
+#   FILTER=regex   run only matching tests (default: all)
+#   SRC=dir        where the clone to build is kept (default: ROOT/src; kept between runs)
+# Exits non-zero when the build or a test fails.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+origin="$(cd "$here/../.." && pwd)"
+ROOT=${ROOT:-/srv/kiln-a64}
+SRC=${SRC:-$ROOT/src}
+chroot_root="$ROOT/amd64root"
+export QEMU_LD_PREFIX="$ROOT/arm64root"
+sdk=(--swift-sdks-path "$ROOT/sdks" --swift-sdk kiln-aarch64)
+start=$(date +%s)
+say() { echo "== [aarch64 $(( $(date +%s) - start ))s] $*"; }
+
+# The checkout as committed, plus what is not committed yet (a clean copy of the work tree).
+say "copy of $origin -> $SRC"
+mkdir -p "$SRC"
+find "$SRC" -mindepth 1 -maxdepth 1 ! -name .build -exec rm -rf {} +
+tar -C "$origin" --exclude=./.build --exclude=./.git --exclude=./Package.resolved --exclude='./Benchmarks/.build' -cf - . | tar -C "$SRC" -xf -
+# The test suites and shared data beside it, as on the host.
+shared="$(cd "$origin/.." && pwd)/shared"
+
+mountpoint -q "$chroot_root/proc" || mount -t proc proc "$chroot_root/proc"
+mountpoint -q "$chroot_root/dev" || mount --rbind /dev "$chroot_root/dev"
+for dir in /opt/swift-packages "$ROOT/mirrors" "$ROOT/sdks" "$ROOT/arm64root" "$SRC" "$shared" /tmp; do
+    [ -d "$dir" ] || continue
+    mkdir -p "$chroot_root$dir"
+    mountpoint -q "$chroot_root$dir" || mount --bind "$dir" "$chroot_root$dir"
+done
+inside() {
+    chroot "$chroot_root" env HOME=/root QEMU_LD_PREFIX="$QEMU_LD_PREFIX" CI="${CI:-}" \
+        KILN_TESTSUITE="$shared/wasm-testsuite" KILN_WASI_TESTSUITE="$shared/wasi-testsuite" \
+        PATH=/usr/local/kiln-bin:/usr/libexec/swift/bin:/usr/local/bin:/usr/bin:/bin \
+        bash -c "cd '$SRC' && $*"
+}
+
+say "WasmKit from the tools-version-6.2 mirror"
+inside "swift package config set-mirror --original https://github.com/swiftwasm/WasmKit --mirror '$ROOT/mirrors/WasmKit.git'"
+inside "swift package resolve" >/dev/null
+
+say "build"
+inside "swift build ${sdk[*]} --build-tests"
+file "$SRC/.build/aarch64-unknown-linux-gnu/debug/kiln" | sed "s|$SRC/||"
+"$SRC/.build/aarch64-unknown-linux-gnu/debug/kiln" run --invoke fib "$SRC/Examples/fib.wat" 20
+
+say "swift test under qemu"
+filter=()
+[ -n "${FILTER:-}" ] && filter=(--filter "'$FILTER'")
+inside "swift test ${sdk[*]} --skip-build ${filter[*]}"
+say "done"

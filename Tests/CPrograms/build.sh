@@ -7,13 +7,8 @@
 # engine (Kiln's interpreter or JIT) must print exactly what NAME-native prints.
 #
 # Usage: Tests/CPrograms/build.sh OUTDIR
-# Environment: WASM_CC (default clang; needs the wasm32 target and wasm-ld),
-#              NATIVE_CC (default cc).
-# Needs the Debian packages wasi-libc (headers and libc.a under /usr/*/wasm32-wasi)
-# and libclang-rt-dev-wasm32 (libclang_rt.builtins-wasm32.a).
-#
-# --no-wasm-opt: clang otherwise runs binaryen's wasm-opt when it is on PATH, and the
-# modules would then differ between machines.
+# The wasm builds go through Utilities/wasi-cc (wasi-libc, --no-wasm-opt; WASM_CC picks the
+# clang); NATIVE_CC (default cc) builds the native one.
 set -euo pipefail
 
 if [[ $# -ne 1 ]]; then
@@ -24,35 +19,10 @@ here="$(cd "$(dirname "$0")" && pwd)"
 mkdir -p "$1"
 out="$(cd "$1" && pwd)"
 
-WASM_CC=${WASM_CC:-clang}
 NATIVE_CC=${NATIVE_CC:-cc}
-
-sysroot_include=/usr/include/wasm32-wasi
-sysroot_lib=/usr/lib/wasm32-wasi
-if [[ ! -f $sysroot_include/stdio.h || ! -f $sysroot_lib/libc.a ]]; then
-    echo "error: wasi-libc not found ($sysroot_include/stdio.h, $sysroot_lib/libc.a);" \
-        "install the Debian package wasi-libc" >&2
-    exit 1
-fi
-
-builtins=""
-for candidate in /usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a; do
-    [[ -f $candidate ]] && builtins=$candidate   # the glob sorts, so the last is the newest
-done
-if [[ -z $builtins ]]; then
-    echo "error: libclang_rt.builtins-wasm32.a not found under" \
-        "/usr/lib/llvm-*/lib/clang/*/lib/wasi/; install the Debian package libclang-rt-dev-wasm32" >&2
-    exit 1
-fi
-
-if ! "$WASM_CC" --target=wasm32-wasi --no-wasm-opt --version >/dev/null 2>&1; then
-    echo "error: $WASM_CC does not accept --target=wasm32-wasi --no-wasm-opt" >&2
-    exit 1
-fi
-
-WASM_FLAGS=(--target=wasm32-wasi --no-wasm-opt -isystem "$sysroot_include" -L"$sysroot_lib" -nodefaultlibs
-            -Wall -Wextra)
-WASM_LIBS=(-lc "$builtins")
+# Utilities/wasi-cc finds wasi-libc and the builtins (and says what to install if missing).
+wasi_cc="$here/../../Utilities/wasi-cc"
+WASM_FLAGS=(-Wall -Wextra)
 
 shopt -s nullglob
 sources=("$here"/*.c)
@@ -65,7 +35,7 @@ fi
 for src in "${sources[@]}"; do
     name=$(basename "$src" .c)
     for opt in O1 O2 Os; do
-        "$WASM_CC" "-$opt" "${WASM_FLAGS[@]}" "$src" "${WASM_LIBS[@]}" -o "$out/$name-$opt.wasm"
+        "$wasi_cc" "-$opt" "${WASM_FLAGS[@]}" "$src" -o "$out/$name-$opt.wasm"
     done
     "$NATIVE_CC" -O2 -Wall -Wextra "$src" -o "$out/$name-native"
     echo "$name" >> "$out/programs.txt.tmp"

@@ -144,6 +144,9 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// How many of the ISA's allocatable registers of each class the allocator may use
     /// (all by default; tests lower it to force an allocator invariant failure).
     let registerLimit: Int
+    /// The registers the allocator hands out (see `registerLimit`), made once: every
+    /// function entry and merge starts from it.
+    let allocatableRegisters: RegisterSet
 
     /// Fuel metering and epoch checks (see `Fuel`).
     let instrumentation: Instrumentation
@@ -158,6 +161,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         self.explicitBounds = explicitBounds
         self.instrumentation = instrumentation
         self.registerLimit = max(1, registerLimit ?? Int.max)
+        self.allocatableRegisters = RegisterSet(Array(M.allocatableGPRs.prefix(self.registerLimit))
+                                                + Array(M.allocatableFPRs.prefix(self.registerLimit)))
         for _ in module.functionBodies { functionLabels.append(masm.newLabel()) }
     }
 
@@ -172,8 +177,6 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
 
     func isFloat(_ type: ValType) -> Bool { type == .f32 || type == .f64 }
 
-    /// The registers the allocator hands out (see `registerLimit`).
-    var allocatableRegisters: [Reg] { Array(M.allocatableGPRs.prefix(registerLimit)) + Array(M.allocatableFPRs.prefix(registerLimit)) }
 
     mutating func allocate(float: Bool) -> Reg {
         if let reg = freeRegisters.first(float: float) {
@@ -543,7 +546,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         stack.removeAll(keepingCapacity: true)
         blocks.removeAll(keepingCapacity: true)
         trapStubs.removeAll(keepingCapacity: true)
-        freeRegisters = RegisterSet(allocatableRegisters)
+        freeRegisters = allocatableRegisters
         localCache = Array(repeating: nil, count: locals.count)
         cacheOwners = Array(repeating: -1, count: 32)
         cachedCount = 0
@@ -996,7 +999,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// register not held by an operand is free again — including those that the `return`
     /// or branch which ended the reachable code before it claimed on its own path.
     mutating func reclaimRegisters() {
-        var free = RegisterSet(allocatableRegisters)
+        var free = allocatableRegisters
         for value in stack {
             if case .reg(let reg) = value.location { free.remove(reg) }
         }

@@ -321,7 +321,7 @@ extension WASIContext {
             let name = withUnsafeBytes(of: record.pointee.d_name) { raw in
                 Array(raw.prefix { $0 != 0 })
             }
-            var type: FileType
+            let type: FileType
             switch Int32(record.pointee.d_type) {
             case Int32(DT_DIR): type = .directory
             case Int32(DT_REG): type = .regularFile
@@ -330,10 +330,10 @@ extension WASIContext {
             case Int32(DT_BLK): type = .blockDevice
             case Int32(DT_SOCK): type = .socketStream
             default:
+                // The file system did not say: ask for the entry's status.
                 var info = stat()
-                type = name.withUnsafeBufferPointer { _ in .unknown }
                 let path = String(decoding: name, as: UTF8.self)
-                if fstatat(host, path, &info, AT_SYMLINK_NOFOLLOW) == 0 { type = FileType(mode: info.st_mode) }
+                type = fstatat(host, path, &info, AT_SYMLINK_NOFOLLOW) == 0 ? FileType(mode: info.st_mode) : .unknown
             }
             let entry = DirectoryEntry(name: name, inode: UInt64(truncatingIfNeeded: record.pointee.d_ino), type: type)
             if name == [0x2E] || name == [0x2E, 0x2E] { dots.append(entry) } else { others.append(entry) }

@@ -216,6 +216,7 @@ static void handle_fault(int signal, siginfo_t *info, void *context) {
 #elif defined(__APPLE__) && defined(__aarch64__)
     uintptr_t pc = (uintptr_t)uc->uc_mcontext->__ss.__pc;
     uintptr_t fp = (uintptr_t)uc->uc_mcontext->__ss.__fp;
+#define KILN_FUEL_REGISTER(uc) ((int64_t)(uc)->uc_mcontext->__ss.__x[21])
 #elif defined(__x86_64__)
     uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
     uintptr_t fp = (uintptr_t)uc->uc_mcontext.gregs[REG_RBP];
@@ -223,6 +224,7 @@ static void handle_fault(int signal, siginfo_t *info, void *context) {
 #elif defined(__aarch64__)
     uintptr_t pc = (uintptr_t)uc->uc_mcontext.pc;
     uintptr_t fp = (uintptr_t)uc->uc_mcontext.regs[29];
+#define KILN_FUEL_REGISTER(uc) ((int64_t)(uc)->uc_mcontext.regs[21])
 #else
     uintptr_t pc = 0, fp = 0;
 #endif
@@ -232,7 +234,8 @@ static void handle_fault(int signal, siginfo_t *info, void *context) {
         return;
     }
 #ifdef KILN_FUEL_REGISTER
-    // Metered machine code keeps the fuel in r12 between calls: the store must see it.
+    // Metered machine code keeps the fuel in a register (r12, x21) between calls: the store
+    // must see it.
     if (activation->runtime->fuelInRegister) activation->runtime->fuel = KILN_FUEL_REGISTER(uc);
 #endif
     KilnTrapInfo *trap = activation->trap;

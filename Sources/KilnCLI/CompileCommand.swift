@@ -21,11 +21,11 @@ struct CompileCommand: ParsableCommand {
             let module = try Module(engine, path: file)
             let elapsed = ContinuousClock.now - start
             guard let functions = module.machineCode else {
-                print("\(file): runs on the interpreter (the JIT does not compile modules that use SIMD)")
+                print("\(file): runs on the interpreter (\(module.interpreterReason ?? "no machine code"))")
                 return
             }
             let total = functions.reduce(0) { $0 + $1.bytes.count }
-            print("\(file): \(functions.count) functions, \(total) bytes of machine code, compiled in \(elapsed)")
+            print("\(file): \(functions.count) functions, \(total) bytes of \(Engine.jitName ?? "JIT") machine code, compiled in \(elapsed)")
             guard disassemble else { return }
             for function in functions {
                 print("\nfunction[\(function.functionIndex)] \(function.name ?? ""): \(function.bytes.count) bytes")
@@ -45,16 +45,25 @@ struct CompileCommand: ParsableCommand {
     }
 }
 
-/// Disassembles x86-64 bytes with binutils' objcopy and llvm-objdump, when both are installed.
+/// Disassembles the host's machine code with binutils' objcopy and llvm-objdump, when both
+/// are installed (objcopy wraps the raw bytes in an ELF object of the host's machine).
 enum Disassembler {
+    #if arch(arm64)
+        static let objcopyArguments = ["-O", "elf64-littleaarch64", "-B", "aarch64"]
+        static let objdumpArguments = ["--triple=aarch64"]
+    #else
+        static let objcopyArguments = ["-O", "elf64-x86-64", "-B", "i386:x86-64"]
+        static let objdumpArguments = ["-M", "intel"]
+    #endif
+
     static func disassemble(_ bytes: [UInt8]) -> String? {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-\(getpid())-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let raw = directory.appendingPathComponent("code.bin"), object = directory.appendingPathComponent("code.o")
         guard (try? Data(bytes).write(to: raw)) != nil else { return nil }
-        guard run("objcopy", ["-I", "binary", "-O", "elf64-x86-64", "-B", "i386:x86-64", raw.path, object.path]) != nil,
-            let listing = run("llvm-objdump", ["-D", "-M", "intel", "--no-show-raw-insn", object.path])
+        guard run("objcopy", ["-I", "binary"] + objcopyArguments + [raw.path, object.path]) != nil,
+            let listing = run("llvm-objdump", ["-D"] + objdumpArguments + ["--no-show-raw-insn", object.path])
         else { return nil }
         // Drop the temporary symbol names objdump adds to branch targets.
         return listing.split(separator: "\n").filter { $0.hasPrefix(" ") }

@@ -110,8 +110,8 @@ struct RunCommand: ParsableCommand {
             let isCommand = name == "_start"
             let parameters = isCommand ? [] : try parse(arguments, as: type.params, function: name)
             if verbose {
-                let runsOn = module.isCompiledToMachineCode ? "machine code (x86-64 JIT)" : "the interpreter"
-                let why = engine.config.strategy == .jit && !module.isCompiledToMachineCode ? " (the module uses SIMD)" : ""
+                let runsOn = module.isCompiledToMachineCode ? "machine code (\(Engine.jitName ?? "JIT"))" : "the interpreter"
+                let why = engine.config.strategy == .jit ? module.interpreterReason.map { " (\($0))" } ?? "" : ""
                 log("kiln: calling \(name)\(type) on \(runsOn)\(why)")
             }
             if !isCommand, let initialize = instance.getFunc(store, "_initialize") {

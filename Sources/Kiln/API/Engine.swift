@@ -36,9 +36,13 @@ public final class Engine: Sendable {
         kiln_atomic_increment(epochCounter)
     }
 
+    /// The JIT for this processor ("x86-64 JIT", "AArch64 JIT"), or nil where there is none.
+    public static var jitName: String? { JITCompiler.name }
+
     /// What actually executes wasm code for this engine's configuration.
     public var executionEngineName: String {
-        config.strategy == .jit ? "x86-64 JIT (SIMD modules run on the interpreter)" : "interpreter"
+        guard config.strategy == .jit, let jit = JITCompiler.name else { return "interpreter" }
+        return "\(jit) (SIMD modules run on the interpreter)"
     }
 
     /// The current epoch.

@@ -130,6 +130,14 @@ extension Module {
     /// module of an interpreter engine, run on the interpreter).
     public var isCompiledToMachineCode: Bool { compiled != nil }
 
+    /// Why the module runs on the interpreter, in words (nil when it runs on machine code).
+    public var interpreterReason: String? {
+        if compiled != nil { return nil }
+        if engine.config.strategy == .interpreter { return "the engine is configured for the interpreter" }
+        if !JITCompiler.isSupported { return "the JIT does not generate code for this processor" }
+        return "the module uses SIMD (v128), which the JIT leaves to the interpreter"
+    }
+
     /// The machine code of each defined function, when the module was compiled.
     public var machineCode: [(functionIndex: Int, name: String?, address: UInt, bytes: [UInt8])]? {
         guard let compiled else { return nil }

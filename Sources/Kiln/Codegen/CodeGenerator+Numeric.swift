@@ -82,7 +82,13 @@ extension CodeGenerator {
 
     mutating func emitDivision(_ kind: DivisionKind, is64: Bool) {
         guard let (quotient, remainder) = M.divisionRegisters else {
-            invariantFailed("division without fixed registers is not implemented for this ISA")
+            // Division in any registers: the result replaces the dividend.
+            let divisor = register(pop())
+            let dividend = register(pop())
+            masm.divide(kind, is64: is64, dividend: dividend, divisor: divisor,
+                        divideByZero: trapLabel(.integerDivisionByZero), overflow: trapLabel(.integerOverflow))
+            release(divisor)
+            push(is64 ? .i64 : .i32, .reg(dividend))
             return
         }
         let bPopped = pop()
@@ -109,7 +115,7 @@ extension CodeGenerator {
         } else {
             load(aPopped, into: quotient)
         }
-        masm.divide(kind, is64: is64, divisor: divisor, divideByZero: trapLabel(.integerDivisionByZero),
+        masm.divide(kind, is64: is64, dividend: quotient, divisor: divisor, divideByZero: trapLabel(.integerDivisionByZero),
                     overflow: trapLabel(.integerOverflow))
         release(divisor)
         let result = (kind == .divS || kind == .divU) ? quotient : remainder

@@ -102,15 +102,15 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// Per local: its register, if cached.
     var localCache: [CachedLocal?] = []
     /// Per register (as `RegisterSet` bit index): the local it caches, or -1.
-    var cacheOwners = [Int](repeating: -1, count: 32)
+    var cacheOwners = [Int](repeating: -1, count: 64)
 
     func cacheOwner(_ reg: Reg) -> Int? {
-        let owner = cacheOwners[Int(reg.number) + (reg.isFloat ? 16 : 0)]
+        let owner = cacheOwners[RegisterSet.index(reg)]
         return owner >= 0 ? owner : nil
     }
 
     mutating func setCacheOwner(_ reg: Reg, _ local: Int?) {
-        cacheOwners[Int(reg.number) + (reg.isFloat ? 16 : 0)] = local ?? -1
+        cacheOwners[RegisterSet.index(reg)] = local ?? -1
     }
 
     /// How many locals are cached: most instructions find none and skip the scans.
@@ -548,7 +548,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         trapStubs.removeAll(keepingCapacity: true)
         freeRegisters = allocatableRegisters
         localCache = Array(repeating: nil, count: locals.count)
-        cacheOwners = Array(repeating: -1, count: 32)
+        cacheOwners = Array(repeating: -1, count: 64)
         cachedCount = 0
         maxStackDepth = 0
         maxOutgoingWords = 0
@@ -624,6 +624,11 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         var size = 16 + 8 + 8 * Int32(words)  // saved registers, results pointer, slots
         size = (size + 15) & ~15
         masm.patchFrameSize(at: framePatch, size - 16)
+        if let problem = masm.encodingFailure {
+            // An operand the ISA cannot encode (a branch or frame beyond its reach).
+            invariantFailed(problem)
+            return
+        }
         let start = functionRanges[currentFunction].lowerBound
         functionRanges[currentFunction] = start..<masm.offset
     }

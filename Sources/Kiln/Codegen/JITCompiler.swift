@@ -2,12 +2,15 @@
 enum JITCompiler {
     /// Whether the JIT compiles modules for this host.
     static var isSupported: Bool {
-        #if arch(x86_64)
+        #if arch(x86_64) || arch(arm64)
             return true
         #else
             return false
         #endif
     }
+
+    /// The name of the JIT for this host ("x86-64 JIT", "AArch64 JIT"), or nil without one.
+    static var name: String? { isSupported ? "\(HostMacroAssembler.isaName) JIT" : nil }
 
     /// Whether the module uses anything the JIT leaves to the interpreter (SIMD).
     static func needsInterpreter(_ module: ModuleInfo) -> Bool {
@@ -16,16 +19,32 @@ enum JITCompiler {
     }
 }
 
-extension CodeGenerator where M == X64MacroAssembler {
+#if arch(arm64)
+    /// The macro assembler for the machine Kiln runs on.
+    typealias HostMacroAssembler = AArch64MacroAssembler
+#else
+    /// The macro assembler for the machine Kiln runs on (x86-64; on other hosts the JIT is
+    /// off, see `JITCompiler.isSupported`).
+    typealias HostMacroAssembler = X64MacroAssembler
+#endif
+
+extension CodeGenerator {
     /// Appends the array-call trampolines and maps the module's code.
     mutating func finishModule() throws -> CompiledModule {
         var trampolines: [Int] = []
         for type in module.types {
-            masm.asm.align(16, with: .int3)
+            masm.alignFunctionEntry()
             trampolines.append(masm.offset)
             masm.arrayCallTrampoline(type)
         }
-        let memory = try CodeMemory(masm.finish())
+        let code: [UInt8]
+        do {
+            code = try masm.finish()
+        } catch {
+            throw CompileError(functionIndex: module.importedFunctionCount + module.functionBodies.count,
+                               functionName: nil, wasmOffset: 0, message: "in the array-call trampolines: \(error)")
+        }
+        let memory = try CodeMemory(code)
         return CompiledModule(memory: memory, functionRanges: functionRanges, trampolines: trampolines,
                               memoryAccesses: memoryAccesses, stackMaps: stackMaps)
     }

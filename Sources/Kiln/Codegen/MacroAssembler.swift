@@ -48,9 +48,9 @@ enum FloatUnaryOp: Sendable { case abs, neg, ceil, floor, trunc, nearest, sqrt }
 enum FloatCondition: Sendable { case eq, ne, lt, gt, le, ge }
 
 /// The ISA-specific half of the compiler: wasm-shaped operations on registers and frame
-/// slots, implemented once per instruction set (`X64MacroAssembler`; an AArch64 one comes
-/// later). The ISA-neutral `CodeGenerator` decides what lives where; the macro assembler
-/// only emits instructions.
+/// slots, implemented once per instruction set (`X64MacroAssembler`,
+/// `AArch64MacroAssembler`). The ISA-neutral `CodeGenerator` decides what lives where; the
+/// macro assembler only emits instructions.
 ///
 /// Frame conventions every implementation follows: a frame pointer register; frame slots
 /// addressed by negative offsets from it; a pinned register holding the VMContext and one
@@ -60,10 +60,18 @@ protocol MacroAssembler {
     associatedtype Label
 
     init()
+    /// The instruction set, as users read it ("x86-64", "AArch64").
+    static var isaName: String { get }
     var offset: Int { get }
     mutating func newLabel() -> Label
     mutating func bind(_ label: Label)
-    func finish() -> [UInt8]
+    /// The first instruction the assembler could not encode so far (an immediate or a
+    /// branch out of range), if any: the code generator turns it into a `CompileError`.
+    var encodingFailure: String? { get }
+    /// The code; throws what `encodingFailure` reports.
+    func finish() throws -> [UInt8]
+    /// Pads to the alignment of a function entry, with padding that traps if executed.
+    mutating func alignFunctionEntry()
 
     // ABI
     static var allocatableGPRs: [Reg] { get }
@@ -79,7 +87,8 @@ protocol MacroAssembler {
     static var secondIntegerResult: Reg { get }
     /// A register a variable shift count must be in, if the ISA has one.
     static var shiftCountRegister: Reg? { get }
-    /// The registers integer division uses implicitly (quotient, remainder), if any.
+    /// The registers integer division uses implicitly (quotient, remainder), if any. Without
+    /// them, division takes any two registers and leaves its result in the dividend's.
     static var divisionRegisters: (Reg, Reg)? { get }
     /// Bytes between the frame pointer and the first stack-passed argument.
     static var incomingArgumentsOffset: Int32 { get }
@@ -128,7 +137,10 @@ protocol MacroAssembler {
     mutating func testZero(is64: Bool, _ reg: Reg)
     mutating func setZero(_ dst: Reg)
     mutating func shift(_ kind: ShiftKind, is64: Bool, _ dst: Reg, count: Operand)
-    mutating func divide(_ kind: DivisionKind, is64: Bool, divisor: Reg, divideByZero: Label, overflow: Label)
+    /// Divides `dividend` by `divisor`, trapping on a zero divisor and on signed overflow.
+    /// With `divisionRegisters`, the dividend must be in the quotient register and the
+    /// result is in the quotient or remainder register; without, it replaces the dividend.
+    mutating func divide(_ kind: DivisionKind, is64: Bool, dividend: Reg, divisor: Reg, divideByZero: Label, overflow: Label)
     mutating func extend(_ op: NumericOp, _ dst: Reg, _ src: Reg)
     mutating func select(_ type: ValType, _ dst: Reg, otherwise: Reg, condition: Reg)
 
@@ -182,5 +194,15 @@ protocol MacroAssembler {
     /// Calls `raise` (kiln_trap) with the trap code (nil: the second result register holds
     /// it), the wasm offset, the frame pointer, the current pc and a detail value.
     mutating func trap(code: Int32?, wasmOffset: Int32, detail: Reg?, raise: UInt)
+
+    // Glue between Swift and machine code (one per signature)
+    /// `void trampoline(code, vmctx, values)`: calls the wasm-convention function `code`
+    /// with the parameters in the `ValRaw` array `values` and writes its results there.
+    mutating func arrayCallTrampoline(_ type: FuncType)
+    /// A wasm-convention entry for functions without machine code (host functions,
+    /// interpreted functions): passes the arguments as a `ValRaw` array to
+    /// `arrayCall(funcRef, callerVMContext, values) -> Int32`; a nonzero status raises the
+    /// host-error trap through `raise`.
+    mutating func adapter(_ type: FuncType, arrayCall: UInt, raise: UInt)
 }
 

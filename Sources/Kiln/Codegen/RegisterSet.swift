@@ -1,11 +1,16 @@
-/// A set of registers as a bitmask: integer registers in the low 16 bits, float
-/// registers in the high 16. Allocation takes the lowest-numbered free register.
+/// A set of registers as a bitmask: integer registers 0...31 in the low 32 bits, float
+/// registers 0...31 in the high 32 (room for either ISA's register file). Allocation takes
+/// the lowest-numbered free register.
 struct RegisterSet {
-    private(set) var bits: UInt32 = 0
+    private(set) var bits: UInt64 = 0
 
-    @inline(__always) static func bit(_ reg: Reg) -> UInt32 {
-        1 << (UInt32(reg.number) + (reg.isFloat ? 16 : 0))
+    /// Bit index of a register: its number, plus 32 for float registers.
+    @inline(__always) static func index(_ reg: Reg) -> Int {
+        precondition(reg.number < 32, "register number out of range")
+        return Int(reg.number) + (reg.isFloat ? 32 : 0)
     }
+
+    @inline(__always) static func bit(_ reg: Reg) -> UInt64 { 1 << UInt64(index(reg)) }
 
     init() {}
 
@@ -25,7 +30,7 @@ struct RegisterSet {
 
     /// The lowest free register of a class.
     func first(float: Bool) -> Reg? {
-        let mask = float ? bits >> 16 : bits & 0xFFFF
+        let mask = float ? bits >> 32 : bits & 0xFFFF_FFFF
         guard mask != 0 else { return nil }
         let number = UInt8(mask.trailingZeroBitCount)
         return float ? .fpr(number) : .gpr(number)

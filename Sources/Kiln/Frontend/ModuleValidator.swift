@@ -32,8 +32,8 @@ struct ModuleValidator {
             return (try validator.validateFunctions(translate: true, instrumentation), nil)
         case .jit(let explicitBounds, let instrumentation, let registerLimit):
             if JITCompiler.isSupported && !JITCompiler.needsInterpreter(module) {
-                var generator = CodeGenerator<X64MacroAssembler>(module: module, explicitBounds: explicitBounds,
-                                                                 instrumentation: instrumentation, registerLimit: registerLimit)
+                var generator = CodeGenerator<HostMacroAssembler>(module: module, explicitBounds: explicitBounds,
+                                                                  instrumentation: instrumentation, registerLimit: registerLimit)
                 try validator.validateFunctions(&generator) { $0.finishFunction() }
                 // A validation error found after a compiler failure still comes first: the
                 // module is invalid whatever the compiler thought of it.

@@ -126,15 +126,18 @@ enum MachineCode {
 /// Adapters (wasm convention → array call) per signature, made on demand and kept for the
 /// engine's lifetime.
 final class AdapterCache: Sendable {
+    /// The code, or nil when an instruction could not be encoded.
+    private static func assemble<M: MacroAssembler>(_ masm: M) -> [UInt8]? { try? masm.finish() }
+
     private let adapters = Mutex<[UInt32: CodeMemory]>([:])
 
     func adapter(for typeId: UInt32, type: FuncType) -> UnsafeMutableRawPointer? {
         guard JITCompiler.isSupported else { return nil }
         return adapters.withLock { adapters in
             if let existing = adapters[typeId] { return existing.base }
-            var masm = X64MacroAssembler()
+            var masm = HostMacroAssembler()
             masm.adapter(type, arrayCall: MachineCode.arrayCall, raise: Builtins.trapAddress)
-            guard let memory = try? CodeMemory(masm.finish()) else { return nil }
+            guard let code = AdapterCache.assemble(masm), let memory = try? CodeMemory(code) else { return nil }
             adapters[typeId] = memory
             return memory.base
         }

@@ -40,10 +40,14 @@ struct X64MacroAssembler: MacroAssembler {
 
     init() {}
 
+    static let isaName = "x86-64"
     var offset: Int { asm.offset }
     mutating func newLabel() -> Label { asm.newLabel() }
     mutating func bind(_ label: Label) { asm.bind(label) }
+    /// x86-64 encodes every operand the code generator gives it (rel32 reaches ±2 GiB).
+    var encodingFailure: String? { nil }
     func finish() -> [UInt8] { asm.finish() }
+    mutating func alignFunctionEntry() { asm.align(16, with: .int3) }
 
     @inline(__always) private func g(_ reg: Reg) -> GPR {
         precondition(!reg.isFloat, "expected an integer register")
@@ -354,8 +358,9 @@ struct X64MacroAssembler: MacroAssembler {
         }
     }
 
-    mutating func divide(_ kind: DivisionKind, is64: Bool, divisor: Reg, divideByZero: Label, overflow: Label) {
+    mutating func divide(_ kind: DivisionKind, is64: Bool, dividend: Reg, divisor: Reg, divideByZero: Label, overflow: Label) {
         // The dividend is in rax; the quotient lands in rax, the remainder in rdx.
+        precondition(g(dividend) == .rax, "x86-64 divides rdx:rax")
         let s: OperandSize = is64 ? .s64 : .s32
         let d = g(divisor)
         asm.test(s, d, d)

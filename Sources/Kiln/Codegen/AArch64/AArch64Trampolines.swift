@@ -1,0 +1,193 @@
+/// Glue between the array-call convention (a `ValRaw` array holding the parameters, then
+/// the results) used by Swift, and the wasm convention of machine code, for AArch64.
+extension AArch64MacroAssembler {
+    /// Where each parameter goes under AAPCS64 after the two VMContext arguments (x0, x1):
+    /// x2...x7, v0...v7, then 8-byte stack words in order.
+    private enum Place { case integer(R), float(V), stack(Int) }
+
+    private static func places(_ params: [ValType], extraPointer: Bool) -> (places: [Place], pointer: Place?, stackWords: Int) {
+        let integers: [R] = [.x2, .x3, .x4, .x5, .x6, .x7]
+        var nextInteger = 0, nextFloat = 0, stackWords = 0
+        var result: [Place] = []
+        for param in params {
+            if param == .f32 || param == .f64 {
+                if nextFloat < 8 {
+                    result.append(.float(V(rawValue: UInt8(nextFloat))!))
+                    nextFloat += 1
+                    continue
+                }
+            } else if nextInteger < integers.count {
+                result.append(.integer(integers[nextInteger]))
+                nextInteger += 1
+                continue
+            }
+            result.append(.stack(stackWords))
+            stackWords += 1
+        }
+        var pointer: Place?
+        if extraPointer {
+            if nextInteger < integers.count {
+                pointer = .integer(integers[nextInteger])
+            } else {
+                pointer = .stack(stackWords)
+                stackWords += 1
+            }
+        }
+        return (result, pointer, stackWords)
+    }
+
+    /// The frame of glue code: a frame record, and x19...x24 saved (the glue keeps its state
+    /// in x22...x24; x19...x21 are the wasm code's pinned registers, callee-saved for the C
+    /// caller). sp stays 16-byte aligned.
+    private mutating func glueFrameEnter() {
+        asm.stp(.x, .fp, .lr, .preIndex(.sp, -16))
+        asm.mov(.x, .fp, .sp)
+        asm.stp(.x, .x19, .x20, .preIndex(.sp, -16))
+        asm.stp(.x, .x21, .x22, .preIndex(.sp, -16))
+        asm.stp(.x, .x23, .x24, .preIndex(.sp, -16))
+    }
+
+    private mutating func glueFrameLeave() {
+        asm.sub(.x, .sp, .fp, imm: 48)
+        asm.ldp(.x, .x23, .x24, .postIndex(.sp, 16))
+        asm.ldp(.x, .x21, .x22, .postIndex(.sp, 16))
+        asm.ldp(.x, .x19, .x20, .postIndex(.sp, 16))
+        asm.ldp(.x, .fp, .lr, .postIndex(.sp, 16))
+        asm.ret()
+    }
+
+    /// Reserves `bytes` (rounded up to 16) below sp.
+    private mutating func reserveStack(_ bytes: Int) {
+        let size = Int64((bytes + 15) & ~15)
+        guard size > 0 else { return }
+        if AArch64.AddSubImmediate(UInt64(size)) != nil {
+            asm.sub(.x, .sp, .sp, imm: size)
+        } else {
+            asm.mov(.x, AArch64MacroAssembler.temp, imm: UInt64(size))
+            asm.sub(.x, .sp, .sp, AArch64MacroAssembler.temp)
+        }
+    }
+
+    /// `[base, #offset]`, through x17 when out of the immediate forms' reach.
+    private mutating func word(_ base: R, _ offset: Int) -> AArch64.Address {
+        if AArch64.scaledOffset(Int64(offset), accessSize: 8) != nil { return .offset(base, Int64(offset)) }
+        asm.mov(.x, AArch64MacroAssembler.temp, imm: UInt64(offset))
+        return .indexed(base, index: AArch64MacroAssembler.temp)
+    }
+
+    /// `void trampoline(code, vmctx, values)`: calls `code` with the parameters in `values`
+    /// and writes its results there.
+    mutating func arrayCallTrampoline(_ type: FuncType) {
+        let (places, pointer, stackWords) = AArch64MacroAssembler.places(type.params, extraPointer: type.results.count > 1)
+        let resultsWord = stackWords
+        let frameWords = stackWords + (type.results.count > 1 ? type.results.count : 0)
+        let values = R.x22, code = R.x23, vmctx = R.x24, t = AArch64MacroAssembler.scratch
+        glueFrameEnter()
+        asm.mov(.x, values, .x2)
+        asm.mov(.x, code, .x0)
+        asm.mov(.x, vmctx, .x1)
+        reserveStack(frameWords * 8)
+        for (i, (param, place)) in zip(type.params, places).enumerated() {
+            let value = word(values, 16 * i)
+            switch place {
+            case .integer(let r): asm.ldr(param == .i32 ? .w : .x, r, value)
+            case .float(let f): asm.ldr(param == .f32 ? .s : .d, f, value)
+            case .stack(let index):
+                asm.ldr(.x, t, value)
+                asm.str(.x, t, word(.sp, 8 * index))
+            }
+        }
+        // The results area follows the stack arguments (including a stack-passed pointer).
+        if let pointer {
+            let target: R
+            switch pointer {
+            case .integer(let r): target = r
+            default: target = t
+            }
+            asm.mov(.x, AArch64MacroAssembler.temp, imm: UInt64(8 * resultsWord))
+            asm.add(.x, target, .sp, AArch64MacroAssembler.temp)
+            if case .stack(let index) = pointer { asm.str(.x, t, word(.sp, 8 * index)) }
+        }
+        asm.mov(.x, .x0, vmctx)
+        asm.mov(.x, .x1, vmctx)
+        asm.blr(code)
+        if type.results.count == 1 {
+            switch type.results[0] {
+            case .f32:
+                asm.fmov(.s, t, .v0)
+                asm.str(.x, t, .base(values))
+            case .f64: asm.str(.d, .v0, .base(values))
+            default: asm.str(.x, .x0, .base(values))
+            }
+        } else if type.results.count > 1 {
+            for i in 0..<type.results.count {
+                asm.ldr(.x, t, word(.sp, 8 * (resultsWord + i)))
+                asm.str(.x, t, word(values, 16 * i))
+            }
+        }
+        glueFrameLeave()
+    }
+
+    /// A wasm-convention entry for functions without machine code (host functions,
+    /// interpreted functions): stores the arguments into a `ValRaw` array and calls
+    /// `arrayCall(funcRef, callerVMContext, values) -> Int32` (the function reference
+    /// arrives in x9, see `callFuncRef`). A nonzero status raises the host-error trap.
+    mutating func adapter(_ type: FuncType, arrayCall: UInt, raise: UInt) {
+        let (places, pointer, _) = AArch64MacroAssembler.places(type.params, extraPointer: type.results.count > 1)
+        let slots = max(type.params.count, type.results.count, 1)
+        let reference = R.x22, caller = R.x23, resultsPointer = R.x24, t = AArch64MacroAssembler.scratch
+        glueFrameEnter()
+        asm.mov(.x, reference, AArch64MacroAssembler.referenceRegister)
+        asm.mov(.x, caller, .x1)
+        reserveStack(16 * slots)
+        // Stack-passed arguments start above the frame record (fp + 16).
+        for (i, (param, place)) in zip(type.params, places).enumerated() {
+            let value = word(.sp, 16 * i)
+            asm.str(.x, .zr, word(.sp, 16 * i + 8))
+            switch place {
+            case .integer(let r):
+                if param == .i32 { asm.mov(.w, r, r) }
+                asm.str(.x, r, value)
+            case .float(let f):
+                if param == .f32 {
+                    asm.fmov(.s, t, f)
+                    asm.str(.x, t, value)
+                } else {
+                    asm.str(.d, f, value)
+                }
+            case .stack(let index):
+                asm.ldr(.x, t, word(.fp, 16 + 8 * index))
+                asm.str(.x, t, value)
+            }
+        }
+        if let pointer {
+            switch pointer {
+            case .integer(let r): asm.mov(.x, resultsPointer, r)
+            case .stack(let index): asm.ldr(.x, resultsPointer, word(.fp, 16 + 8 * index))
+            case .float: preconditionFailure()
+            }
+        }
+        asm.mov(.x, .x0, reference)
+        asm.mov(.x, .x1, caller)
+        asm.mov(.x, .x2, .sp)
+        asm.mov(.x, t, imm: UInt64(arrayCall))
+        asm.blr(t)
+        let failed = asm.newLabel()
+        asm.cbnz(.w, .x0, failed)
+        if type.results.count == 1 {
+            switch type.results[0] {
+            case .f32: asm.ldr(.s, .v0, .base(.sp))
+            case .f64: asm.ldr(.d, .v0, .base(.sp))
+            default: asm.ldr(.x, .x0, .base(.sp))
+            }
+        } else if type.results.count > 1 {
+            for i in 0..<type.results.count {
+                asm.ldr(.x, t, word(.sp, 16 * i))
+                asm.str(.x, t, word(resultsPointer, 8 * i))
+            }
+        }
+        glueFrameLeave()
+        asm.bind(failed)
+        trap(code: JITTrap.hostError.rawValue, wasmOffset: -1, detail: nil, raise: raise)
+    }
+}

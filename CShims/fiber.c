@@ -85,8 +85,34 @@ __asm__(
     "    ret\n"
     KILN_FIBER_SWITCH_FOOTER
 );
-/// Where x30 (the address the first switch returns to) sits in the saved block, in words.
-enum { KILN_FIBER_SAVED_WORDS = 20, KILN_FIBER_LR_WORD = 11 };
+/// Where x30 (the address the first switch returns to) sits in the saved block, in words,
+/// and x19.
+enum { KILN_FIBER_SAVED_WORDS = 20, KILN_FIBER_LR_WORD = 11, KILN_FIBER_X19_WORD = 0 };
+
+// Where the first switch to a fiber returns: calls the fiber's start function (in x19)
+// with a zero return address and frame pointer, so that unwinders (libgcc's, which Swift
+// Testing runs when an error is thrown) and frame-pointer walks end there instead of
+// reading on past the top of the fiber's stack.
+#if defined(__APPLE__)
+#define KILN_FIBER_ENTRY_HEADER ".globl _kiln_fiber_entry\n_kiln_fiber_entry:\n"
+#define KILN_FIBER_ENTRY_FOOTER ""
+#else
+#define KILN_FIBER_ENTRY_HEADER ".globl kiln_fiber_entry\n.type kiln_fiber_entry, %function\nkiln_fiber_entry:\n"
+#define KILN_FIBER_ENTRY_FOOTER ".size kiln_fiber_entry, .-kiln_fiber_entry\n"
+#endif
+__asm__(
+    ".text\n"
+    ".p2align 2\n"
+    KILN_FIBER_ENTRY_HEADER
+    "    .cfi_startproc\n"
+    "    .cfi_undefined x30\n"
+    "    mov x29, xzr\n"
+    "    mov x30, xzr\n"
+    "    br x19\n"
+    "    .cfi_endproc\n"
+    KILN_FIBER_ENTRY_FOOTER
+);
+void kiln_fiber_entry(void);
 #endif
 
 void kiln_fiber_switch(void **save, void *load);
@@ -135,7 +161,8 @@ KilnFiber *kiln_fiber_create(size_t stackSize, void (*entry)(void *argument), vo
 #else
     top -= KILN_FIBER_SAVED_WORDS;  // sp 16-byte aligned at fiber_start, as after a call
     for (int i = 0; i < KILN_FIBER_SAVED_WORDS; i++) top[i] = 0;
-    top[KILN_FIBER_LR_WORD] = (uintptr_t)fiber_start;
+    top[KILN_FIBER_LR_WORD] = (uintptr_t)kiln_fiber_entry;
+    top[KILN_FIBER_X19_WORD] = (uintptr_t)fiber_start;
 #endif
     fiber->fiberSP = top;
     return fiber;

@@ -20,6 +20,27 @@
 
 // --- Executable memory ------------------------------------------------------------------
 
+#if defined(__APPLE__) && defined(__aarch64__)
+// Apple silicon forbids mprotect-based W^X on executable memory: code lives in a MAP_JIT
+// mapping whose writability is switched per thread (the hardware keeps it writable or
+// executable for a thread, never both), and the instruction cache is invalidated by hand.
+// Written to Apple's documentation; untested here (no macOS machine).
+#include <libkern/OSCacheControl.h>
+#include <pthread.h>
+
+void *kiln_code_alloc(size_t size) {
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS | MAP_JIT, -1, 0);
+    if (p == MAP_FAILED) return NULL;
+    pthread_jit_write_protect_np(0);  // writable (not executable) for this thread until sealed
+    return p;
+}
+
+int kiln_code_seal(void *code, size_t size) {
+    pthread_jit_write_protect_np(1);
+    sys_icache_invalidate(code, size);
+    return 0;
+}
+#else
 void *kiln_code_alloc(size_t size) {
     void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     return p == MAP_FAILED ? NULL : p;
@@ -27,9 +48,12 @@ void *kiln_code_alloc(size_t size) {
 
 int kiln_code_seal(void *code, size_t size) {
     if (mprotect(code, size, PROT_READ | PROT_EXEC) != 0) return -1;
+    // AArch64 (and any ISA whose instruction cache does not snoop data writes): clean the
+    // data cache and invalidate the instruction cache over the new code. A no-op on x86-64.
     __builtin___clear_cache((char *)code, (char *)code + size);
     return 0;
 }
+#endif
 
 void kiln_code_free(void *code, size_t size) { munmap(code, size); }
 

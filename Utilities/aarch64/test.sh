@@ -3,6 +3,10 @@
 # runs it under qemu-user: the emulator probe is not needed, the tests are.
 #   FILTER=regex   run only matching tests (default: all)
 #   SRC=dir        where the clone to build is kept (default: ROOT/src; kept between runs)
+#   FUZZ_SECONDS=n differential fuzzing time after the tests (default 30; 0 skips; not
+#                  with FILTER)
+#   CONFIG=release build optimized (with -enable-testing, so the tests still build): much
+#                  longer to compile, many times faster to run under emulation (CI uses it)
 # Exits non-zero when the build or a test fails.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -41,13 +45,26 @@ say "WasmKit from the tools-version-6.2 mirror"
 inside "swift package config set-mirror --original https://github.com/swiftwasm/WasmKit --mirror '$ROOT/mirrors/WasmKit.git'"
 inside "swift package resolve" >/dev/null
 
-say "build"
-inside "swift build ${sdk[*]} --build-tests"
-file "$SRC/.build/aarch64-unknown-linux-gnu/debug/kiln" | sed "s|$SRC/||"
-"$SRC/.build/aarch64-unknown-linux-gnu/debug/kiln" run --invoke fib "$SRC/Examples/fib.wat" 20
+CONFIG=${CONFIG:-debug}
+build=(-c "$CONFIG")
+[ "$CONFIG" = release ] && build+=(-Xswiftc -enable-testing)
+say "build ($CONFIG)"
+inside "swift build ${sdk[*]} ${build[*]} --build-tests"
+kiln="$SRC/.build/aarch64-unknown-linux-gnu/$CONFIG/kiln"
+file "$kiln" | sed "s|$SRC/||"
+"$kiln" run -v --invoke fib "$SRC/Examples/fib.wat" 20
 
 say "swift test under qemu"
 filter=()
 [ -n "${FILTER:-}" ] && filter=(--filter "'$FILTER'")
-inside "swift test ${sdk[*]} --skip-build ${filter[*]}"
+inside "swift test ${sdk[*]} ${build[*]} --skip-build ${filter[*]}"
+if [ -z "${FILTER:-}" ] && [ "${FUZZ_SECONDS:-30}" != 0 ]; then
+    bin="$SRC/.build/aarch64-unknown-linux-gnu/$CONFIG"
+    say "fuzz corpora replayed on AArch64 machine code"
+    KILN_FUZZ_TARGET=differential "$bin/kiln-fuzz-target" "$SRC/Tests/KilnTests/Fuzz/Corpus/generated"
+    KILN_FUZZ_TARGET=decode "$bin/kiln-fuzz-target" "$SRC/Tests/KilnTests/Fuzz/Corpus/decode"
+    seed=$(( $(date +%s) % 1000000 ))
+    say "differential fuzzing, AArch64 JIT against the interpreter, from seed $seed"
+    "$bin/kiln" fuzz --seconds "${FUZZ_SECONDS:-30}" --seed "$seed" --output "$SRC/.build/fuzz-failures"
+fi
 say "done"

@@ -213,10 +213,10 @@ extension CodeGenerator {
         }
         masm.moveVMContext(to: M.integerArgumentRegisters[0])
         if safepoint {
-            masm.callAddressRecordingExit(address)
+            masm.callAddressRecordingExit(runtimeAddress(address))
             recordSafepoint()
         } else {
-            masm.callAddress(address)
+            masm.callAddress(runtimeAddress(address))
         }
         let trap = masm.newLabel()
         trapStubs.append(TrapStub(label: trap, code: nil, wasmOffset: wasmOffset))

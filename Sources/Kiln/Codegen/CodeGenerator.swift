@@ -154,8 +154,25 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     var pendingFuel: Int64 = 0
     var fuelRun: Range<Int>?
 
+    /// Golden code tests: builtins are called at stable placeholder addresses instead of
+    /// their real ones (which move from run to run), so the code is the same every time.
+    /// Code made so must never run.
+    let placeholderAddresses: Bool
+    /// The placeholders handed out so far, in order of first use.
+    var placeholders: [UInt: UInt] = [:]
+
+    /// The address code calls for the runtime function at `address`.
+    mutating func runtimeAddress(_ address: UInt) -> UInt {
+        guard placeholderAddresses else { return address }
+        if let placeholder = placeholders[address] { return placeholder }
+        let placeholder = UInt(0x1000 * (placeholders.count + 1))
+        placeholders[address] = placeholder
+        return placeholder
+    }
+
     init(module: ModuleInfo, explicitBounds: Bool, instrumentation: Instrumentation = Instrumentation(),
-         registerLimit: Int? = nil) {
+         registerLimit: Int? = nil, placeholderAddresses: Bool = false) {
+        self.placeholderAddresses = placeholderAddresses
         self.module = module
         self.layout = VMContextLayout(module)
         self.explicitBounds = explicitBounds
@@ -414,7 +431,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             for (local, reg) in stub.loopLocals { masm.store(localTypes[local], slot: localSlot(local), reg) }
             saveFuel()
             masm.moveVMContext(to: M.integerArgumentRegisters[0])
-            masm.callAddressRecordingExit(stub.builtin)
+            masm.callAddressRecordingExit(runtimeAddress(stub.builtin))
             stackMaps[currentFunction].append(position: masm.offset, slots: stub.slots)
             let trap = masm.newLabel()
             trapStubs.append(TrapStub(label: trap, code: nil, wasmOffset: wasmOffset))
@@ -613,12 +630,12 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         for stub in trapStubs {
             masm.bind(stub.label)
             saveFuel()
-            masm.trap(code: stub.code?.rawValue, wasmOffset: Int32(stub.wasmOffset), detail: stub.detail, raise: Builtins.trapAddress)
+            masm.trap(code: stub.code?.rawValue, wasmOffset: Int32(stub.wasmOffset), detail: stub.detail, raise: runtimeAddress(Builtins.trapAddress))
         }
         if let overflow = stackOverflowLabel {
             masm.bind(overflow)
             // The frame is set up but the VMContext register is not: kiln_trap only needs rbp.
-            masm.trap(code: JITTrap.stackOverflow.rawValue, wasmOffset: -1, detail: nil, raise: Builtins.trapAddress)
+            masm.trap(code: JITTrap.stackOverflow.rawValue, wasmOffset: -1, detail: nil, raise: runtimeAddress(Builtins.trapAddress))
         }
         let words = localCount + maxStackDepth + maxOutgoingWords
         var size = 16 + 8 + 8 * Int32(words)  // saved registers, results pointer, slots

@@ -235,3 +235,25 @@ struct ValidationOnly: FunctionCompiler {
     mutating func beginFunction(type: FuncType, locals: [ValType]) {}
     mutating func translate(_ instruction: Instruction, at offset: Int, brTableTargets: (BrTable) -> [UInt32]) {}
 }
+
+extension ModuleValidator {
+    /// Compiles every defined function of `binary` for the instruction set of `M`, whatever
+    /// the host's, with builtins at placeholder addresses (see
+    /// `CodeGenerator.placeholderAddresses`): code to read, never to run. Returns each
+    /// function's bytes. For golden code tests.
+    static func compileForReading<M: MacroAssembler>(_ binary: [UInt8], for isa: M.Type,
+                                                    explicitBounds: Bool = false) throws -> [[UInt8]] {
+        try binary.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return [] }
+            let module = try ModuleDecoder.decode(buffer)
+            let validator = ModuleValidator(module: module, base: base, length: buffer.count)
+            try validator.validateModule()
+            var generator = CodeGenerator<M>(module: module, explicitBounds: explicitBounds, placeholderAddresses: true)
+            try validator.validateFunctions(&generator) { $0.finishFunction() }
+            if let failure = generator.failure { throw failure }
+            if generator.unsupported { throw KilnError("the module uses SIMD, which the JIT leaves to the interpreter") }
+            let code = try generator.masm.finish()
+            return generator.functionRanges.map { Array(code[$0]) }
+        }
+    }
+}

@@ -30,6 +30,11 @@ COMMON_FLAGS=(-O2 -fno-math-errno -Wall -Wextra)
 # No libc: kernels are freestanding. --no-entry because there is no _start;
 # the memory is exported by wasm-ld by default, but being explicit documents intent.
 WASM_FLAGS=(--target=wasm32 -nostdlib -Wl,--no-entry -Wl,--export=run -Wl,--export-memory)
+# clang runs binaryen's wasm-opt after linking whenever it is on PATH: never, so the modules
+# are the same on every machine. clang 17 takes --no-wasm-opt but then skips the link (see
+# Utilities/wasi-cc), so only clang 18 and later are given it.
+major=$("$CC" --version | sed -n 's/.*clang version \([0-9][0-9]*\).*/\1/p' | head -n 1)
+if [[ -n $major && $major -ge 18 ]]; then WASM_FLAGS+=(--no-wasm-opt); fi
 
 # The default problem size lives in one place: the "// default size: N" line at
 # the top of each kernel.

@@ -32,10 +32,19 @@ if [ ! -x "$ROOT/qemu/bin/qemu-aarch64" ]; then
     rm -rf "$ROOT/qemu" "$ROOT/qemu.tree"
     mmdebstrap --variant=extract --architectures=amd64 --include=qemu-user "${APT[@]}" trixie "$ROOT/qemu.tree" "$MIRROR"
     mkdir -p "$ROOT/qemu/bin" "$ROOT/qemu/libexec"
-    cp "$ROOT/qemu.tree/usr/bin/qemu-aarch64" "$ROOT/qemu/bin/"
+    cp "$ROOT/qemu.tree/usr/bin/qemu-aarch64" "$ROOT/qemu.tree/usr/bin/qemu-x86_64" "$ROOT/qemu/bin/"
     rm -rf "$ROOT/qemu.tree"
     # Called under this name, Debian's qemu expects binfmt's P flag (argv[0] preserved).
     ln -s ../bin/qemu-aarch64 "$ROOT/qemu/libexec/aarch64-binfmt-P"
+fi
+# qemu-x86_64 from the same package: Utilities/aarch64/emulated-ratios.sh runs the x86-64
+# build under emulation too, so both ISAs are compared in one emulated run.
+if [ ! -x "$ROOT/qemu/bin/qemu-x86_64" ]; then
+    say "qemu-x86_64 from trixie"
+    rm -rf "$ROOT/qemu.tree"
+    mmdebstrap --variant=extract --architectures=amd64 --include=qemu-user "${APT[@]}" trixie "$ROOT/qemu.tree" "$MIRROR"
+    cp "$ROOT/qemu.tree/usr/bin/qemu-x86_64" "$ROOT/qemu/bin/"
+    rm -rf "$ROOT/qemu.tree"
 fi
 interpreter="$ROOT/qemu/libexec/aarch64-binfmt-P"
 "$ROOT/qemu/bin/qemu-aarch64" --version | head -n 1

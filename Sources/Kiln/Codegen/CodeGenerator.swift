@@ -426,6 +426,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// stack map finds them) and come back after the call.
     mutating func emitInterruptStubs() {
         for stub in interruptStubs {
+            masm.instructionBoundary()
             masm.bind(stub.label)
             wasmOffset = stub.wasmOffset
             for (local, reg) in stub.loopLocals { masm.store(localTypes[local], slot: localSlot(local), reg) }
@@ -628,11 +629,13 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         if !translating { return }
         emitInterruptStubs()
         for stub in trapStubs {
+            masm.instructionBoundary()
             masm.bind(stub.label)
             saveFuel()
             masm.trap(code: stub.code?.rawValue, wasmOffset: Int32(stub.wasmOffset), detail: stub.detail, raise: runtimeAddress(Builtins.trapAddress))
         }
         if let overflow = stackOverflowLabel {
+            masm.instructionBoundary()
             masm.bind(overflow)
             // The frame is set up but the VMContext register is not: kiln_trap only needs rbp.
             masm.trap(code: JITTrap.stackOverflow.rawValue, wasmOffset: -1, detail: nil, raise: runtimeAddress(Builtins.trapAddress))
@@ -724,6 +727,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     mutating func translate(_ instruction: Instruction, at offset: Int, brTableTargets: (BrTable) -> [UInt32]) {
         if !translating { return }
         wasmOffset = offset
+        masm.instructionBoundary()
         borrowed = RegisterSet()
         defer {
             // Code after a run's end (reachable again) starts the next run.

@@ -72,6 +72,10 @@ protocol MacroAssembler {
     func finish() throws -> [UInt8]
     /// Pads to the alignment of a function entry, with padding that traps if executed.
     mutating func alignFunctionEntry()
+    /// Called between wasm instructions (and between out-of-line stubs): a point where the
+    /// macro assembler may put code of its own that is jumped over, such as AArch64's branch
+    /// islands for functions longer than a conditional branch reaches.
+    mutating func instructionBoundary()
 
     // ABI
     static var allocatableGPRs: [Reg] { get }

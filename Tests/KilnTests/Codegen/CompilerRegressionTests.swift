@@ -77,4 +77,43 @@ import Testing
         valid[valid.count - 6] = 0x41
         #expect(throws: CompileError.self) { try Module(try Engine(config), bytes: valid) }
     }
+    /// A function longer than an AArch64 conditional branch reaches (±1 MiB): a `br_if`
+    /// forward over the whole body, a loop whose back edge `br_if` jumps back over it, and a
+    /// division whose trap stub sits at the end. Forward branches go through branch islands,
+    /// the back edge jumps over a `b` with the opposite condition.
+    static func longFunction(repetitions: Int) -> [UInt8] {
+        var code: [UInt8] = []
+        code += [0x41] + WasmBytes.sleb(100) + [0x20, 0x00, 0x41, 0x01, 0x72, 0x6E, 0x1A]  // 100 / (n | 1), dropped
+        code += [0x02, 0x40]  // block
+        code += [0x20, 0x00, 0x45, 0x0D, 0x00]  // br_if 0 (n == 0)
+        code += [0x03, 0x40]  // loop
+        for _ in 0..<repetitions {
+            code += [0x20, 0x01, 0x41, 0x03, 0x6A, 0x21, 0x01]  // local 1 += 3
+        }
+        code += [0x20, 0x00, 0x41, 0x01, 0x6B, 0x22, 0x00, 0x0D, 0x00]  // br_if 0 (--n != 0)
+        code += [0x0B, 0x0B]  // end loop, end block
+        code += [0x20, 0x01]
+        return WasmBytes.module(
+            WasmBytes.basicTypes,
+            WasmBytes.section(3, WasmBytes.vector([[0x01]])),
+            WasmBytes.section(7, WasmBytes.vector([WasmBytes.name("long") + [0x00, 0x00]])),
+            WasmBytes.section(10, WasmBytes.vector([WasmBytes.body(code, locals: [[0x01, 0x7F]])])))
+    }
+
+    @Test func functionsLongerThanAConditionalBranchReaches() throws {
+        let repetitions = 160_000
+        let binary = Self.longFunction(repetitions: repetitions)
+        // The AArch64 code is compiled on any host: it must be longer than 1 MiB, or this
+        // test no longer covers what it is for.
+        let code = try ModuleValidator.compileForReading(binary, for: AArch64MacroAssembler.self)
+        #expect(code[0].count > 1 << 20, "the function is only \(code[0].count) bytes of AArch64 code")
+        for strategy in [Config.Strategy.jit, .interpreter] {
+            let engine = try Engine(Config(strategy: strategy))
+            let store = Store(engine, data: ())
+            let instance = try Linker<Void>(engine).instantiate(store, try Module(engine, bytes: binary))
+            let long = try instance.getTypedFunc(store, "long", Int32.self, Int32.self)
+            #expect(try long.call(store, 0) == 0)
+            #expect(try long.call(store, 2) == Int32(truncatingIfNeeded: 6 * repetitions), "\(strategy)")
+        }
+    }
 }

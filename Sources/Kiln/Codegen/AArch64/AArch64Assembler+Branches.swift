@@ -29,13 +29,13 @@ extension AArch64Assembler {
     // MARK: - Conditional branches
 
     /// `b.cond label` (imm19, ±1 MiB), e.g. `b.ne label`.
-    mutating func b(_ cond: Condition, _ label: Label) { putReferencing(0x5400_0000 | cond.rawValue, label, .imm19, "b.\(cond)") }
+    mutating func b(_ cond: Condition, _ label: Label) { putReferencing(0x5400_0000 | cond.rawValue, label, .imm19, "b.\(cond)", redirectable: true) }
     /// `b.cond #offset`.
     mutating func b(_ cond: Condition, offset: Int) { putResolved(0x5400_0000 | cond.rawValue, .imm19, delta: offset, "b.\(cond)") }
 
     /// `cbz wt/xt, label`: branch if the register is zero (imm19). Rt is ZR-capable.
     mutating func cbz(_ size: Size, _ rt: Register, _ label: Label) {
-        putReferencing(size.sf | 0x3400_0000 | zr(rt, "cbz"), label, .imm19, "cbz")
+        putReferencing(size.sf | 0x3400_0000 | zr(rt, "cbz"), label, .imm19, "cbz", redirectable: true)
     }
     /// `cbz wt/xt, #offset`.
     mutating func cbz(_ size: Size, _ rt: Register, offset: Int) {
@@ -43,7 +43,7 @@ extension AArch64Assembler {
     }
     /// `cbnz wt/xt, label`: branch if the register is not zero (imm19).
     mutating func cbnz(_ size: Size, _ rt: Register, _ label: Label) {
-        putReferencing(size.sf | 0x3500_0000 | zr(rt, "cbnz"), label, .imm19, "cbnz")
+        putReferencing(size.sf | 0x3500_0000 | zr(rt, "cbnz"), label, .imm19, "cbnz", redirectable: true)
     }
     /// `cbnz wt/xt, #offset`.
     mutating func cbnz(_ size: Size, _ rt: Register, offset: Int) {
@@ -61,7 +61,7 @@ extension AArch64Assembler {
 
     /// `tbz rt, #bit, label`: branch if bit `bit` (0...63) of rt is zero (imm14, ±32 KiB).
     mutating func tbz(_ rt: Register, bit: Int, _ label: Label) {
-        putReferencing(testBitWord(0x3600_0000, rt, bit, "tbz"), label, .imm14, "tbz")
+        putReferencing(testBitWord(0x3600_0000, rt, bit, "tbz"), label, .imm14, "tbz", redirectable: true)
     }
     /// `tbz rt, #bit, #offset`.
     mutating func tbz(_ rt: Register, bit: Int, offset: Int) {
@@ -69,7 +69,7 @@ extension AArch64Assembler {
     }
     /// `tbnz rt, #bit, label`: branch if bit `bit` of rt is one.
     mutating func tbnz(_ rt: Register, bit: Int, _ label: Label) {
-        putReferencing(testBitWord(0x3700_0000, rt, bit, "tbnz"), label, .imm14, "tbnz")
+        putReferencing(testBitWord(0x3700_0000, rt, bit, "tbnz"), label, .imm14, "tbnz", redirectable: true)
     }
     /// `tbnz rt, #bit, #offset`.
     mutating func tbnz(_ rt: Register, bit: Int, offset: Int) {

@@ -122,7 +122,13 @@ struct AArch64Assembler {
         var position: Int
         var kind: FixupKind
         var mnemonic: String
+        /// A conditional branch that may be sent to a veneer (see `emitVeneerIsland`).
+        var redirectable = false
     }
+
+    /// No later than this offset, a pending redirectable branch goes out of reach (a lower
+    /// bound: branches resolved since may have raised it). `Int.max` when there is none.
+    private var veneerDeadline = Int.max
 
     init() {}
 
@@ -343,15 +349,64 @@ struct AArch64Assembler {
 
     /// Emits `word` (an instruction whose PC-relative field is zero) referring to `label`:
     /// resolved now if the label is bound, else when it is.
-    mutating func putReferencing(_ word: UInt32, _ label: Label, _ kind: FixupKind, _ mnemonic: String) {
+    /// `redirectable`: a conditional branch, which `emitVeneerIsland` may send through a
+    /// `b` when its label is bound too far ahead.
+    mutating func putReferencing(_ word: UInt32, _ label: Label, _ kind: FixupKind, _ mnemonic: String,
+                                 redirectable: Bool = false) {
         precondition(label.index < labelTargets.count, "label of another assembler")
         let target = labelTargets[label.index]
         if target >= 0 {
             putResolved(word, kind, delta: target - offset, mnemonic)
         } else {
-            if !instructionFailed { pendingFixups[label.index].append(Fixup(position: offset, kind: kind, mnemonic: mnemonic)) }
+            if !instructionFailed {
+                pendingFixups[label.index].append(Fixup(position: offset, kind: kind, mnemonic: mnemonic, redirectable: redirectable))
+                if redirectable { veneerDeadline = min(veneerDeadline, offset + kind.range.upperBound) }
+            }
             put(word)
         }
+    }
+
+    /// Branch islands, for functions longer than a conditional branch reaches (±1 MiB).
+    /// When some pending conditional branch (B.cond, CBZ, CBNZ, TBZ, TBNZ to a label not yet
+    /// bound) would be out of reach within `margin` bytes, emits here `b over`, then for each
+    /// such branch a veneer `b label` (±128 MiB) it is redirected to, then `over:`. Returns
+    /// whether it emitted an island. The caller calls it only where an island may go: between
+    /// instructions that do not rely on being adjacent (the JIT: between wasm instructions).
+    @discardableResult
+    mutating func emitVeneerIsland(margin: Int) -> Bool {
+        guard offset + margin >= veneerDeadline else { return false }
+        // The deadline is a lower bound: find the real one first.
+        veneerDeadline = Int.max
+        for fixups in pendingFixups {
+            for fixup in fixups where fixup.redirectable {
+                veneerDeadline = min(veneerDeadline, fixup.position + fixup.kind.range.upperBound)
+            }
+        }
+        guard offset + margin >= veneerDeadline else { return false }
+        let over = newLabel()
+        b(over)
+        for index in pendingFixups.indices where pendingFixups[index].contains(where: \.redirectable) {
+            var kept: [Fixup] = []
+            for fixup in pendingFixups[index] {
+                guard fixup.redirectable else {
+                    kept.append(fixup)
+                    continue
+                }
+                let veneer = offset
+                if let patched = AArch64Assembler.resolve(instruction(at: fixup.position), fixup.kind, delta: veneer - fixup.position) {
+                    write(patched, at: fixup.position)
+                } else {
+                    recordFailure(Failure(offset: fixup.position, message: AArch64Assembler.rangeMessage(fixup.mnemonic, fixup.kind, veneer - fixup.position)))
+                    write(0, at: fixup.position)
+                }
+                kept.append(Fixup(position: veneer, kind: .imm26, mnemonic: "b (veneer)"))
+                put(0x1400_0000)
+            }
+            pendingFixups[index] = kept
+        }
+        veneerDeadline = Int.max
+        bind(over)
+        return true
     }
 
     /// Emits `word` with its PC-relative field set for `delta` bytes, or records a failure.

@@ -67,6 +67,20 @@ struct AArch64MacroAssembler: MacroAssembler {
     func finish() throws -> [UInt8] { try asm.finish() }
     mutating func alignFunctionEntry() { asm.align(16, with: .udf) }
 
+    /// How close to going out of reach (±1 MiB) a pending forward conditional branch may
+    /// get before an island of veneers is emitted: more than any single wasm instruction or
+    /// stub emits.
+    static let islandMargin = 512 * 1024
+
+    mutating func instructionBoundary() { asm.emitVeneerIsland(margin: AArch64MacroAssembler.islandMargin) }
+
+    /// Whether a conditional branch from here reaches `label` (bound, or forward: islands
+    /// keep forward branches in reach).
+    private func conditionalBranchReaches(_ label: Label) -> Bool {
+        guard let target = asm.position(of: label) else { return true }
+        return AArch64Assembler.FixupKind.imm19.range.contains(target - asm.offset)
+    }
+
     @inline(__always) private func g(_ reg: Reg) -> R {
         precondition(!reg.isFloat, "expected an integer register")
         return R.x(Int(reg.number))
@@ -667,15 +681,42 @@ struct AArch64MacroAssembler: MacroAssembler {
 
     // MARK: Control
 
+    // Branches back to a loop head more than 1 MiB away jump over a `b` with the opposite
+    // condition.
+
     mutating func jump(_ label: Label) { asm.b(label) }
-    mutating func branch(_ c: IntCondition, _ label: Label) { asm.b(condition(c), label) }
+
+    mutating func branch(_ c: IntCondition, _ label: Label) {
+        if conditionalBranchReaches(label) {
+            asm.b(condition(c), label)
+        } else {
+            let skip = asm.newLabel()
+            asm.b(condition(c).inverted, skip)
+            asm.b(label)
+            asm.bind(skip)
+        }
+    }
 
     mutating func branchIfZero(is64: Bool, _ reg: Reg, _ label: Label) {
-        asm.cbz(is64 ? .x : .w, g(reg), label)
+        if conditionalBranchReaches(label) {
+            asm.cbz(is64 ? .x : .w, g(reg), label)
+        } else {
+            let skip = asm.newLabel()
+            asm.cbnz(is64 ? .x : .w, g(reg), skip)
+            asm.b(label)
+            asm.bind(skip)
+        }
     }
 
     mutating func branchIfNonZero(is64: Bool, _ reg: Reg, _ label: Label) {
-        asm.cbnz(is64 ? .x : .w, g(reg), label)
+        if conditionalBranchReaches(label) {
+            asm.cbnz(is64 ? .x : .w, g(reg), label)
+        } else {
+            let skip = asm.newLabel()
+            asm.cbz(is64 ? .x : .w, g(reg), skip)
+            asm.b(label)
+            asm.bind(skip)
+        }
     }
 
     mutating func jumpTable(index: Reg, targets: [Label], scratch: Reg) {

@@ -48,6 +48,8 @@ struct X64MacroAssembler: MacroAssembler {
     var encodingFailure: String? { nil }
     func finish() -> [UInt8] { asm.finish() }
     mutating func alignFunctionEntry() { asm.align(16, with: .int3) }
+    /// Conditional branches reach ±2 GiB (rel32): nothing to do.
+    mutating func instructionBoundary() {}
 
     @inline(__always) private func g(_ reg: Reg) -> GPR {
         precondition(!reg.isFloat, "expected an integer register")

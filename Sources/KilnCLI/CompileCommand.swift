@@ -45,13 +45,16 @@ struct CompileCommand: ParsableCommand {
     }
 }
 
-/// Disassembles the host's machine code with binutils' objcopy and llvm-objdump, when both
-/// are installed (objcopy wraps the raw bytes in an ELF object of the host's machine).
+/// Disassembles the host's machine code: with `llvm-mc --disassemble` when installed (any
+/// LLVM build knows both ISAs), else with binutils' objcopy (which wraps the raw bytes in
+/// an ELF object of the host's machine) and llvm-objdump. nil when neither works.
 enum Disassembler {
     #if arch(arm64)
+        static let mcArguments = ["-triple=aarch64-linux-gnu"]
         static let objcopyArguments = ["-O", "elf64-littleaarch64", "-B", "aarch64"]
         static let objdumpArguments = ["--triple=aarch64"]
     #else
+        static let mcArguments = ["-triple=x86_64-linux-gnu", "-output-asm-variant=1"]  // Intel syntax
         static let objcopyArguments = ["-O", "elf64-x86-64", "-B", "i386:x86-64"]
         static let objdumpArguments = ["-M", "intel"]
     #endif
@@ -60,6 +63,15 @@ enum Disassembler {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-\(getpid())-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
+        let text = directory.appendingPathComponent("code.txt")
+        let hex = bytes.map { String(format: "0x%02x", $0) }.joined(separator: " ")
+        if (try? Data(hex.utf8).write(to: text)) != nil,
+            let listing = run("llvm-mc", ["--disassemble"] + mcArguments + [text.path])
+        {
+            return listing.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix(".") }
+                .map { "  " + $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\t", with: " ") }
+                .joined(separator: "\n")
+        }
         let raw = directory.appendingPathComponent("code.bin"), object = directory.appendingPathComponent("code.o")
         guard (try? Data(bytes).write(to: raw)) != nil else { return nil }
         guard run("objcopy", ["-I", "binary"] + objcopyArguments + [raw.path, object.path]) != nil,

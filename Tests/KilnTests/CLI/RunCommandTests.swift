@@ -7,7 +7,13 @@ import Testing
 @Suite struct RunCommandTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
-    static let kiln = root.appendingPathComponent(".build/debug/kiln")
+    /// The `kiln` built beside this test bundle (`.build/<triple>/<configuration>/`, whatever
+    /// the platform and configuration), else the host's debug build.
+    static let kiln: URL = {
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("kiln")
+        if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
+        return root.appendingPathComponent(".build/debug/kiln")
+    }()
 
     /// Prints each argument on its own line, then the environment, and exits with argc.
     static let echo = """

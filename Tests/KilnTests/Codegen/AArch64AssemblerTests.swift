@@ -273,6 +273,44 @@ fileprivate func hex(_ bytes: [UInt8]) -> String {
         }
     }
 
+    /// Branch islands: conditional branches to a label bound 1.2 MiB ahead go through one
+    /// island of `b` veneers; a literal load keeps its own (failing) reference, and branches
+    /// already resolved are left alone.
+    @Test func veneerIslandsKeepForwardConditionalBranchesInReach() throws {
+        var a = AArch64Assembler()
+        let far = a.newLabel(), near = a.newLabel()
+        a.b(.eq, far)           // 0
+        a.cbz(.x, .x3, far)     // 4
+        a.tbnz(.x5, bit: 7, near)  // 8: bound soon, never redirected
+        a.nop()
+        a.bind(near)
+        var islands = 0
+        for _ in 0..<300_000 {
+            a.nop()
+            if a.emitVeneerIsland(margin: 4096) { islands += 1 }
+        }
+        a.bind(far)
+        let code = try a.finish()
+        #expect(islands == 1)
+        func imm19Target(_ pc: Int) -> Int { pc + Int(Int32(bitPattern: (a.instruction(at: pc) >> 5) << 13) >> 13) * 4 }
+        func imm26Target(_ pc: Int) -> Int { pc + Int(Int32(bitPattern: a.instruction(at: pc) << 6) >> 6) * 4 }
+        for pc in [0, 4] {
+            let veneer = imm19Target(pc)
+            #expect(veneer > pc && veneer - pc < 1 << 20)
+            #expect(a.instruction(at: veneer) & 0xFC00_0000 == 0x1400_0000, "a b at the veneer")
+            #expect(imm26Target(veneer) == code.count, "the veneer of \(pc) goes to the label")
+        }
+        #expect(pc14Target(a, 8) == 16)
+        // The island starts with a jump over itself.
+        let island = imm19Target(0) - 4
+        #expect(a.instruction(at: island) & 0xFC00_0000 == 0x1400_0000)
+        #expect(imm26Target(island) == island + 12)
+    }
+
+    private func pc14Target(_ a: AArch64Assembler, _ pc: Int) -> Int {
+        pc + Int(Int32(bitPattern: (a.instruction(at: pc) >> 5) << 18) >> 18) * 4
+    }
+
     /// One past each end of each range: the fixup fails at bind (forward) or at once
     /// (backward), the instruction becomes udf #0, the rest of the code is untouched.
     @Test func labelsOutOfRange() {

@@ -18,12 +18,16 @@ struct WastCommand: ParsableCommand {
     @Option(help: "How memory accesses are bounds-checked: guard-pages or explicit.")
     var boundsChecks: BoundsChecksChoice = .guardPages
 
+    @Option(help: "The WebAssembly version whose proposals modules may use: 2.0 or 3.0 (its 2.0 suite rejects what 3.0 allows).")
+    var spec: SpecVersion = .v3
+
     @Argument(help: "Spec scripts to run.")
     var files: [String]
 
     mutating func run() throws {
         var config = Config(strategy: engine.strategy)
         config.boundsChecks = boundsChecks == .explicit ? .explicit : .guardPages
+        config.features = spec == .v2 ? .webAssembly2 : .webAssembly3
         let runner = WASTRunner(engine: try Engine(config))
         var total = WASTRunner.Tally()
         for file in files {
@@ -37,4 +41,9 @@ struct WastCommand: ParsableCommand {
         print(total.summary)
         if total.failed > 0 { throw ExitCode(1) }
     }
+}
+
+enum SpecVersion: String, ExpressibleByArgument {
+    case v2 = "2.0"
+    case v3 = "3.0"
 }

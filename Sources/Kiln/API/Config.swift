@@ -25,6 +25,8 @@ public struct Config: Sendable, Hashable {
     /// Bytes of native stack wasm may use before `call stack exhausted`.
     public var maxWasmStack = 512 * 1024
     public var boundsChecks: BoundsChecks = .guardPages
+    /// The proposals beyond WebAssembly 2.0 that modules may use.
+    public var features: WasmFeatures = .webAssembly3
     /// Restricts the JIT's register allocator to this many registers of each class. For
     /// tests that force a compiler invariant failure (`CompileError`); nil uses them all.
     var jitRegisterLimit: Int? = nil

@@ -45,7 +45,7 @@ public final class Module: Sendable {
             backend = .jit(explicitBounds: engine.config.boundsChecks == .explicit, Instrumentation(engine.config),
                            registerLimit: engine.config.jitRegisterLimit)
         }
-        (self.info, self.interpreted, self.compiled) = try Module.decodeAndValidate(binary, backend: backend)
+        (self.info, self.interpreted, self.compiled) = try Module.decodeAndValidate(binary, features: engine.config.features, backend: backend)
         if compiled != nil, ProcessInfo.processInfo.environment["KILN_PERFMAP"] == "1" {
             writePerfMap()
         }
@@ -68,14 +68,14 @@ public final class Module: Sendable {
     /// Checks that `bytes` hold a valid module without keeping anything.
     public static func validate(_ engine: Engine, bytes: [UInt8]) throws {
         let binary = looksLikeText(bytes) ? try TextFormat.encode(String(decoding: bytes, as: UTF8.self)) : bytes
-        _ = try decodeAndValidate(binary, backend: .none)
+        _ = try decodeAndValidate(binary, features: engine.config.features, backend: .none)
     }
 
-    static func decodeAndValidate(_ binary: [UInt8], backend: ModuleValidator.Backend) throws
+    static func decodeAndValidate(_ binary: [UInt8], features: WasmFeatures, backend: ModuleValidator.Backend) throws
         -> (ModuleInfo, InterpretedModule?, CompiledModule?)
     {
         try binary.withUnsafeBytes { buffer in
-            let info = try ModuleDecoder.decode(buffer)
+            let info = try ModuleDecoder.decode(buffer, features: features)
             let (interpreted, compiled) = try ModuleValidator.validate(info, bytes: buffer, backend: backend)
             return (info, interpreted, compiled)
         }
@@ -135,7 +135,7 @@ extension Module {
         if compiled != nil { return nil }
         if engine.config.strategy == .interpreter { return "the engine is configured for the interpreter" }
         if !JITCompiler.isSupported { return "the JIT does not generate code for this processor" }
-        return "the module uses SIMD (v128), which the JIT leaves to the interpreter"
+        return "the module \(interpreted?.jitFallbackReason ?? "uses SIMD (v128)"), which the JIT leaves to the interpreter"
     }
 
     /// The machine code of each defined function, when the module was compiled.

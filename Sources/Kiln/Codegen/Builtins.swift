@@ -54,13 +54,26 @@ enum Builtins {
         }
     }
 
-    static let memoryGrow = address({ vmctx, delta in
-        let memory = instance(vmctx).memory(0)
-        return ok(memory.grow(by: u32(delta)).map { UInt64($0) } ?? 0xFFFF_FFFF)
-    } as Builtin2)
+    /// An address or length operand of memory `index`: all 64 bits for a 64-bit memory,
+    /// the low 32 otherwise.
+    @inline(__always) static func memoryOperand(_ value: UInt64, _ instance: InstanceHandle, memory index: UInt64) -> UInt64 {
+        instance.memory(Int(index)).type.is64 ? value : u32(value)
+    }
+
+    /// An index or length operand of table `index`, likewise.
+    @inline(__always) static func tableOperand(_ value: UInt64, _ table: TableInstance) -> UInt64 {
+        table.type.is64 ? value : u32(value)
+    }
+
+    static let memoryGrow = address({ vmctx, delta, index in
+        let memory = instance(vmctx).memory(Int(index))
+        let failed: UInt64 = memory.type.is64 ? .max : 0xFFFF_FFFF
+        return ok(memory.grow(by: memory.type.is64 ? delta : u32(delta)) ?? failed)
+    } as Builtin3)
 
     static let tableGet = address({ vmctx, index, table in
-        guard case .some(let value) = instance(vmctx).table(Int(table)).get(u32(index)) else { return trap(.tableOutOfBounds) }
+        let table = instance(vmctx).table(Int(table))
+        guard case .some(let value) = table.get(tableOperand(index, table)) else { return trap(.tableOutOfBounds) }
         return ok(UInt64(UInt(bitPattern: value)))
     } as Builtin3)
 
@@ -68,7 +81,8 @@ enum Builtins {
     /// the store's activations table (which may collect: a safepoint).
     static let tableGetExtern = address({ vmctx, index, table in
         let object = instance(vmctx)
-        guard case .some(let value) = object.table(Int(table)).get(u32(index)) else { return trap(.tableOutOfBounds) }
+        let table = object.table(Int(table))
+        guard case .some(let value) = table.get(tableOperand(index, table)) else { return trap(.tableOutOfBounds) }
         if value != nil { object.store.withExit(from: vmctx) { object.store.enterWasm(value) } }
         return ok(UInt64(UInt(bitPattern: value)))
     } as Builtin3)
@@ -89,7 +103,8 @@ enum Builtins {
     } as Builtin3)
 
     static let tableSet = address({ vmctx, index, value, table in
-        instance(vmctx).table(Int(table)).set(u32(index), pointer(value)) ? ok() : trap(.tableOutOfBounds)
+        let table = instance(vmctx).table(Int(table))
+        return table.set(tableOperand(index, table), pointer(value)) ? ok() : trap(.tableOutOfBounds)
     } as Builtin4)
 
     static let tableSize = address({ vmctx, table in
@@ -97,22 +112,29 @@ enum Builtins {
     } as Builtin2)
 
     static let tableGrow = address({ vmctx, initial, delta, table in
-        ok(instance(vmctx).table(Int(table)).grow(by: u32(delta), initial: pointer(initial)).map { UInt64($0) } ?? 0xFFFF_FFFF)
+        let table = instance(vmctx).table(Int(table))
+        return ok(table.grow(by: tableOperand(delta, table), initial: pointer(initial)) ?? (table.type.is64 ? .max : 0xFFFF_FFFF))
     } as Builtin4)
 
     static let tableFill = address({ vmctx, start, value, count, table in
-        instance(vmctx).table(Int(table)).fill(u32(start), pointer(value), count: u32(count)) ? ok() : trap(.tableOutOfBounds)
+        let table = instance(vmctx).table(Int(table))
+        return table.fill(tableOperand(start, table), pointer(value), count: tableOperand(count, table)) ? ok() : trap(.tableOutOfBounds)
     } as Builtin5)
 
     static let tableCopy = address({ vmctx, d, s, n, destinationIndex, sourceIndex in
         let object = instance(vmctx)
         let destination = object.table(Int(destinationIndex)), source = object.table(Int(sourceIndex))
-        return destination.copy(to: u32(d), from: source, at: u32(s), count: u32(n)) ? ok() : trap(.tableOutOfBounds)
+        // The length is 64-bit only when both tables are.
+        let n = destination.type.is64 && source.type.is64 ? n : u32(n)
+        return destination.copy(to: tableOperand(d, destination), from: source, at: tableOperand(s, source), count: n)
+            ? ok() : trap(.tableOutOfBounds)
     } as Builtin6)
 
     static let tableInit = address({ vmctx, d, s, n, segment, table in
         result { () throws(Trap) in
-            try instance(vmctx).tableInit(table: Int(table), segment: Int(segment), destination: u32(d), source: u32(s), count: u32(n))
+            let object = instance(vmctx)
+            try object.tableInit(table: Int(table), segment: Int(segment), destination: tableOperand(d, object.table(Int(table))),
+                                 source: u32(s), count: u32(n))
             return 0
         }
     } as Builtin6)
@@ -122,33 +144,42 @@ enum Builtins {
         return ok()
     } as Builtin2)
 
-    static let memoryInit = address({ vmctx, d, s, n, segment in
+    static let memoryInit = address({ vmctx, d, s, n, segment, memory in
         result { () throws(Trap) in
-            try instance(vmctx).memoryInit(memory: 0, segment: Int(segment), destination: u32(d), source: u32(s), count: u32(n))
+            let object = instance(vmctx)
+            try object.memoryInit(memory: Int(memory), segment: Int(segment), destination: memoryOperand(d, object, memory: memory),
+                                  source: u32(s), count: u32(n))
             return 0
         }
-    } as Builtin5)
+    } as Builtin6)
 
     static let dataDrop = address({ vmctx, segment in
         instance(vmctx).droppedData[Int(segment)] = true
         return ok()
     } as Builtin2)
 
-    static let memoryCopy = address({ vmctx, d, s, n in
-        let definition = instance(vmctx).memoryDefinition(0).pointee
-        let d = u32(d), s = u32(s), n = u32(n)
-        guard s + n <= definition.length, d + n <= definition.length else { return trap(.memoryOutOfBounds) }
-        UnsafeMutableRawPointer(definition.base + Int(d)).copyMemory(from: definition.base + Int(s), byteCount: Int(n))
+    static let memoryCopy = address({ vmctx, d, s, n, destinationMemory, sourceMemory in
+        let object = instance(vmctx)
+        let destination = object.memoryDefinition(Int(destinationMemory)).pointee
+        let source = object.memoryDefinition(Int(sourceMemory)).pointee
+        let d = memoryOperand(d, object, memory: destinationMemory), s = memoryOperand(s, object, memory: sourceMemory)
+        // The length is 64-bit only when both memories are.
+        let n = object.memory(Int(destinationMemory)).type.is64 && object.memory(Int(sourceMemory)).type.is64 ? n : u32(n)
+        guard MemoryAccess.fits(s, n, in: source.length), MemoryAccess.fits(d, n, in: destination.length) else {
+            return trap(.memoryOutOfBounds)
+        }
+        UnsafeMutableRawPointer(destination.base + Int(d)).copyMemory(from: source.base + Int(s), byteCount: Int(n))
         return ok()
-    } as Builtin4)
+    } as Builtin6)
 
-    static let memoryFill = address({ vmctx, d, value, n in
-        let definition = instance(vmctx).memoryDefinition(0).pointee
-        let d = u32(d), n = u32(n)
-        guard d + n <= definition.length else { return trap(.memoryOutOfBounds) }
+    static let memoryFill = address({ vmctx, d, value, n, memory in
+        let object = instance(vmctx)
+        let definition = object.memoryDefinition(Int(memory)).pointee
+        let d = memoryOperand(d, object, memory: memory), n = memoryOperand(n, object, memory: memory)
+        guard MemoryAccess.fits(d, n, in: definition.length) else { return trap(.memoryOutOfBounds) }
         (definition.base + Int(d)).update(repeating: UInt8(truncatingIfNeeded: value), count: Int(n))
         return ok()
-    } as Builtin4)
+    } as Builtin5)
 
     /// Float-to-integer truncations: `bits` is the float's bit pattern, `op` the
     /// `NumericOp` raw value.

@@ -171,9 +171,10 @@ extension CodeGenerator {
     mutating func emitCallIndirect(typeIndex: Int, tableIndex: Int) {
         let type = module.types[typeIndex]
         var index = pop()
+        let indexIs64 = module.tables[tableIndex].is64
         // The index must survive the argument moves: keep it in its spill slot.
         if case .reg(let reg) = index.value.location {
-            masm.store(.i32, slot: stackSlot(index.index), reg)
+            masm.store(indexIs64 ? .i64 : .i32, slot: stackSlot(index.index), reg)
             release(reg)
             index.value.location = .spilled
         } else if case .flags = index.value.location {
@@ -187,7 +188,7 @@ extension CodeGenerator {
         load(index, into: indexReg)
         let reference = M.integerResult
         masm.loadCheckedFuncRef(
-            reference, tableDefinitionOffset: Int32(layout.table(tableIndex)), index: indexReg,
+            reference, tableDefinitionOffset: Int32(layout.table(tableIndex)), index: indexReg, indexIs64: indexIs64,
             typeIdOffset: Int32(layout.typeId(typeIndex)),
             outOfBounds: trapLabel(.undefinedElement),
             null: trapLabel(.uninitializedElement, detail: indexReg), signature: trapLabel(.badSignature))

@@ -136,6 +136,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     var currentFunction = 0
     /// Set when the module uses something the JIT leaves to the interpreter (SIMD).
     var unsupported = false
+    /// What the JIT does not compile yet, in words, once `unsupported` is set.
+    var unsupportedReason = "uses SIMD (v128)"
     /// The first compiler invariant found broken: translation stops and the module's code
     /// is thrown away (see `CompileError`).
     var failure: CompileError?
@@ -907,7 +909,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             masm.storeGlobal(value.value.type, pointerOffset: Int32(layout.global(Int(index))), reg)
             release(reg)
 
-        case .load(let op, let memArg):
+        case .load(let op, let memArg) where isPinned(memArg):
             let index = register(pop())
             let reg = allocate(float: op == .f32Load || op == .f64Load)
             let trap = explicitBounds ? trapLabel(.memoryOutOfBounds) : nil
@@ -915,7 +917,16 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             masm.wasmLoad(op, reg, index: index, offset: memArg.offset, definitionOffset: Int32(layout.memory(0)), boundsTrap: trap)
             release(index)
             push(op.resultType, .reg(reg))
-        case .store(let op, let memArg):
+        case .load(let op, let memArg):
+            let index = register(pop())
+            let reg = allocate(float: op == .f32Load || op == .f64Load)
+            let (definition, is64, trap) = prepareMemoryAccess(memArg.memory)
+            memoryAccesses.append((masm.offset, wasmOffset))
+            masm.wasmLoad(op, reg, index: index, is64: is64, offset: memArg.offset, definition: definition, boundsTrap: trap)
+            release(definition)
+            release(index)
+            push(op.resultType, .reg(reg))
+        case .store(let op, let memArg) where isPinned(memArg):
             let value = register(pop())
             let index = register(pop())
             let trap = explicitBounds ? trapLabel(.memoryOutOfBounds) : nil
@@ -923,14 +934,24 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             masm.wasmStore(op, index: index, value: value, offset: memArg.offset, definitionOffset: Int32(layout.memory(0)), boundsTrap: trap)
             release(value)
             release(index)
-        case .memorySize:
+        case .store(let op, let memArg):
+            let value = register(pop())
+            let index = register(pop())
+            let (definition, is64, trap) = prepareMemoryAccess(memArg.memory)
+            memoryAccesses.append((masm.offset, wasmOffset))
+            masm.wasmStore(op, index: index, is64: is64, value: value, offset: memArg.offset, definition: definition, boundsTrap: trap)
+            release(definition)
+            release(value)
+            release(index)
+        case .memorySize(let memory):
             let reg = allocate(float: false)
-            masm.loadVMContextWord(reg, offset: Int32(layout.memory(0)))
+            masm.loadVMContextWord(reg, offset: Int32(layout.memory(Int(memory))))
             masm.loadWordAt(reg, base: reg, offset: 8)
             masm.shift(.shrU, is64: true, reg, count: .imm(16))
-            push(.i32, .reg(reg))
-        case .memoryGrow:
-            callBuiltin(Builtins.memoryGrow, arguments: 1, result: .i32)
+            push(module.memories[Int(memory)].addressType, .reg(reg))
+        case .memoryGrow(let memory):
+            push(.i32, .const(UInt64(memory)))
+            callBuiltin(Builtins.memoryGrow, arguments: 2, result: module.memories[Int(memory)].addressType)
             reloadMemoryBase()
 
         case .i32Const(let v): push(.i32, .const(UInt64(UInt32(bitPattern: v))))
@@ -963,10 +984,10 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             callBuiltin(Builtins.tableSet, arguments: 3, result: nil)
         case .tableSize(let table):
             push(.i32, .const(UInt64(table)))
-            callBuiltin(Builtins.tableSize, arguments: 1, result: .i32)
+            callBuiltin(Builtins.tableSize, arguments: 1, result: module.tables[Int(table)].indexType)
         case .tableGrow(let table):
             push(.i32, .const(UInt64(table)))
-            callBuiltin(Builtins.tableGrow, arguments: 3, result: .i32)
+            callBuiltin(Builtins.tableGrow, arguments: 3, result: module.tables[Int(table)].indexType)
         case .tableFill(let table):
             push(.i32, .const(UInt64(table)))
             callBuiltin(Builtins.tableFill, arguments: 4, result: nil)
@@ -981,20 +1002,28 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         case .elemDrop(let segment):
             push(.i32, .const(UInt64(segment)))
             callBuiltin(Builtins.elemDrop, arguments: 1, result: nil)
-        case .memoryInit(let segment):
+        case .memoryInit(let segment, let memory):
             push(.i32, .const(UInt64(segment)))
-            callBuiltin(Builtins.memoryInit, arguments: 4, result: nil)
+            push(.i32, .const(UInt64(memory)))
+            callBuiltin(Builtins.memoryInit, arguments: 5, result: nil)
             reloadMemoryBase()
         case .dataDrop(let segment):
             push(.i32, .const(UInt64(segment)))
             callBuiltin(Builtins.dataDrop, arguments: 1, result: nil)
-        case .memoryCopy:
-            callBuiltin(Builtins.memoryCopy, arguments: 3, result: nil)
-        case .memoryFill:
-            callBuiltin(Builtins.memoryFill, arguments: 3, result: nil)
+        case .memoryCopy(let destination, let source):
+            push(.i32, .const(UInt64(destination)))
+            push(.i32, .const(UInt64(source)))
+            callBuiltin(Builtins.memoryCopy, arguments: 5, result: nil)
+        case .memoryFill(let memory):
+            push(.i32, .const(UInt64(memory)))
+            callBuiltin(Builtins.memoryFill, arguments: 4, result: nil)
 
         case .v128Const, .v128Load, .v128Store, .v128LoadLane, .v128StoreLane, .i8x16Shuffle,
             .extractLane, .replaceLane, .simd:
+            unsupported = true
+        case .returnCall, .returnCallIndirect:
+            // Tail calls run on the interpreter until machine code has them.
+            if !unsupported { unsupportedReason = "uses tail calls" }
             unsupported = true
         }
     }
@@ -1120,6 +1149,22 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             let reg = register(popped)
             cacheLocal(index, in: reg)
         }
+    }
+
+    /// Whether an access goes through the pinned memory-0 base (a 32-bit memory 0).
+    func isPinned(_ memArg: MemArg) -> Bool {
+        memArg.memory == 0 && !module.memories[0].is64
+    }
+
+    /// For an access to any other memory: a register holding its definition pointer, whether
+    /// its index is 64-bit, and the bounds trap when the access must be checked (always for
+    /// 64-bit memories, whose range no guard region covers).
+    mutating func prepareMemoryAccess(_ memory: UInt32) -> (definition: Reg, is64: Bool, trap: M.Label?) {
+        let is64 = module.memories[Int(memory)].is64
+        let definition = allocate(float: false)
+        masm.loadVMContextWord(definition, offset: Int32(layout.memory(Int(memory))))
+        let trap = explicitBounds || is64 ? trapLabel(.memoryOutOfBounds) : nil
+        return (definition, is64, trap)
     }
 
     mutating func reloadMemoryBase() {

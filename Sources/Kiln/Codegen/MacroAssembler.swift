@@ -130,7 +130,7 @@ protocol MacroAssembler {
     /// call_indirect's checks: loads the function reference at `index` of the table whose
     /// definition pointer is at VMContext `tableDefinitionOffset`, trapping when the index is
     /// out of bounds, the entry is null, or its type id differs from the one at `typeIdOffset`.
-    mutating func loadCheckedFuncRef(_ dst: Reg, tableDefinitionOffset: Int32, index: Reg, typeIdOffset: Int32,
+    mutating func loadCheckedFuncRef(_ dst: Reg, tableDefinitionOffset: Int32, index: Reg, indexIs64: Bool, typeIdOffset: Int32,
                                      outOfBounds: Label, null: Label, signature: Label)
 
     // Integers
@@ -165,6 +165,12 @@ protocol MacroAssembler {
     /// `definitionOffset`; without, the guard region catches it.
     mutating func wasmLoad(_ op: LoadOp, _ dst: Reg, index: Reg, offset: UInt64, definitionOffset: Int32, boundsTrap: Label?)
     mutating func wasmStore(_ op: StoreOp, index: Reg, value: Reg, offset: UInt64, definitionOffset: Int32, boundsTrap: Label?)
+    /// Loads from any memory (multi-memory, memory64): its definition pointer is in
+    /// `definition`, which the access clobbers; `index` is an i64 when `is64`. With
+    /// `boundsTrap`, `index + offset + size <= length` is checked without overflow; without,
+    /// the memory's guard region must cover every 32-bit index and offset.
+    mutating func wasmLoad(_ op: LoadOp, _ dst: Reg, index: Reg, is64: Bool, offset: UInt64, definition: Reg, boundsTrap: Label?)
+    mutating func wasmStore(_ op: StoreOp, index: Reg, is64: Bool, value: Reg, offset: UInt64, definition: Reg, boundsTrap: Label?)
 
     // Control
     mutating func jump(_ label: Label)

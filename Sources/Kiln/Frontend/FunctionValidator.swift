@@ -195,12 +195,18 @@ struct FunctionValidator {
 
     // MARK: Module context
 
-    private func checkMemory() throws(WasmError) {
-        guard !module.memories.isEmpty else { throw error("unknown memory 0") }
+    /// The type of memory `index`.
+    private func memory(_ index: UInt32) throws(WasmError) -> MemoryType {
+        guard Int(index) < module.memories.count else { throw error("unknown memory \(index)") }
+        return module.memories[Int(index)]
     }
 
-    private func checkAlignment(_ memArg: MemArg, natural: UInt32) throws(WasmError) {
+    /// Checks a load's or store's memarg and returns the memory's address type.
+    private func checkMemArg(_ memArg: MemArg, natural: UInt32) throws(WasmError) -> ValType {
+        let type = try memory(memArg.memory)
         guard memArg.align <= natural else { throw error("alignment must not be larger than natural") }
+        guard type.is64 || memArg.offset <= UInt64(UInt32.max) else { throw error("offset out of range") }
+        return type.addressType
     }
 
     private func table(_ index: UInt32) throws(WasmError) -> TableType {
@@ -236,6 +242,14 @@ struct FunctionValidator {
     private mutating func apply(_ type: FuncType) throws(WasmError) {
         for param in type.params.reversed() { try pop(param) }
         for result in type.results { push(result) }
+    }
+
+    /// A tail call to a function of `type`: its results must be the caller's, and nothing
+    /// after it is reached.
+    private mutating func applyTailCall(_ type: FuncType) throws(WasmError) {
+        guard type.results == functionType.results else { throw error("type mismatch") }
+        for param in type.params.reversed() { try pop(param) }
+        setUnreachable()
     }
 
     // MARK: Instructions
@@ -308,8 +322,17 @@ struct FunctionValidator {
             let table = try table(tableIndex)
             guard table.elementType == .funcRef else { throw error("type mismatch") }
             guard Int(typeIndex) < module.types.count else { throw error("unknown type") }
-            try pop(.i32)
+            try pop(table.indexType)
             try apply(module.types[Int(typeIndex)])
+
+        case .returnCall(let index):
+            try applyTailCall(try functionType(index))
+        case .returnCallIndirect(let typeIndex, let tableIndex):
+            let table = try table(tableIndex)
+            guard table.elementType == .funcRef else { throw error("type mismatch") }
+            guard Int(typeIndex) < module.types.count else { throw error("unknown type") }
+            try pop(table.indexType)
+            try applyTailCall(module.types[Int(typeIndex)])
 
         case .drop:
             _ = try pop()
@@ -344,72 +367,74 @@ struct FunctionValidator {
 
         case .tableGet(let index):
             let type = try table(index)
-            try pop(.i32)
+            try pop(type.indexType)
             push(type.elementType)
         case .tableSet(let index):
             let type = try table(index)
             try pop(type.elementType)
-            try pop(.i32)
+            try pop(type.indexType)
         case .tableInit(let elementIndex, let tableIndex):
             let tableType = try table(tableIndex)
             let segmentType = try elementType(elementIndex)
             guard tableType.elementType == segmentType else { throw error("type mismatch") }
             try pop(.i32)
             try pop(.i32)
-            try pop(.i32)
+            try pop(tableType.indexType)
         case .elemDrop(let index):
             _ = try elementType(index)
         case .tableCopy(let destination, let source):
             let destinationType = try table(destination)
             let sourceType = try table(source)
             guard destinationType.elementType == sourceType.elementType else { throw error("type mismatch") }
-            try pop(.i32)
-            try pop(.i32)
-            try pop(.i32)
+            // The length is an i64 only when both tables are 64-bit.
+            try pop(destinationType.is64 && sourceType.is64 ? .i64 : .i32)
+            try pop(sourceType.indexType)
+            try pop(destinationType.indexType)
         case .tableGrow(let index):
             let type = try table(index)
-            try pop(.i32)
+            try pop(type.indexType)
             try pop(type.elementType)
-            push(.i32)
+            push(type.indexType)
         case .tableSize(let index):
-            _ = try table(index)
-            push(.i32)
+            push(try table(index).indexType)
         case .tableFill(let index):
             let type = try table(index)
-            try pop(.i32)
+            try pop(type.indexType)
             try pop(type.elementType)
-            try pop(.i32)
+            try pop(type.indexType)
 
         case .load(let op, let memArg):
-            try checkMemory()
-            try checkAlignment(memArg, natural: op.naturalAlignment)
-            try pop(.i32)
+            let addressType = try checkMemArg(memArg, natural: op.naturalAlignment)
+            try pop(addressType)
             push(op.resultType)
         case .store(let op, let memArg):
-            try checkMemory()
-            try checkAlignment(memArg, natural: op.naturalAlignment)
+            let addressType = try checkMemArg(memArg, natural: op.naturalAlignment)
             try pop(op.valueType)
-            try pop(.i32)
-        case .memorySize:
-            try checkMemory()
-            push(.i32)
-        case .memoryGrow:
-            try checkMemory()
-            try pop(.i32)
-            push(.i32)
-        case .memoryInit(let dataIndex):
-            try checkMemory()
+            try pop(addressType)
+        case .memorySize(let index):
+            push(try memory(index).addressType)
+        case .memoryGrow(let index):
+            let addressType = try memory(index).addressType
+            try pop(addressType)
+            push(addressType)
+        case .memoryInit(let dataIndex, let index):
+            let addressType = try memory(index).addressType
             try checkDataIndex(dataIndex)
             try pop(.i32)
             try pop(.i32)
-            try pop(.i32)
+            try pop(addressType)
         case .dataDrop(let dataIndex):
             try checkDataIndex(dataIndex)
-        case .memoryCopy, .memoryFill:
-            try checkMemory()
+        case .memoryCopy(let destination, let source):
+            let destinationType = try memory(destination), sourceType = try memory(source)
+            try pop(destinationType.is64 && sourceType.is64 ? .i64 : .i32)
+            try pop(sourceType.addressType)
+            try pop(destinationType.addressType)
+        case .memoryFill(let index):
+            let addressType = try memory(index).addressType
+            try pop(addressType)
             try pop(.i32)
-            try pop(.i32)
-            try pop(.i32)
+            try pop(addressType)
 
         case .i32Const: push(.i32)
         case .i64Const: push(.i64)
@@ -437,28 +462,24 @@ struct FunctionValidator {
         case .v128Const:
             push(.v128)
         case .v128Load(let op, let memArg):
-            try checkMemory()
-            try checkAlignment(memArg, natural: op.naturalAlignment)
-            try pop(.i32)
+            let addressType = try checkMemArg(memArg, natural: op.naturalAlignment)
+            try pop(addressType)
             push(.v128)
         case .v128Store(let memArg):
-            try checkMemory()
-            try checkAlignment(memArg, natural: 4)
+            let addressType = try checkMemArg(memArg, natural: 4)
             try pop(.v128)
-            try pop(.i32)
+            try pop(addressType)
         case .v128LoadLane(let op, let memArg, let lane):
-            try checkMemory()
-            try checkAlignment(memArg, natural: op.naturalAlignment)
+            let addressType = try checkMemArg(memArg, natural: op.naturalAlignment)
             guard lane < op.laneCount else { throw error("invalid lane index") }
             try pop(.v128)
-            try pop(.i32)
+            try pop(addressType)
             push(.v128)
         case .v128StoreLane(let op, let memArg, let lane):
-            try checkMemory()
-            try checkAlignment(memArg, natural: op.naturalAlignment)
+            let addressType = try checkMemArg(memArg, natural: op.naturalAlignment)
             guard lane < op.laneCount else { throw error("invalid lane index") }
             try pop(.v128)
-            try pop(.i32)
+            try pop(addressType)
         case .i8x16Shuffle(let lanes):
             for byte in [lanes.lo, lanes.hi] {
                 for shift in stride(from: 0, to: 64, by: 8) where (byte >> UInt64(shift)) & 0xFF >= 32 {

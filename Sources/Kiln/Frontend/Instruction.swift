@@ -20,6 +20,9 @@ public enum Instruction: Sendable, Equatable {
     case `return`
     case call(functionIndex: UInt32)
     case callIndirect(typeIndex: UInt32, tableIndex: UInt32)
+    /// Tail calls: the callee replaces the caller's frame.
+    case returnCall(functionIndex: UInt32)
+    case returnCallIndirect(typeIndex: UInt32, tableIndex: UInt32)
 
     // Parametric
     case drop
@@ -48,12 +51,12 @@ public enum Instruction: Sendable, Equatable {
     // Memory
     case load(LoadOp, MemArg)
     case store(StoreOp, MemArg)
-    case memorySize
-    case memoryGrow
-    case memoryInit(dataIndex: UInt32)
+    case memorySize(UInt32)
+    case memoryGrow(UInt32)
+    case memoryInit(dataIndex: UInt32, memory: UInt32)
     case dataDrop(UInt32)
-    case memoryCopy
-    case memoryFill
+    case memoryCopy(destination: UInt32, source: UInt32)
+    case memoryFill(UInt32)
 
     // Constants and computation
     case i32Const(Int32)
@@ -81,13 +84,16 @@ public enum Instruction: Sendable, Equatable {
     case simd(SIMDOp)
 }
 
-/// The immediate of a load or store: alignment exponent and constant offset.
+/// The immediate of a load or store: alignment exponent, constant offset (64 bits with
+/// memory64) and memory index (multi-memory).
 public struct MemArg: Sendable, Equatable {
     public var align: UInt32
     public var offset: UInt64
-    public init(align: UInt32, offset: UInt64) {
+    public var memory: UInt32
+    public init(align: UInt32, offset: UInt64, memory: UInt32 = 0) {
         self.align = align
         self.offset = offset
+        self.memory = memory
     }
 }
 

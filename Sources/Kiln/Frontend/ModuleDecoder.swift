@@ -18,11 +18,12 @@ struct ModuleDecoder {
         }
     }
 
-    static func decode(_ bytes: UnsafeRawBufferPointer) throws(WasmError) -> ModuleInfo {
+    static func decode(_ bytes: UnsafeRawBufferPointer, features: WasmFeatures = .webAssembly3) throws(WasmError) -> ModuleInfo {
         guard let base = bytes.baseAddress, bytes.count > 0 else {
             throw .malformed("unexpected end", at: 0)
         }
         var decoder = ModuleDecoder(base: base, length: bytes.count)
+        decoder.module.features = features
         do {
             try decoder.decodeModule()
         } catch {
@@ -100,7 +101,7 @@ struct ModuleDecoder {
                 _ = try reader.readU32()
                 _ = try reader.readValType()
             }
-            var operators = OperatorReader(reader)
+            var operators = OperatorReader(reader, features: module.features)
             var depth = 0
             while depth >= 0 {
                 switch try operators.read() {
@@ -158,7 +159,13 @@ struct ModuleDecoder {
             let at = reader.position
             let form = try reader.readByte()
             guard form == 0x60 else {
-                throw .malformed(form >= 0x80 ? "integer representation too long" : "malformed function type", at: at)
+                switch form {
+                case 0x5F: throw .unsupported("garbage collection", "struct type", at: at)
+                case 0x5E: throw .unsupported("garbage collection", "array type", at: at)
+                case 0x4E: throw .unsupported("garbage collection", "recursive type group", at: at)
+                case 0x50, 0x4F: throw .unsupported("garbage collection", "subtype declaration", at: at)
+                default: throw .malformed(form >= 0x80 ? "integer representation too long" : "malformed function type", at: at)
+                }
             }
             let paramCount = try reader.readCount()
             var params: [ValType] = []
@@ -185,12 +192,12 @@ struct ModuleDecoder {
                 module.functionTypes.append(typeIndex)
                 module.importedFunctionCount += 1
             case 1:
-                let type = try reader.readTableType()
+                let type = try reader.readTableType(module.features)
                 descriptor = .table(type)
                 module.tables.append(type)
                 module.importedTableCount += 1
             case 2:
-                let type = try reader.readMemoryType()
+                let type = try reader.readMemoryType(module.features)
                 descriptor = .memory(type)
                 module.memories.append(type)
                 module.importedMemoryCount += 1
@@ -215,12 +222,12 @@ struct ModuleDecoder {
 
     private mutating func decodeTableSection(_ reader: inout ByteReader) throws(WasmError) {
         let count = try reader.readCount()
-        for _ in 0..<count { module.tables.append(try reader.readTableType()) }
+        for _ in 0..<count { module.tables.append(try reader.readTableType(module.features)) }
     }
 
     private mutating func decodeMemorySection(_ reader: inout ByteReader) throws(WasmError) {
         let count = try reader.readCount()
-        for _ in 0..<count { module.memories.append(try reader.readMemoryType()) }
+        for _ in 0..<count { module.memories.append(try reader.readMemoryType(module.features)) }
     }
 
     private mutating func decodeGlobalSection(_ reader: inout ByteReader) throws(WasmError) {
@@ -317,12 +324,11 @@ struct ModuleDecoder {
         }
     }
 
-    /// Reads a constant expression up to its `end`. Anything but a single constant
-    /// instruction decodes into `.invalid`, which the validator reports.
+    /// Reads a constant expression up to its `end`. Anything but constant instructions and
+    /// the extended-constant arithmetic decodes into `.invalid`, which the validator reports.
     private mutating func decodeConstExpr(_ reader: inout ByteReader) throws(WasmError) -> ConstExpr {
-        var operators = OperatorReader(reader)
-        var result: ConstExpr?
-        var valueCount = 0
+        var operators = OperatorReader(reader, features: module.features)
+        var stack: [ConstExpr] = []
         var nonConstant: ConstExpr?
         var depth = 0
         while true {
@@ -333,32 +339,34 @@ struct ModuleDecoder {
                 if depth == 0 {
                     reader.position = operators.offset
                     if let nonConstant { return nonConstant }
-                    guard valueCount == 1, let result else { return .invalid(message: "type mismatch", offset: at) }
-                    return result
+                    guard stack.count == 1 else { return .invalid(message: "type mismatch", offset: at) }
+                    return stack[0]
                 }
                 depth -= 1
                 continue
             case .block, .loop, .if:
                 depth += 1
-            case .i32Const(let v): result = .i32(v)
-            case .i64Const(let v): result = .i64(v)
-            case .f32Const(let v): result = .f32(v)
-            case .f64Const(let v): result = .f64(v)
-            case .v128Const(let v): result = .v128(v)
-            case .refNull(let t): result = .refNull(t)
+                if nonConstant == nil { nonConstant = .invalid(message: "constant expression required", offset: at) }
+            case .i32Const(let v): stack.append(.i32(v))
+            case .i64Const(let v): stack.append(.i64(v))
+            case .f32Const(let v): stack.append(.f32(v))
+            case .f64Const(let v): stack.append(.f64(v))
+            case .v128Const(let v): stack.append(.v128(v))
+            case .refNull(let t): stack.append(.refNull(t))
             case .refFunc(let index):
                 module.declaredFunctionReferences.insert(index)
-                result = .refFunc(index)
-            case .globalGet(let index): result = .globalGet(index)
+                stack.append(.refFunc(index))
+            case .globalGet(let index): stack.append(.globalGet(index))
+            case .numeric(let op) where ConstExpr.isExtendedConstant(op) && module.features.contains(.extendedConst):
+                guard stack.count >= 2 else {
+                    if nonConstant == nil { nonConstant = .invalid(message: "type mismatch", offset: at) }
+                    continue
+                }
+                let rhs = stack.removeLast(), lhs = stack.removeLast()
+                stack.append(.binary(op, lhs, rhs))
             default:
                 if nonConstant == nil { nonConstant = .invalid(message: "constant expression required", offset: at) }
-                continue
             }
-            if case .block = instruction {} else if case .loop = instruction {} else if case .if = instruction {} else {
-                valueCount += 1
-                continue
-            }
-            if nonConstant == nil { nonConstant = .invalid(message: "constant expression required", offset: at) }
         }
     }
 }

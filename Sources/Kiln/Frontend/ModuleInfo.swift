@@ -4,6 +4,8 @@
 /// Index spaces follow the spec: imported entities come first, then defined ones,
 /// so `functionTypes[i]` is the type index of function `i` whether imported or not.
 struct ModuleInfo: Sendable {
+    /// The proposals the module was decoded under; validation and function bodies follow them.
+    var features: WasmFeatures = .webAssembly3
     var types: [FuncType] = []
     var imports: [Import] = []
     var exports: [Export] = []
@@ -62,8 +64,9 @@ struct Export: Sendable {
     var index: UInt32
 }
 
-/// A constant expression of WebAssembly 2.0: one constant instruction and `end`.
-enum ConstExpr: Sendable, Equatable {
+/// A constant expression: a constant instruction, or (extended constant expressions, 3.0)
+/// a tree of `i32/i64.add/sub/mul` over them.
+indirect enum ConstExpr: Sendable, Equatable {
     case i32(Int32)
     case i64(Int64)
     case f32(UInt32)
@@ -72,9 +75,21 @@ enum ConstExpr: Sendable, Equatable {
     case refNull(ValType)
     case refFunc(UInt32)
     case globalGet(UInt32)
+    /// `lhs op rhs` for the integer `add`, `sub` and `mul` of either width.
+    case binary(NumericOp, ConstExpr, ConstExpr)
     /// An expression that decodes but is not a valid constant expression; the
     /// validator reports `message` at `offset`.
     case invalid(message: String, offset: Int)
+}
+
+extension ConstExpr {
+    /// The arithmetic extended constant expressions allow.
+    static func isExtendedConstant(_ op: NumericOp) -> Bool {
+        switch op {
+        case .i32Add, .i32Sub, .i32Mul, .i64Add, .i64Sub, .i64Mul: true
+        default: false
+        }
+    }
 }
 
 struct ElementSegment: Sendable {

@@ -1,9 +1,6 @@
 /// Checks the module-level rules of WebAssembly 2.0 (index spaces, limits, constant
 /// expressions, exports, start function) and type-checks every function body.
 struct ModuleValidator {
-    /// The largest memory of a 32-bit address space, in 64 KiB pages.
-    static let maxMemoryPages: UInt64 = 65_536
-
     let module: ModuleInfo
     let base: UnsafeRawPointer
     let length: Int
@@ -41,8 +38,13 @@ struct ModuleValidator {
                 if !generator.unsupported {
                     return (nil, try generator.finishModule())
                 }
+                let interpreted = try validator.validateFunctions(translate: true, instrumentation)
+                interpreted?.jitFallbackReason = generator.unsupportedReason
+                return (interpreted, nil)
             }
-            return (try validator.validateFunctions(translate: true, instrumentation), nil)
+            let interpreted = try validator.validateFunctions(translate: true, instrumentation)
+            if JITCompiler.isSupported { interpreted?.jitFallbackReason = "uses SIMD (v128)" }
+            return (interpreted, nil)
         }
     }
 
@@ -63,11 +65,11 @@ struct ModuleValidator {
         }
         for type in m.tables[m.importedTableCount...] { try checkTable(type) }
         for type in m.memories[m.importedMemoryCount...] { try checkMemory(type) }
-        if m.memories.count > 1 { throw .invalid("multiple memories", at: 0) }
+        if m.memories.count > 1 && !m.features.contains(.multiMemory) { throw .invalid("multiple memories", at: 0) }
 
         for (i, initializer) in m.globalInitializers.enumerated() {
             let type = m.globals[m.importedGlobalCount + i]
-            try checkConstExpr(initializer, type: type.valueType)
+            try checkConstExpr(initializer, type: type.valueType, visibleGlobals: m.importedGlobalCount + i)
         }
 
         // Names are compared as bytes: Swift's String equality would identify canonically
@@ -96,20 +98,20 @@ struct ModuleValidator {
         for segment in m.elements {
             if case .active(let table, let offset) = segment.mode {
                 guard Int(table) < m.tables.count else { throw .invalid("unknown table \(table)", at: segment.offset) }
-                try checkConstExpr(offset, type: .i32)
+                try checkConstExpr(offset, type: m.tables[Int(table)].indexType, visibleGlobals: m.globals.count)
                 guard m.tables[Int(table)].elementType == segment.type else {
                     throw .invalid("type mismatch", at: segment.offset)
                 }
             }
             for initializer in segment.initializers {
-                try checkConstExpr(initializer, type: segment.type)
+                try checkConstExpr(initializer, type: segment.type, visibleGlobals: m.globals.count)
             }
         }
 
         for segment in m.data {
             if case .active(let memory, let offset) = segment.mode {
                 guard Int(memory) < m.memories.count else { throw .invalid("unknown memory \(memory)", at: segment.offset) }
-                try checkConstExpr(offset, type: .i32)
+                try checkConstExpr(offset, type: m.memories[Int(memory)].addressType, visibleGlobals: m.globals.count)
             }
         }
     }
@@ -121,40 +123,56 @@ struct ModuleValidator {
     }
 
     private func checkTable(_ type: TableType) throws(WasmError) {
+        let limit: UInt64 = type.is64 ? .max : UInt64(UInt32.max)
+        if type.limits.min > limit || (type.limits.max ?? 0) > limit {
+            throw .invalid("table size must be at most 2^32-1", at: 0)
+        }
         try checkLimits(type.limits, at: 0)
     }
 
     private func checkMemory(_ type: MemoryType) throws(WasmError) {
-        let limit = ModuleValidator.maxMemoryPages
+        let limit = type.pageLimit
         if type.limits.min > limit || (type.limits.max ?? 0) > limit {
-            throw .invalid("memory size must be at most 65536 pages (4GiB)", at: 0)
+            throw .invalid(type.is64 ? "memory size must be at most 2^48 pages" : "memory size must be at most 65536 pages (4GiB)", at: 0)
         }
         try checkLimits(type.limits, at: 0)
     }
 
-    /// Checks that `expression` is constant and produces a value of `type`.
-    func checkConstExpr(_ expression: ConstExpr, type: ValType) throws(WasmError) {
-        let actual: ValType
+    /// Checks that `expression` is constant and produces a value of `type`. Only the first
+    /// `visibleGlobals` globals may be read (a global's initializer sees the globals before it).
+    func checkConstExpr(_ expression: ConstExpr, type: ValType, visibleGlobals: Int) throws(WasmError) {
+        // WebAssembly 2.0's constant expressions see only imported globals.
+        let visibleGlobals = module.features.contains(.extendedConst) ? visibleGlobals : module.importedGlobalCount
+        let actual = try constExprType(expression, visibleGlobals: visibleGlobals)
+        guard actual == type else { throw .invalid("type mismatch", at: 0) }
+    }
+
+    private func constExprType(_ expression: ConstExpr, visibleGlobals: Int) throws(WasmError) -> ValType {
         switch expression {
-        case .i32: actual = .i32
-        case .i64: actual = .i64
-        case .f32: actual = .f32
-        case .f64: actual = .f64
-        case .v128: actual = .v128
-        case .refNull(let t): actual = t
+        case .i32: return .i32
+        case .i64: return .i64
+        case .f32: return .f32
+        case .f64: return .f64
+        case .v128: return .v128
+        case .refNull(let t): return t
         case .refFunc(let index):
             guard Int(index) < module.functionTypes.count else { throw .invalid("unknown function \(index)", at: 0) }
-            actual = .funcRef
+            return .funcRef
         case .globalGet(let index):
-            // Only imported globals are visible to constant expressions in WebAssembly 2.0.
-            guard Int(index) < module.importedGlobalCount else { throw .invalid("unknown global \(index)", at: 0) }
+            guard Int(index) < visibleGlobals else { throw .invalid("unknown global \(index)", at: 0) }
             let global = module.globals[Int(index)]
             guard global.mutability == .constant else { throw .invalid("constant expression required", at: 0) }
-            actual = global.valueType
+            return global.valueType
+        case .binary(let op, let lhs, let rhs):
+            let type = op.signature.result
+            guard try constExprType(lhs, visibleGlobals: visibleGlobals) == type,
+                  try constExprType(rhs, visibleGlobals: visibleGlobals) == type else {
+                throw .invalid("type mismatch", at: 0)
+            }
+            return type
         case .invalid(let message, let offset):
             throw .invalid(message, at: offset)
         }
-        guard actual == type else { throw .invalid("type mismatch", at: 0) }
     }
 
     private func validateFunctions(translate: Bool, _ instrumentation: Instrumentation = Instrumentation()) throws(WasmError)
@@ -201,7 +219,7 @@ struct ModuleValidator {
             let typeIndex = module.functionTypes[module.importedFunctionCount + i]
             try validator.beginFunction(typeIndex: typeIndex, reader: &reader)
             compiler.beginFunction(type: module.types[Int(typeIndex)], locals: validator.locals)
-            var operators = OperatorReader(reader)
+            var operators = OperatorReader(reader, features: module.features)
             while !validator.isFunctionFinished {
                 let at = operators.offset
                 let instruction = try operators.read()

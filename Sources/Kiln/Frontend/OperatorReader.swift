@@ -5,28 +5,43 @@
 /// with a `FunctionValidator`.
 struct OperatorReader {
     var bytes: ByteReader
+    /// What the instruction set includes beyond WebAssembly 2.0.
+    let features: WasmFeatures
 
-
-    init(_ bytes: ByteReader) { self.bytes = bytes }
+    init(_ bytes: ByteReader, features: WasmFeatures) {
+        self.bytes = bytes
+        self.features = features
+    }
 
     var offset: Int { bytes.position }
     var isAtEnd: Bool { bytes.isAtEnd }
 
 
+    /// Reads a memarg: flags (alignment exponent below 64; bit 6 says a memory index
+    /// follows), then the offset as a u64 (the validator limits it for 32-bit memories).
     mutating func readMemArg() throws(WasmError) -> MemArg {
         let at = bytes.position
         let flags = try bytes.readU32()
-        // Alignment exponents of 32 or more are malformed, and bit 6 would select a memory
-        // index (multi-memory), which WebAssembly 2.0 does not have.
-        guard flags < 32 else { throw .malformed("malformed memop flags", at: at) }
-        let offset = try bytes.readU32()
-        return MemArg(align: flags, offset: UInt64(offset))
+        // WebAssembly 2.0 has alignment exponents below 32 and no memory index.
+        guard flags < (features.contains(.multiMemory) ? 128 : 32) else { throw .malformed("malformed memop flags", at: at) }
+        let memory = flags & 0x40 != 0 ? try bytes.readU32() : 0
+        let offset = try bytes.readUnsignedLEB(bits: features.contains(.memory64) ? 64 : 32)
+        return MemArg(align: flags & 0x3F, offset: offset, memory: memory)
     }
 
 
     mutating func readZeroByte() throws(WasmError) {
         let at = bytes.position
         guard try bytes.readByte() == 0 else { throw .malformed("zero byte expected", at: at) }
+    }
+
+    /// A memory index (multi-memory), where WebAssembly 2.0 had a zero byte.
+    mutating func readMemoryIndex() throws(WasmError) -> UInt32 {
+        guard features.contains(.multiMemory) else {
+            try readZeroByte()
+            return 0
+        }
+        return try bytes.readU32()
     }
 
 
@@ -70,6 +85,10 @@ struct OperatorReader {
         case 0x11:
             let typeIndex = try bytes.readU32()
             return .callIndirect(typeIndex: typeIndex, tableIndex: try bytes.readU32())
+        case 0x12 where features.contains(.tailCall): return .returnCall(functionIndex: try bytes.readU32())
+        case 0x13 where features.contains(.tailCall):
+            let typeIndex = try bytes.readU32()
+            return .returnCallIndirect(typeIndex: typeIndex, tableIndex: try bytes.readU32())
         case 0x1A: return .drop
         case 0x1B: return .select
         case 0x1C:
@@ -86,12 +105,8 @@ struct OperatorReader {
         case 0x26: return .tableSet(try bytes.readU32())
         case 0x28...0x35: return .load(LoadOp(rawValue: opcode)!, try readMemArg())
         case 0x36...0x3E: return .store(StoreOp(rawValue: opcode)!, try readMemArg())
-        case 0x3F:
-            try readZeroByte()
-            return .memorySize
-        case 0x40:
-            try readZeroByte()
-            return .memoryGrow
+        case 0x3F: return .memorySize(try readMemoryIndex())
+        case 0x40: return .memoryGrow(try readMemoryIndex())
         case 0x41: return .i32Const(try bytes.readS32())
         case 0x42: return .i64Const(try bytes.readS64())
         case 0x43: return .f32Const(try bytes.readFixedUInt32())
@@ -113,16 +128,12 @@ struct OperatorReader {
         case 0...7: return .numeric(NumericOp(rawValue: 0xFC00 | UInt16(subopcode))!)
         case 8:
             let dataIndex = try bytes.readU32()
-            try readZeroByte()
-            return .memoryInit(dataIndex: dataIndex)
+            return .memoryInit(dataIndex: dataIndex, memory: try readMemoryIndex())
         case 9: return .dataDrop(try bytes.readU32())
         case 10:
-            try readZeroByte()
-            try readZeroByte()
-            return .memoryCopy
-        case 11:
-            try readZeroByte()
-            return .memoryFill
+            let destination = try readMemoryIndex()
+            return .memoryCopy(destination: destination, source: try readMemoryIndex())
+        case 11: return .memoryFill(try readMemoryIndex())
         case 12:
             let elementIndex = try bytes.readU32()
             return .tableInit(elementIndex: elementIndex, tableIndex: try bytes.readU32())

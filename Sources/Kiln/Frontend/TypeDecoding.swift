@@ -38,28 +38,33 @@ extension ByteReader {
         return .typeIndex(UInt32(index))
     }
 
-    mutating func readLimits(maxBits: Int) throws(WasmError) -> Limits {
+    /// Reads limits and their flags: bit 0 a maximum follows, bit 1 shared (threads), bit 2
+    /// 64-bit (memory64, table64). Sizes are u64 LEB128s when 64-bit, else u32.
+    mutating func readLimits(_ features: WasmFeatures) throws(WasmError) -> (limits: Limits, is64: Bool, shared: Bool) {
         let at = position
-        // The flags are a one-bit LEB128: 0 (no maximum) or 1 (maximum).
-        let flags = try readUnsignedLEB(bits: 1)
-        switch flags {
-        case 0x00:
-            return Limits(min: try readUnsignedLEB(bits: maxBits))
-        case 0x01:
-            let min = try readUnsignedLEB(bits: maxBits)
-            return Limits(min: min, max: try readUnsignedLEB(bits: maxBits))
-        default:
-            throw .malformed("malformed limits flags", at: at)
-        }
+        // WebAssembly 2.0 has only the maximum flag (a one-bit LEB128).
+        let flags = try readUnsignedLEB(bits: features.contains(.memory64) ? 32 : 1)
+        guard flags < 8 else { throw .malformed("malformed limits flags", at: at) }
+        let is64 = flags & 4 != 0
+        let bits = is64 ? 64 : 32
+        let min = try readUnsignedLEB(bits: bits)
+        let max = flags & 1 != 0 ? try readUnsignedLEB(bits: bits) : nil
+        return (Limits(min: min, max: max), is64, flags & 2 != 0)
     }
 
-    mutating func readTableType() throws(WasmError) -> TableType {
+    mutating func readTableType(_ features: WasmFeatures) throws(WasmError) -> TableType {
         let elementType = try readRefType()
-        return TableType(elementType: elementType, limits: try readLimits(maxBits: 32))
+        let at = position
+        let (limits, is64, shared) = try readLimits(features)
+        guard !shared else { throw .malformed("malformed limits flags", at: at) }
+        return TableType(elementType: elementType, limits: limits, is64: is64)
     }
 
-    mutating func readMemoryType() throws(WasmError) -> MemoryType {
-        MemoryType(limits: try readLimits(maxBits: 32))
+    mutating func readMemoryType(_ features: WasmFeatures) throws(WasmError) -> MemoryType {
+        let at = position
+        let (limits, is64, shared) = try readLimits(features)
+        guard !shared else { throw .unsupported("threads", "shared memory", at: at) }
+        return MemoryType(limits: limits, is64: is64)
     }
 
     mutating func readGlobalType() throws(WasmError) -> GlobalType {

@@ -60,17 +60,36 @@ public struct Limits: Sendable, Hashable {
 
 public struct MemoryType: Sendable, Hashable {
     public var limits: Limits
-    public init(limits: Limits) { self.limits = limits }
-    public init(min: UInt64, max: UInt64? = nil) { self.limits = Limits(min: min, max: max) }
+    /// A 64-bit memory (memory64): addresses, sizes and `memory.grow` deltas are `i64`.
+    public var is64: Bool
+    public init(limits: Limits, is64: Bool = false) {
+        self.limits = limits
+        self.is64 = is64
+    }
+    public init(min: UInt64, max: UInt64? = nil, is64: Bool = false) {
+        self.limits = Limits(min: min, max: max)
+        self.is64 = is64
+    }
+
+    /// The type of addresses into this memory.
+    public var addressType: ValType { is64 ? .i64 : .i32 }
+    /// The largest size the type allows, in pages (2^16 for 32-bit memories, 2^48 for 64-bit).
+    public var pageLimit: UInt64 { is64 ? 1 << 48 : 1 << 16 }
 }
 
 public struct TableType: Sendable, Hashable {
     public var elementType: ValType
     public var limits: Limits
-    public init(elementType: ValType, limits: Limits) {
+    /// A 64-bit table (table64): indices and sizes are `i64`.
+    public var is64: Bool
+    public init(elementType: ValType, limits: Limits, is64: Bool = false) {
         self.elementType = elementType
         self.limits = limits
+        self.is64 = is64
     }
+
+    /// The type of indices into this table.
+    public var indexType: ValType { is64 ? .i64 : .i32 }
 }
 
 public enum Mutability: UInt8, Sendable, Hashable {

@@ -9,6 +9,9 @@ public struct WasmError: Error, Sendable, CustomStringConvertible, Equatable {
         case malformed
         /// The module decodes but breaks a validation rule.
         case invalid
+        /// The module uses a proposal Kiln does not implement (GC types, threads):
+        /// well-formed, but not run. `message` names the feature and what used it.
+        case unsupported
     }
 
     public var kind: Kind
@@ -31,7 +34,13 @@ public struct WasmError: Error, Sendable, CustomStringConvertible, Equatable {
         WasmError(.invalid, message, offset: offset)
     }
 
+    /// `feature` is the proposal ("garbage collection"), `construct` what used it ("struct type").
+    static func unsupported(_ feature: String, _ construct: String, at offset: Int) -> WasmError {
+        WasmError(.unsupported, "\(feature) (\(construct) at offset 0x\(String(offset, radix: 16)))", offset: offset)
+    }
+
     public var description: String {
+        if kind == .unsupported { return "unsupported feature: \(message)" }
         let what = kind == .malformed ? "malformed module" : "invalid module"
         if let offset {
             return "\(what): \(message) (at offset 0x\(String(offset, radix: 16)))"

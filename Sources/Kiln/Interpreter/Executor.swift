@@ -101,8 +101,9 @@ enum Interpreter {
             vmctx.load(fromByteOffset: layout.global(Int(index)), as: UnsafeMutablePointer<ValRaw>.self)
         }
 
-        @inline(__always) func table(_ index: UInt32) -> UnsafeMutablePointer<KilnTableDefinition> {
-            vmctx.load(fromByteOffset: layout.table(Int(index)), as: UnsafeMutablePointer<KilnTableDefinition>.self)
+        /// The definition of the table a `WidthTaggedIndex` word names.
+        @inline(__always) func table(_ word: UInt32) -> UnsafeMutablePointer<KilnTableDefinition> {
+            vmctx.load(fromByteOffset: layout.table(WidthTaggedIndex.index(word)), as: UnsafeMutablePointer<KilnTableDefinition>.self)
         }
 
         @inline(__always) func funcRef(_ index: UInt32) -> UnsafeMutablePointer<KilnFuncRef> {
@@ -111,6 +112,27 @@ enum Interpreter {
 
         @inline(__always) func typeId(_ index: UInt32) -> UInt32 {
             vmctx.load(fromByteOffset: layout.typeId(Int(index)), as: UInt32.self)
+        }
+
+        /// The definition of the memory an `WidthTaggedIndex` names.
+        @inline(__always) func memoryDefinition(_ word: UInt32) -> UnsafeMutablePointer<KilnMemoryDefinition> {
+            vmctx.load(fromByteOffset: layout.memory(WidthTaggedIndex.index(word)),
+                       as: UnsafeMutablePointer<KilnMemoryDefinition>.self)
+        }
+
+        /// Where an access of `size` bytes lands, for the memory operand at `operand` (memory
+        /// word, offset low, offset high) and the address in slot `operand[-1]` unless given;
+        /// traps when any byte is out of bounds.
+        @inline(__always)
+        func memoryAddress(_ fp: UnsafeMutablePointer<UInt64>, _ operand: UnsafePointer<UInt32>, addressSlot: UInt32? = nil,
+                           size: UInt64) throws(Trap) -> UnsafeMutableRawPointer {
+            let word = operand[0]
+            let base = WidthTaggedIndex.address(fp[Int(addressSlot ?? operand[-1])], word)
+            let offset = UInt64(operand[1]) | UInt64(operand[2]) << 32
+            let definition = memoryDefinition(word).pointee
+            let (start, overflow) = base.addingReportingOverflow(offset)
+            guard !overflow, MemoryAccess.fits(start, size, in: definition.length) else { throw Trap(.memoryOutOfBounds) }
+            return UnsafeMutableRawPointer(definition.base + Int(start))
         }
     }
 
@@ -195,22 +217,33 @@ enum Interpreter {
                     code = UnsafePointer(callee.code)
                     fp = newFP
                     pc = 0
-                case .callImport, .callIndirect:
+                case .returnCall:
+                    // A call within the instance replacing this frame: arguments to slot 0.
+                    let calleeIndex = Int(code[pc &+ 1]) &- current.importedFunctionCount
+                    let callee = current.functions[calleeIndex]
+                    UnsafeMutableRawPointer(fp).copyMemory(from: fp + Int(code[pc &+ 2]), byteCount: Int(code[pc &+ 3]) &* 8)
+                    guard fp + callee.frameSize <= stackEnd else { throw Trap(.stackOverflow) }
+                    callee.prepareFrame(fp)
+                    definedIndex = calleeIndex
+                    frameSize = callee.frameSize
+                    code = UnsafePointer(callee.code)
+                    pc = 0
+                case .callImport, .callIndirect, .returnCallImport, .returnCallIndirect:
                     let op = Op.decode(code[pc])
                     let target: (Unmanaged<InstanceHandle>, Int)?
                     let reference: UnsafeMutablePointer<KilnFuncRef>?
-                    let argumentBase: Int
+                    var argumentBase: Int
                     let returnPC: Int
                     switch op {
-                    case .callImport:
+                    case .callImport, .returnCallImport:
                         let funcRef = current.funcRef(code[pc &+ 1])
                         target = Interpreter.target(of: funcRef)
                         reference = funcRef
                         argumentBase = Int(code[pc &+ 2])
-                        returnPC = pc &+ 3
+                        returnPC = op == .callImport ? pc &+ 3 : pc &+ 4
                     default:
                         let table = current.table(code[pc &+ 2]).pointee
-                        let index = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                        let index = WidthTaggedIndex.address(fp[Int(code[pc &+ 3])], code[pc &+ 2])
                         guard index < table.length else { throw Trap(.tableOutOfBounds, "undefined element: out of bounds table access") }
                         guard let raw = table.elements[Int(index)] else { throw Trap(.indirectCallToNull, "uninitialized element \(index)") }
                         let funcRef = raw.assumingMemoryBound(to: KilnFuncRef.self)
@@ -218,7 +251,14 @@ enum Interpreter {
                         target = Interpreter.target(of: funcRef)
                         reference = funcRef
                         argumentBase = Int(code[pc &+ 4])
-                        returnPC = pc &+ 5
+                        returnPC = op == .callIndirect ? pc &+ 5 : pc &+ 6
+                    }
+                    // A tail call moves its arguments to slot 0 and, for a callee this loop
+                    // runs, replaces the frame; other callees return to the `return` after it.
+                    let isTail = op == .returnCallImport || op == .returnCallIndirect
+                    if isTail {
+                        UnsafeMutableRawPointer(fp).copyMemory(from: fp + argumentBase, byteCount: Int(code[returnPC &- 1]) &* 8)
+                        argumentBase = 0
                     }
                     guard let (calleeInstance, calleeIndex) = target else {
                         // A host function or machine code: it may call back into wasm above this frame.
@@ -236,7 +276,9 @@ enum Interpreter {
                         let callee = next.functions[calleeIndex]
                         let newFP = fp + argumentBase
                         guard stack.depth < maxDepth, newFP + callee.frameSize <= stackEnd else { throw Trap(.stackOverflow) }
-                        stack.suspend(returnPC: returnPC, fp: fp, instance: current.instance, definedIndex: definedIndex)
+                        if !isTail {
+                            stack.suspend(returnPC: returnPC, fp: fp, instance: current.instance, definedIndex: definedIndex)
+                        }
                         current = next
                         memoryBase = current.memory?.pointee.base ?? UnsafeMutablePointer(bitPattern: 16)!
                         memoryLength = current.memory?.pointee.length ?? 0
@@ -251,7 +293,9 @@ enum Interpreter {
                     let callee = current.functions[calleeIndex]
                     let newFP = fp + argumentBase
                     guard stack.depth < maxDepth, newFP + callee.frameSize <= stackEnd else { throw Trap(.stackOverflow) }
-                    stack.suspend(returnPC: returnPC, fp: fp, instance: current.instance, definedIndex: definedIndex)
+                    if !isTail {
+                        stack.suspend(returnPC: returnPC, fp: fp, instance: current.instance, definedIndex: definedIndex)
+                    }
                     callee.prepareFrame(newFP)
                     definedIndex = calleeIndex
                     frameSize = callee.frameSize
@@ -341,7 +385,7 @@ enum Interpreter {
                     pc &+= 3
                 case .tableGetExtern:
                     let table = current.table(code[pc &+ 2]).pointee
-                    let index = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                    let index = WidthTaggedIndex.address(fp[Int(code[pc &+ 3])], code[pc &+ 2])
                     guard index < table.length else { throw Trap(.tableOutOfBounds) }
                     let value = table.elements[Int(index)]
                     if value != nil {
@@ -352,19 +396,19 @@ enum Interpreter {
                     fp[Int(code[pc &+ 1])] = UInt64(UInt(bitPattern: value))
                     pc &+= 4
                 case .tableSetExtern:
-                    let index = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                    let index = WidthTaggedIndex.address(fp[Int(code[pc &+ 2])], code[pc &+ 1])
                     let value = UnsafeMutableRawPointer(bitPattern: UInt(fp[Int(code[pc &+ 3])]))
-                    guard current.object.table(Int(code[pc &+ 1])).set(index, value) else { throw Trap(.tableOutOfBounds) }
+                    guard current.object.table(WidthTaggedIndex.index(code[pc &+ 1])).set(index, value) else { throw Trap(.tableOutOfBounds) }
                     pc &+= 4
                 case .tableGet:
                     let table = current.table(code[pc &+ 2]).pointee
-                    let index = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                    let index = WidthTaggedIndex.address(fp[Int(code[pc &+ 3])], code[pc &+ 2])
                     guard index < table.length else { throw Trap(.tableOutOfBounds) }
                     fp[Int(code[pc &+ 1])] = UInt64(UInt(bitPattern: table.elements[Int(index)]))
                     pc &+= 4
                 case .tableSet:
                     let table = current.table(code[pc &+ 1]).pointee
-                    let index = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                    let index = WidthTaggedIndex.address(fp[Int(code[pc &+ 2])], code[pc &+ 1])
                     guard index < table.length else { throw Trap(.tableOutOfBounds) }
                     table.elements[Int(index)] = UnsafeMutableRawPointer(bitPattern: UInt(fp[Int(code[pc &+ 3])]))
                     pc &+= 4
@@ -372,32 +416,37 @@ enum Interpreter {
                     fp[Int(code[pc &+ 1])] = current.table(code[pc &+ 2]).pointee.length
                     pc &+= 3
                 case .tableGrow:
-                    let table = current.object.table(Int(code[pc &+ 2]))
+                    let word = code[pc &+ 2]
+                    let table = current.object.table(WidthTaggedIndex.index(word))
                     let initial = UnsafeMutableRawPointer(bitPattern: UInt(fp[Int(code[pc &+ 3])]))
-                    let delta = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 4])]))
+                    let delta = WidthTaggedIndex.address(fp[Int(code[pc &+ 4])], word)
                     let old = table.grow(by: delta, initial: initial)
-                    fp[Int(code[pc &+ 1])] = old.map { UInt64($0) } ?? UInt64(UInt32.max)
+                    fp[Int(code[pc &+ 1])] = old ?? (WidthTaggedIndex.is64(word) ? UInt64.max : UInt64(UInt32.max))
                     pc &+= 5
                 case .tableFill:
-                    let table = current.object.table(Int(code[pc &+ 1]))
-                    let start = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                    let word = code[pc &+ 1]
+                    let table = current.object.table(WidthTaggedIndex.index(word))
+                    let start = WidthTaggedIndex.address(fp[Int(code[pc &+ 2])], word)
                     let value = UnsafeMutableRawPointer(bitPattern: UInt(fp[Int(code[pc &+ 3])]))
-                    let count = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 4])]))
+                    let count = WidthTaggedIndex.address(fp[Int(code[pc &+ 4])], word)
                     guard table.fill(start, value, count: count) else { throw Trap(.tableOutOfBounds) }
                     pc &+= 5
                 case .tableCopy:
                     let object = current.object
-                    let destination = object.table(Int(code[pc &+ 1])), source = object.table(Int(code[pc &+ 2]))
-                    let d = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
-                    let s = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 4])]))
-                    let n = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 5])]))
+                    let destinationWord = code[pc &+ 1], sourceWord = code[pc &+ 2]
+                    let destination = object.table(WidthTaggedIndex.index(destinationWord))
+                    let source = object.table(WidthTaggedIndex.index(sourceWord))
+                    let d = WidthTaggedIndex.address(fp[Int(code[pc &+ 3])], destinationWord)
+                    let s = WidthTaggedIndex.address(fp[Int(code[pc &+ 4])], sourceWord)
+                    // The length is 64-bit only when both tables are.
+                    let n = WidthTaggedIndex.address(fp[Int(code[pc &+ 5])], destinationWord & sourceWord)
                     guard destination.copy(to: d, from: source, at: s, count: n) else { throw Trap(.tableOutOfBounds) }
                     pc &+= 6
                 case .tableInit:
-                    let d = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                    let d = WidthTaggedIndex.address(fp[Int(code[pc &+ 3])], code[pc &+ 1])
                     let s = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 4])]))
                     let n = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 5])]))
-                    try current.object.tableInit(table: Int(code[pc &+ 1]), segment: Int(code[pc &+ 2]),
+                    try current.object.tableInit(table: WidthTaggedIndex.index(code[pc &+ 1]), segment: Int(code[pc &+ 2]),
                                                                  destination: d, source: s, count: n)
                     pc &+= 6
                 case .elemDrop:
@@ -477,40 +526,62 @@ enum Interpreter {
                     let at = try address(fp, memoryLength, code[pc &+ 1], code[pc &+ 3], 2)
                     store(memoryBase, at, UInt16(truncatingIfNeeded: fp[Int(code[pc &+ 2])]), as: UInt16.self)
                     pc &+= 4
+                case .memoryLoad:
+                    let op = LoadOp(rawValue: UInt8(truncatingIfNeeded: code[pc &+ 1]))!
+                    let at = try current.memoryAddress(fp, code + (pc &+ 4), size: UInt64(1) << op.naturalAlignment)
+                    fp[Int(code[pc &+ 2])] = MemoryAccess.load(op, at)
+                    pc &+= 7
+                case .memoryStore:
+                    let op = StoreOp(rawValue: UInt8(truncatingIfNeeded: code[pc &+ 1]))!
+                    let at = try current.memoryAddress(fp, code + (pc &+ 4), addressSlot: code[pc &+ 2], size: UInt64(1) << op.naturalAlignment)
+                    MemoryAccess.store(op, at, fp[Int(code[pc &+ 3])])
+                    pc &+= 7
                 case .memorySize:
-                    fp[Int(code[pc &+ 1])] = memoryLength / MemoryInstance.pageSize
-                    pc &+= 2
+                    let memory = code[pc &+ 2]
+                    fp[Int(code[pc &+ 1])] = current.memoryDefinition(memory).pointee.length / MemoryInstance.pageSize
+                    pc &+= 3
                 case .memoryGrow:
-                    let delta = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
-                    let old = current.object.memory(0).grow(by: delta)
-                    fp[Int(code[pc &+ 1])] = old.map { UInt64($0) } ?? UInt64(UInt32.max)
+                    let memory = code[pc &+ 3]
+                    let delta = WidthTaggedIndex.address(fp[Int(code[pc &+ 2])], memory)
+                    let old = current.object.memory(WidthTaggedIndex.index(memory)).grow(by: delta)
+                    fp[Int(code[pc &+ 1])] = old ?? (WidthTaggedIndex.is64(memory) ? UInt64.max : UInt64(UInt32.max))
                     memoryBase = current.memory?.pointee.base ?? memoryBase
                     memoryLength = current.memory?.pointee.length ?? 0
-                    pc &+= 3
+                    pc &+= 4
                 case .memoryInit:
-                    let d = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
+                    let memory = code[pc &+ 5]
+                    let d = WidthTaggedIndex.address(fp[Int(code[pc &+ 2])], memory)
                     let s = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
                     let n = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 4])]))
-                    try current.object.memoryInit(memory: 0, segment: Int(code[pc &+ 1]),
-                                                                  destination: d, source: s, count: n)
-                    pc &+= 5
+                    try current.object.memoryInit(memory: WidthTaggedIndex.index(memory), segment: Int(code[pc &+ 1]),
+                                                  destination: d, source: s, count: n)
+                    pc &+= 6
                 case .dataDrop:
                     current.object.droppedData[Int(code[pc &+ 1])] = true
                     pc &+= 2
                 case .memoryCopy:
-                    let d = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])]))
-                    let s = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 2])]))
-                    let n = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
-                    guard s + n <= memoryLength, d + n <= memoryLength else { throw Trap(.memoryOutOfBounds) }
-                    UnsafeMutableRawPointer(memoryBase + Int(d)).copyMemory(from: memoryBase + Int(s), byteCount: Int(n))
-                    pc &+= 4
+                    let destinationMemory = code[pc &+ 4], sourceMemory = code[pc &+ 5]
+                    let d = WidthTaggedIndex.address(fp[Int(code[pc &+ 1])], destinationMemory)
+                    let s = WidthTaggedIndex.address(fp[Int(code[pc &+ 2])], sourceMemory)
+                    // The length is 64-bit only when both memories are.
+                    let n = WidthTaggedIndex.is64(destinationMemory) && WidthTaggedIndex.is64(sourceMemory)
+                        ? fp[Int(code[pc &+ 3])] : UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
+                    let destination = current.memoryDefinition(destinationMemory).pointee
+                    let source = current.memoryDefinition(sourceMemory).pointee
+                    guard MemoryAccess.fits(s, n, in: source.length), MemoryAccess.fits(d, n, in: destination.length) else {
+                        throw Trap(.memoryOutOfBounds)
+                    }
+                    UnsafeMutableRawPointer(destination.base + Int(d)).copyMemory(from: source.base + Int(s), byteCount: Int(n))
+                    pc &+= 6
                 case .memoryFill:
-                    let d = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])]))
+                    let memory = code[pc &+ 4]
+                    let d = WidthTaggedIndex.address(fp[Int(code[pc &+ 1])], memory)
                     let value = UInt8(truncatingIfNeeded: fp[Int(code[pc &+ 2])])
-                    let n = UInt64(UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 3])]))
-                    guard d + n <= memoryLength else { throw Trap(.memoryOutOfBounds) }
-                    (memoryBase + Int(d)).update(repeating: value, count: Int(n))
-                    pc &+= 4
+                    let n = WidthTaggedIndex.address(fp[Int(code[pc &+ 3])], memory)
+                    let definition = current.memoryDefinition(memory).pointee
+                    guard MemoryAccess.fits(d, n, in: definition.length) else { throw Trap(.memoryOutOfBounds) }
+                    (definition.base + Int(d)).update(repeating: value, count: Int(n))
+                    pc &+= 5
 
                 case .refNull:
                     fp[Int(code[pc &+ 1])] = 0
@@ -525,29 +596,29 @@ enum Interpreter {
 
                 case .v128Load:
                     let op = SIMDLoadOp(rawValue: UInt8(code[pc &+ 1]))!
-                    let at = try address(fp, memoryLength, code[pc &+ 3], code[pc &+ 4], UInt64(op.accessSize))
-                    let value = SIMDSemantics.load(op, UnsafeRawPointer(memoryBase + at))
+                    let at = try current.memoryAddress(fp, code + (pc &+ 4), addressSlot: code[pc &+ 3], size: UInt64(op.accessSize))
+                    let value = SIMDSemantics.load(op, UnsafeRawPointer(at))
                     fp[Int(code[pc &+ 2])] = value.lo
                     fp[Int(code[pc &+ 2]) &+ 1] = value.hi
-                    pc &+= 5
+                    pc &+= 7
                 case .v128Store:
-                    let at = try address(fp, memoryLength, code[pc &+ 1], code[pc &+ 3], 16)
+                    let at = try current.memoryAddress(fp, code + (pc &+ 3), addressSlot: code[pc &+ 1], size: 16)
                     let source = Int(code[pc &+ 2])
-                    store(memoryBase, at, fp[source], as: UInt64.self)
-                    UnsafeMutableRawPointer(memoryBase + at + 8).storeBytes(of: fp[source &+ 1], as: UInt64.self)
-                    pc &+= 4
+                    at.storeBytes(of: fp[source], as: UInt64.self)
+                    (at + 8).storeBytes(of: fp[source &+ 1], as: UInt64.self)
+                    pc &+= 6
                 case .v128LoadLane:
                     let op = SIMDLaneMemoryOp(rawValue: UInt8(code[pc &+ 1]))!
-                    let at = try address(fp, memoryLength, code[pc &+ 3], code[pc &+ 5], UInt64(op.accessSize))
+                    let at = try current.memoryAddress(fp, code + (pc &+ 5), addressSlot: code[pc &+ 3], size: UInt64(op.accessSize))
                     let vector = v128(fp, code[pc &+ 4])
-                    let value = SIMDSemantics.loadLane(op, vector, lane: Int(code[pc &+ 6]), UnsafeRawPointer(memoryBase + at))
+                    let value = SIMDSemantics.loadLane(op, vector, lane: Int(code[pc &+ 8]), UnsafeRawPointer(at))
                     setV128(fp, code[pc &+ 2], value)
-                    pc &+= 7
+                    pc &+= 9
                 case .v128StoreLane:
                     let op = SIMDLaneMemoryOp(rawValue: UInt8(code[pc &+ 1]))!
-                    let at = try address(fp, memoryLength, code[pc &+ 2], code[pc &+ 4], UInt64(op.accessSize))
-                    SIMDSemantics.storeLane(op, v128(fp, code[pc &+ 3]), lane: Int(code[pc &+ 5]), UnsafeMutableRawPointer(memoryBase + at))
-                    pc &+= 6
+                    let at = try current.memoryAddress(fp, code + (pc &+ 4), addressSlot: code[pc &+ 2], size: UInt64(op.accessSize))
+                    SIMDSemantics.storeLane(op, v128(fp, code[pc &+ 3]), lane: Int(code[pc &+ 7]), at)
+                    pc &+= 8
                 case .simdUnary:
                     let op = SIMDOp(rawValue: UInt8(code[pc &+ 1]))!
                     setV128(fp, code[pc &+ 2], SIMDSemantics.unary(op, v128(fp, code[pc &+ 3])))

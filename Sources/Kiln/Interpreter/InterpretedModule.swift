@@ -55,6 +55,8 @@ final class InterpretedModule: @unchecked Sendable {
     private let offsets: [[(pc: UInt32, offset: UInt32)]]
     /// Per function: where its frames hold extern references at each safepoint.
     let stackMaps: [StackMaps]
+    /// Why a JIT engine left this module to the interpreter, when it did ("uses SIMD (v128)").
+    var jitFallbackReason: String?
 
     init(functions: [InterpretedFunction], offsets: [[(pc: UInt32, offset: UInt32)]], stackMaps: [StackMaps]) {
         self.count = functions.count

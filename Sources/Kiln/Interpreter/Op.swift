@@ -28,8 +28,16 @@ enum Op: UInt16 {
     case call
     /// function index (imported), argument base slot
     case callImport
-    /// type index, table index, index slot, argument base slot
+    /// type index, table word (a `WidthTaggedIndex`), index slot, argument base slot
     case callIndirect
+    /// Tail calls: the arguments move down to slot 0 and the callee replaces the frame. A
+    /// `return` follows, for callees run outside the loop (host functions, machine code).
+    /// function index, argument base slot, argument slot count
+    case returnCall
+    /// function index (imported), argument base slot, argument slot count
+    case returnCallImport
+    /// type index, table word, index slot, argument base slot, argument slot count
+    case returnCallIndirect
     /// dst, src
     case copy
     /// dst, src
@@ -83,17 +91,23 @@ enum Op: UInt16 {
     case i32Load, i64Load, f32Load, f64Load, i32Load8S, i32Load8U, i32Load16S, i32Load16U
     case i64Load8S, i64Load8U, i64Load16S, i64Load16U, i64Load32S, i64Load32U
     case i32Store, i64Store, f32Store, f64Store, i32Store8, i32Store16, i64Store8, i64Store16, i64Store32
-    /// dst
+    /// Loads and stores of memories other than a 32-bit memory 0 (multi-memory, memory64).
+    /// A "memory operand" is three words: memory word (a `WidthTaggedIndex`), offset low, offset high.
+    /// load op, dst, address slot, memory operand
+    case memoryLoad
+    /// store op, address slot, value slot, memory operand
+    case memoryStore
+    /// dst, memory word
     case memorySize
-    /// dst, delta slot
+    /// dst, delta slot, memory word
     case memoryGrow
-    /// segment, d slot, s slot, n slot
+    /// segment, d slot, s slot, n slot, memory word
     case memoryInit
     /// segment
     case dataDrop
-    /// d slot, s slot, n slot
+    /// d slot, s slot, n slot, destination memory word, source memory word
     case memoryCopy
-    /// d slot, value slot, n slot
+    /// d slot, value slot, n slot, memory word
     case memoryFill
 
     // References
@@ -105,13 +119,13 @@ enum Op: UInt16 {
     case refFunc
 
     // SIMD: the SIMD operation (`SIMDOp`, `SIMDLoadOp`, ...) is the first operand word.
-    /// load op, dst, address slot, offset
+    /// load op, dst, address slot, memory operand
     case v128Load
-    /// address slot, value slot, offset
+    /// address slot, value slot, memory operand
     case v128Store
-    /// lane op, dst, address slot, vector slot, offset, lane
+    /// lane op, dst, address slot, vector slot, memory operand, lane
     case v128LoadLane
-    /// lane op, address slot, vector slot, offset, lane
+    /// lane op, address slot, vector slot, memory operand, lane
     case v128StoreLane
     /// op, dst, a
     case simdUnary

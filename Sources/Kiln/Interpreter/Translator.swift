@@ -211,6 +211,28 @@ struct InterpreterTranslator: FunctionCompiler {
 
     private mutating func word(_ value: UInt32) { code.append(value) }
 
+    /// Whether an access can use the fast memory-0 forms: memory 0, 32-bit, offset in a word.
+    private func isPlain(_ memArg: MemArg) -> Bool {
+        memArg.memory == 0 && !module.memories[0].is64
+    }
+
+    /// A memory index and whether it is 64-bit, as one word (see `WidthTaggedIndex`).
+    private func memoryWord(_ memory: UInt32) -> UInt32 {
+        WidthTaggedIndex.encode(memory, is64: module.memories[Int(memory)].is64)
+    }
+
+    /// A table index and whether it is 64-bit, as one word.
+    private func tableWord(_ table: UInt32) -> UInt32 {
+        WidthTaggedIndex.encode(table, is64: module.tables[Int(table)].is64)
+    }
+
+    /// The three words of a general memory access: memory word, offset low, offset high.
+    private mutating func memoryOperand(_ memArg: MemArg) {
+        word(memoryWord(memArg.memory))
+        word(UInt32(truncatingIfNeeded: memArg.offset))
+        word(UInt32(truncatingIfNeeded: memArg.offset >> 32))
+    }
+
     private mutating func word(_ slot: SlotRef) {
         if slot.isConstant { constantUses.append(code.count) }
         code.append(slot.value)
@@ -506,10 +528,24 @@ struct InterpreterTranslator: FunctionCompiler {
             let type = module.types[Int(typeIndex)]
             let index = popSlot()
             let argumentBase = prepareCall(parameterCount: type.params.count)
-            emit(.callIndirect); word(typeIndex); word(tableIndex); word(index); word(argumentBase)
+            emit(.callIndirect); word(typeIndex); word(tableWord(tableIndex)); word(index); word(argumentBase)
             recordSafepoint()
             for result in type.results { push(.temp, result) }
             lastResult = nil
+
+        case .returnCall(let function):
+            let type = module.functionType(of: Int(function))
+            let argumentBase = prepareCall(parameterCount: type.params.count)
+            emit(Int(function) < module.importedFunctionCount ? .returnCallImport : .returnCall)
+            word(function); word(argumentBase); word(slotCount(type.params))
+            emitTailCallReturn(type)
+        case .returnCallIndirect(let typeIndex, let tableIndex):
+            let type = module.types[Int(typeIndex)]
+            let index = popSlot()
+            let argumentBase = prepareCall(parameterCount: type.params.count)
+            emit(.returnCallIndirect); word(typeIndex); word(tableWord(tableIndex)); word(index); word(argumentBase)
+            word(slotCount(type.params))
+            emitTailCallReturn(type)
 
         case .drop:
             stack.removeLast()
@@ -549,70 +585,80 @@ struct InterpreterTranslator: FunctionCompiler {
             let type = module.tables[Int(table)].elementType
             emit(type == .externRef ? .tableGetExtern : .tableGet)
             let patch = code.count
-            word(nextSlot); word(table); word(index)
+            word(nextSlot); word(tableWord(table)); word(index)
             if type == .externRef { recordSafepoint() }
             pushResult(type, patch: patch)
         case .tableSet(let table):
             let value = popSlot()
             let index = popSlot()
             emit(module.tables[Int(table)].elementType == .externRef ? .tableSetExtern : .tableSet)
-            word(table); word(index); word(value)
+            word(tableWord(table)); word(index); word(value)
         case .tableInit(let segment, let table):
             let n = popSlot(), s = popSlot(), d = popSlot()
-            emit(.tableInit); word(table); word(segment); word(d); word(s); word(n)
+            emit(.tableInit); word(tableWord(table)); word(segment); word(d); word(s); word(n)
         case .elemDrop(let segment):
             emit(.elemDrop); word(segment)
         case .tableCopy(let destination, let source):
             let n = popSlot(), s = popSlot(), d = popSlot()
-            emit(.tableCopy); word(destination); word(source); word(d); word(s); word(n)
+            emit(.tableCopy); word(tableWord(destination)); word(tableWord(source)); word(d); word(s); word(n)
         case .tableGrow(let table):
             let delta = popSlot()
             let initial = popSlot()
             emit(.tableGrow)
             let patch = code.count
-            word(nextSlot); word(table); word(initial); word(delta)
-            pushResult(.i32, patch: patch)
+            word(nextSlot); word(tableWord(table)); word(initial); word(delta)
+            pushResult(module.tables[Int(table)].indexType, patch: patch)
         case .tableSize(let table):
             emit(.tableSize)
             let patch = code.count
-            word(nextSlot); word(table)
-            pushResult(.i32, patch: patch)
+            word(nextSlot); word(tableWord(table))
+            pushResult(module.tables[Int(table)].indexType, patch: patch)
         case .tableFill(let table):
             let n = popSlot(), value = popSlot(), d = popSlot()
-            emit(.tableFill); word(table); word(d); word(value); word(n)
+            emit(.tableFill); word(tableWord(table)); word(d); word(value); word(n)
 
-        case .load(let op, let memArg):
+        case .load(let op, let memArg) where isPlain(memArg):
             let address = popSlot()
             emit(Op(load: op))
             let patch = code.count
             word(nextSlot); word(address); word(UInt32(memArg.offset))
             pushResult(op.resultType, patch: patch)
-        case .store(let op, let memArg):
+        case .load(let op, let memArg):
+            let address = popSlot()
+            emit(.memoryLoad); word(UInt32(op.rawValue))
+            let patch = code.count
+            word(nextSlot); word(address); memoryOperand(memArg)
+            pushResult(op.resultType, patch: patch)
+        case .store(let op, let memArg) where isPlain(memArg):
             let value = popSlot()
             let address = popSlot()
             emit(Op(store: op)); word(address); word(value); word(UInt32(memArg.offset))
-        case .memorySize:
+        case .store(let op, let memArg):
+            let value = popSlot()
+            let address = popSlot()
+            emit(.memoryStore); word(UInt32(op.rawValue)); word(address); word(value); memoryOperand(memArg)
+        case .memorySize(let memory):
             emit(.memorySize)
             let patch = code.count
-            word(nextSlot)
-            pushResult(.i32, patch: patch)
-        case .memoryGrow:
+            word(nextSlot); word(memoryWord(memory))
+            pushResult(module.memories[Int(memory)].addressType, patch: patch)
+        case .memoryGrow(let memory):
             let delta = popSlot()
             emit(.memoryGrow)
             let patch = code.count
-            word(nextSlot); word(delta)
-            pushResult(.i32, patch: patch)
-        case .memoryInit(let segment):
+            word(nextSlot); word(delta); word(memoryWord(memory))
+            pushResult(module.memories[Int(memory)].addressType, patch: patch)
+        case .memoryInit(let segment, let memory):
             let n = popSlot(), s = popSlot(), d = popSlot()
-            emit(.memoryInit); word(segment); word(d); word(s); word(n)
+            emit(.memoryInit); word(segment); word(d); word(s); word(n); word(memoryWord(memory))
         case .dataDrop(let segment):
             emit(.dataDrop); word(segment)
-        case .memoryCopy:
+        case .memoryCopy(let destination, let source):
             let n = popSlot(), s = popSlot(), d = popSlot()
-            emit(.memoryCopy); word(d); word(s); word(n)
-        case .memoryFill:
+            emit(.memoryCopy); word(d); word(s); word(n); word(memoryWord(destination)); word(memoryWord(source))
+        case .memoryFill(let memory):
             let n = popSlot(), value = popSlot(), d = popSlot()
-            emit(.memoryFill); word(d); word(value); word(n)
+            emit(.memoryFill); word(d); word(value); word(n); word(memoryWord(memory))
 
         case .i32Const(let v):
             push(.const(UInt64(UInt32(bitPattern: v)), 0), .i32)
@@ -645,24 +691,24 @@ struct InterpreterTranslator: FunctionCompiler {
             let address = popSlot()
             emit(.v128Load); word(UInt32(op.rawValue))
             let patch = code.count
-            word(nextSlot); word(address); word(UInt32(memArg.offset))
+            word(nextSlot); word(address); memoryOperand(memArg)
             pushResult(.v128, patch: patch)
         case .v128Store(let memArg):
             let value = popSlot()
             let address = popSlot()
-            emit(.v128Store); word(address); word(value); word(UInt32(memArg.offset))
+            emit(.v128Store); word(address); word(value); memoryOperand(memArg)
         case .v128LoadLane(let op, let memArg, let lane):
             let vector = popSlot()
             let address = popSlot()
             emit(.v128LoadLane); word(UInt32(op.rawValue))
             let patch = code.count
-            word(nextSlot); word(address); word(vector); word(UInt32(memArg.offset)); word(UInt32(lane))
+            word(nextSlot); word(address); word(vector); memoryOperand(memArg); word(UInt32(lane))
             pushResult(.v128, patch: patch)
         case .v128StoreLane(let op, let memArg, let lane):
             let vector = popSlot()
             let address = popSlot()
             emit(.v128StoreLane); word(UInt32(op.rawValue)); word(address); word(vector)
-            word(UInt32(memArg.offset)); word(UInt32(lane))
+            memoryOperand(memArg); word(UInt32(lane))
         case .i8x16Shuffle(let lanes):
             let b = popSlot()
             let a = popSlot()
@@ -825,6 +871,25 @@ struct InterpreterTranslator: FunctionCompiler {
     }
 
     /// Materializes the arguments of a call and returns the slot of the first.
+    private func slotCount(_ types: [ValType]) -> UInt32 {
+        types.reduce(0) { $0 + width($1) }
+    }
+
+    /// After a tail call: the `return` a callee run outside the interpreter loop comes back
+    /// to, its results already in slot 0. The safepoint there sees only the arguments, which
+    /// have replaced the caller's locals.
+    private mutating func emitTailCallReturn(_ type: FuncType) {
+        var slots: [Int] = []
+        var slot = 0
+        for param in type.params {
+            if param == .externRef { slots.append(slot) }
+            slot += Int(width(param))
+        }
+        stackMaps.append(position: code.count, slots: slots)
+        emit(.return)
+        reachable = false
+    }
+
     private mutating func prepareCall(parameterCount: Int) -> UInt32 {
         let first = stack.count - parameterCount
         for i in first..<stack.count { materialize(i) }

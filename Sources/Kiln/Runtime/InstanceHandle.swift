@@ -139,7 +139,8 @@ final class InstanceHandle {
             case (.table(let expected), .table(let table)):
                 try table.checkStore(store)
                 let actual = table.instance.type
-                guard actual.elementType == expected.elementType, actual.limits.isSubtype(of: expected.limits) else {
+                guard actual.elementType == expected.elementType, actual.is64 == expected.is64,
+                      actual.limits.isSubtype(of: expected.limits) else {
                     throw LinkError("incompatible import type for \(name): expected table \(expected), got \(actual)")
                 }
                 vmctx.storeBytes(of: table.instance.definition, toByteOffset: layout.table(tableIndex), as: UnsafeMutablePointer<KilnTableDefinition>.self)
@@ -148,8 +149,8 @@ final class InstanceHandle {
             case (.memory(let expected), .memory(let memory)):
                 try memory.checkStore(store)
                 let actual = memory.instance.type
-                guard actual.limits.isSubtype(of: expected.limits) else {
-                    throw LinkError("incompatible import type for \(name): expected memory \(expected.limits), got \(actual.limits)")
+                guard actual.is64 == expected.is64, actual.limits.isSubtype(of: expected.limits) else {
+                    throw LinkError("incompatible import type for \(name): expected memory \(expected), got \(actual)")
                 }
                 vmctx.storeBytes(of: memory.instance.definition, toByteOffset: layout.memory(memoryIndex), as: UnsafeMutablePointer<KilnMemoryDefinition>.self)
                 instance.memories.append(memory.instance)
@@ -194,7 +195,7 @@ final class InstanceHandle {
 
         instance.memory0 = info.memories.isEmpty ? nil : instance.memoryDefinition(0)
 
-        // Defined globals, initialized in order (their initializers only see imports).
+        // Defined globals, initialized in order (an initializer sees the globals before it).
         for (definedIndex, initializer) in info.globalInitializers.enumerated() {
             let slot = (vmctx + layout.definedGlobal(definedIndex)).assumingMemoryBound(to: ValRaw.self)
             slot.initialize(to: instance.evaluate(initializer))
@@ -219,7 +220,8 @@ final class InstanceHandle {
         for (i, segment) in info.elements.enumerated() {
             switch segment.mode {
             case .active(let table, let offset):
-                let start = UInt64(UInt32(bitPattern: instance.evaluate(offset).i32))
+                let value = instance.evaluate(offset).lo
+                let start = info.tables[Int(table)].is64 ? value : UInt64(UInt32(truncatingIfNeeded: value))
                 try instance.tableInit(table: Int(table), segment: i, destination: start, source: 0,
                                        count: UInt64(segment.initializers.count))
                 instance.dropElementSegment(i)
@@ -231,7 +233,8 @@ final class InstanceHandle {
         }
         for (i, segment) in info.data.enumerated() {
             if case .active(let memory, let offset) = segment.mode {
-                let start = UInt64(UInt32(bitPattern: instance.evaluate(offset).i32))
+                let value = instance.evaluate(offset).lo
+                let start = info.memories[Int(memory)].is64 ? value : UInt64(UInt32(truncatingIfNeeded: value))
                 try instance.memoryInit(memory: Int(memory), segment: i, destination: start, source: 0,
                                         count: UInt64(segment.bytes.count))
                 instance.droppedData[i] = true
@@ -255,6 +258,17 @@ final class InstanceHandle {
         case .refNull: return ValRaw(lo: 0)
         case .refFunc(let index): return .funcref(UnsafeMutableRawPointer(funcRef(Int(index))))
         case .globalGet(let index): return globalSlot(Int(index)).pointee
+        case .binary(let op, let lhs, let rhs):
+            let a = evaluate(lhs).lo, b = evaluate(rhs).lo
+            switch op {
+            case .i32Add: return ValRaw(lo: UInt64(UInt32(truncatingIfNeeded: a &+ b)))
+            case .i32Sub: return ValRaw(lo: UInt64(UInt32(truncatingIfNeeded: a &- b)))
+            case .i32Mul: return ValRaw(lo: UInt64(UInt32(truncatingIfNeeded: a) &* UInt32(truncatingIfNeeded: b)))
+            case .i64Add: return ValRaw(lo: a &+ b)
+            case .i64Sub: return ValRaw(lo: a &- b)
+            case .i64Mul: return ValRaw(lo: a &* b)
+            default: preconditionFailure("not an extended constant operator")
+            }
         case .invalid: preconditionFailure("validated modules have no invalid constant expressions")
         }
     }
@@ -264,7 +278,8 @@ final class InstanceHandle {
     func tableInit(table: Int, segment: Int, destination: UInt64, source: UInt64, count: UInt64) throws(Trap) {
         let elements = elementSegments[segment]
         let target = tables[table]
-        guard source + count <= UInt64(elements.count), destination + count <= target.length else {
+        guard MemoryAccess.fits(source, count, in: UInt64(elements.count)),
+              MemoryAccess.fits(destination, count, in: target.length) else {
             throw Trap(.tableOutOfBounds)
         }
         guard count > 0 else { return }
@@ -276,7 +291,8 @@ final class InstanceHandle {
     func memoryInit(memory: Int, segment: Int, destination: UInt64, source: UInt64, count: UInt64) throws(Trap) {
         let range = droppedData[segment] ? 0..<0 : info.data[segment].bytes
         let definition = memoryDefinition(memory).pointee
-        guard source + count <= UInt64(range.count), destination + count <= definition.length else {
+        guard MemoryAccess.fits(source, count, in: UInt64(range.count)),
+              MemoryAccess.fits(destination, count, in: definition.length) else {
             throw Trap(.memoryOutOfBounds)
         }
         guard count > 0 else { return }

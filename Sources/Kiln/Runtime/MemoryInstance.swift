@@ -22,11 +22,15 @@ final class MemoryInstance {
     private let byteLimit: UInt64
 
     var pages: UInt64 { definition.pointee.length / MemoryInstance.pageSize }
-    var maxPages: UInt64 { min(type.limits.max ?? 65_536, 65_536) }
+    /// The type's maximum, or the largest its address width allows. A 64-bit memory grows
+    /// until its maximum, the store's byte limit or the host's address space stops it.
+    var maxPages: UInt64 { min(type.limits.max ?? type.pageLimit, type.pageLimit) }
 
     init(type: MemoryType, boundsChecks: Config.BoundsChecks, byteLimit: UInt64 = .max) throws {
         self.type = type
-        self.usesGuardPages = boundsChecks == .guardPages
+        // No guard region can cover a 64-bit address space: 64-bit memories are always
+        // checked explicitly.
+        self.usesGuardPages = boundsChecks == .guardPages && !type.is64
         self.byteLimit = byteLimit
         definition = .allocate(capacity: 1)
         let bytes = type.limits.min * MemoryInstance.pageSize
@@ -65,8 +69,9 @@ final class MemoryInstance {
         let old = pages
         guard delta <= maxPages, old + delta <= maxPages else { return nil }
         if delta == 0 { return old }
-        let newBytes = (old + delta) * MemoryInstance.pageSize
-        guard newBytes <= byteLimit else { return nil }
+        // At most 2^48 pages: the byte count fits in 64 bits only below that.
+        let (newBytes, overflow) = (old + delta).multipliedReportingOverflow(by: MemoryInstance.pageSize)
+        guard !overflow, newBytes <= byteLimit, newBytes <= UInt64(Int.max) else { return nil }
         let oldBytes = Int(definition.pointee.length)
         if usesGuardPages {
             guard let reservation, kiln_vm_commit(reservation, Int(newBytes)) == 0 else { return nil }

@@ -17,7 +17,9 @@ final class TableInstance {
     private let elementLimit: UInt64
 
     var length: UInt64 { definition.pointee.length }
-    var maxLength: UInt64 { min(type.limits.max ?? UInt64(UInt32.max), TableInstance.maxElements, elementLimit) }
+    var maxLength: UInt64 {
+        min(type.limits.max ?? (type.is64 ? .max : UInt64(UInt32.max)), TableInstance.maxElements, elementLimit)
+    }
 
     init(type: TableType, initial: UnsafeMutableRawPointer?, elementLimit: UInt64 = .max) throws {
         self.type = type
@@ -65,7 +67,7 @@ final class TableInstance {
 
     /// `table.fill`: false when the range is out of bounds.
     func fill(_ start: UInt64, _ value: UnsafeMutableRawPointer?, count: UInt64) -> Bool {
-        guard start + count <= length else { return false }
+        guard MemoryAccess.fits(start, count, in: length) else { return false }
         let range = Int(start)..<Int(start + count)
         if isExtern {
             ExternCounts.retain(value, times: range.count)
@@ -90,7 +92,9 @@ final class TableInstance {
 
     /// `table.copy` from `source` (possibly this table): false when out of bounds.
     func copy(to destination: UInt64, from source: TableInstance, at start: UInt64, count: UInt64) -> Bool {
-        guard start + count <= source.length, destination + count <= length else { return false }
+        guard MemoryAccess.fits(start, count, in: source.length), MemoryAccess.fits(destination, count, in: length) else {
+            return false
+        }
         if source === self || !isExtern {
             let values = Array(UnsafeBufferPointer(start: source.elements + Int(start), count: Int(count)))
             values.withUnsafeBufferPointer { write(Int(destination), $0.baseAddress!, count: Int(count)) }
@@ -104,6 +108,7 @@ final class TableInstance {
     func grow(by delta: UInt64, initial: UnsafeMutableRawPointer?) -> UInt64? {
         let old = length
         guard delta <= maxLength, old + delta <= maxLength else { return nil }
+        if delta == 0 { return old }
         let newLength = Int(old + delta)
         if newLength > capacity {
             let newCapacity = max(newLength, min(capacity * 2, Int(maxLength)))

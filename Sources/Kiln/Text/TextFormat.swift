@@ -4,8 +4,11 @@ import WasmParser
 /// The text format, parsed by WasmKit's `WAT` library and encoded to a binary that
 /// Kiln's own decoder then reads.
 public enum TextFormat {
-    /// The proposals of WebAssembly 2.0 beyond the MVP that the text parser must accept.
-    public static let features: WasmFeatureSet = [.referenceTypes, .simd]
+    /// The proposals beyond the MVP that the text parser must accept: those of WebAssembly
+    /// 2.0 and 3.0. GC types parse too, so that Kiln can reject them by name.
+    public static let features: WasmFeatureSet = [
+        .referenceTypes, .simd, .memory64, .multiMemory, .tailCall, .exceptionHandling, .functionReferences, .gc,
+    ]
 
     /// Encodes a module in the text format to its binary form, keeping its names.
     public static func encode(_ text: String) throws -> [UInt8] {

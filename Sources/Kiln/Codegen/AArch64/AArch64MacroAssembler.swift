@@ -324,10 +324,10 @@ struct AArch64MacroAssembler: MacroAssembler {
         asm.str(.x, t, address(g(pointer), Int64(8 * index), accessSize: 8))
     }
 
-    mutating func loadCheckedFuncRef(_ dst: Reg, tableDefinitionOffset: Int32, index: Reg, typeIdOffset: Int32,
+    mutating func loadCheckedFuncRef(_ dst: Reg, tableDefinitionOffset: Int32, index: Reg, indexIs64: Bool, typeIdOffset: Int32,
                                      outOfBounds: Label, null: Label, signature: Label) {
         let d = g(dst), i = g(index), t = AArch64MacroAssembler.scratch, u = AArch64MacroAssembler.temp
-        asm.mov(.w, i, i)  // zero-extend the i32 index
+        if !indexIs64 { asm.mov(.w, i, i) }  // zero-extend the i32 index
         asm.ldr(.x, t, address(AArch64MacroAssembler.vmctx, Int64(tableDefinitionOffset), accessSize: 8))
         asm.ldr(.x, u, .offset(t, 8))
         asm.cmp(.x, i, u)
@@ -647,9 +647,67 @@ struct AArch64MacroAssembler: MacroAssembler {
         return .indexed(t, index: i, .uxtw)
     }
 
+    /// The address of an access to the memory whose definition pointer is in `definition`
+    /// (left holding its base): base + index + offset, the index 32- or 64-bit.
+    private mutating func wasmAddress(index: Reg, is64: Bool, offset: UInt64, size: Int, definition: Reg,
+                                      boundsTrap: Label?) -> Address {
+        let i = g(index), d = g(definition), t = AArch64MacroAssembler.scratch, u = AArch64MacroAssembler.temp
+        asm.mov(is64 ? .x : .w, t, i)
+        if let boundsTrap {
+            // t = index + offset + size, trapping on a carry (only a 64-bit index can carry),
+            // then t <= length; the access is at base + t - size.
+            let (end, overflow) = offset.addingReportingOverflow(UInt64(size))
+            if overflow {
+                asm.b(boundsTrap)
+            } else {
+                if AArch64.AddSubImmediate(end) != nil {
+                    asm.adds(.x, t, t, imm: Int64(end))
+                } else {
+                    asm.mov(.x, u, imm: end)
+                    asm.adds(.x, t, t, u)
+                }
+                if is64 { asm.b(.hs, boundsTrap) }
+                asm.ldr(.x, u, .offset(d, 8))
+                asm.cmp(.x, t, u)
+                asm.b(.hi, boundsTrap)
+            }
+            asm.ldr(.x, d, .base(d))
+            asm.sub(.x, t, t, imm: Int64(size))
+            return .indexed(d, index: t)
+        }
+        asm.ldr(.x, d, .base(d))
+        if offset != 0 {
+            if AArch64.AddSubImmediate(offset) != nil {
+                asm.add(.x, t, t, imm: Int64(offset))
+            } else {
+                asm.mov(.x, u, imm: offset)
+                asm.add(.x, t, t, u)
+            }
+        }
+        return .indexed(d, index: t)
+    }
+
     mutating func wasmLoad(_ op: LoadOp, _ dst: Reg, index: Reg, offset: UInt64, definitionOffset: Int32, boundsTrap: Label?) {
         let size = 1 << Int(op.naturalAlignment)
-        let m = wasmAddress(index: index, offset: offset, size: size, definitionOffset: definitionOffset, boundsTrap: boundsTrap)
+        emitLoad(op, dst, wasmAddress(index: index, offset: offset, size: size, definitionOffset: definitionOffset, boundsTrap: boundsTrap))
+    }
+
+    mutating func wasmStore(_ op: StoreOp, index: Reg, value: Reg, offset: UInt64, definitionOffset: Int32, boundsTrap: Label?) {
+        let size = 1 << Int(op.naturalAlignment)
+        emitStore(op, value, wasmAddress(index: index, offset: offset, size: size, definitionOffset: definitionOffset, boundsTrap: boundsTrap))
+    }
+
+    mutating func wasmLoad(_ op: LoadOp, _ dst: Reg, index: Reg, is64: Bool, offset: UInt64, definition: Reg, boundsTrap: Label?) {
+        let size = 1 << Int(op.naturalAlignment)
+        emitLoad(op, dst, wasmAddress(index: index, is64: is64, offset: offset, size: size, definition: definition, boundsTrap: boundsTrap))
+    }
+
+    mutating func wasmStore(_ op: StoreOp, index: Reg, is64: Bool, value: Reg, offset: UInt64, definition: Reg, boundsTrap: Label?) {
+        let size = 1 << Int(op.naturalAlignment)
+        emitStore(op, value, wasmAddress(index: index, is64: is64, offset: offset, size: size, definition: definition, boundsTrap: boundsTrap))
+    }
+
+    private mutating func emitLoad(_ op: LoadOp, _ dst: Reg, _ m: Address) {
         switch op {
         case .i32Load: asm.ldr(.w, g(dst), m)
         case .i64Load: asm.ldr(.x, g(dst), m)
@@ -666,9 +724,7 @@ struct AArch64MacroAssembler: MacroAssembler {
         }
     }
 
-    mutating func wasmStore(_ op: StoreOp, index: Reg, value: Reg, offset: UInt64, definitionOffset: Int32, boundsTrap: Label?) {
-        let size = 1 << Int(op.naturalAlignment)
-        let m = wasmAddress(index: index, offset: offset, size: size, definitionOffset: definitionOffset, boundsTrap: boundsTrap)
+    private mutating func emitStore(_ op: StoreOp, _ value: Reg, _ m: Address) {
         switch op {
         case .i32Store, .i64Store32: asm.str(.w, g(value), m)
         case .i64Store: asm.str(.x, g(value), m)

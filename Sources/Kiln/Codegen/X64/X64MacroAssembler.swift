@@ -248,10 +248,10 @@ struct X64MacroAssembler: MacroAssembler {
         asm.mov(.s64, .base(g(pointer), Int32(8 * index)), X64MacroAssembler.scratch)
     }
 
-    mutating func loadCheckedFuncRef(_ dst: Reg, tableDefinitionOffset: Int32, index: Reg, typeIdOffset: Int32,
+    mutating func loadCheckedFuncRef(_ dst: Reg, tableDefinitionOffset: Int32, index: Reg, indexIs64: Bool, typeIdOffset: Int32,
                                      outOfBounds: Label, null: Label, signature: Label) {
         let d = g(dst), i = g(index), t = X64MacroAssembler.scratch
-        asm.mov(.s32, i, i)  // zero-extend the i32 index
+        if !indexIs64 { asm.mov(.s32, i, i) }  // zero-extend the i32 index
         asm.mov(.s64, t, .base(X64MacroAssembler.vmctx, tableDefinitionOffset))
         asm.cmp(.s64, i, .base(t, 8))
         asm.jcc(.ae, outOfBounds)
@@ -627,9 +627,67 @@ struct X64MacroAssembler: MacroAssembler {
         return .base(X64MacroAssembler.memoryBase, index: X64MacroAssembler.scratch, scale: 1, 0)
     }
 
+    /// The address of an access to the memory whose definition pointer is in `definition`
+    /// (left holding its base): base + index + offset, the index 32- or 64-bit.
+    private mutating func address(index: Reg, is64: Bool, offset: UInt64, size: Int, definition: Reg,
+                                  boundsTrap: Label?) -> MemoryOperand {
+        let i = g(index), d = g(definition), t = X64MacroAssembler.scratch
+        asm.mov(is64 ? .s64 : .s32, t, i)
+        if let boundsTrap {
+            // t = index + offset + size, trapping on a carry (only a 64-bit index can carry),
+            // then t <= length; the access is at base + t - size.
+            let (end, overflow) = offset.addingReportingOverflow(UInt64(size))
+            if overflow {
+                asm.jmp(boundsTrap)
+            } else {
+                addUnsigned(t, end)
+                if is64 { asm.jcc(.b, boundsTrap) }
+                asm.cmp(.s64, t, .base(d, 8))
+                asm.jcc(.a, boundsTrap)
+            }
+            asm.mov(.s64, d, .base(d, 0))
+            return .base(d, index: t, scale: 1, -Int32(size))
+        }
+        asm.mov(.s64, d, .base(d, 0))
+        if offset <= UInt64(Int32.max) { return .base(d, index: t, scale: 1, Int32(offset)) }
+        addUnsigned(t, offset)
+        return .base(d, index: t, scale: 1, 0)
+    }
+
+    /// `dst += value` in 64 bits, setting the carry flag on unsigned overflow.
+    private mutating func addUnsigned(_ dst: GPR, _ value: UInt64) {
+        if value <= UInt64(Int32.max) {
+            asm.add(.s64, dst, imm: Int32(value))
+        } else {
+            // push and pop leave the flags alone.
+            asm.push(.rax)
+            asm.mov(.s64, .rax, imm: Int64(bitPattern: value))
+            asm.add(.s64, dst, .rax)
+            asm.pop(.rax)
+        }
+    }
+
     mutating func wasmLoad(_ op: LoadOp, _ dst: Reg, index: Reg, offset: UInt64, definitionOffset: Int32, boundsTrap: Label?) {
         let size = 1 << Int(op.naturalAlignment)
-        let m = address(index: index, offset: offset, size: size, definitionOffset: definitionOffset, boundsTrap: boundsTrap)
+        emitLoad(op, dst, address(index: index, offset: offset, size: size, definitionOffset: definitionOffset, boundsTrap: boundsTrap))
+    }
+
+    mutating func wasmStore(_ op: StoreOp, index: Reg, value: Reg, offset: UInt64, definitionOffset: Int32, boundsTrap: Label?) {
+        let size = 1 << Int(op.naturalAlignment)
+        emitStore(op, value, address(index: index, offset: offset, size: size, definitionOffset: definitionOffset, boundsTrap: boundsTrap))
+    }
+
+    mutating func wasmLoad(_ op: LoadOp, _ dst: Reg, index: Reg, is64: Bool, offset: UInt64, definition: Reg, boundsTrap: Label?) {
+        let size = 1 << Int(op.naturalAlignment)
+        emitLoad(op, dst, address(index: index, is64: is64, offset: offset, size: size, definition: definition, boundsTrap: boundsTrap))
+    }
+
+    mutating func wasmStore(_ op: StoreOp, index: Reg, is64: Bool, value: Reg, offset: UInt64, definition: Reg, boundsTrap: Label?) {
+        let size = 1 << Int(op.naturalAlignment)
+        emitStore(op, value, address(index: index, is64: is64, offset: offset, size: size, definition: definition, boundsTrap: boundsTrap))
+    }
+
+    private mutating func emitLoad(_ op: LoadOp, _ dst: Reg, _ m: MemoryOperand) {
         switch op {
         case .i32Load: asm.mov(.s32, g(dst), m)
         case .i64Load: asm.mov(.s64, g(dst), m)
@@ -646,9 +704,7 @@ struct X64MacroAssembler: MacroAssembler {
         }
     }
 
-    mutating func wasmStore(_ op: StoreOp, index: Reg, value: Reg, offset: UInt64, definitionOffset: Int32, boundsTrap: Label?) {
-        let size = 1 << Int(op.naturalAlignment)
-        let m = address(index: index, offset: offset, size: size, definitionOffset: definitionOffset, boundsTrap: boundsTrap)
+    private mutating func emitStore(_ op: StoreOp, _ value: Reg, _ m: MemoryOperand) {
         switch op {
         case .i32Store, .i64Store32: asm.mov(.s32, m, g(value))
         case .i64Store: asm.mov(.s64, m, g(value))

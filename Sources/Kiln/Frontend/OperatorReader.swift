@@ -180,7 +180,7 @@ struct OperatorReader {
             let lane = try readLane()
             return subopcode < 88 ? .v128LoadLane(op, memArg, lane: lane) : .v128StoreLane(op, memArg, lane: lane)
         default:
-            if subopcode <= 255, let op = SIMDOp(rawValue: UInt8(subopcode)) {
+            if let raw = UInt16(exactly: subopcode), let op = SIMDOp(rawValue: raw) {
                 return .simd(op)
             }
             throw .malformed("illegal opcode fd \(hex(subopcode))", at: at)

@@ -1,5 +1,7 @@
-/// SIMD instructions without immediates. The raw value is the sub-opcode after `0xFD`.
-public enum SIMDOp: UInt8, Sendable, CaseIterable {
+/// SIMD instructions without immediates. The raw value is the sub-opcode after `0xFD`
+/// (a LEB128 `u32` in the binary format; every SIMD sub-opcode fits in 16 bits, the relaxed
+/// SIMD ones of WebAssembly 3.0 being `0x100...0x113`).
+public enum SIMDOp: UInt16, Sendable, CaseIterable {
     case i8x16Swizzle = 14
     case i8x16Splat = 15, i16x8Splat, i32x4Splat, i64x2Splat, f32x4Splat, f64x2Splat
     case i8x16Eq = 35, i8x16Ne, i8x16LtS, i8x16LtU, i8x16GtS, i8x16GtU, i8x16LeS, i8x16LeU, i8x16GeS, i8x16GeU
@@ -45,6 +47,16 @@ public enum SIMDOp: UInt8, Sendable, CaseIterable {
     case i32x4TruncSatF32x4S = 248, i32x4TruncSatF32x4U, f32x4ConvertI32x4S, f32x4ConvertI32x4U
     case i32x4TruncSatF64x2SZero = 252, i32x4TruncSatF64x2UZero, f64x2ConvertLowI32x4S, f64x2ConvertLowI32x4U
 
+    // Relaxed SIMD (WebAssembly 3.0). Their results may depend on the implementation; Kiln's
+    // choice (the spec's deterministic profile) is documented on `SIMDSemantics`.
+    case i8x16RelaxedSwizzle = 0x100
+    case i32x4RelaxedTruncF32x4S = 0x101, i32x4RelaxedTruncF32x4U, i32x4RelaxedTruncF64x2SZero, i32x4RelaxedTruncF64x2UZero
+    case f32x4RelaxedMadd = 0x105, f32x4RelaxedNmadd, f64x2RelaxedMadd, f64x2RelaxedNmadd
+    case i8x16RelaxedLaneselect = 0x109, i16x8RelaxedLaneselect, i32x4RelaxedLaneselect, i64x2RelaxedLaneselect
+    case f32x4RelaxedMin = 0x10D, f32x4RelaxedMax, f64x2RelaxedMin, f64x2RelaxedMax
+    case i16x8RelaxedQ15mulrS = 0x111
+    case i16x8RelaxedDotI8x16I7x16S = 0x112, i32x4RelaxedDotI8x16I7x16AddS
+
     /// How the operands and result of a SIMD operation are typed.
     public enum Shape: Sendable, Equatable {
         /// `v128 -> v128`
@@ -68,7 +80,10 @@ public enum SIMDOp: UInt8, Sendable, CaseIterable {
         case .i64x2Splat: return .splat(.i64)
         case .f32x4Splat: return .splat(.f32)
         case .f64x2Splat: return .splat(.f64)
-        case .v128Bitselect: return .ternary
+        case .v128Bitselect, .f32x4RelaxedMadd, .f32x4RelaxedNmadd, .f64x2RelaxedMadd, .f64x2RelaxedNmadd,
+            .i8x16RelaxedLaneselect, .i16x8RelaxedLaneselect, .i32x4RelaxedLaneselect, .i64x2RelaxedLaneselect,
+            .i32x4RelaxedDotI8x16I7x16AddS:
+            return .ternary
         case .v128AnyTrue, .i8x16AllTrue, .i8x16Bitmask, .i16x8AllTrue, .i16x8Bitmask,
             .i32x4AllTrue, .i32x4Bitmask, .i64x2AllTrue, .i64x2Bitmask:
             return .test
@@ -89,7 +104,8 @@ public enum SIMDOp: UInt8, Sendable, CaseIterable {
             .i64x2ExtendLowI32x4S, .i64x2ExtendHighI32x4S, .i64x2ExtendLowI32x4U, .i64x2ExtendHighI32x4U,
             .f32x4Abs, .f32x4Neg, .f32x4Sqrt, .f64x2Abs, .f64x2Neg, .f64x2Sqrt,
             .i32x4TruncSatF32x4S, .i32x4TruncSatF32x4U, .f32x4ConvertI32x4S, .f32x4ConvertI32x4U,
-            .i32x4TruncSatF64x2SZero, .i32x4TruncSatF64x2UZero, .f64x2ConvertLowI32x4S, .f64x2ConvertLowI32x4U:
+            .i32x4TruncSatF64x2SZero, .i32x4TruncSatF64x2UZero, .f64x2ConvertLowI32x4S, .f64x2ConvertLowI32x4U,
+            .i32x4RelaxedTruncF32x4S, .i32x4RelaxedTruncF32x4U, .i32x4RelaxedTruncF64x2SZero, .i32x4RelaxedTruncF64x2UZero:
             return .unary
         default:
             return .binary

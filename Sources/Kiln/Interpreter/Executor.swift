@@ -620,28 +620,28 @@ enum Interpreter {
                     SIMDSemantics.storeLane(op, v128(fp, code[pc &+ 3]), lane: Int(code[pc &+ 7]), at)
                     pc &+= 8
                 case .simdUnary:
-                    let op = SIMDOp(rawValue: UInt8(code[pc &+ 1]))!
+                    let op = SIMDOp(rawValue: UInt16(code[pc &+ 1]))!
                     setV128(fp, code[pc &+ 2], SIMDSemantics.unary(op, v128(fp, code[pc &+ 3])))
                     pc &+= 4
                 case .simdBinary:
-                    let op = SIMDOp(rawValue: UInt8(code[pc &+ 1]))!
+                    let op = SIMDOp(rawValue: UInt16(code[pc &+ 1]))!
                     setV128(fp, code[pc &+ 2], SIMDSemantics.binary(op, v128(fp, code[pc &+ 3]), v128(fp, code[pc &+ 4])))
                     pc &+= 5
                 case .simdTernary:
-                    let op = SIMDOp(rawValue: UInt8(code[pc &+ 1]))!
+                    let op = SIMDOp(rawValue: UInt16(code[pc &+ 1]))!
                     setV128(fp, code[pc &+ 2], SIMDSemantics.ternary(op, v128(fp, code[pc &+ 3]), v128(fp, code[pc &+ 4]), v128(fp, code[pc &+ 5])))
                     pc &+= 6
                 case .simdTest:
-                    let op = SIMDOp(rawValue: UInt8(code[pc &+ 1]))!
+                    let op = SIMDOp(rawValue: UInt16(code[pc &+ 1]))!
                     fp[Int(code[pc &+ 2])] = UInt64(UInt32(bitPattern: SIMDSemantics.test(op, v128(fp, code[pc &+ 3]))))
                     pc &+= 4
                 case .simdShift:
-                    let op = SIMDOp(rawValue: UInt8(code[pc &+ 1]))!
+                    let op = SIMDOp(rawValue: UInt16(code[pc &+ 1]))!
                     let count = Int32(truncatingIfNeeded: fp[Int(code[pc &+ 4])])
                     setV128(fp, code[pc &+ 2], SIMDSemantics.shift(op, v128(fp, code[pc &+ 3]), count))
                     pc &+= 5
                 case .simdSplat:
-                    let op = SIMDOp(rawValue: UInt8(code[pc &+ 1]))!
+                    let op = SIMDOp(rawValue: UInt16(code[pc &+ 1]))!
                     setV128(fp, code[pc &+ 2], SIMDSemantics.splat(op, fp[Int(code[pc &+ 3])]))
                     pc &+= 4
                 case .extractLane:

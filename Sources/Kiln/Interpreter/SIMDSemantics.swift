@@ -4,6 +4,26 @@
 /// Lanes are read by reinterpreting the two 64-bit halves as a Swift SIMD vector,
 /// which matches the WebAssembly lane order (lane 0 = lowest-addressed bytes) only
 /// on little-endian hosts; every platform Kiln targets is little-endian.
+///
+/// **Relaxed SIMD** (WebAssembly 3.0, `0xFD 0x100...0x113`). The specification lets each
+/// relaxed operation pick among a few results; the choice is a global parameter, fixed for
+/// the implementation. Kiln implements the specification's *deterministic profile* (every
+/// parameter 0), so a relaxed operation gives the same result on every host and engine:
+///
+/// - `i8x16.relaxed_swizzle` is `i8x16.swizzle`: indices 16 and up select 0.
+/// - `i32x4.relaxed_trunc_*` are the `trunc_sat` conversions: NaN gives 0, out-of-range
+///   values saturate.
+/// - `relaxed_madd` is *unfused*, `a * b + c` with two roundings (not `fma`); `relaxed_nmadd`
+///   is `-a * b + c`, likewise unfused.
+/// - `relaxed_laneselect` (any lane width) is `v128.bitselect` on the mask's bits, not on the
+///   top bit of each lane.
+/// - `relaxed_min`/`relaxed_max` are `min`/`max`: NaN in, NaN out, and -0 < +0.
+/// - `i16x8.relaxed_q15mulr_s` is `i16x8.q15mulr_sat_s`: `-32768 * -32768` gives 32767.
+/// - The relaxed dot products read the second operand's bytes as *signed*; the i16 sum of
+///   each pair of products saturates (`i16x8.relaxed_dot_i8x16_i7x16_s`), and the `_add`
+///   form adds adjacent i16 sums into i32 lanes, then adds the third operand (wrapping).
+///
+/// Each is a result the specification allows, so the spec tests' `either` alternatives accept it.
 enum SIMDSemantics {
 
     // MARK: Unary (v128 -> v128)
@@ -88,6 +108,10 @@ enum SIMDSemantics {
         case .i32x4TruncSatF64x2UZero:
             let d = a.lanesF64
             return V128(lanes: SIMD4<UInt32>(truncSatU32(d[0]), truncSatU32(d[1]), 0, 0))
+        case .i32x4RelaxedTruncF32x4S: return unary(.i32x4TruncSatF32x4S, a)
+        case .i32x4RelaxedTruncF32x4U: return unary(.i32x4TruncSatF32x4U, a)
+        case .i32x4RelaxedTruncF64x2SZero: return unary(.i32x4TruncSatF64x2SZero, a)
+        case .i32x4RelaxedTruncF64x2UZero: return unary(.i32x4TruncSatF64x2UZero, a)
 
         // Integer -> float conversions round to nearest, ties to even (Swift's default).
         case .f32x4ConvertI32x4S:
@@ -112,7 +136,7 @@ enum SIMDSemantics {
 
     static func binary(_ op: SIMDOp, _ a: V128, _ b: V128) -> V128 {
         switch op {
-        case .i8x16Swizzle:
+        case .i8x16Swizzle, .i8x16RelaxedSwizzle:
             return selectBytes(a, a, indices: b, outOfRangeIsZero: true)
 
         // Integer comparisons
@@ -213,7 +237,7 @@ enum SIMDSemantics {
         case .i16x8AvgrU:
             let sum = SIMD8<UInt32>(truncatingIfNeeded: a.lanesU16) &+ SIMD8<UInt32>(truncatingIfNeeded: b.lanesU16) &+ 1
             return V128(lanes: SIMD8<UInt16>(truncatingIfNeeded: sum &>> 1))
-        case .i16x8Q15mulrSatS:
+        case .i16x8Q15mulrSatS, .i16x8RelaxedQ15mulrS:
             // why: (a*b + 2^14) >> 15 with an arithmetic shift; only -32768 * -32768 overflows.
             let product = SIMD8<Int32>(truncatingIfNeeded: a.lanesI16) &* SIMD8<Int32>(truncatingIfNeeded: b.lanesI16)
             return V128(lanes: SIMD8<Int16>(clamping: (product &+ 0x4000) &>> 15))
@@ -265,8 +289,8 @@ enum SIMDSemantics {
         case .f32x4Sub: return V128(lanes: a.lanesF32 - b.lanesF32)
         case .f32x4Mul: return V128(lanes: a.lanesF32 * b.lanesF32)
         case .f32x4Div: return V128(lanes: a.lanesF32 / b.lanesF32)
-        case .f32x4Min: return V128(lanes: lanewise(a.lanesF32, b.lanesF32, wasmMin))
-        case .f32x4Max: return V128(lanes: lanewise(a.lanesF32, b.lanesF32, wasmMax))
+        case .f32x4Min, .f32x4RelaxedMin: return V128(lanes: lanewise(a.lanesF32, b.lanesF32, wasmMin))
+        case .f32x4Max, .f32x4RelaxedMax: return V128(lanes: lanewise(a.lanesF32, b.lanesF32, wasmMax))
         case .f32x4Pmin:
             let x = a.lanesF32, y = b.lanesF32
             return V128(lanes: x.replacing(with: y, where: y .< x))
@@ -279,14 +303,17 @@ enum SIMDSemantics {
         case .f64x2Sub: return V128(lanes: a.lanesF64 - b.lanesF64)
         case .f64x2Mul: return V128(lanes: a.lanesF64 * b.lanesF64)
         case .f64x2Div: return V128(lanes: a.lanesF64 / b.lanesF64)
-        case .f64x2Min: return V128(lanes: lanewise(a.lanesF64, b.lanesF64, wasmMin))
-        case .f64x2Max: return V128(lanes: lanewise(a.lanesF64, b.lanesF64, wasmMax))
+        case .f64x2Min, .f64x2RelaxedMin: return V128(lanes: lanewise(a.lanesF64, b.lanesF64, wasmMin))
+        case .f64x2Max, .f64x2RelaxedMax: return V128(lanes: lanewise(a.lanesF64, b.lanesF64, wasmMax))
         case .f64x2Pmin:
             let x = a.lanesF64, y = b.lanesF64
             return V128(lanes: x.replacing(with: y, where: y .< x))
         case .f64x2Pmax:
             let x = a.lanesF64, y = b.lanesF64
             return V128(lanes: x.replacing(with: y, where: x .< y))
+
+        case .i16x8RelaxedDotI8x16I7x16S:
+            return V128(lanes: relaxedDot(a, b))
 
         default:
             preconditionFailure("SIMDSemantics.binary: \(op) is not a binary SIMD operation")
@@ -295,10 +322,26 @@ enum SIMDSemantics {
 
     // MARK: Ternary
 
-    /// `v128.bitselect`: bits of `a` where `c` is 1, bits of `b` where it is 0.
+    /// `v128.bitselect` (and `relaxed_laneselect`): bits of `a` where `c` is 1, bits of `b` where
+    /// it is 0. The relaxed multiply-adds compute `±a * b + c` lane-wise.
     static func ternary(_ op: SIMDOp, _ a: V128, _ b: V128, _ c: V128) -> V128 {
-        precondition(op == .v128Bitselect, "SIMDSemantics.ternary: \(op) is not a ternary SIMD operation")
-        return V128(lo: (a.lo & c.lo) | (b.lo & ~c.lo), hi: (a.hi & c.hi) | (b.hi & ~c.hi))
+        switch op {
+        case .v128Bitselect, .i8x16RelaxedLaneselect, .i16x8RelaxedLaneselect,
+            .i32x4RelaxedLaneselect, .i64x2RelaxedLaneselect:
+            return V128(lo: (a.lo & c.lo) | (b.lo & ~c.lo), hi: (a.hi & c.hi) | (b.hi & ~c.hi))
+        // why: unfused (the deterministic profile): the product is rounded before the add.
+        // Swift does not contract `x * y + z` into a fused multiply-add.
+        case .f32x4RelaxedMadd: return V128(lanes: a.lanesF32 * b.lanesF32 + c.lanesF32)
+        case .f32x4RelaxedNmadd: return V128(lanes: -a.lanesF32 * b.lanesF32 + c.lanesF32)
+        case .f64x2RelaxedMadd: return V128(lanes: a.lanesF64 * b.lanesF64 + c.lanesF64)
+        case .f64x2RelaxedNmadd: return V128(lanes: -a.lanesF64 * b.lanesF64 + c.lanesF64)
+        case .i32x4RelaxedDotI8x16I7x16AddS:
+            let pairs = relaxedDot(a, b)
+            let sums = SIMD4<Int32>(truncatingIfNeeded: pairs.evenHalf) &+ SIMD4<Int32>(truncatingIfNeeded: pairs.oddHalf)
+            return V128(lanes: sums &+ c.lanesI32)
+        default:
+            preconditionFailure("SIMDSemantics.ternary: \(op) is not a ternary SIMD operation")
+        }
     }
 
     // MARK: Tests (v128 -> i32)
@@ -639,6 +682,16 @@ extension SIMDSemantics {
         if a.isNaN || b.isNaN { return a + b }
         if a == b { return a.sign == .minus ? b : a }  // why: only differs for ±0, where +0 wins
         return a < b ? b : a
+    }
+
+    /// The i16 lanes of `i16x8.relaxed_dot_i8x16_i7x16_s`: byte products of `a` and `b`, both
+    /// read as signed, summed in adjacent pairs with signed saturation (only
+    /// `-128 * -128 + -128 * -128` saturates).
+    @inline(__always)
+    fileprivate static func relaxedDot(_ a: V128, _ b: V128) -> SIMD8<Int16> {
+        let products = SIMD16<Int16>(truncatingIfNeeded: a.lanesI8) &* SIMD16<Int16>(truncatingIfNeeded: b.lanesI8)
+        let sums = SIMD8<Int32>(truncatingIfNeeded: products.evenHalf) &+ SIMD8<Int32>(truncatingIfNeeded: products.oddHalf)
+        return SIMD8<Int16>(clamping: sums)
     }
 
     /// Saturating truncation to i32: NaN -> 0, out-of-range values clamp.

@@ -58,6 +58,10 @@ public struct WASTRunner {
     }
 
     private func run(source: String, name: String, into result: inout FileResult) {
+        // WasmKit's parser does not know the legacy exception instructions: the script's text
+        // modules get stand-ins, which `binary(of:)` turns back into the legacy opcodes.
+        let legacy = LegacyExceptionText.rewriteScript(source)
+        let source = legacy ?? source
         var script: WAST
         do {
             script = try parseWAST(source, features: TextFormat.features)
@@ -67,6 +71,7 @@ public struct WASTRunner {
             return
         }
         var session = ScriptSession(engine: engine, source: source)
+        session.restoresLegacyExceptions = legacy != nil
         while let (parsed, location) = script.nextDirectiveResult() {
             let outcome: Outcome
             switch parsed {
@@ -108,6 +113,8 @@ struct ScriptSession {
     var lastDefinition: Module?
     /// `ref.extern N` values: the same N is the same reference.
     var externs: [UInt32: ExternRef] = [:]
+    /// Whether the script's text modules went through `LegacyExceptionText.rewriteScript`.
+    var restoresLegacyExceptions = false
 
     init(engine: Engine, source: String) {
         self.engine = engine
@@ -354,7 +361,8 @@ struct ScriptSession {
             return .success(bytes)
         case .text(let wat):
             do {
-                return .success(try wat.encode(options: EncodeOptions(nameSection: true)))
+                let binary = try wat.encode(options: EncodeOptions(nameSection: true))
+                return .success(restoresLegacyExceptions ? try LegacyExceptionText.restore(binary) : binary)
             } catch {
                 return .failure(.text("\(error)"))
             }

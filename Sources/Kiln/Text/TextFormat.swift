@@ -13,11 +13,16 @@ public enum TextFormat {
     /// Encodes a module in the text format to its binary form, keeping its names.
     public static func encode(_ text: String) throws -> [UInt8] {
         try precheck(text[...])
+        // The parser does not know the legacy exception instructions: they go in as stand-ins.
+        let legacy = try LegacyExceptionText.rewrite(text)
+        let binary: [UInt8]
         do {
-            return try wat2wasm(text, features: features, options: EncodeOptions(nameSection: true))
+            binary = try wat2wasm(legacy?.text ?? text, features: features, options: EncodeOptions(nameSection: true))
         } catch {
-            throw TextFormatError(error)
+            throw legacy?.locate(TextFormatError(error)) ?? TextFormatError(error)
         }
+        guard let legacy else { return binary }
+        return try LegacyExceptionText.restore(binary, expectedMarkers: legacy.markerCount)
     }
 }
 

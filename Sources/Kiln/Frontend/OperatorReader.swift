@@ -180,7 +180,9 @@ struct OperatorReader {
             let lane = try readLane()
             return subopcode < 88 ? .v128LoadLane(op, memArg, lane: lane) : .v128StoreLane(op, memArg, lane: lane)
         default:
-            if let raw = UInt16(exactly: subopcode), let op = SIMDOp(rawValue: raw) {
+            // Relaxed SIMD (3.0) numbers its instructions from 0x100.
+            if let raw = UInt16(exactly: subopcode), let op = SIMDOp(rawValue: raw),
+               raw < 0x100 || features.contains(.relaxedSIMD) {
                 return .simd(op)
             }
             throw .malformed("illegal opcode fd \(hex(subopcode))", at: at)

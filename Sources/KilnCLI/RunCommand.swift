@@ -184,6 +184,7 @@ struct RunCommand: ParsableCommand {
         case .v128(let v): "\(v)"
         case .funcRef(let f): f == nil ? "null" : "funcref"
         case .externRef(let r): r == nil ? "null" : "externref"
+        case .exnRef(let e): e == nil ? "null" : "exnref"
         }
     }
 }

@@ -256,6 +256,7 @@ public enum DifferentialRunner {
         case .v128(let v): return "v128:\(v)"
         case .funcRef(let f): return f == nil ? "null" : "func"
         case .externRef(let r): return r.map { "ext#\($0.data as? Int32 ?? -2)" } ?? "null"
+        case .exnRef(let e): return e == nil ? "null" : "exn"
         }
     }
 
@@ -266,8 +267,7 @@ public enum DifferentialRunner {
         case .f32: .f32(0)
         case .f64: .f64(0)
         case .v128: .v128(V128(lo: 0, hi: 0))
-        case .funcRef: .funcRef(nil)
-        case .externRef: .externRef(nil)
+        case .ref: Val.zero(type)
         }
     }
 

@@ -51,8 +51,27 @@ struct ByteWriter {
         case .f32: byte(0x7D)
         case .f64: byte(0x7C)
         case .v128: byte(0x7B)
-        case .funcRef: byte(0x70)
-        case .externRef: byte(0x6F)
+        case .ref(let reference):
+            switch (reference.nullable, reference.heapType) {
+            case (true, .func): byte(0x70)
+            case (true, .extern): byte(0x6F)
+            case (true, .exn): byte(0x69)
+            default:
+                byte(reference.nullable ? 0x63 : 0x64)
+                heapType(reference.heapType)
+            }
+        }
+    }
+
+    mutating func heapType(_ type: HeapType) {
+        switch type {
+        case .func: byte(0x70)
+        case .extern: byte(0x6F)
+        case .exn: byte(0x69)
+        case .noFunc: byte(0x73)
+        case .noExtern: byte(0x72)
+        case .noExn: byte(0x74)
+        case .concrete(let index): s64(Int64(index))  // an s33: the same LEB128 for non-negative values
         }
     }
 

@@ -212,8 +212,12 @@ extension Val {
         case .f32: self = .f32(raw.f32)
         case .f64: self = .f64(raw.f64)
         case .v128: self = .v128(raw.v128)
-        case .funcRef: self = .funcRef(Func.from(raw: raw.funcref, store: store))
-        case .externRef: self = .externRef(ExternRef.fromRaw(raw.externref))
+        case .ref(let type):
+            switch type.heapType.top {
+            case .extern: self = .externRef(ExternRef.fromRaw(raw.externref))
+            case .exn: self = .exnRef(Exception.fromRaw(raw.externref))
+            default: self = .funcRef(Func.from(raw: raw.funcref, store: store))
+            }
         }
     }
 
@@ -232,6 +236,10 @@ extension Val {
             guard let r else { return .externref(nil) }
             store.enterWasm(r.raw)
             return .externref(r.toRaw())
+        case .exnRef(let e):
+            guard let e else { return .externref(nil) }
+            store.enterWasm(e.raw)
+            return .externref(e.toRaw())
         }
     }
 }

@@ -35,6 +35,9 @@ public final class Module: Sendable {
         try self.init(engine, bytes: [UInt8](data))
     }
 
+    /// The engine-wide id of each type of the type section (see `TypeRegistry.ids(for:)`).
+    let typeIds: [UInt32]
+
     init(_ engine: Engine, binary: [UInt8]) throws {
         self.engine = engine
         self.bytes = binary
@@ -46,6 +49,7 @@ public final class Module: Sendable {
                            registerLimit: engine.config.jitRegisterLimit)
         }
         (self.info, self.interpreted, self.compiled) = try Module.decodeAndValidate(binary, features: engine.config.features, backend: backend)
+        self.typeIds = engine.types.ids(for: info)
         if compiled != nil, ProcessInfo.processInfo.environment["KILN_PERFMAP"] == "1" {
             writePerfMap()
         }

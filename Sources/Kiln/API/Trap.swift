@@ -12,6 +12,8 @@ public enum TrapCode: String, Sendable, Equatable {
     case outOfFuel = "all fuel consumed"
     case interrupt = "interrupt"
     case nullReference = "null reference"
+    /// `call_ref` or `return_call_ref` of null.
+    case nullFunctionReference = "null function reference"
 }
 
 /// A frame of a wasm backtrace.

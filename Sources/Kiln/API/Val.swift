@@ -7,6 +7,8 @@ public enum Val: CustomStringConvertible {
     case v128(V128)
     case funcRef(Func?)
     case externRef(ExternRef?)
+    /// An exception (exception handling's `exnref`).
+    case exnRef(Exception?)
 
     public var type: ValType {
         switch self {
@@ -17,6 +19,7 @@ public enum Val: CustomStringConvertible {
         case .v128: .v128
         case .funcRef: .funcRef
         case .externRef: .externRef
+        case .exnRef: .exnRef
         }
     }
 
@@ -28,8 +31,12 @@ public enum Val: CustomStringConvertible {
         case .f32: .f32(0)
         case .f64: .f64(0)
         case .v128: .v128(.zero)
-        case .funcRef: .funcRef(nil)
-        case .externRef: .externRef(nil)
+        case .ref(let type):
+            switch type.heapType.top {
+            case .extern: .externRef(nil)
+            case .exn: .exnRef(nil)
+            default: .funcRef(nil)
+            }
         }
     }
 
@@ -47,6 +54,7 @@ public enum Val: CustomStringConvertible {
         case .v128(let v): "\(v)"
         case .funcRef(let f): f == nil ? "null funcref" : "funcref"
         case .externRef(let r): r == nil ? "null externref" : "externref"
+        case .exnRef(let e): e == nil ? "null exnref" : "exnref"
         }
     }
 }

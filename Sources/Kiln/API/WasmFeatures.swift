@@ -15,9 +15,16 @@ public struct WasmFeatures: OptionSet, Sendable, Hashable {
     public static let tailCall = WasmFeatures(rawValue: 1 << 3)
     /// The relaxed SIMD instructions.
     public static let relaxedSIMD = WasmFeatures(rawValue: 1 << 4)
+    /// Typed function references: `(ref $t)`, `call_ref`, `br_on_null`, non-nullable locals.
+    public static let functionReferences = WasmFeatures(rawValue: 1 << 5)
+    /// Exception handling: tags, `throw`, `throw_ref`, `try_table`, `exnref`, and the
+    /// legacy `try`/`catch`/`delegate`/`rethrow`.
+    public static let exceptions = WasmFeatures(rawValue: 1 << 6)
 
     /// WebAssembly 2.0: none of the above.
     public static let webAssembly2: WasmFeatures = []
     /// Everything of WebAssembly 3.0 that Kiln implements (the default).
-    public static let webAssembly3: WasmFeatures = [.multiMemory, .memory64, .extendedConst, .tailCall, .relaxedSIMD]
+    public static let webAssembly3: WasmFeatures = [
+        .multiMemory, .memory64, .extendedConst, .tailCall, .relaxedSIMD, .functionReferences, .exceptions,
+    ]
 }

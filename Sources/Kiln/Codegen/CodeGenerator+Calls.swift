@@ -168,6 +168,28 @@ extension CodeGenerator {
         collectResults(type, resultsWord: resultsWord)
     }
 
+    /// `call_ref`: a call through the function reference on top of the stack (trapping on null).
+    mutating func emitCallRef(typeIndex: Int) {
+        let type = module.types[typeIndex]
+        var reference = pop()
+        // The reference must survive the argument moves: keep it in its spill slot.
+        if case .reg(let reg) = reference.value.location {
+            masm.store(.i64, slot: stackSlot(reference.index), reg)
+            release(reg)
+            reference.value.location = .spilled
+        }
+        let resultsWord = placeArguments(type)
+        let target = M.integerResult
+        load(reference, into: target)
+        masm.branchIfZero(is64: true, target, trapLabel(.nullFunctionReference))
+        saveFuel()
+        memoryAccesses.append((masm.offset, wasmOffset))
+        masm.callFuncRef(target)
+        recordSafepoint()
+        reloadFuel()
+        collectResults(type, resultsWord: resultsWord)
+    }
+
     mutating func emitCallIndirect(typeIndex: Int, tableIndex: Int) {
         let type = module.types[typeIndex]
         var index = pop()

@@ -796,26 +796,36 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             if case .flags = condition.value.location {} else {
                 condition.value.location = .reg(register(condition))
             }
-            spillOperands()
-            let target = blocks[blocks.count - 1 - Int(depth)]
-            let arity = target.labelTypes.count
-            if target.kind != .function && target.kind != .loop && stack.count - arity == target.height {
-                // Storing the locals on both paths leaves them cached (clean) for the fallthrough.
-                writeBackAll()
-                jumpIf(condition, target.label)
-                blocks[blocks.count - 1 - Int(depth)].endReachable = true
-            } else if target.kind == .loop && stack.count - arity == target.height && matchesLoopHead(target) {
-                jumpIf(condition, target.label)
-            } else {
-                let skip = masm.newLabel()
-                jumpUnless(condition, skip)
-                // The branch path may move registers and drop cached locals (a return claims
-                // the result register): the fallthrough continues from the state before it.
-                let fallthroughState = (stack, localCache, cacheOwners, cachedCount, freeRegisters)
-                branch(toDepth: Int(depth))
-                (stack, localCache, cacheOwners, cachedCount, freeRegisters) = fallthroughState
-                masm.bind(skip)
+            emitBranchIf(condition, depth: depth)
+        case .brOnNull(let depth):
+            // The reference leaves the stack for the branch (which drops it) and comes back,
+            // non-null, in the same register on the fall-through path.
+            let popped = pop()
+            let reg = register(popped)
+            masm.testZero(is64: true, reg)
+            emitBranchIf((Value(type: .i32, location: .flags(.eq)), stack.count), depth: depth)
+            var type = popped.value.type
+            if case .ref(var reference) = type { reference.nullable = false; type = .ref(reference) }
+            push(type, .reg(reg))
+        case .brOnNonNull(let depth):
+            // The reference goes with the branch, in a register; the fall-through drops it.
+            let top = stack.count - 1
+            let reg = register((stack[top], top))
+            stack[top].location = .reg(reg)
+            masm.testZero(is64: true, reg)
+            emitBranchIf((Value(type: .i32, location: .flags(.ne)), stack.count), depth: depth)
+            if case .reg(let dropped) = pop().value.location { release(dropped) }
+        case .refAsNonNull:
+            let top = stack.count - 1
+            let reg = register((stack[top], top))
+            stack[top].location = .reg(reg)
+            masm.branchIfZero(is64: true, reg, trapLabel(.nullReference))
+            if case .ref(var reference) = stack[top].type {
+                reference.nullable = false
+                stack[top].type = .ref(reference)
             }
+        case .callRef(let typeIndex):
+            emitCallRef(typeIndex: Int(typeIndex))
         case .brTable(let table):
             // Both registers the jump needs are taken before the targets are looked at: taking
             // one later could evict a cached local that a loop head keeps in that register,
@@ -961,7 +971,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         case .numeric(let op):
             translateNumeric(op)
 
-        case .refNull(let type): push(type, .const(0))
+        case .refNull(let heapType): push(.ref(RefType(nullable: true, heapType)), .const(0))
         case .refIsNull:
             let reg = register(pop())
             masm.testZero(is64: true, reg)
@@ -1021,7 +1031,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         case .v128Const, .v128Load, .v128Store, .v128LoadLane, .v128StoreLane, .i8x16Shuffle,
             .extractLane, .replaceLane, .simd:
             unsupported = true
-        case .returnCall, .returnCallIndirect:
+        case .returnCall, .returnCallIndirect, .returnCallRef:
             // Tail calls run on the interpreter until machine code has them.
             if !unsupported { unsupportedReason = "uses tail calls" }
             unsupported = true
@@ -1104,6 +1114,31 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             }
         default:
             break
+        }
+    }
+
+    /// A conditional branch to the label at `depth` on `condition` (in a register or the
+    /// flags), with the label's values on the stack.
+    mutating func emitBranchIf(_ condition: (value: Value, index: Int), depth: UInt32) {
+        spillOperands()
+        let target = blocks[blocks.count - 1 - Int(depth)]
+        let arity = target.labelTypes.count
+        if target.kind != .function && target.kind != .loop && stack.count - arity == target.height {
+            // Storing the locals on both paths leaves them cached (clean) for the fallthrough.
+            writeBackAll()
+            jumpIf(condition, target.label)
+            blocks[blocks.count - 1 - Int(depth)].endReachable = true
+        } else if target.kind == .loop && stack.count - arity == target.height && matchesLoopHead(target) {
+            jumpIf(condition, target.label)
+        } else {
+            let skip = masm.newLabel()
+            jumpUnless(condition, skip)
+            // The branch path may move registers and drop cached locals (a return claims
+            // the result register): the fallthrough continues from the state before it.
+            let fallthroughState = (stack, localCache, cacheOwners, cachedCount, freeRegisters)
+            branch(toDepth: Int(depth))
+            (stack, localCache, cacheOwners, cachedCount, freeRegisters) = fallthroughState
+            masm.bind(skip)
         }
     }
 

@@ -19,6 +19,10 @@ enum JITTrap: Int32, CaseIterable, Sendable {
     case outOfFuel
     /// The epoch passed the store's deadline.
     case interrupt
+    /// `ref.as_non_null` of null.
+    case nullReference
+    /// `call_ref` of null.
+    case nullFunctionReference
 
     init(_ code: TrapCode) {
         switch code {
@@ -33,6 +37,8 @@ enum JITTrap: Int32, CaseIterable, Sendable {
         case .stackOverflow: self = .stackOverflow
         case .outOfFuel: self = .outOfFuel
         case .interrupt: self = .interrupt
+        case .nullReference: self = .nullReference
+        case .nullFunctionReference: self = .nullFunctionReference
         default: self = .hostError
         }
     }
@@ -52,6 +58,8 @@ enum JITTrap: Int32, CaseIterable, Sendable {
         case .hostError: Trap("host function failed")
         case .outOfFuel: Trap(.outOfFuel)
         case .interrupt: Trap(.interrupt)
+        case .nullReference: Trap(.nullReference)
+        case .nullFunctionReference: Trap(.nullFunctionReference)
         }
     }
 }

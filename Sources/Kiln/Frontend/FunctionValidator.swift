@@ -20,6 +20,9 @@ struct FunctionValidator {
         /// Set after `unreachable`, `br`, `br_table`, `return`: the rest of the frame is
         /// stack-polymorphic.
         var isUnreachable: Bool
+        /// Length of `initializedLocals` when the frame was entered: the non-nullable locals
+        /// set inside the frame are uninitialized again after it.
+        var initializedHeight: Int = 0
     }
 
     /// A value type, or unknown (the bottom type produced by a polymorphic stack).
@@ -35,6 +38,10 @@ struct FunctionValidator {
     /// The current function body, for reading `br_table` targets.
     private var body = ByteReader(base: UnsafeRawPointer(bitPattern: 1)!, position: 0, end: 0)
     private var scratch: [OperandType] = []
+    /// Per local: whether it may be read (typed function references: a non-nullable local
+    /// must be set first). `initializedLocals` lists those set since their frame began.
+    private var isInitialized: [Bool] = []
+    private var initializedLocals: [Int] = []
 
     /// Implementation limit on parameters plus locals of one function (wasmtime's as well).
     static let maxLocals = 50_000
@@ -59,12 +66,15 @@ struct FunctionValidator {
         for _ in 0..<groupCount {
             let at = reader.position
             let count = try reader.readU32()
-            let type = try reader.readValType()
+            let type = try reader.readValType(module.features)
             guard Int(count) <= FunctionValidator.maxLocals - locals.count else {
                 throw .malformed("too many locals", at: at)
             }
             locals.append(contentsOf: repeatElement(type, count: Int(count)))
         }
+        for type in locals { try checkType(type) }
+        isInitialized = locals.indices.map { $0 < functionType.params.count || ModuleInfo.isDefaultable(locals[$0]) }
+        initializedLocals.removeAll(keepingCapacity: true)
         frames.append(ControlFrame(kind: .function, blockType: .typeIndex(typeIndex), height: 0, isUnreachable: false))
         body = reader
     }
@@ -126,8 +136,24 @@ struct FunctionValidator {
     @discardableResult @inline(__always)
     private mutating func pop(_ expected: ValType) throws(WasmError) -> OperandType {
         let actual = try pop()
-        if let actual, actual != expected { throw error("type mismatch") }
+        if let actual, actual != expected, !module.isSubtype(actual, of: expected) { throw error("type mismatch") }
         return actual
+    }
+
+    /// Pops a reference of any type (nil: unknown, on a polymorphic stack).
+    private mutating func popReference() throws(WasmError) -> RefType? {
+        guard let type = try pop() else { return nil }
+        guard case .ref(let reference) = type else { throw error("type mismatch") }
+        return reference
+    }
+
+    /// Checks that the type indices a type names exist.
+    private func checkType(_ type: ValType) throws(WasmError) {
+        if case .ref(let reference) = type { try checkHeapType(reference.heapType) }
+    }
+
+    private func checkHeapType(_ type: HeapType) throws(WasmError) {
+        if case .concrete(let index) = type, Int(index) >= module.types.count { throw error("unknown type") }
     }
 
     private mutating func popParameters(_ type: BlockType) throws(WasmError) {
@@ -175,8 +201,10 @@ struct FunctionValidator {
         if case .typeIndex(let index) = type, Int(index) >= module.types.count {
             throw error("unknown type")
         }
+        if case .value(let value) = type { try checkType(value) }
         try popParameters(type)
-        frames.append(ControlFrame(kind: kind, blockType: type, height: operands.count, isUnreachable: false))
+        frames.append(ControlFrame(kind: kind, blockType: type, height: operands.count, isUnreachable: false,
+                                   initializedHeight: initializedLocals.count))
         pushParameters(type)
     }
 
@@ -185,7 +213,19 @@ struct FunctionValidator {
         try popResults(frame.blockType)
         guard operands.count == frame.height else { throw error("type mismatch") }
         frames.removeLast()
+        resetInitializedLocals(to: frame.initializedHeight)
         return frame
+    }
+
+    private mutating func resetInitializedLocals(to height: Int) {
+        while initializedLocals.count > height { isInitialized[initializedLocals.removeLast()] = false }
+    }
+
+    private mutating func initialize(_ index: UInt32) {
+        if !isInitialized[Int(index)] {
+            isInitialized[Int(index)] = true
+            initializedLocals.append(Int(index))
+        }
     }
 
     private func frame(atDepth depth: UInt32) throws(WasmError) -> ControlFrame {
@@ -247,7 +287,10 @@ struct FunctionValidator {
     /// A tail call to a function of `type`: its results must be the caller's, and nothing
     /// after it is reached.
     private mutating func applyTailCall(_ type: FuncType) throws(WasmError) {
-        guard type.results == functionType.results else { throw error("type mismatch") }
+        guard type.results.count == functionType.results.count,
+              zip(type.results, functionType.results).allSatisfy({ module.isSubtype($0, of: $1) }) else {
+            throw error("type mismatch")
+        }
         for param in type.params.reversed() { try pop(param) }
         setUnreachable()
     }
@@ -272,7 +315,8 @@ struct FunctionValidator {
         case .else:
             guard let last = frames.last, last.kind == .if else { throw .malformed("END opcode expected", at: offset) }
             let frame = try popFrame()
-            frames.append(ControlFrame(kind: .else, blockType: frame.blockType, height: operands.count, isUnreachable: false))
+            frames.append(ControlFrame(kind: .else, blockType: frame.blockType, height: operands.count, isUnreachable: false,
+                                       initializedHeight: initializedLocals.count))
             pushParameters(frame.blockType)
         case .end:
             let frame = try popFrame()
@@ -280,7 +324,7 @@ struct FunctionValidator {
                 // An `if` without `else` passes its parameters through the missing branch.
                 let type = frame.blockType
                 guard parameterCount(type) == resultCount(type) else { throw error("type mismatch") }
-                for i in 0..<parameterCount(type) where parameterType(type, i) != resultType(type, i) {
+                for i in 0..<parameterCount(type) where !module.isSubtype(parameterType(type, i), of: resultType(type, i)) {
                     throw error("type mismatch")
                 }
             }
@@ -320,7 +364,7 @@ struct FunctionValidator {
             try apply(try functionType(index))
         case .callIndirect(let typeIndex, let tableIndex):
             let table = try table(tableIndex)
-            guard table.elementType == .funcRef else { throw error("type mismatch") }
+            guard module.isSubtype(table.elementType, of: .funcRef) else { throw error("type mismatch") }
             guard Int(typeIndex) < module.types.count else { throw error("unknown type") }
             try pop(table.indexType)
             try apply(module.types[Int(typeIndex)])
@@ -329,7 +373,7 @@ struct FunctionValidator {
             try applyTailCall(try functionType(index))
         case .returnCallIndirect(let typeIndex, let tableIndex):
             let table = try table(tableIndex)
-            guard table.elementType == .funcRef else { throw error("type mismatch") }
+            guard module.isSubtype(table.elementType, of: .funcRef) else { throw error("type mismatch") }
             guard Int(typeIndex) < module.types.count else { throw error("unknown type") }
             try pop(table.indexType)
             try applyTailCall(module.types[Int(typeIndex)])
@@ -345,18 +389,23 @@ struct FunctionValidator {
             if let first, let second, first != second { throw error("type mismatch") }
             push(first ?? second)
         case .typedSelect(let type):
+            try checkType(type)
             try pop(.i32)
             try pop(type)
             try pop(type)
             push(type)
 
         case .localGet(let index):
-            push(try local(index))
+            let type = try local(index)
+            guard isInitialized[Int(index)] else { throw error("uninitialized local \(index)") }
+            push(type)
         case .localSet(let index):
             try pop(try local(index))
+            initialize(index)
         case .localTee(let index):
             let type = try local(index)
             try pop(type)
+            initialize(index)
             push(type)
         case .globalGet(let index):
             push(try global(index).valueType)
@@ -376,7 +425,7 @@ struct FunctionValidator {
         case .tableInit(let elementIndex, let tableIndex):
             let tableType = try table(tableIndex)
             let segmentType = try elementType(elementIndex)
-            guard tableType.elementType == segmentType else { throw error("type mismatch") }
+            guard module.isSubtype(segmentType, of: tableType.elementType) else { throw error("type mismatch") }
             try pop(.i32)
             try pop(.i32)
             try pop(tableType.indexType)
@@ -385,7 +434,7 @@ struct FunctionValidator {
         case .tableCopy(let destination, let source):
             let destinationType = try table(destination)
             let sourceType = try table(source)
-            guard destinationType.elementType == sourceType.elementType else { throw error("type mismatch") }
+            guard module.isSubtype(sourceType.elementType, of: destinationType.elementType) else { throw error("type mismatch") }
             // The length is an i64 only when both tables are 64-bit.
             try pop(destinationType.is64 && sourceType.is64 ? .i64 : .i32)
             try pop(sourceType.indexType)
@@ -446,8 +495,9 @@ struct FunctionValidator {
             try pop(signature.operands.0)
             push(signature.result)
 
-        case .refNull(let type):
-            push(type)
+        case .refNull(let heapType):
+            try checkHeapType(heapType)
+            push(.ref(RefType(nullable: true, heapType)))
         case .refIsNull:
             let type = try pop()
             if let type, !type.isReference { throw error("type mismatch") }
@@ -457,7 +507,38 @@ struct FunctionValidator {
             guard module.declaredFunctionReferences.contains(index) else {
                 throw error("undeclared function reference")
             }
-            push(.funcRef)
+            push(module.features.contains(.functionReferences)
+                 ? .ref(RefType(nullable: false, .concrete(module.functionTypes[Int(index)]))) : .funcRef)
+        case .refAsNonNull:
+            let reference = try popReference()
+            push(reference.map { .ref(RefType(nullable: false, $0.heapType)) })
+        case .brOnNull(let depth):
+            let target = try frame(atDepth: depth)
+            let reference = try popReference()
+            try popLabel(target)
+            pushLabel(target)
+            push(reference.map { .ref(RefType(nullable: false, $0.heapType)) })
+        case .brOnNonNull(let depth):
+            let target = try frame(atDepth: depth)
+            let count = labelCount(target)
+            guard count > 0, case .ref(let labelReference) = labelType(target, count - 1) else { throw error("type mismatch") }
+            // The reference goes to the label as non-null: it may be null here.
+            try pop(.ref(RefType(nullable: true, labelReference.heapType)))
+            var i = count - 1
+            scratch.removeAll(keepingCapacity: true)
+            while i > 0 {
+                i -= 1
+                scratch.append(try pop(labelType(target, i)))
+            }
+            while let type = scratch.popLast() { push(type) }
+        case .callRef(let typeIndex):
+            guard Int(typeIndex) < module.types.count else { throw error("unknown type") }
+            try pop(.ref(RefType(nullable: true, .concrete(typeIndex))))
+            try apply(module.types[Int(typeIndex)])
+        case .returnCallRef(let typeIndex):
+            guard Int(typeIndex) < module.types.count else { throw error("unknown type") }
+            try pop(.ref(RefType(nullable: true, .concrete(typeIndex))))
+            try applyTailCall(module.types[Int(typeIndex)])
 
         case .v128Const:
             push(.v128)

@@ -23,6 +23,9 @@ public enum Instruction: Sendable, Equatable {
     /// Tail calls: the callee replaces the caller's frame.
     case returnCall(functionIndex: UInt32)
     case returnCallIndirect(typeIndex: UInt32, tableIndex: UInt32)
+    /// Calls through a typed function reference (trapping on null).
+    case callRef(typeIndex: UInt32)
+    case returnCallRef(typeIndex: UInt32)
 
     // Parametric
     case drop
@@ -68,9 +71,15 @@ public enum Instruction: Sendable, Equatable {
     case numeric(NumericOp)
 
     // References
-    case refNull(ValType)
+    case refNull(HeapType)
     case refIsNull
     case refFunc(UInt32)
+    /// Traps on null; the type loses `null`.
+    case refAsNonNull
+    /// Branches when the reference is null (dropping it); otherwise leaves it, non-null.
+    case brOnNull(relativeDepth: UInt32)
+    /// Branches with the reference when it is not null; otherwise drops it.
+    case brOnNonNull(relativeDepth: UInt32)
 
     // SIMD
     case v128Const(V128)

@@ -99,7 +99,7 @@ struct ModuleDecoder {
             let groups = try reader.readCount()
             for _ in 0..<groups {
                 _ = try reader.readU32()
-                _ = try reader.readValType()
+                _ = try reader.readValType(module.features)
             }
             var operators = OperatorReader(reader, features: module.features)
             var depth = 0
@@ -169,12 +169,13 @@ struct ModuleDecoder {
             }
             let paramCount = try reader.readCount()
             var params: [ValType] = []
-            for _ in 0..<paramCount { params.append(try reader.readValType()) }
+            for _ in 0..<paramCount { params.append(try reader.readValType(module.features)) }
             let resultCount = try reader.readCount()
             var results: [ValType] = []
-            for _ in 0..<resultCount { results.append(try reader.readValType()) }
+            for _ in 0..<resultCount { results.append(try reader.readValType(module.features)) }
             module.types.append(FuncType(params: params, results: results))
         }
+        module.canonicalizeTypes()
     }
 
     private mutating func decodeImportSection(_ reader: inout ByteReader) throws(WasmError) {
@@ -202,7 +203,7 @@ struct ModuleDecoder {
                 module.memories.append(type)
                 module.importedMemoryCount += 1
             case 3:
-                let type = try reader.readGlobalType()
+                let type = try reader.readGlobalType(module.features)
                 descriptor = .global(type)
                 module.globals.append(type)
                 module.importedGlobalCount += 1
@@ -222,7 +223,19 @@ struct ModuleDecoder {
 
     private mutating func decodeTableSection(_ reader: inout ByteReader) throws(WasmError) {
         let count = try reader.readCount()
-        for _ in 0..<count { module.tables.append(try reader.readTableType(module.features)) }
+        for _ in 0..<count {
+            // Typed references: `0x40 0x00 tabletype expr` gives the elements' initial value.
+            if module.features.contains(.functionReferences), try reader.peekByte() == 0x40 {
+                reader.position += 1
+                let at = reader.position
+                guard try reader.readByte() == 0 else { throw .malformed("malformed table", at: at) }
+                module.tables.append(try reader.readTableType(module.features))
+                module.tableInitializers.append(try decodeConstExpr(&reader))
+            } else {
+                module.tables.append(try reader.readTableType(module.features))
+                module.tableInitializers.append(nil)
+            }
+        }
     }
 
     private mutating func decodeMemorySection(_ reader: inout ByteReader) throws(WasmError) {
@@ -233,7 +246,7 @@ struct ModuleDecoder {
     private mutating func decodeGlobalSection(_ reader: inout ByteReader) throws(WasmError) {
         let count = try reader.readCount()
         for _ in 0..<count {
-            module.globals.append(try reader.readGlobalType())
+            module.globals.append(try reader.readGlobalType(module.features))
             module.globalInitializers.append(try decodeConstExpr(&reader))
         }
     }
@@ -266,11 +279,13 @@ struct ModuleDecoder {
                 mode = flags & 2 != 0 ? .declarative : .passive
             }
             let usesExpressions = flags & 4 != 0
-            var type = ValType.funcRef
+            // Function indices are never null: (ref func) with typed references, funcref in 2.0.
+            var type = usesExpressions || !module.features.contains(.functionReferences)
+                ? ValType.funcRef : .ref(RefType(nullable: false, .func))
             if flags & 3 != 0 {
                 // An explicit element kind (function indices) or reference type (expressions).
                 if usesExpressions {
-                    type = try reader.readRefType()
+                    type = try reader.readRefType(module.features)
                 } else {
                     let kindAt = reader.position
                     guard try reader.readByte() == 0x00 else { throw .malformed("malformed element kind", at: kindAt) }
@@ -352,7 +367,7 @@ struct ModuleDecoder {
             case .f32Const(let v): stack.append(.f32(v))
             case .f64Const(let v): stack.append(.f64(v))
             case .v128Const(let v): stack.append(.v128(v))
-            case .refNull(let t): stack.append(.refNull(t))
+            case .refNull(let t): stack.append(.refNull(.ref(RefType(nullable: true, t))))
             case .refFunc(let index):
                 module.declaredFunctionReferences.insert(index)
                 stack.append(.refFunc(index))

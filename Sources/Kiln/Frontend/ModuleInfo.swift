@@ -15,6 +15,9 @@ struct ModuleInfo: Sendable {
     var importedFunctionCount = 0
     var tables: [TableType] = []
     var importedTableCount = 0
+    /// Initial element values of the defined tables (index `i` is table `importedTableCount + i`);
+    /// nil: null.
+    var tableInitializers: [ConstExpr?] = []
     var memories: [MemoryType] = []
     var importedMemoryCount = 0
     var globals: [GlobalType] = []
@@ -36,8 +39,68 @@ struct ModuleInfo: Sendable {
     /// outside function bodies (exports, element segments, global initializers).
     var declaredFunctionReferences: Set<UInt32> = []
 
+    /// Per type index, the first index of a type equivalent to it: types are equivalent when
+    /// their structure is equal, references compared by equivalence (each type its own
+    /// recursion group, as without GC).
+    var canonicalTypes: [UInt32] = []
+
     func functionType(of functionIndex: Int) -> FuncType {
         types[Int(functionTypes[functionIndex])]
+    }
+
+    /// The subtyping of WebAssembly 3.0 without GC: a non-null reference stands where a
+    /// nullable one of a supertype is expected; a concrete function type is a `func`; the
+    /// bottom types are below everything in their hierarchy.
+    func isSubtype(_ a: ValType, of b: ValType) -> Bool {
+        if a == b { return true }
+        guard case .ref(let x) = a, case .ref(let y) = b else { return false }
+        if x.nullable && !y.nullable { return false }
+        return isSubtype(x.heapType, of: y.heapType)
+    }
+
+    func isSubtype(_ a: HeapType, of b: HeapType) -> Bool {
+        switch (a, b) {
+        case (.concrete(let i), .concrete(let j)): return canonical(i) == canonical(j)
+        case (.concrete, .func): return true
+        case (.noFunc, _): return b.top == .func
+        case (.noExtern, _): return b.top == .extern
+        case (.noExn, _): return b.top == .exn
+        default: return a == b
+        }
+    }
+
+    func canonical(_ index: UInt32) -> UInt32 {
+        Int(index) < canonicalTypes.count ? canonicalTypes[Int(index)] : index
+    }
+
+    /// Whether a local of `type` starts with a value (zero or null): all but non-nullable references.
+    static func isDefaultable(_ type: ValType) -> Bool {
+        if case .ref(let reference) = type { return reference.nullable }
+        return true
+    }
+
+    /// Computes `canonicalTypes`. A type may name itself or earlier types only.
+    mutating func canonicalizeTypes() {
+        canonicalTypes.removeAll()
+        var first: [FuncType: UInt32] = [:]
+        for (i, type) in types.enumerated() {
+            let key = FuncType(params: type.params.map { canonicalKey($0, at: i) },
+                               results: type.results.map { canonicalKey($0, at: i) })
+            if let j = first[key] {
+                canonicalTypes.append(j)
+            } else {
+                first[key] = UInt32(i)
+                canonicalTypes.append(UInt32(i))
+            }
+        }
+    }
+
+    /// A reference to an earlier type as its canonical index, to itself as a marker.
+    private func canonicalKey(_ type: ValType, at index: Int) -> ValType {
+        guard case .ref(var reference) = type, case .concrete(let j) = reference.heapType else { return type }
+        if Int(j) < index { reference.heapType = .concrete(canonicalTypes[Int(j)]) }
+        else if Int(j) == index { reference.heapType = .concrete(.max) }
+        return .ref(reference)
     }
 }
 

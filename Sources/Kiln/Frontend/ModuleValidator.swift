@@ -50,25 +50,42 @@ struct ModuleValidator {
 
     private func validateModule() throws(WasmError) {
         let m = module
+        // Types name only themselves and earlier types.
+        for (i, type) in m.types.enumerated() {
+            for valueType in type.params + type.results {
+                if case .ref(let reference) = valueType, case .concrete(let j) = reference.heapType, Int(j) > i {
+                    throw .invalid("unknown type \(j)", at: 0)
+                }
+            }
+        }
         for (i, entry) in m.imports.enumerated() {
             switch entry.descriptor {
             case .function(let typeIndex):
                 guard Int(typeIndex) < m.types.count else { throw .invalid("unknown type \(typeIndex)", at: 0) }
-            case .table(let type): try checkTable(type)
+            case .table(let type):
+                try checkTable(type)
             case .memory(let type): try checkMemory(type)
-            case .global: break
+            case .global(let type): try checkValueType(type.valueType)
             }
             _ = i
         }
         for typeIndex in m.functionTypes[m.importedFunctionCount...] where Int(typeIndex) >= m.types.count {
             throw .invalid("unknown type \(typeIndex)", at: 0)
         }
-        for type in m.tables[m.importedTableCount...] { try checkTable(type) }
+        for (i, type) in m.tables[m.importedTableCount...].enumerated() {
+            try checkTable(type)
+            if let initializer = m.tableInitializers[i] {
+                try checkConstExpr(initializer, type: type.elementType, visibleGlobals: m.importedGlobalCount)
+            } else if !ModuleInfo.isDefaultable(type.elementType) {
+                throw .invalid("type mismatch", at: 0)
+            }
+        }
         for type in m.memories[m.importedMemoryCount...] { try checkMemory(type) }
         if m.memories.count > 1 && !m.features.contains(.multiMemory) { throw .invalid("multiple memories", at: 0) }
 
         for (i, initializer) in m.globalInitializers.enumerated() {
             let type = m.globals[m.importedGlobalCount + i]
+            try checkValueType(type.valueType)
             try checkConstExpr(initializer, type: type.valueType, visibleGlobals: m.importedGlobalCount + i)
         }
 
@@ -99,7 +116,7 @@ struct ModuleValidator {
             if case .active(let table, let offset) = segment.mode {
                 guard Int(table) < m.tables.count else { throw .invalid("unknown table \(table)", at: segment.offset) }
                 try checkConstExpr(offset, type: m.tables[Int(table)].indexType, visibleGlobals: m.globals.count)
-                guard m.tables[Int(table)].elementType == segment.type else {
+                guard m.isSubtype(segment.type, of: m.tables[Int(table)].elementType) else {
                     throw .invalid("type mismatch", at: segment.offset)
                 }
             }
@@ -122,7 +139,14 @@ struct ModuleValidator {
         }
     }
 
+    private func checkValueType(_ type: ValType) throws(WasmError) {
+        if case .ref(let reference) = type, case .concrete(let j) = reference.heapType, Int(j) >= module.types.count {
+            throw .invalid("unknown type \(j)", at: 0)
+        }
+    }
+
     private func checkTable(_ type: TableType) throws(WasmError) {
+        try checkValueType(type.elementType)
         let limit: UInt64 = type.is64 ? .max : UInt64(UInt32.max)
         if type.limits.min > limit || (type.limits.max ?? 0) > limit {
             throw .invalid("table size must be at most 2^32-1", at: 0)
@@ -144,7 +168,7 @@ struct ModuleValidator {
         // WebAssembly 2.0's constant expressions see only imported globals.
         let visibleGlobals = module.features.contains(.extendedConst) ? visibleGlobals : module.importedGlobalCount
         let actual = try constExprType(expression, visibleGlobals: visibleGlobals)
-        guard actual == type else { throw .invalid("type mismatch", at: 0) }
+        guard module.isSubtype(actual, of: type) else { throw .invalid("type mismatch", at: 0) }
     }
 
     private func constExprType(_ expression: ConstExpr, visibleGlobals: Int) throws(WasmError) -> ValType {
@@ -154,10 +178,13 @@ struct ModuleValidator {
         case .f32: return .f32
         case .f64: return .f64
         case .v128: return .v128
-        case .refNull(let t): return t
+        case .refNull(let t):
+            try checkValueType(t)
+            return t
         case .refFunc(let index):
             guard Int(index) < module.functionTypes.count else { throw .invalid("unknown function \(index)", at: 0) }
-            return .funcRef
+            return module.features.contains(.functionReferences)
+                ? .ref(RefType(nullable: false, .concrete(module.functionTypes[Int(index)]))) : .funcRef
         case .globalGet(let index):
             guard Int(index) < visibleGlobals else { throw .invalid("unknown global \(index)", at: 0) }
             let global = module.globals[Int(index)]

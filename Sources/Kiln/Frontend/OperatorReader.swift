@@ -67,9 +67,9 @@ struct OperatorReader {
         switch opcode {
         case 0x00: return .unreachable
         case 0x01: return .nop
-        case 0x02: return .block(try bytes.readBlockType())
-        case 0x03: return .loop(try bytes.readBlockType())
-        case 0x04: return .if(try bytes.readBlockType())
+        case 0x02: return .block(try bytes.readBlockType(features))
+        case 0x03: return .loop(try bytes.readBlockType(features))
+        case 0x04: return .if(try bytes.readBlockType(features))
         case 0x05: return .else
         case 0x0B: return .end
         case 0x0C: return .br(relativeDepth: try bytes.readU32())
@@ -89,13 +89,16 @@ struct OperatorReader {
         case 0x13 where features.contains(.tailCall):
             let typeIndex = try bytes.readU32()
             return .returnCallIndirect(typeIndex: typeIndex, tableIndex: try bytes.readU32())
+        case 0x14 where features.contains(.functionReferences): return .callRef(typeIndex: try bytes.readU32())
+        case 0x15 where features.contains(.functionReferences) && features.contains(.tailCall):
+            return .returnCallRef(typeIndex: try bytes.readU32())
         case 0x1A: return .drop
         case 0x1B: return .select
         case 0x1C:
             let countAt = bytes.position
             let count = try bytes.readCount()
             guard count == 1 else { throw .invalid("invalid result arity", at: countAt) }
-            return .typedSelect(try bytes.readValType())
+            return .typedSelect(try bytes.readValType(features))
         case 0x20: return .localGet(try bytes.readU32())
         case 0x21: return .localSet(try bytes.readU32())
         case 0x22: return .localTee(try bytes.readU32())
@@ -112,9 +115,12 @@ struct OperatorReader {
         case 0x43: return .f32Const(try bytes.readFixedUInt32())
         case 0x44: return .f64Const(try bytes.readFixedUInt64())
         case 0x45...0xC4: return .numeric(NumericOp(rawValue: UInt16(opcode))!)
-        case 0xD0: return .refNull(try bytes.readRefType())
+        case 0xD0: return .refNull(try bytes.readHeapType(features))
         case 0xD1: return .refIsNull
         case 0xD2: return .refFunc(try bytes.readU32())
+        case 0xD4 where features.contains(.functionReferences): return .refAsNonNull
+        case 0xD5 where features.contains(.functionReferences): return .brOnNull(relativeDepth: try bytes.readU32())
+        case 0xD6 where features.contains(.functionReferences): return .brOnNonNull(relativeDepth: try bytes.readU32())
         case 0xFC: return try readMiscellaneous(at: at)
         case 0xFD: return try readSIMD(at: at)
         default:

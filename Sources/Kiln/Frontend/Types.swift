@@ -1,15 +1,103 @@
-/// The value types of WebAssembly 2.0.
-public enum ValType: UInt8, Sendable, Hashable, BitwiseCopyable, CustomStringConvertible {
-    case i32 = 0x7F
-    case i64 = 0x7E
-    case f32 = 0x7D
-    case f64 = 0x7C
-    case v128 = 0x7B
-    case funcRef = 0x70
-    case externRef = 0x6F
+/// The heap type of a reference: what it points to.
+///
+/// `concrete` is a type index: into the module's type section inside a module (`ModuleInfo`),
+/// an engine-wide signature id (`TypeRegistry`) in the types the API hands out.
+public enum HeapType: Sendable, Hashable, BitwiseCopyable, CustomStringConvertible {
+    /// Any function.
+    case `func`
+    /// Any host (extern) reference.
+    case extern
+    /// Any exception (exception handling's `exnref`).
+    case exn
+    /// The bottom types: no value but null has them (`nofunc`, `noextern`, `noexn`).
+    case noFunc, noExtern, noExn
+    /// A function of one signature.
+    case concrete(UInt32)
 
-    @inlinable public var isReference: Bool { self == .funcRef || self == .externRef }
-    @inlinable public var isNumeric: Bool { !isReference && self != .v128 }
+    /// The abstract type at the top of this type's hierarchy.
+    public var top: HeapType {
+        switch self {
+        case .func, .noFunc, .concrete: .func
+        case .extern, .noExtern: .extern
+        case .exn, .noExn: .exn
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .func: "func"
+        case .extern: "extern"
+        case .exn: "exn"
+        case .noFunc: "nofunc"
+        case .noExtern: "noextern"
+        case .noExn: "noexn"
+        case .concrete(let index): "\(index)"
+        }
+    }
+}
+
+/// A reference type: a heap type, and whether null is a value of it.
+public struct RefType: Sendable, Hashable, BitwiseCopyable, CustomStringConvertible {
+    public var nullable: Bool
+    public var heapType: HeapType
+    public init(nullable: Bool, _ heapType: HeapType) {
+        self.nullable = nullable
+        self.heapType = heapType
+    }
+
+    public var description: String {
+        switch (nullable, heapType) {
+        case (true, .func): "funcref"
+        case (true, .extern): "externref"
+        case (true, .exn): "exnref"
+        default: "(ref \(nullable ? "null " : "")\(heapType))"
+        }
+    }
+}
+
+/// The value types: numbers, vectors and (typed) references.
+public enum ValType: Sendable, Hashable, BitwiseCopyable, CustomStringConvertible {
+    case i32
+    case i64
+    case f32
+    case f64
+    case v128
+    case ref(RefType)
+
+    /// `funcref`: `(ref null func)`.
+    public static let funcRef = ValType.ref(RefType(nullable: true, .func))
+    /// `externref`: `(ref null extern)`.
+    public static let externRef = ValType.ref(RefType(nullable: true, .extern))
+    /// `exnref`: `(ref null exn)`.
+    public static let exnRef = ValType.ref(RefType(nullable: true, .exn))
+
+    @inlinable public var isReference: Bool { if case .ref = self { true } else { false } }
+    @inlinable public var isNumeric: Bool {
+        switch self {
+        case .i32, .i64, .f32, .f64: true
+        default: false
+        }
+    }
+
+    /// The reference type, for a reference.
+    public var refType: RefType? { if case .ref(let type) = self { type } else { nil } }
+
+    /// Whether values of this type are extern or exception references, which the runtime
+    /// counts outside wasm frames and finds in frames through stack maps (function
+    /// references belong to their instances and are not counted).
+    @inlinable public var isCountedReference: Bool {
+        guard case .ref(let type) = self else { return false }
+        switch type.heapType {
+        case .extern, .noExtern, .exn, .noExn: return true
+        default: return false
+        }
+    }
+
+    /// Whether this is a function reference type (of any signature, nullable or not).
+    @inlinable public var isFunctionReference: Bool {
+        guard case .ref(let type) = self else { return false }
+        return type.heapType.top == .func
+    }
 
     public var description: String {
         switch self {
@@ -18,8 +106,7 @@ public enum ValType: UInt8, Sendable, Hashable, BitwiseCopyable, CustomStringCon
         case .f32: "f32"
         case .f64: "f64"
         case .v128: "v128"
-        case .funcRef: "funcref"
-        case .externRef: "externref"
+        case .ref(let type): type.description
         }
     }
 }

@@ -181,6 +181,13 @@ enum Interpreter {
                     pc = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])]) != 0 ? Int(code[pc &+ 2]) : pc &+ 3
                 case .brIfNot:
                     pc = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])]) == 0 ? Int(code[pc &+ 2]) : pc &+ 3
+                case .brIfNull:
+                    pc = fp[Int(code[pc &+ 1])] == 0 ? Int(code[pc &+ 2]) : pc &+ 3
+                case .brIfNotNull:
+                    pc = fp[Int(code[pc &+ 1])] != 0 ? Int(code[pc &+ 2]) : pc &+ 3
+                case .refAsNonNull:
+                    guard fp[Int(code[pc &+ 1])] != 0 else { throw Trap(.nullReference) }
+                    pc &+= 2
                 case .brTable:
                     let index = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])])
                     let count = code[pc &+ 2]
@@ -228,7 +235,7 @@ enum Interpreter {
                     frameSize = callee.frameSize
                     code = UnsafePointer(callee.code)
                     pc = 0
-                case .callImport, .callIndirect, .returnCallImport, .returnCallIndirect:
+                case .callImport, .callIndirect, .returnCallImport, .returnCallIndirect, .callRef, .returnCallRef:
                     let op = Op.decode(code[pc])
                     let target: (Unmanaged<InstanceHandle>, Int)?
                     let reference: UnsafeMutablePointer<KilnFuncRef>?
@@ -241,6 +248,15 @@ enum Interpreter {
                         reference = funcRef
                         argumentBase = Int(code[pc &+ 2])
                         returnPC = op == .callImport ? pc &+ 3 : pc &+ 4
+                    case .callRef, .returnCallRef:
+                        guard let raw = UnsafeMutableRawPointer(bitPattern: UInt(fp[Int(code[pc &+ 1])])) else {
+                            throw Trap(.nullFunctionReference)
+                        }
+                        let funcRef = raw.assumingMemoryBound(to: KilnFuncRef.self)
+                        target = Interpreter.target(of: funcRef)
+                        reference = funcRef
+                        argumentBase = Int(code[pc &+ 2])
+                        returnPC = op == .callRef ? pc &+ 3 : pc &+ 4
                     default:
                         let table = current.table(code[pc &+ 2]).pointee
                         let index = WidthTaggedIndex.address(fp[Int(code[pc &+ 3])], code[pc &+ 2])
@@ -255,7 +271,7 @@ enum Interpreter {
                     }
                     // A tail call moves its arguments to slot 0 and, for a callee this loop
                     // runs, replaces the frame; other callees return to the `return` after it.
-                    let isTail = op == .returnCallImport || op == .returnCallIndirect
+                    let isTail = op == .returnCallImport || op == .returnCallIndirect || op == .returnCallRef
                     if isTail {
                         UnsafeMutableRawPointer(fp).copyMemory(from: fp + argumentBase, byteCount: Int(code[returnPC &- 1]) &* 8)
                         argumentBase = 0

@@ -38,6 +38,16 @@ enum Op: UInt16 {
     case returnCallImport
     /// type index, table word, index slot, argument base slot, argument slot count
     case returnCallIndirect
+    /// reference slot, argument base slot
+    case callRef
+    /// reference slot, argument base slot, argument slot count
+    case returnCallRef
+    /// reference slot, target: branches when the 64-bit slot is null (zero)
+    case brIfNull
+    /// reference slot, target: branches when the slot is not null
+    case brIfNotNull
+    /// reference slot: traps with "null reference" when null
+    case refAsNonNull
     /// dst, src
     case copy
     /// dst, src

@@ -158,7 +158,7 @@ struct InterpreterTranslator: FunctionCompiler {
         constantIndex.removeAll(keepingCapacity: true)
         constantUses.removeAll(keepingCapacity: true)
         stackMaps = StackMaps()
-        externRefLocalSlots = locals.indices.filter { locals[$0] == .externRef }.map { Int(localSlots[$0]) }
+        externRefLocalSlots = locals.indices.filter { locals[$0].isCountedReference }.map { Int(localSlots[$0]) }
         fuelRun = nil
         emitInterruptionChecks()
         if instrumentation.fuel { startFuelRun() }
@@ -182,7 +182,7 @@ struct InterpreterTranslator: FunctionCompiler {
     /// the externref locals, and the externref operands in their natural slots.
     private mutating func recordSafepoint() {
         var slots = externRefLocalSlots
-        for entry in stack where entry.kind == .temp && entry.type == .externRef { slots.append(Int(entry.slot)) }
+        for entry in stack where entry.kind == .temp && entry.type.isCountedReference { slots.append(Int(entry.slot)) }
         stackMaps.append(position: code.count, slots: slots)
     }
 
@@ -318,7 +318,7 @@ struct InterpreterTranslator: FunctionCompiler {
     private func results(_ type: BlockType) -> [ValType] {
         switch type {
         case .empty: return []
-        case .value(let t): return InterpreterTranslator.single[t]!
+        case .value(let t): return InterpreterTranslator.single[t] ?? [t]
         case .typeIndex(let index): return module.types[Int(index)].results
         }
     }
@@ -469,24 +469,22 @@ struct InterpreterTranslator: FunctionCompiler {
             }
             reachable = false
         case .brIf(let depth):
-            let condition = popCondition()
-            let target = blocks[blocks.count - 1 - Int(depth)]
-            if target.kind != .function && !needsBranchMoves(target) {
-                emitConditionalBranch(condition, whenTrue: true)
-                word(0)
-                addTarget(code.count - 1, depth: Int(depth))
-            } else {
-                emitConditionalBranch(condition, whenTrue: false)
-                let skip = code.count
-                word(0)
-                if target.kind == .function {
-                    emitReturn()
-                } else {
-                    emitBranchMoves(target)
-                    emitJump(toDepth: Int(depth))
-                }
-                code[skip] = UInt32(code.count)
-            }
+            emitBranch(if: popCondition(), depth: depth)
+        case .brOnNull(let depth):
+            // The reference leaves the stack for the branch (which drops it) and comes back,
+            // non-null, on the fall-through path.
+            var reference = stack.removeLast()
+            let condition = Condition.isNull(slot(of: reference))
+            emitBranch(if: condition, depth: depth)
+            if case .ref(var type) = reference.type { type.nullable = false; reference.type = .ref(type) }
+            stack.append(reference)
+            lastResult = nil
+        case .brOnNonNull(let depth):
+            // The reference goes with the branch; the fall-through path drops it.
+            let condition = Condition.isNotNull(slot(of: stack[stack.count - 1]))
+            emitBranch(if: condition, depth: depth)
+            stack.removeLast()
+            lastResult = nil
         case .brTable(let table):
             let index = popSlot()
             let depths = brTableTargets(table) + [table.defaultDepth]
@@ -539,6 +537,20 @@ struct InterpreterTranslator: FunctionCompiler {
             emit(Int(function) < module.importedFunctionCount ? .returnCallImport : .returnCall)
             word(function); word(argumentBase); word(slotCount(type.params))
             emitTailCallReturn(type)
+        case .callRef(let typeIndex):
+            let type = module.types[Int(typeIndex)]
+            let reference = popSlot()
+            let argumentBase = prepareCall(parameterCount: type.params.count)
+            emit(.callRef); word(reference); word(argumentBase)
+            recordSafepoint()
+            for result in type.results { push(.temp, result) }
+            lastResult = nil
+        case .returnCallRef(let typeIndex):
+            let type = module.types[Int(typeIndex)]
+            let reference = popSlot()
+            let argumentBase = prepareCall(parameterCount: type.params.count)
+            emit(.returnCallRef); word(reference); word(argumentBase); word(slotCount(type.params))
+            emitTailCallReturn(type)
         case .returnCallIndirect(let typeIndex, let tableIndex):
             let type = module.types[Int(typeIndex)]
             let index = popSlot()
@@ -569,29 +581,29 @@ struct InterpreterTranslator: FunctionCompiler {
             push(.local(localSlots[Int(index)]), type)
         case .globalGet(let index):
             let type = module.globals[Int(index)].valueType
-            emit(type == .v128 ? .globalGet128 : type == .externRef ? .globalGetExtern : .globalGet)
+            emit(type == .v128 ? .globalGet128 : type.isCountedReference ? .globalGetExtern : .globalGet)
             let patch = code.count
             word(nextSlot); word(index)
-            if type == .externRef { recordSafepoint() }
+            if type.isCountedReference { recordSafepoint() }
             pushResult(type, patch: patch)
         case .globalSet(let index):
             let entry = stack.removeLast()
             let source = slot(of: entry)
-            let op: Op = entry.type == .v128 ? .globalSet128 : entry.type == .externRef ? .globalSetExtern : .globalSet
+            let op: Op = entry.type == .v128 ? .globalSet128 : entry.type.isCountedReference ? .globalSetExtern : .globalSet
             emit(op); word(index); word(source)
 
         case .tableGet(let table):
             let index = popSlot()
             let type = module.tables[Int(table)].elementType
-            emit(type == .externRef ? .tableGetExtern : .tableGet)
+            emit(type.isCountedReference ? .tableGetExtern : .tableGet)
             let patch = code.count
             word(nextSlot); word(tableWord(table)); word(index)
-            if type == .externRef { recordSafepoint() }
+            if type.isCountedReference { recordSafepoint() }
             pushResult(type, patch: patch)
         case .tableSet(let table):
             let value = popSlot()
             let index = popSlot()
-            emit(module.tables[Int(table)].elementType == .externRef ? .tableSetExtern : .tableSet)
+            emit(module.tables[Int(table)].elementType.isCountedReference ? .tableSetExtern : .tableSet)
             word(tableWord(table)); word(index); word(value)
         case .tableInit(let segment, let table):
             let n = popSlot(), s = popSlot(), d = popSlot()
@@ -671,8 +683,15 @@ struct InterpreterTranslator: FunctionCompiler {
         case .numeric(let op):
             translateNumeric(op)
 
-        case .refNull(let type):
-            push(.const(0, 0), type)
+        case .refNull(let heapType):
+            push(.const(0, 0), .ref(RefType(nullable: true, heapType)))
+        case .refAsNonNull:
+            let entry = stack[stack.count - 1]
+            emit(.refAsNonNull); word(slot(of: entry))
+            if case .ref(var type) = entry.type {
+                type.nullable = false
+                stack[stack.count - 1].type = .ref(type)
+            }
         case .refIsNull:
             let value = popSlot()
             emit(.refIsNull)
@@ -683,7 +702,8 @@ struct InterpreterTranslator: FunctionCompiler {
             emit(.refFunc)
             let patch = code.count
             word(nextSlot); word(function)
-            pushResult(.funcRef, patch: patch)
+            pushResult(module.features.contains(.functionReferences)
+                       ? .ref(RefType(nullable: false, .concrete(module.functionTypes[Int(function)]))) : .funcRef, patch: patch)
 
         case .v128Const(let value):
             push(.const(value.lo, value.hi), .v128)
@@ -838,6 +858,30 @@ struct InterpreterTranslator: FunctionCompiler {
     private enum Condition {
         case slot(SlotRef)
         case compare(Op, SlotRef, SlotRef)
+        /// A reference slot, null or not (all 64 bits tested).
+        case isNull(SlotRef)
+        case isNotNull(SlotRef)
+    }
+
+    /// A conditional branch to the label at `depth`, with the label's values on the stack.
+    private mutating func emitBranch(if condition: Condition, depth: UInt32) {
+        let target = blocks[blocks.count - 1 - Int(depth)]
+        if target.kind != .function && !needsBranchMoves(target) {
+            emitConditionalBranch(condition, whenTrue: true)
+            word(0)
+            addTarget(code.count - 1, depth: Int(depth))
+        } else {
+            emitConditionalBranch(condition, whenTrue: false)
+            let skip = code.count
+            word(0)
+            if target.kind == .function {
+                emitReturn()
+            } else {
+                emitBranchMoves(target)
+                emitJump(toDepth: Int(depth))
+            }
+            code[skip] = UInt32(code.count)
+        }
     }
 
     private mutating func popCondition() -> Condition {
@@ -867,6 +911,10 @@ struct InterpreterTranslator: FunctionCompiler {
             emit(whenTrue ? .brIf : .brIfNot); word(slot)
         case .compare(let compare, let a, let b):
             emit(Op.branch(on: compare, inverted: !whenTrue)!); word(a); word(b)
+        case .isNull(let slot):
+            emit(whenTrue ? .brIfNull : .brIfNotNull); word(slot)
+        case .isNotNull(let slot):
+            emit(whenTrue ? .brIfNotNull : .brIfNull); word(slot)
         }
     }
 
@@ -882,7 +930,7 @@ struct InterpreterTranslator: FunctionCompiler {
         var slots: [Int] = []
         var slot = 0
         for param in type.params {
-            if param == .externRef { slots.append(slot) }
+            if param.isCountedReference { slots.append(slot) }
             slot += Int(width(param))
         }
         stackMaps.append(position: code.count, slots: slots)

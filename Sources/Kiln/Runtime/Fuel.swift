@@ -42,7 +42,8 @@ enum Fuel {
     /// applied before it transfers control).
     static func endsRun(_ instruction: Instruction) -> Bool {
         switch instruction {
-        case .unreachable, .return, .call, .callIndirect, .loop, .if, .else, .end, .br, .brIf, .brTable: true
+        case .unreachable, .return, .call, .callIndirect, .loop, .if, .else, .end, .br, .brIf, .brTable,
+             .returnCall, .returnCallIndirect, .callRef, .returnCallRef, .brOnNull, .brOnNonNull: true
         default: false
         }
     }

@@ -78,7 +78,7 @@ final class HostFunction {
             case .i64: kinds.append(UInt8(KILN_KIND_I64))
             case .f32: kinds.append(UInt8(KILN_KIND_F32))
             case .f64: kinds.append(UInt8(KILN_KIND_F64))
-            case .funcRef, .externRef: kinds.append(UInt8(KILN_KIND_REF))
+            case .ref: kinds.append(UInt8(KILN_KIND_REF))
             case .v128: return nil
             }
         }

@@ -118,8 +118,8 @@ final class InstanceHandle {
         let vmctx = instance.vmctx
         let engine = store.engine
 
-        for (i, type) in info.types.enumerated() {
-            vmctx.storeBytes(of: engine.types.id(for: type), toByteOffset: layout.typeId(i), as: UInt32.self)
+        for (i, id) in module.typeIds.enumerated() {
+            vmctx.storeBytes(of: id, toByteOffset: layout.typeId(i), as: UInt32.self)
         }
 
         // Imports, checked against the declared types.
@@ -129,8 +129,8 @@ final class InstanceHandle {
             switch (entry.descriptor, value) {
             case (.function(let typeIndex), .func(let function)):
                 try function.checkStore(store)
-                let expected = info.types[Int(typeIndex)]
-                guard function.funcRef.pointee.typeId == engine.types.id(for: expected) else {
+                let expected = engine.types.type(for: module.typeIds[Int(typeIndex)])
+                guard function.funcRef.pointee.typeId == module.typeIds[Int(typeIndex)] else {
                     throw LinkError("incompatible import type for \(name): expected func \(expected), got func \(engine.types.type(for: function.funcRef.pointee.typeId))")
                 }
                 vmctx.storeBytes(of: function.funcRef, toByteOffset: layout.function(functionIndex), as: UnsafeMutablePointer<KilnFuncRef>.self)

@@ -15,6 +15,23 @@ final class TypeRegistry: Sendable {
         }
     }
 
+    /// The ids of a module's types, in order. In the registry a type's references to other
+    /// types name their ids, and a reference to itself a marker (`UInt32.max`), so that
+    /// equivalent types of different modules share an id.
+    func ids(for module: ModuleInfo) -> [UInt32] {
+        var ids: [UInt32] = []
+        ids.reserveCapacity(module.types.count)
+        for (i, type) in module.types.enumerated() {
+            func engineType(_ value: ValType) -> ValType {
+                guard case .ref(var reference) = value, case .concrete(let j) = reference.heapType else { return value }
+                reference.heapType = .concrete(Int(j) < i ? ids[Int(j)] : .max)
+                return .ref(reference)
+            }
+            ids.append(id(for: FuncType(params: type.params.map(engineType), results: type.results.map(engineType))))
+        }
+        return ids
+    }
+
     func type(for id: UInt32) -> FuncType {
         state.withLock { $0.types[Int(id) - 1] }
     }

@@ -1,7 +1,7 @@
 import Kiln
 
 /// The `spectest` module that spec scripts import from: print functions that do nothing,
-/// four globals, a table and a memory.
+/// four globals, a table, a 64-bit table and a memory.
 enum SpecTestModule {
     static func define(in linker: Linker<Void>, store: Store<Void>) {
         do {
@@ -17,6 +17,7 @@ enum SpecTestModule {
             try linker.define("spectest", "global_f32", .global(Global(store, type: GlobalType(valueType: .f32, mutability: .constant), value: .f32(666.6))))
             try linker.define("spectest", "global_f64", .global(Global(store, type: GlobalType(valueType: .f64, mutability: .constant), value: .f64(666.6))))
             try linker.define("spectest", "table", .table(Table(store, type: TableType(elementType: .funcRef, limits: Limits(min: 10, max: 20)), initial: .funcRef(nil))))
+            try linker.define("spectest", "table64", .table(Table(store, type: TableType(elementType: .funcRef, limits: Limits(min: 10, max: 20), is64: true), initial: .funcRef(nil))))
             try linker.define("spectest", "memory", .memory(Memory(store, type: MemoryType(min: 1, max: 2))))
         } catch {
             preconditionFailure("cannot define the spectest module: \(error)")

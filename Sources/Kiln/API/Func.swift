@@ -57,7 +57,7 @@ public final class Func: StoreOwned {
     /// parameters and receives the results.
     public static func newUnchecked<T>(_ store: Store<T>, type: FuncType,
                                        _ body: @escaping (Caller<T>, UnsafeMutableBufferPointer<ValRaw>) throws -> Void) -> Func {
-        let externParams = type.params.indices.filter { type.params[$0] == .externRef }
+        let externParams = type.params.indices.filter { type.params[$0].isCountedReference }
         let host = HostFunction(type: type, engine: store.engine) { caller, values in
             // Raw parameters have no handle to keep them alive: root them until the next
             // collection, in case the host function collects.
@@ -162,7 +162,7 @@ public final class Func: StoreOwned {
         }
         var values = [ValRaw](repeating: ValRaw(lo: 0), count: max(type.params.count, type.results.count, 1))
         for (i, (param, expected)) in zip(params, type.params).enumerated() {
-            guard param.type == expected else { throw KilnError("argument \(i) is \(param.type), expected \(expected)") }
+            guard param.matches(expected) else { throw KilnError("argument \(i) is \(param.type), expected \(expected)") }
             values[i] = try param.raw(in: context)
         }
         try values.withUnsafeMutableBufferPointer { buffer in
@@ -204,6 +204,30 @@ public final class Func: StoreOwned {
 }
 
 extension Val {
+    /// Whether the value belongs to `type` (an engine-level type): its kind, null only for a
+    /// nullable reference type, and a function of the signature a concrete type names.
+    public func matches(_ type: ValType) -> Bool {
+        guard case .ref(let reference) = type else { return self.type == type }
+        switch self {
+        case .funcRef(let f):
+            guard reference.heapType.top == .func else { return false }
+            guard let f else { return reference.nullable }
+            switch reference.heapType {
+            case .concrete(let id): return f.funcRef.pointee.typeId == id
+            case .noFunc: return false
+            default: return true
+            }
+        case .externRef(let r):
+            guard reference.heapType.top == .extern else { return false }
+            return r == nil ? reference.nullable : reference.heapType != .noExtern
+        case .exnRef(let e):
+            guard reference.heapType.top == .exn else { return false }
+            return e == nil ? reference.nullable : reference.heapType != .noExn
+        default:
+            return false
+        }
+    }
+
     /// Converts a raw slot of `type`.
     init(raw: ValRaw, type: ValType, store: StoreContext) {
         switch type {

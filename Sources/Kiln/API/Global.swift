@@ -17,8 +17,8 @@ public final class Global: StoreOwned {
     /// Creates a global owned by the store.
     public convenience init(_ store: some AsContext, type: GlobalType, value: Val) throws {
         let context = store.storeContext
-        guard value.type == type.valueType else { throw KilnError("value is \(value.type), global holds \(type.valueType)") }
-        let storage = GlobalStorage(try value.raw(in: context), isExtern: type.valueType == .externRef)
+        guard value.matches(type.valueType) else { throw KilnError("value is \(value.type), global holds \(type.valueType)") }
+        let storage = GlobalStorage(try value.raw(in: context), isExtern: type.valueType.isCountedReference)
         context.hostObjects.append(storage)
         self.init(store: context, type: type, slot: storage.slot, owner: storage)
     }
@@ -33,7 +33,7 @@ public final class Global: StoreOwned {
         let context = store.storeContext
         try checkStore(context)
         guard type.mutability == .variable else { throw KilnError("global is immutable") }
-        guard value.type == type.valueType else { throw KilnError("value is \(value.type), global holds \(type.valueType)") }
+        guard value.matches(type.valueType) else { throw KilnError("value is \(value.type), global holds \(type.valueType)") }
         slot.storeGlobal(try value.raw(in: context), type: type.valueType)
     }
 }

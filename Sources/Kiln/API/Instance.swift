@@ -35,7 +35,9 @@ public final class Instance {
         case .table:
             return .table(Table(store: store, instance: handle.table(index)))
         case .global:
-            return .global(Global(store: store, type: handle.info.globals[index], slot: handle.globalSlot(index),
+            var type = handle.info.globals[index]
+            type.valueType = handle.engineType(type.valueType)
+            return .global(Global(store: store, type: type, slot: handle.globalSlot(index),
                                   owner: index < handle.globalOwners.count ? handle.globalOwners[index] : handle))
         }
     }

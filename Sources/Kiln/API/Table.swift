@@ -11,7 +11,7 @@ public final class Table: StoreOwned {
     /// Creates a table owned by the store, every element set to `initial`.
     public convenience init(_ store: some AsContext, type: TableType, initial: Val) throws {
         let context = store.storeContext
-        guard initial.type == type.elementType else { throw KilnError("initial value is \(initial.type), table holds \(type.elementType)") }
+        guard initial.matches(type.elementType) else { throw KilnError("initial value is \(initial.type), table holds \(type.elementType)") }
         let instance = try TableInstance(type: type, initial: try initial.raw(in: context).funcref,
                                          elementLimit: context.limits.maxTableElements)
         context.hostObjects.append(instance)
@@ -30,7 +30,7 @@ public final class Table: StoreOwned {
     public func set(_ store: some AsContext, _ index: UInt64, _ value: Val) throws {
         let context = store.storeContext
         try checkStore(context)
-        guard value.type == instance.type.elementType else { throw KilnError("value is \(value.type), table holds \(instance.type.elementType)") }
+        guard value.matches(instance.type.elementType) else { throw KilnError("value is \(value.type), table holds \(instance.type.elementType)") }
         guard instance.set(index, try value.raw(in: context).funcref) else { throw Trap(.tableOutOfBounds) }
     }
 
@@ -38,7 +38,7 @@ public final class Table: StoreOwned {
     public func grow(_ store: some AsContext, by delta: UInt64, initial: Val) throws -> UInt64 {
         let context = store.storeContext
         try checkStore(context)
-        guard initial.type == instance.type.elementType else { throw KilnError("initial value is \(initial.type), table holds \(instance.type.elementType)") }
+        guard initial.matches(instance.type.elementType) else { throw KilnError("initial value is \(initial.type), table holds \(instance.type.elementType)") }
         guard let old = instance.grow(by: delta, initial: try initial.raw(in: context).funcref) else {
             throw KilnError("cannot grow table of \(instance.length) elements by \(delta)")
         }

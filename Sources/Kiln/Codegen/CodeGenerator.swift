@@ -456,7 +456,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// The frame slots holding extern references now (see `recordSafepoint`).
     func safepointSlots() -> [Int] {
         var slots = externRefLocals
-        for (i, value) in stack.enumerated() where value.type == .externRef {
+        for (i, value) in stack.enumerated() where value.type.isCountedReference {
             if case .spilled = value.location { slots.append(localCount + i) }
         }
         return slots
@@ -562,7 +562,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         currentFunction = functionRanges.count
         functionType = type
         localTypes = locals
-        externRefLocals = locals.indices.filter { locals[$0] == .externRef }
+        externRefLocals = locals.indices.filter { locals[$0].isCountedReference }
         stack.removeAll(keepingCapacity: true)
         blocks.removeAll(keepingCapacity: true)
         trapStubs.removeAll(keepingCapacity: true)
@@ -901,11 +901,11 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             let type = stack[stack.count - 1].type
             setLocal(Int(index))
             push(type, .local(Int(index)))
-        case .globalGet(let index) where module.globals[Int(index)].valueType == .externRef:
+        case .globalGet(let index) where module.globals[Int(index)].valueType.isCountedReference:
             // The value enters wasm frames: rooted by the runtime (a safepoint).
             push(.i32, .const(UInt64(index)))
             callBuiltin(Builtins.globalGetExtern, arguments: 1, result: .externRef, safepoint: true)
-        case .globalSet(let index) where module.globals[Int(index)].valueType == .externRef:
+        case .globalSet(let index) where module.globals[Int(index)].valueType.isCountedReference:
             push(.i32, .const(UInt64(index)))
             callBuiltin(Builtins.globalSetExtern, arguments: 2, result: nil)
         case .globalGet(let index):
@@ -983,7 +983,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             push(.funcRef, .reg(reg))
 
         // Runtime builtins take the operands, then the immediates, after the VMContext.
-        case .tableGet(let table) where module.tables[Int(table)].elementType == .externRef:
+        case .tableGet(let table) where module.tables[Int(table)].elementType.isCountedReference:
             push(.i32, .const(UInt64(table)))
             callBuiltin(Builtins.tableGetExtern, arguments: 2, result: .externRef, safepoint: true)
         case .tableGet(let table):

@@ -310,6 +310,7 @@ struct FunctionValidator {
         case .loop(let type):
             try pushFrame(.loop, type)
         case .if(let type):
+            if case .value(let value) = type { try checkType(value) }
             try pop(.i32)
             try pushFrame(.if, type)
         case .else:
@@ -411,7 +412,10 @@ struct FunctionValidator {
             push(try global(index).valueType)
         case .globalSet(let index):
             let type = try global(index)
-            guard type.mutability == .variable else { throw error("global is immutable") }
+            // The reference interpreters of 2.0 and 3.0 word this differently.
+            guard type.mutability == .variable else {
+                throw error(module.features.contains(.functionReferences) ? "immutable global" : "global is immutable")
+            }
             try pop(type.valueType)
 
         case .tableGet(let index):
@@ -525,12 +529,11 @@ struct FunctionValidator {
             // The reference goes to the label as non-null: it may be null here.
             try pop(.ref(RefType(nullable: true, labelReference.heapType)))
             var i = count - 1
-            scratch.removeAll(keepingCapacity: true)
             while i > 0 {
                 i -= 1
-                scratch.append(try pop(labelType(target, i)))
+                try pop(labelType(target, i))
             }
-            while let type = scratch.popLast() { push(type) }
+            for i in 0..<(count - 1) { push(labelType(target, i)) }
         case .callRef(let typeIndex):
             guard Int(typeIndex) < module.types.count else { throw error("unknown type") }
             try pop(.ref(RefType(nullable: true, .concrete(typeIndex))))

@@ -39,6 +39,10 @@ struct ModuleInfo: Sendable {
     /// outside function bodies (exports, element segments, global initializers).
     var declaredFunctionReferences: Set<UInt32> = []
 
+    /// Subtyping between engine-level types (whose type indices are engine-wide ids, equal
+    /// exactly when the types are equivalent): an empty module's rules.
+    static let engineLevel = ModuleInfo()
+
     /// Per type index, the first index of a type equivalent to it: types are equivalent when
     /// their structure is equal, references compared by equivalence (each type its own
     /// recursion group, as without GC).

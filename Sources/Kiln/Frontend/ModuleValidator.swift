@@ -113,6 +113,7 @@ struct ModuleValidator {
         }
 
         for segment in m.elements {
+            try checkValueType(segment.type)
             if case .active(let table, let offset) = segment.mode {
                 guard Int(table) < m.tables.count else { throw .invalid("unknown table \(table)", at: segment.offset) }
                 try checkConstExpr(offset, type: m.tables[Int(table)].indexType, visibleGlobals: m.globals.count)

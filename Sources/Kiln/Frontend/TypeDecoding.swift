@@ -90,7 +90,8 @@ extension ByteReader {
         let flags = try readUnsignedLEB(bits: features.contains(.memory64) ? 32 : 1)
         guard flags < 8 else { throw .malformed("malformed limits flags", at: at) }
         let is64 = flags & 4 != 0
-        let bits = is64 ? 64 : 32
+        // With memory64 every size is a u64 LEB128: the validator limits 32-bit ones.
+        let bits = features.contains(.memory64) ? 64 : 32
         let min = try readUnsignedLEB(bits: bits)
         let max = flags & 1 != 0 ? try readUnsignedLEB(bits: bits) : nil
         return (Limits(min: min, max: max), is64, flags & 2 != 0)

@@ -22,7 +22,7 @@ final class GlobalStorage {
 extension UnsafeMutablePointer where Pointee == ValRaw {
     /// Writes `value` to a global slot of type `type`, moving the counts of extern references.
     func storeGlobal(_ value: ValRaw, type: ValType) {
-        if type == .externRef {
+        if type.isCountedReference {
             ExternCounts.retain(value.externref)
             ExternCounts.release(pointee.externref)
         }

@@ -54,7 +54,7 @@ final class InstanceHandle {
     deinit {
         // Extern references held by defined globals and element segments.
         for (definedIndex, type) in info.globals[info.importedGlobalCount...].enumerated()
-        where type.valueType == .externRef && definedIndex < definedGlobalsInitialized {
+        where type.valueType.isCountedReference && definedIndex < definedGlobalsInitialized {
             ExternCounts.release((vmctx + layout.definedGlobal(definedIndex)).assumingMemoryBound(to: ValRaw.self).pointee.externref)
         }
         for i in elementSegments.indices { dropElementSegment(i) }
@@ -66,7 +66,7 @@ final class InstanceHandle {
 
     /// `elem.drop`: forgets the segment's items, dropping the counts of extern references.
     func dropElementSegment(_ index: Int) {
-        if info.elements[index].type == .externRef {
+        if info.elements[index].type.isCountedReference {
             for item in elementSegments[index] { ExternCounts.release(item) }
         }
         elementSegments[index] = []
@@ -139,7 +139,7 @@ final class InstanceHandle {
             case (.table(let expected), .table(let table)):
                 try table.checkStore(store)
                 let actual = table.instance.type
-                guard actual.elementType == expected.elementType, actual.is64 == expected.is64,
+                guard actual.elementType == instance.engineType(expected.elementType), actual.is64 == expected.is64,
                       actual.limits.isSubtype(of: expected.limits) else {
                     throw LinkError("incompatible import type for \(name): expected table \(expected), got \(actual)")
                 }
@@ -157,7 +157,10 @@ final class InstanceHandle {
                 memoryIndex += 1
             case (.global(let expected), .global(let global)):
                 try global.checkStore(store)
-                guard global.type == expected else {
+                guard global.type.mutability == expected.mutability,
+                      global.type.mutability == .variable
+                        ? instance.engineType(expected.valueType) == global.type.valueType
+                        : ModuleInfo.engineLevel.isSubtype(global.type.valueType, of: instance.engineType(expected.valueType)) else {
                     throw LinkError("incompatible import type for \(name): expected global \(expected), got \(global.type)")
                 }
                 vmctx.storeBytes(of: global.slot, toByteOffset: layout.global(globalIndex), as: UnsafeMutablePointer<ValRaw>.self)
@@ -186,8 +189,12 @@ final class InstanceHandle {
             instance.memories.append(memory)
             memoryIndex += 1
         }
-        for type in info.tables[info.importedTableCount...] {
-            let table = try TableInstance(type: type, initial: nil, elementLimit: store.limits.maxTableElements)
+        for (definedIndex, type) in info.tables[info.importedTableCount...].enumerated() {
+            // A table's initializer sees imported globals and functions, set up above.
+            let initial = info.tableInitializers[definedIndex].flatMap { UnsafeMutableRawPointer(bitPattern: UInt(instance.evaluate($0).lo)) }
+            var engineLevelType = type
+            engineLevelType.elementType = instance.engineType(type.elementType)
+            let table = try TableInstance(type: engineLevelType, initial: initial, elementLimit: store.limits.maxTableElements)
             vmctx.storeBytes(of: table.definition, toByteOffset: layout.table(tableIndex), as: UnsafeMutablePointer<KilnTableDefinition>.self)
             instance.tables.append(table)
             tableIndex += 1
@@ -199,7 +206,7 @@ final class InstanceHandle {
         for (definedIndex, initializer) in info.globalInitializers.enumerated() {
             let slot = (vmctx + layout.definedGlobal(definedIndex)).assumingMemoryBound(to: ValRaw.self)
             slot.initialize(to: instance.evaluate(initializer))
-            if info.globals[info.importedGlobalCount + definedIndex].valueType == .externRef {
+            if info.globals[info.importedGlobalCount + definedIndex].valueType.isCountedReference {
                 ExternCounts.retain(slot.pointee.externref)
             }
             instance.definedGlobalsInitialized += 1
@@ -209,7 +216,7 @@ final class InstanceHandle {
 
         instance.elementSegments = info.elements.map { segment in
             let items = segment.initializers.map { instance.evaluate($0).funcref }
-            if segment.type == .externRef { for item in items { ExternCounts.retain(item) } }
+            if segment.type.isCountedReference { for item in items { ExternCounts.retain(item) } }
             return items
         }
         instance.droppedData = Array(repeating: false, count: info.data.count)
@@ -304,6 +311,14 @@ final class InstanceHandle {
     }
 
     func table(_ index: Int) -> TableInstance { tables[index] }
+
+    /// `type` with the type indices it names replaced by their engine-wide ids: the form
+    /// types take outside the module (exports, the API, import checks).
+    func engineType(_ type: ValType) -> ValType {
+        guard case .ref(var reference) = type, case .concrete(let index) = reference.heapType else { return type }
+        reference.heapType = .concrete(module.typeIds[Int(index)])
+        return .ref(reference)
+    }
     func memory(_ index: Int) -> MemoryInstance { memories[index] }
 }
 

@@ -47,7 +47,7 @@ final class TableInstance {
     }
 
     /// Whether elements are extern references (counted).
-    var isExtern: Bool { type.elementType == .externRef }
+    var isExtern: Bool { type.elementType.isCountedReference }
 
     var elements: UnsafeMutablePointer<UnsafeMutableRawPointer?> { definition.pointee.elements }
 

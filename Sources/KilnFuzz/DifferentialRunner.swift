@@ -159,6 +159,9 @@ public enum DifferentialRunner {
                 guard let global = try? Global(store, type: type, value: zero(type.valueType))
                 else { return Observation(instantiation: "import failed") }
                 imports.append(.global(global))
+            case .tag(let type):
+                guard let tag = try? Tag(store, type: type) else { return Observation(instantiation: "import failed") }
+                imports.append(.tag(tag))
             }
         }
         _ = linker

@@ -219,7 +219,14 @@ struct ScriptSession {
         case .assertInvalid(let directive, let message):
             return expectRejection(directive.source, at: directive.location, message: message, checkTextMessages: true)
 
-        case .assertException, .assertFuel, .assertOutOfFuel:
+        case .assertException(let execute):
+            switch self.execute(execute) {
+            case .failure(is WasmException): return .passed
+            case .failure(let error): return .failed("expected an uncaught exception, got \(error)")
+            case .success(let values): return .failed("expected an uncaught exception, got results \(values)")
+            }
+
+        case .assertFuel, .assertOutOfFuel:
             return .skipped
         }
     }

@@ -4,6 +4,7 @@ public enum Extern {
     case memory(Memory)
     case table(Table)
     case global(Global)
+    case tag(Tag)
 
     var kindName: String {
         switch self {
@@ -11,6 +12,7 @@ public enum Extern {
         case .memory: "memory"
         case .table: "table"
         case .global: "global"
+        case .tag: "tag"
         }
     }
 
@@ -18,6 +20,7 @@ public enum Extern {
     public var asMemory: Memory? { if case .memory(let m) = self { m } else { nil } }
     public var asTable: Table? { if case .table(let t) = self { t } else { nil } }
     public var asGlobal: Global? { if case .global(let g) = self { g } else { nil } }
+    public var asTag: Tag? { if case .tag(let t) = self { t } else { nil } }
 }
 
 /// Handles check that they are used with the store they belong to.

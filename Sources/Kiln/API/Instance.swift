@@ -34,6 +34,8 @@ public final class Instance {
             return .memory(Memory(store: store, instance: handle.memory(index)))
         case .table:
             return .table(Table(store: store, instance: handle.table(index)))
+        case .tag:
+            return .tag(Tag(store: store, instance: handle.tags[index]))
         case .global:
             var type = handle.info.globals[index]
             type.valueType = handle.engineType(type.valueType)

@@ -105,6 +105,7 @@ public final class Module: Sendable {
             case .table(let t): type = .table(t)
             case .memory(let t): type = .memory(t)
             case .global(let t): type = .global(t)
+            case .tag(let index): type = .tag(info.types[Int(index)])
             }
             return ImportType(module: entry.module, name: entry.name, type: type)
         }
@@ -120,6 +121,7 @@ public final class Module: Sendable {
             case .table: type = .table(info.tables[index])
             case .memory: type = .memory(info.memories[index])
             case .global: type = .global(info.globals[index])
+            case .tag: type = .tag(info.types[Int(info.tags[index])])
             }
             return ExportType(name: export.name, type: type)
         }

@@ -14,6 +14,8 @@ public enum TrapCode: String, Sendable, Equatable {
     case nullReference = "null reference"
     /// `call_ref` or `return_call_ref` of null.
     case nullFunctionReference = "null function reference"
+    /// `throw_ref` of null.
+    case nullExceptionReference = "null exception reference"
 }
 
 /// A frame of a wasm backtrace.

@@ -726,8 +726,17 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
 
     // MARK: Instructions
 
-    mutating func translate(_ instruction: Instruction, at offset: Int, brTableTargets: (BrTable) -> [UInt32]) {
+    mutating func translate(_ instruction: Instruction, at offset: Int, immediates: Immediates) {
         if !translating { return }
+        switch instruction {
+        case .throw, .throwRef, .tryTable, .try, .catch, .catchAll, .delegate, .rethrow:
+            // Exceptions run on the interpreter until machine code has them (reachable or not:
+            // their blocks must not reach the block bookkeeping below).
+            unsupportedReason = "uses exception handling"
+            unsupported = true
+            return
+        default: break
+        }
         wasmOffset = offset
         masm.instructionBoundary()
         borrowed = RegisterSet()
@@ -835,7 +844,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             let scratch = allocate(float: false)
             spillOperands()
             writeBackAll()
-            let depths = brTableTargets(table) + [table.defaultDepth]
+            let depths = immediates.brTableTargets(table) + [table.defaultDepth]
             var labels: [M.Label] = []
             // One stub per target that needs moves first, however often the table names it.
             var stubs: [(label: M.Label, depth: Int)] = []
@@ -1031,6 +1040,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         case .v128Const, .v128Load, .v128Store, .v128LoadLane, .v128StoreLane, .i8x16Shuffle,
             .extractLane, .replaceLane, .simd:
             unsupported = true
+        case .throw, .throwRef, .tryTable, .try, .catch, .catchAll, .delegate, .rethrow:
+            break  // handled above
         case .returnCall, .returnCallIndirect, .returnCallRef:
             // Tail calls run on the interpreter until machine code has them.
             if !unsupported { unsupportedReason = "uses tail calls" }

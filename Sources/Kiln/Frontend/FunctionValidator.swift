@@ -10,6 +10,8 @@ struct FunctionValidator {
     /// How a control frame was opened.
     enum FrameKind: UInt8, Sendable, BitwiseCopyable {
         case function, block, loop, `if`, `else`
+        /// Exception handling: `try_table`; the legacy `try`, and its `catch` and `catch_all` arms.
+        case tryTable, `try`, `catch`, catchAll
     }
 
     struct ControlFrame: Sendable, BitwiseCopyable {
@@ -259,6 +261,12 @@ struct FunctionValidator {
         return module.elements[Int(index)].type
     }
 
+    /// The function type of tag `index` (its parameters are the exception's values).
+    private func tagType(_ index: UInt32) throws(WasmError) -> FuncType {
+        guard Int(index) < module.tags.count else { throw error("unknown tag \(index)") }
+        return module.types[Int(module.tags[Int(index)])]
+    }
+
     private func checkDataIndex(_ index: UInt32) throws(WasmError) {
         guard let count = module.dataCount else { throw .malformed("data count section required", at: offset) }
         guard index < count else { throw error("unknown data segment \(index)") }
@@ -378,6 +386,53 @@ struct FunctionValidator {
             guard Int(typeIndex) < module.types.count else { throw error("unknown type") }
             try pop(table.indexType)
             try applyTailCall(module.types[Int(typeIndex)])
+
+        case .throw(let tag):
+            let type = try tagType(tag)
+            for param in type.params.reversed() { try pop(param) }
+            setUnreachable()
+        case .throwRef:
+            try pop(.exnRef)
+            setUnreachable()
+        case .tryTable(let type, let catches):
+            // Clauses name labels outside the try_table.
+            var clauses: [CatchClause] = []
+            try OperatorReader(body, features: module.features).forEachCatch(of: catches) { clauses.append($0) }
+            for clause in clauses {
+                let target = try frame(atDepth: clause.label)
+                var values: [ValType] = []
+                if clause.kind == .catch || clause.kind == .catchRef { values = try tagType(clause.tag).params }
+                if clause.kind == .catchRef || clause.kind == .catchAllRef { values.append(.ref(RefType(nullable: false, .exn))) }
+                guard labelCount(target) == values.count,
+                      values.indices.allSatisfy({ module.isSubtype(values[$0], of: labelType(target, $0)) }) else {
+                    throw error("type mismatch")
+                }
+            }
+            try pushFrame(.tryTable, type)
+        case .try(let type):
+            try pushFrame(.try, type)
+        case .catch(let tag):
+            guard let last = frames.last, last.kind == .try || last.kind == .catch else { throw error("catch found outside a try block") }
+            let params = try tagType(tag).params
+            let frame = try popFrame()
+            frames.append(ControlFrame(kind: .catch, blockType: frame.blockType, height: operands.count, isUnreachable: false,
+                                       initializedHeight: initializedLocals.count))
+            for param in params { push(param) }
+        case .catchAll:
+            guard let last = frames.last, last.kind == .try || last.kind == .catch else { throw error("catch_all found outside a try block") }
+            let frame = try popFrame()
+            frames.append(ControlFrame(kind: .catchAll, blockType: frame.blockType, height: operands.count, isUnreachable: false,
+                                       initializedHeight: initializedLocals.count))
+        case .delegate(let depth):
+            guard let last = frames.last, last.kind == .try else { throw error("delegate found outside a try block") }
+            let frame = try popFrame()
+            // The label counts from outside the try.
+            _ = try self.frame(atDepth: depth)
+            pushResults(frame.blockType)
+        case .rethrow(let depth):
+            let target = try frame(atDepth: depth)
+            guard target.kind == .catch || target.kind == .catchAll else { throw error("invalid rethrow label") }
+            setUnreachable()
 
         case .drop:
             _ = try pop()

@@ -27,6 +27,20 @@ public enum Instruction: Sendable, Equatable {
     case callRef(typeIndex: UInt32)
     case returnCallRef(typeIndex: UInt32)
 
+    // Exceptions
+    case `throw`(tagIndex: UInt32)
+    case throwRef
+    /// A block whose exceptions the catch clauses send to labels outside it.
+    case tryTable(BlockType, TryTableCatches)
+    /// The legacy instructions: `try` opens a block whose `catch`/`catch_all` arms handle
+    /// its exceptions; `delegate` ends it, handing them to an enclosing label's handlers;
+    /// `rethrow` throws again the exception a `catch` arm (at `relativeDepth`) caught.
+    case `try`(BlockType)
+    case `catch`(tagIndex: UInt32)
+    case catchAll
+    case delegate(relativeDepth: UInt32)
+    case rethrow(relativeDepth: UInt32)
+
     // Parametric
     case drop
     /// `select` without a type annotation (numeric and vector operands only).
@@ -104,6 +118,32 @@ public struct MemArg: Sendable, Equatable {
         self.offset = offset
         self.memory = memory
     }
+}
+
+/// A `try_table`'s catch clauses, left encoded in the function body (read them with
+/// `OperatorReader.forEachCatch`).
+public struct TryTableCatches: Sendable, Equatable {
+    public var count: Int
+    /// Offset in the module of the first clause.
+    public var offset: Int
+}
+
+/// One catch clause of a `try_table`.
+public struct CatchClause: Sendable, Equatable {
+    public enum Kind: UInt8, Sendable {
+        /// `catch x l`: the tag's values go to label `l`.
+        case `catch` = 0
+        /// `catch_ref x l`: the values and the exception.
+        case catchRef
+        /// `catch_all l`: nothing.
+        case catchAll
+        /// `catch_all_ref l`: the exception.
+        case catchAllRef
+    }
+    public var kind: Kind
+    /// The tag, for `catch` and `catch_ref`.
+    public var tag: UInt32
+    public var label: UInt32
 }
 
 /// The targets of a `br_table`, left encoded in the function body.

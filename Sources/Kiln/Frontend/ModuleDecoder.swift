@@ -10,10 +10,12 @@ struct ModuleDecoder {
     /// Section ids in the order the binary format requires (custom sections excepted).
     private static func orderRank(_ id: UInt8) -> Int {
         switch id {
-        case 1...9: return Int(id)
-        case 12: return 10  // data count comes before code
-        case 10: return 11
-        case 11: return 12
+        case 1...5: return Int(id) * 2
+        case 13: return 11  // tags (exception handling) come between memories and globals
+        case 6...9: return Int(id) * 2
+        case 12: return 19  // data count comes before code
+        case 10: return 20
+        case 11: return 21
         default: return 0
         }
     }
@@ -62,7 +64,9 @@ struct ModuleDecoder {
             }
             let contentStart = reader.position
             let contentEnd = contentStart + size
-            guard id <= 12 else { throw .malformed("malformed section id", at: sectionStart) }
+            guard id <= 12 || (id == 13 && module.features.contains(.exceptions)) else {
+                throw .malformed("malformed section id", at: sectionStart)
+            }
             if id != 0 {
                 let rank = ModuleDecoder.orderRank(id)
                 guard rank > lastRank else {
@@ -105,8 +109,8 @@ struct ModuleDecoder {
             var depth = 0
             while depth >= 0 {
                 switch try operators.read() {
-                case .block, .loop, .if: depth += 1
-                case .end: depth -= 1
+                case .block, .loop, .if, .try, .tryTable: depth += 1
+                case .end, .delegate: depth -= 1
                 default: break
                 }
             }
@@ -136,6 +140,7 @@ struct ModuleDecoder {
         case 10: try decodeCodeSection(&reader)
         case 11: try decodeDataSection(&reader)
         case 12: module.dataCount = try reader.readU32()
+        case 13: try decodeTagSection(&reader)
         default: preconditionFailure("section id checked by the caller")
         }
     }
@@ -207,11 +212,28 @@ struct ModuleDecoder {
                 descriptor = .global(type)
                 module.globals.append(type)
                 module.importedGlobalCount += 1
+            case 4 where module.features.contains(.exceptions):
+                let typeIndex = try readTagType(&reader)
+                descriptor = .tag(typeIndex: typeIndex)
+                module.tags.append(typeIndex)
+                module.importedTagCount += 1
             default:
                 throw .malformed("malformed import kind", at: at)
             }
             module.imports.append(Import(module: moduleName, name: name, descriptor: descriptor))
         }
+    }
+
+    /// A tag's type: an attribute byte (0: exception) and a function type index.
+    private func readTagType(_ reader: inout ByteReader) throws(WasmError) -> UInt32 {
+        let at = reader.position
+        guard try reader.readByte() == 0 else { throw .malformed("malformed tag attribute", at: at) }
+        return try reader.readU32()
+    }
+
+    private mutating func decodeTagSection(_ reader: inout ByteReader) throws(WasmError) {
+        let count = try reader.readCount()
+        for _ in 0..<count { module.tags.append(try readTagType(&reader)) }
     }
 
     private mutating func decodeFunctionSection(_ reader: inout ByteReader) throws(WasmError) {
@@ -256,7 +278,7 @@ struct ModuleDecoder {
         for _ in 0..<count {
             let name = try reader.readName()
             let at = reader.position
-            guard let kind = ExternalKind(rawValue: try reader.readByte()) else {
+            guard let kind = ExternalKind(rawValue: try reader.readByte()), kind != .tag || module.features.contains(.exceptions) else {
                 throw .malformed("malformed export kind", at: at)
             }
             let index = try reader.readU32()
@@ -359,7 +381,7 @@ struct ModuleDecoder {
                 }
                 depth -= 1
                 continue
-            case .block, .loop, .if:
+            case .block, .loop, .if, .try, .tryTable:
                 depth += 1
                 if nonConstant == nil { nonConstant = .invalid(message: "constant expression required", offset: at) }
             case .i32Const(let v): stack.append(.i32(v))

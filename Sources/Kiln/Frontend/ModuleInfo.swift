@@ -22,6 +22,9 @@ struct ModuleInfo: Sendable {
     var importedMemoryCount = 0
     var globals: [GlobalType] = []
     var importedGlobalCount = 0
+    /// The function type index of every tag (exception handling), imports first.
+    var tags: [UInt32] = []
+    var importedTagCount = 0
     /// Initializers of the defined globals (index `i` is global `importedGlobalCount + i`).
     var globalInitializers: [ConstExpr] = []
 
@@ -119,10 +122,11 @@ enum ImportDescriptor: Sendable {
     case table(TableType)
     case memory(MemoryType)
     case global(GlobalType)
+    case tag(typeIndex: UInt32)
 }
 
 enum ExternalKind: UInt8, Sendable {
-    case function = 0, table, memory, global
+    case function = 0, table, memory, global, tag
 }
 
 struct Export: Sendable {

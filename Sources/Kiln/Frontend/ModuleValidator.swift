@@ -66,6 +66,7 @@ struct ModuleValidator {
                 try checkTable(type)
             case .memory(let type): try checkMemory(type)
             case .global(let type): try checkValueType(type.valueType)
+            case .tag: break  // checked with the defined tags below
             }
             _ = i
         }
@@ -81,6 +82,10 @@ struct ModuleValidator {
             }
         }
         for type in m.memories[m.importedMemoryCount...] { try checkMemory(type) }
+        for typeIndex in m.tags {
+            guard Int(typeIndex) < m.types.count else { throw .invalid("unknown type \(typeIndex)", at: 0) }
+            guard m.types[Int(typeIndex)].results.isEmpty else { throw .invalid("non-empty tag result type", at: 0) }
+        }
         if m.memories.count > 1 && !m.features.contains(.multiMemory) { throw .invalid("multiple memories", at: 0) }
 
         for (i, initializer) in m.globalInitializers.enumerated() {
@@ -102,6 +107,7 @@ struct ModuleValidator {
             case .table: (count, what) = (m.tables.count, "table")
             case .memory: (count, what) = (m.memories.count, "memory")
             case .global: (count, what) = (m.globals.count, "global")
+            case .tag: (count, what) = (m.tags.count, "tag")
             }
             guard Int(export.index) < count else { throw .invalid("unknown \(what) \(export.index)", at: 0) }
         }
@@ -211,12 +217,14 @@ struct ModuleValidator {
             var functions: [InterpretedFunction] = []
             var offsets: [[(pc: UInt32, offset: UInt32)]] = []
             var stackMaps: [StackMaps] = []
+            var handlers: [[ExceptionHandler]] = []
             do {
                 try validateFunctions(&translator) { translator in
                     let (function, functionOffsets, maps) = translator.finishFunction()
                     functions.append(function)
                     offsets.append(functionOffsets)
                     stackMaps.append(maps)
+                    handlers.append(translator.handlers)
                 }
             } catch {
                 // The code of the functions before the invalid one has no owner yet.
@@ -226,7 +234,7 @@ struct ModuleValidator {
                 }
                 throw error
             }
-            return InterpretedModule(functions: functions, offsets: offsets, stackMaps: stackMaps)
+            return InterpretedModule(functions: functions, offsets: offsets, stackMaps: stackMaps, handlers: handlers)
         }
         var nothing = ValidationOnly()
         try validateFunctions(&nothing) { _ in }
@@ -253,11 +261,7 @@ struct ModuleValidator {
                 let instruction = try operators.read()
                 try validator.validate(instruction, at: at)
                 if Compiler.translates {
-                    compiler.translate(instruction, at: at) { table in
-                        var targets: [UInt32] = []
-                        try? operators.forEachTarget(of: table) { targets.append($0) }
-                        return targets
-                    }
+                    compiler.translate(instruction, at: at, immediates: Immediates(reader: operators))
                 }
             }
             guard operators.offset == body.end else { throw .malformed("section size mismatch", at: operators.offset) }
@@ -272,14 +276,32 @@ protocol FunctionCompiler {
     /// False for a compiler that ignores instructions, so the loop skips the call.
     static var translates: Bool { get }
     mutating func beginFunction(type: FuncType, locals: [ValType])
-    mutating func translate(_ instruction: Instruction, at offset: Int, brTableTargets: (BrTable) -> [UInt32])
+    mutating func translate(_ instruction: Instruction, at offset: Int, immediates: Immediates)
+}
+
+/// Reads the immediates an `Instruction` leaves encoded in the body: `br_table` targets
+/// and `try_table` catch clauses.
+struct Immediates {
+    let reader: OperatorReader
+
+    func brTableTargets(_ table: BrTable) -> [UInt32] {
+        var targets: [UInt32] = []
+        try? reader.forEachTarget(of: table) { targets.append($0) }
+        return targets
+    }
+
+    func catchClauses(_ catches: TryTableCatches) -> [CatchClause] {
+        var clauses: [CatchClause] = []
+        try? reader.forEachCatch(of: catches) { clauses.append($0) }
+        return clauses
+    }
 }
 
 /// Validation alone.
 struct ValidationOnly: FunctionCompiler {
     static var translates: Bool { false }
     mutating func beginFunction(type: FuncType, locals: [ValType]) {}
-    mutating func translate(_ instruction: Instruction, at offset: Int, brTableTargets: (BrTable) -> [UInt32]) {}
+    mutating func translate(_ instruction: Instruction, at offset: Int, immediates: Immediates) {}
 }
 
 extension ModuleValidator {

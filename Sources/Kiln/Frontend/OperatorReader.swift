@@ -61,6 +61,22 @@ struct OperatorReader {
     }
 
 
+    private mutating func readCatchClause() throws(WasmError) -> CatchClause {
+        let at = bytes.position
+        guard let kind = CatchClause.Kind(rawValue: try bytes.readByte()) else {
+            throw .malformed("malformed catch clause", at: at)
+        }
+        let tag = kind == .catch || kind == .catchRef ? try bytes.readU32() : 0
+        return CatchClause(kind: kind, tag: tag, label: try bytes.readU32())
+    }
+
+    /// Calls `body` with each catch clause of a `try_table`, in order.
+    func forEachCatch(of catches: TryTableCatches, _ body: (CatchClause) throws(WasmError) -> Void) throws(WasmError) {
+        var reader = self
+        reader.bytes.position = catches.offset
+        for _ in 0..<catches.count { try body(try reader.readCatchClause()) }
+    }
+
     mutating func read() throws(WasmError) -> Instruction {
         let at = bytes.position
         let opcode = try bytes.readByte()
@@ -72,6 +88,19 @@ struct OperatorReader {
         case 0x04: return .if(try bytes.readBlockType(features))
         case 0x05: return .else
         case 0x0B: return .end
+        case 0x06 where features.contains(.exceptions): return .try(try bytes.readBlockType(features))
+        case 0x07 where features.contains(.exceptions): return .catch(tagIndex: try bytes.readU32())
+        case 0x08 where features.contains(.exceptions): return .throw(tagIndex: try bytes.readU32())
+        case 0x09 where features.contains(.exceptions): return .rethrow(relativeDepth: try bytes.readU32())
+        case 0x0A where features.contains(.exceptions): return .throwRef
+        case 0x18 where features.contains(.exceptions): return .delegate(relativeDepth: try bytes.readU32())
+        case 0x19 where features.contains(.exceptions): return .catchAll
+        case 0x1F where features.contains(.exceptions):
+            let type = try bytes.readBlockType(features)
+            let count = try bytes.readCount()
+            let offset = bytes.position
+            for _ in 0..<count { _ = try readCatchClause() }
+            return .tryTable(type, TryTableCatches(count: count, offset: offset))
         case 0x0C: return .br(relativeDepth: try bytes.readU32())
         case 0x0D: return .brIf(relativeDepth: try bytes.readU32())
         case 0x0E:

@@ -86,8 +86,8 @@ extension ByteReader {
     /// 64-bit (memory64, table64). Sizes are u64 LEB128s when 64-bit, else u32.
     mutating func readLimits(_ features: WasmFeatures) throws(WasmError) -> (limits: Limits, is64: Bool, shared: Bool) {
         let at = position
-        // WebAssembly 2.0 has only the maximum flag (a one-bit LEB128).
-        let flags = try readUnsignedLEB(bits: features.contains(.memory64) ? 32 : 1)
+        // WebAssembly 2.0 has only the maximum flag, as a one-bit LEB128; 3.0 has a flags byte.
+        let flags = features.contains(.memory64) ? UInt64(try readByte()) : try readUnsignedLEB(bits: 1)
         guard flags < 8 else { throw .malformed("malformed limits flags", at: at) }
         let is64 = flags & 4 != 0
         // With memory64 every size is a u64 LEB128: the validator limits 32-bit ones.

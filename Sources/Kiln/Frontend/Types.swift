@@ -199,6 +199,8 @@ public enum ExternType: Sendable, Hashable {
     case memory(MemoryType)
     case table(TableType)
     case global(GlobalType)
+    /// An exception tag: the parameters are the values exceptions carry.
+    case tag(FuncType)
 }
 
 public struct ImportType: Sendable, Hashable {

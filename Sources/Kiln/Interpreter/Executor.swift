@@ -170,6 +170,8 @@ enum Interpreter {
 
         current.functions[definedIndex].prepareFrame(entryFP)
 
+        // The outer loop resumes the dispatch loop at the handler that caught an exception.
+        while true {
         do {
             while true {
                 switch Op.decode(code[pc]) {
@@ -188,6 +190,20 @@ enum Interpreter {
                 case .refAsNonNull:
                     guard fp[Int(code[pc &+ 1])] != 0 else { throw Trap(.nullReference) }
                     pc &+= 2
+                case .throw:
+                    let tag = current.object.tags[Int(code[pc &+ 1])]
+                    var values: [ValRaw] = []
+                    var slot = Int(code[pc &+ 2])
+                    for type in tag.type.params {
+                        values.append(ValRaw(lo: fp[slot], hi: type == .v128 ? fp[slot &+ 1] : 0))
+                        slot &+= type == .v128 ? 2 : 1
+                    }
+                    throw WasmException(Exception(tag: tag, values: values))
+                case .throwRef:
+                    guard let exception = Exception.fromRaw(UnsafeMutableRawPointer(bitPattern: UInt(fp[Int(code[pc &+ 1])]))) else {
+                        throw Trap(.nullExceptionReference)
+                    }
+                    throw WasmException(exception)
                 case .brTable:
                     let index = UInt32(truncatingIfNeeded: fp[Int(code[pc &+ 1])])
                     let count = code[pc &+ 2]
@@ -1717,9 +1733,63 @@ enum Interpreter {
             // END GENERATED NUMERIC CASES
                 }
             }
+        } catch let thrown as WasmException {
+            // Find the handler: in this frame's handlers around pc, then in each caller's
+            // around its call, down to the frames of this activation.
+            var searchPC = pc
+            while true {
+                let handlers = current.object.module.interpreted!.handlers[definedIndex]
+                var h = ExceptionHandler.innermost(handlers, at: UInt32(searchPC))
+                var landing: ExceptionHandler.Clause?
+                let payload = thrown.exception.payload
+                search: while h >= 0 {
+                    for clause in handlers[h].clauses {
+                        switch clause.kind {
+                        case .catchAll, .catchAllRef: landing = clause
+                        case .catch, .catchRef:
+                            if current.object.tags[Int(clause.tag)] === payload.tag { landing = clause }
+                        }
+                        if landing != nil { break search }
+                    }
+                    h = handlers[h].next
+                }
+                if let landing {
+                    if landing.kind == .catch || landing.kind == .catchRef {
+                        var slot = Int(landing.base)
+                        for (value, type) in zip(payload.values, payload.tag.type.params) {
+                            fp[slot] = value.lo
+                            if type == .v128 { fp[slot + 1] = value.hi }
+                            slot += type == .v128 ? 2 : 1
+                            if type.isCountedReference, let raw = value.externref { current.object.store.enterWasm(raw) }
+                        }
+                    }
+                    if landing.exceptionSlot != ExceptionHandler.noSlot {
+                        // The frame holds the exception now: root it in the store.
+                        current.object.store.enterWasm(thrown.exception.toRaw())
+                        fp[Int(landing.exceptionSlot)] = UInt64(UInt(bitPattern: thrown.exception.toRaw()))
+                    }
+                    pc = Int(landing.landing)
+                    memoryBase = current.memory?.pointee.base ?? UnsafeMutablePointer(bitPattern: 16)!
+                    memoryLength = current.memory?.pointee.length ?? 0
+                    break
+                }
+                // No handler here: leave the frame.
+                if stack.depth == entryDepth { throw thrown }
+                stack.depth &-= 1
+                let frame = stack.frames[stack.depth]
+                fp = frame.fp
+                searchPC = frame.returnPC - 1
+                if frame.instance.toOpaque() != current.instance.toOpaque() { current = InstanceState(frame.instance) }
+                definedIndex = frame.definedIndex
+                let function = current.functions[definedIndex]
+                frameSize = function.frameSize
+                code = UnsafePointer(function.code)
+                function.fillConstants(fp)
+            }
         } catch {
             throw backtraced(error, pc: pc, instance: current.object, definedIndex: definedIndex,
                              stack: stack, entryDepth: entryDepth)
+        }
         }
     }
 
@@ -1760,6 +1830,8 @@ enum Interpreter {
                 try store.invoke(reference, values, caller: caller)
             } catch let trap as Trap {
                 throw trap
+            } catch let exception as WasmException {
+                throw exception
             } catch {
                 var trap = Trap("host function error: \(error)")
                 trap.hostError = error

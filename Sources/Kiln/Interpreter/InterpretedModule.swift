@@ -55,10 +55,14 @@ final class InterpretedModule: @unchecked Sendable {
     private let offsets: [[(pc: UInt32, offset: UInt32)]]
     /// Per function: where its frames hold extern references at each safepoint.
     let stackMaps: [StackMaps]
+    /// Per function: its exception handlers (`try_table`s).
+    let handlers: [[ExceptionHandler]]
     /// Why a JIT engine left this module to the interpreter, when it did ("uses SIMD (v128)").
     var jitFallbackReason: String?
 
-    init(functions: [InterpretedFunction], offsets: [[(pc: UInt32, offset: UInt32)]], stackMaps: [StackMaps]) {
+    init(functions: [InterpretedFunction], offsets: [[(pc: UInt32, offset: UInt32)]], stackMaps: [StackMaps],
+         handlers: [[ExceptionHandler]]) {
+        self.handlers = handlers
         self.count = functions.count
         self.functions = .allocate(capacity: max(functions.count, 1))
         self.functions.initialize(from: functions, count: functions.count)

@@ -48,6 +48,10 @@ enum Op: UInt16 {
     case brIfNotNull
     /// reference slot: traps with "null reference" when null
     case refAsNonNull
+    /// tag index, values base slot: throws a new exception with the tag and the values
+    case `throw`
+    /// exception slot: throws the exception again (`throw_ref`, legacy `rethrow`)
+    case throwRef
     /// dst, src
     case copy
     /// dst, src

@@ -42,6 +42,13 @@ struct InterpreterTranslator: FunctionCompiler {
         var endReachable = false
         /// Opened in unreachable code: no code is generated for it.
         var isDead = false
+        /// A `try_table`'s or legacy `try`'s handler (an index into `handlers`).
+        var handler: Int?
+        /// The handler in effect inside the block (for a `delegate` naming it).
+        var innerHandler = -1
+        /// A legacy catch arm keeps its exception (for `rethrow`) in a stack entry below its
+        /// values, at `height`: the arm's results sit one slot up until the arm ends.
+        var holdsException = false
     }
 
     private let module: ModuleInfo
@@ -55,6 +62,9 @@ struct InterpreterTranslator: FunctionCompiler {
     private var stack: [Entry] = []
     private var blocks: [Block] = []
     private var maxSlot = 0
+    /// The current function's exception handlers, and the innermost open one (-1: none).
+    private(set) var handlers: [ExceptionHandler] = []
+    private var currentHandler = -1
     /// Constants read as operands live in frame slots of their own, after the deepest
     /// operand (so their slot numbers are known only at the end of the function), filled
     /// from `constants` on function entry. Code words naming them hold the constant's index
@@ -138,6 +148,8 @@ struct InterpreterTranslator: FunctionCompiler {
         offsets.removeAll(keepingCapacity: true)
         stack.removeAll(keepingCapacity: true)
         blocks.removeAll(keepingCapacity: true)
+        handlers.removeAll()
+        currentHandler = -1
         localSlots.removeAll(keepingCapacity: true)
         localTypes = locals
         resultTypes = type.results
@@ -408,6 +420,7 @@ struct InterpreterTranslator: FunctionCompiler {
         let height = stack.count - parameters(type).count
         var block = Block(kind: kind, type: type, height: height)
         block.loopStart = code.count
+        block.innerHandler = currentHandler
         blocks.append(block)
         lastResult = nil
     }
@@ -415,7 +428,7 @@ struct InterpreterTranslator: FunctionCompiler {
     // MARK: Instructions
 
     /// Translates `instruction` (already validated), found at byte `offset` of the module.
-    mutating func translate(_ instruction: Instruction, at offset: Int, brTableTargets: (BrTable) -> [UInt32]) {
+    mutating func translate(_ instruction: Instruction, at offset: Int, immediates: Immediates) {
         self.offset = offset
         defer {
             // Code after a run's end (reachable again) starts the next run.
@@ -487,7 +500,7 @@ struct InterpreterTranslator: FunctionCompiler {
             lastResult = nil
         case .brTable(let table):
             let index = popSlot()
-            let depths = brTableTargets(table) + [table.defaultDepth]
+            let depths = immediates.brTableTargets(table) + [table.defaultDepth]
             emit(.brTable); word(index); word(UInt32(table.count))
             let firstTarget = code.count
             for _ in depths { word(0) }
@@ -558,6 +571,30 @@ struct InterpreterTranslator: FunctionCompiler {
             emit(.returnCallIndirect); word(typeIndex); word(tableWord(tableIndex)); word(index); word(argumentBase)
             word(slotCount(type.params))
             emitTailCallReturn(type)
+
+        case .throw(let tag):
+            let type = module.types[Int(module.tags[Int(tag)])]
+            let base = prepareCall(parameterCount: type.params.count)
+            emit(.throw); word(tag); word(base)
+            reachable = false
+        case .throwRef:
+            let exception = popSlot()
+            emit(.throwRef); word(exception)
+            reachable = false
+        case .tryTable(let type, let catches):
+            translateTryTable(type, immediates.catchClauses(catches))
+        case .try(let type):
+            translateTry(type)
+        case .catch(let tag):
+            translateCatchArm(tag: tag)
+        case .catchAll:
+            translateCatchArm(tag: nil)
+        case .delegate(let depth):
+            translateDelegate(depth)
+        case .rethrow(let depth):
+            let target = blocks[blocks.count - 1 - Int(depth)]
+            emit(.throwRef); word(stack[target.height].slot)
+            reachable = false
 
         case .drop:
             stack.removeLast()
@@ -989,6 +1026,13 @@ struct InterpreterTranslator: FunctionCompiler {
     private mutating func endBlock(fallsThrough: Bool) {
         var block = blocks.removeLast()
         lastResult = nil
+        if let handler = block.handler {
+            if block.kind == .try || block.kind == .tryTable {
+                handlers[handler].end = UInt32(code.count)
+                currentHandler = handlers[handler].next
+            }
+            if reachable { finishArmResults(block) }
+        }
         if block.kind == .function {
             if reachable { emitReturn() }
             reachable = false
@@ -1008,10 +1052,126 @@ struct InterpreterTranslator: FunctionCompiler {
         reachable = block.endReachable
     }
 
+    /// A `try_table`: landing pads, jumped over, then the body as a block whose range the
+    /// handler covers. Each pad finds the exception's values in slots from where the
+    /// try_table's parameters were and branches with them to its clause's label.
+    private mutating func translateTryTable(_ type: BlockType, _ catches: [CatchClause]) {
+        // The pads see the operands below the try_table as they are now: none may stay a
+        // lazy read of a local the body could change.
+        materializeAll()
+        emit(.br)
+        let over = code.count
+        word(0)
+        let saved = stack
+        let base = stack.count - parameters(type).count
+        var clauses: [ExceptionHandler.Clause] = []
+        for clause in catches {
+            stack = Array(saved[..<base])
+            reachable = true
+            let landing = UInt32(code.count)
+            if clause.kind == .catch || clause.kind == .catchRef {
+                for param in module.types[Int(module.tags[Int(clause.tag)])].params { push(.temp, param) }
+            }
+            if clause.kind == .catchRef || clause.kind == .catchAllRef { push(.temp, .ref(RefType(nullable: false, .exn))) }
+            let valuesBase = stack.count > base ? stack[base].slot : nextSlot
+            let exceptionSlot = clause.kind == .catchRef || clause.kind == .catchAllRef
+                ? stack[stack.count - 1].slot : ExceptionHandler.noSlot
+            let target = blocks[blocks.count - 1 - Int(clause.label)]
+            if target.kind == .function {
+                emitReturn()
+            } else {
+                emitBranchMoves(target)
+                emitJump(toDepth: Int(clause.label))
+            }
+            clauses.append(ExceptionHandler.Clause(kind: clause.kind, tag: clause.tag, landing: landing, base: valuesBase,
+                                                   exceptionSlot: exceptionSlot))
+        }
+        stack = saved
+        reachable = true
+        lastResult = nil
+        code[over] = UInt32(code.count)
+        openBlock(.tryTable, type)
+        handlers.append(ExceptionHandler(start: UInt32(code.count), end: UInt32(code.count), clauses: clauses, next: currentHandler))
+        currentHandler = handlers.count - 1
+        blocks[blocks.count - 1].handler = currentHandler
+        blocks[blocks.count - 1].innerHandler = currentHandler
+    }
+
+    /// Legacy `try`: a block whose body a handler covers; its arms add the clauses.
+    private mutating func translateTry(_ type: BlockType) {
+        materializeAll()
+        openBlock(.try, type)
+        handlers.append(ExceptionHandler(start: UInt32(code.count), end: UInt32(code.count), clauses: [], next: currentHandler))
+        currentHandler = handlers.count - 1
+        blocks[blocks.count - 1].handler = currentHandler
+        blocks[blocks.count - 1].innerHandler = currentHandler
+    }
+
+    /// A legacy `catch` (with a tag) or `catch_all` arm: ends the try body or the previous
+    /// arm (which jumps to the end), and adds the clause whose landing pad is the arm. The
+    /// arm's stack holds the exception (hidden, for `rethrow`), then the tag's values.
+    private mutating func translateCatchArm(tag: UInt32?) {
+        var block = blocks.removeLast()
+        if reachable {
+            finishArmResults(block)
+            emit(.br)
+            block.pendingBranches.append(code.count)
+            block.endReachable = true
+            word(0)
+        }
+        let handler = block.handler!
+        if block.kind == .try {
+            // Exceptions in the arms go to the handlers around the try.
+            handlers[handler].end = UInt32(code.count)
+            currentHandler = handlers[handler].next
+            block.innerHandler = currentHandler
+        }
+        block.kind = tag == nil ? .catchAll : .catch
+        stack.removeLast(stack.count - block.height)
+        reachable = true
+        lastResult = nil
+        push(.temp, .ref(RefType(nullable: false, .exn)))
+        let exceptionSlot = stack[stack.count - 1].slot
+        if let tag {
+            for param in module.types[Int(module.tags[Int(tag)])].params { push(.temp, param) }
+        }
+        block.holdsException = true
+        handlers[handler].clauses.append(ExceptionHandler.Clause(
+            kind: tag == nil ? .catchAll : .catch, tag: tag ?? 0, landing: UInt32(code.count),
+            base: exceptionSlot + 1, exceptionSlot: exceptionSlot))
+        blocks.append(block)
+    }
+
+    /// Ends a legacy catch arm's results where the block's results go: one slot down, over
+    /// the exception the arm held.
+    private mutating func finishArmResults(_ block: Block) {
+        materializeResults(block)
+        guard block.holdsException else { return }
+        let count = results(block.type).count
+        var destination = stack[block.height].slot
+        for entry in stack[(stack.count - count)...] {
+            emitCopy(destination, entry.slot, entry.type)
+            destination += width(entry.type)
+        }
+        // The results now sit at the block's height: drop the exception below them.
+        let moved = Array(stack[(stack.count - count)...])
+        stack.removeLast(stack.count - block.height)
+        for entry in moved { push(.temp, entry.type) }
+    }
+
+    /// Legacy `delegate`: ends the try, handing its body's exceptions to the handler of
+    /// the label (counted from outside the try).
+    private mutating func translateDelegate(_ depth: UInt32) {
+        let handler = blocks[blocks.count - 1].handler!
+        let target = blocks[blocks.count - 2 - Int(depth)]
+        endBlock(fallsThrough: true)
+        handlers[handler].next = target.kind == .function ? -1 : target.innerHandler
+    }
+
     /// In unreachable code only the block structure matters.
     private mutating func translateUnreachable(_ instruction: Instruction) {
         switch instruction {
-        case .block(let type), .loop(let type), .if(let type):
+        case .block(let type), .loop(let type), .if(let type), .tryTable(let type, _), .try(let type):
             var block = Block(kind: .block, type: type, height: stack.count)
             block.isDead = true
             blocks.append(block)
@@ -1028,6 +1188,17 @@ struct InterpreterTranslator: FunctionCompiler {
                 blocks.removeLast()
             } else {
                 endBlock(fallsThrough: false)
+            }
+        case .catch(let tag):
+            // A live try's arms are reached by exceptions, whatever came before them.
+            if !blocks[blocks.count - 1].isDead { translateCatchArm(tag: tag) }
+        case .catchAll:
+            if !blocks[blocks.count - 1].isDead { translateCatchArm(tag: nil) }
+        case .delegate(let depth):
+            if blocks[blocks.count - 1].isDead {
+                blocks.removeLast()
+            } else {
+                translateDelegate(depth)
             }
         default:
             break

@@ -33,7 +33,7 @@ struct Instrumentation: Sendable, Hashable {
 enum Fuel {
     static func cost(_ instruction: Instruction) -> Int64 {
         switch instruction {
-        case .nop, .drop, .block, .loop, .end, .else, .unreachable, .return: 0
+        case .nop, .drop, .block, .loop, .end, .else, .unreachable, .return, .try, .tryTable, .catch, .catchAll, .delegate: 0
         default: 1
         }
     }
@@ -43,7 +43,8 @@ enum Fuel {
     static func endsRun(_ instruction: Instruction) -> Bool {
         switch instruction {
         case .unreachable, .return, .call, .callIndirect, .loop, .if, .else, .end, .br, .brIf, .brTable,
-             .returnCall, .returnCallIndirect, .callRef, .returnCallRef, .brOnNull, .brOnNonNull: true
+             .returnCall, .returnCallIndirect, .callRef, .returnCallRef, .brOnNull, .brOnNonNull,
+             .throw, .throwRef, .rethrow, .try, .tryTable, .catch, .catchAll, .delegate: true
         default: false
         }
     }

@@ -11,6 +11,8 @@ final class InstanceHandle {
 
     private(set) var memories: [MemoryInstance] = []
     private(set) var tables: [TableInstance] = []
+    /// Every tag, imports first (exception handling).
+    private(set) var tags: [TagInstance] = []
     /// The owner of each imported global's slot (defined globals live in this instance).
     private(set) var globalOwners: [AnyObject] = []
     /// The owner of each imported function: keeps its instance or host function alive.
@@ -166,6 +168,12 @@ final class InstanceHandle {
                 vmctx.storeBytes(of: global.slot, toByteOffset: layout.global(globalIndex), as: UnsafeMutablePointer<ValRaw>.self)
                 instance.globalOwners.append(global.owner)
                 globalIndex += 1
+            case (.tag(let typeIndex), .tag(let tag)):
+                try tag.checkStore(store)
+                guard engine.types.id(for: tag.instance.type) == module.typeIds[Int(typeIndex)] else {
+                    throw LinkError("incompatible import type for \(name): expected tag \(engine.types.type(for: module.typeIds[Int(typeIndex)])), got tag \(tag.instance.type)")
+                }
+                instance.tags.append(tag.instance)
             default:
                 throw LinkError("incompatible import type for \(name): expected \(entry.descriptor.kindName), got \(value.kindName)")
             }
@@ -198,6 +206,10 @@ final class InstanceHandle {
             vmctx.storeBytes(of: table.definition, toByteOffset: layout.table(tableIndex), as: UnsafeMutablePointer<KilnTableDefinition>.self)
             instance.tables.append(table)
             tableIndex += 1
+        }
+
+        for typeIndex in info.tags[info.importedTagCount...] {
+            instance.tags.append(TagInstance(type: engine.types.type(for: module.typeIds[Int(typeIndex)])))
         }
 
         instance.memory0 = info.memories.isEmpty ? nil : instance.memoryDefinition(0)
@@ -336,6 +348,7 @@ extension ImportDescriptor {
         case .table: "table"
         case .memory: "memory"
         case .global: "global"
+        case .tag: "tag"
         }
     }
 }

@@ -150,6 +150,10 @@ struct OperatorReader {
         case 0xD4 where features.contains(.functionReferences): return .refAsNonNull
         case 0xD5 where features.contains(.functionReferences): return .brOnNull(relativeDepth: try bytes.readU32())
         case 0xD6 where features.contains(.functionReferences): return .brOnNonNull(relativeDepth: try bytes.readU32())
+        case 0xFB where features.contains(.functionReferences):
+            throw .unsupported("garbage collection", "instruction fb \(hex(try bytes.readU32()))", at: at)
+        case 0xFE:
+            throw .unsupported("threads", "atomic instruction fe \(hex(try bytes.readU32()))", at: at)
         case 0xFC: return try readMiscellaneous(at: at)
         case 0xFD: return try readSIMD(at: at)
         default:

@@ -150,6 +150,8 @@ struct OperatorReader {
         case 0xD4 where features.contains(.functionReferences): return .refAsNonNull
         case 0xD5 where features.contains(.functionReferences): return .brOnNull(relativeDepth: try bytes.readU32())
         case 0xD6 where features.contains(.functionReferences): return .brOnNonNull(relativeDepth: try bytes.readU32())
+        case 0xD3 where features.contains(.functionReferences):
+            throw .unsupported("garbage collection", "ref.eq", at: at)
         case 0xFB where features.contains(.functionReferences):
             throw .unsupported("garbage collection", "instruction fb \(hex(try bytes.readU32()))", at: at)
         case 0xFE:

@@ -62,8 +62,10 @@ if [ -z "${FILTER:-}" ] && [ "${FUZZ_SECONDS:-30}" != 0 ]; then
     bin="$SRC/.build/aarch64-unknown-linux-gnu/$CONFIG"
     # swift test runs the whole suite with guard pages and the memory scripts with explicit
     # checks; here every script runs on AArch64 machine code with explicit checks too.
-    say "the 2.0 spec suite on the AArch64 JIT with explicit bounds checks"
+    say "the 2.0 spec suite (as 2.0) on the AArch64 JIT with explicit bounds checks"
     "$bin/kiln" wast --spec 2.0 --bounds-checks explicit "$shared"/wasm-testsuite/*.wast | tail -n 1
+    say "the 3.0 spec suite (GC modules skipped) on the AArch64 JIT with explicit bounds checks"
+    "$bin/kiln" wast --bounds-checks explicit "$shared"/wasm-testsuite-3.0/*.wast "$shared"/wasm-testsuite-3.0/legacy/*.wast | tail -n 1
     say "fuzz corpora replayed on AArch64 machine code"
     KILN_FUZZ_TARGET=differential "$bin/kiln-fuzz-target" "$SRC/Tests/KilnTests/Fuzz/Corpus/generated"
     KILN_FUZZ_TARGET=decode "$bin/kiln-fuzz-target" "$SRC/Tests/KilnTests/Fuzz/Corpus/decode"

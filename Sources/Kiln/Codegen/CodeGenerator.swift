@@ -941,7 +941,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             let reg = allocate(float: op == .f32Load || op == .f64Load)
             let (definition, is64, trap) = prepareMemoryAccess(memArg.memory)
             memoryAccesses.append((masm.offset, wasmOffset))
-            masm.wasmLoad(op, reg, index: index, is64: is64, offset: memArg.offset, definition: definition, boundsTrap: trap)
+            masm.wasmLoad(op, reg, index: index, is64: is64, offset: memArg.offset, definition: definition,
+                          pinnedBase: memArg.memory == 0, boundsTrap: trap)
             release(definition)
             release(index)
             push(op.resultType, .reg(reg))
@@ -958,7 +959,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             let index = register(pop())
             let (definition, is64, trap) = prepareMemoryAccess(memArg.memory)
             memoryAccesses.append((masm.offset, wasmOffset))
-            masm.wasmStore(op, index: index, is64: is64, value: value, offset: memArg.offset, definition: definition, boundsTrap: trap)
+            masm.wasmStore(op, index: index, is64: is64, value: value, offset: memArg.offset, definition: definition,
+                           pinnedBase: memArg.memory == 0, boundsTrap: trap)
             release(definition)
             release(value)
             release(index)

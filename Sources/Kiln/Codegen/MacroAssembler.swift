@@ -166,11 +166,14 @@ protocol MacroAssembler {
     mutating func wasmLoad(_ op: LoadOp, _ dst: Reg, index: Reg, offset: UInt64, definitionOffset: Int32, boundsTrap: Label?)
     mutating func wasmStore(_ op: StoreOp, index: Reg, value: Reg, offset: UInt64, definitionOffset: Int32, boundsTrap: Label?)
     /// Loads from any memory (multi-memory, memory64): its definition pointer is in
-    /// `definition`, which the access clobbers; `index` is an i64 when `is64`. With
+    /// `definition`, which the access may clobber; `index` is an i64 when `is64`. With
+    /// `pinnedBase` the memory is memory 0 and its base is in the pinned register. With
     /// `boundsTrap`, `index + offset + size <= length` is checked without overflow; without,
     /// the memory's guard region must cover every 32-bit index and offset.
-    mutating func wasmLoad(_ op: LoadOp, _ dst: Reg, index: Reg, is64: Bool, offset: UInt64, definition: Reg, boundsTrap: Label?)
-    mutating func wasmStore(_ op: StoreOp, index: Reg, is64: Bool, value: Reg, offset: UInt64, definition: Reg, boundsTrap: Label?)
+    mutating func wasmLoad(_ op: LoadOp, _ dst: Reg, index: Reg, is64: Bool, offset: UInt64, definition: Reg,
+                           pinnedBase: Bool, boundsTrap: Label?)
+    mutating func wasmStore(_ op: StoreOp, index: Reg, is64: Bool, value: Reg, offset: UInt64, definition: Reg,
+                            pinnedBase: Bool, boundsTrap: Label?)
 
     // Control
     mutating func jump(_ label: Label)

@@ -650,8 +650,10 @@ struct AArch64MacroAssembler: MacroAssembler {
     /// The address of an access to the memory whose definition pointer is in `definition`
     /// (left holding its base): base + index + offset, the index 32- or 64-bit.
     private mutating func wasmAddress(index: Reg, is64: Bool, offset: UInt64, size: Int, definition: Reg,
-                                      boundsTrap: Label?) -> Address {
+                                      pinnedBase: Bool, boundsTrap: Label?) -> Address {
         let i = g(index), d = g(definition), t = AArch64MacroAssembler.scratch, u = AArch64MacroAssembler.temp
+        // The base: memory 0's pinned register, or loaded from the definition.
+        let base = pinnedBase ? AArch64MacroAssembler.memoryBase : d
         asm.mov(is64 ? .x : .w, t, i)
         if let boundsTrap {
             // t = index + offset + size, trapping on a carry (only a 64-bit index can carry),
@@ -671,11 +673,11 @@ struct AArch64MacroAssembler: MacroAssembler {
                 asm.cmp(.x, t, u)
                 asm.b(.hi, boundsTrap)
             }
-            asm.ldr(.x, d, .base(d))
+            if !pinnedBase { asm.ldr(.x, d, .base(d)) }
             asm.sub(.x, t, t, imm: Int64(size))
-            return .indexed(d, index: t)
+            return .indexed(base, index: t)
         }
-        asm.ldr(.x, d, .base(d))
+        if !pinnedBase { asm.ldr(.x, d, .base(d)) }
         if offset != 0 {
             if AArch64.AddSubImmediate(offset) != nil {
                 asm.add(.x, t, t, imm: Int64(offset))
@@ -684,7 +686,7 @@ struct AArch64MacroAssembler: MacroAssembler {
                 asm.add(.x, t, t, u)
             }
         }
-        return .indexed(d, index: t)
+        return .indexed(base, index: t)
     }
 
     mutating func wasmLoad(_ op: LoadOp, _ dst: Reg, index: Reg, offset: UInt64, definitionOffset: Int32, boundsTrap: Label?) {
@@ -697,14 +699,18 @@ struct AArch64MacroAssembler: MacroAssembler {
         emitStore(op, value, wasmAddress(index: index, offset: offset, size: size, definitionOffset: definitionOffset, boundsTrap: boundsTrap))
     }
 
-    mutating func wasmLoad(_ op: LoadOp, _ dst: Reg, index: Reg, is64: Bool, offset: UInt64, definition: Reg, boundsTrap: Label?) {
+    mutating func wasmLoad(_ op: LoadOp, _ dst: Reg, index: Reg, is64: Bool, offset: UInt64, definition: Reg,
+                           pinnedBase: Bool, boundsTrap: Label?) {
         let size = 1 << Int(op.naturalAlignment)
-        emitLoad(op, dst, wasmAddress(index: index, is64: is64, offset: offset, size: size, definition: definition, boundsTrap: boundsTrap))
+        emitLoad(op, dst, wasmAddress(index: index, is64: is64, offset: offset, size: size, definition: definition,
+                                      pinnedBase: pinnedBase, boundsTrap: boundsTrap))
     }
 
-    mutating func wasmStore(_ op: StoreOp, index: Reg, is64: Bool, value: Reg, offset: UInt64, definition: Reg, boundsTrap: Label?) {
+    mutating func wasmStore(_ op: StoreOp, index: Reg, is64: Bool, value: Reg, offset: UInt64, definition: Reg,
+                            pinnedBase: Bool, boundsTrap: Label?) {
         let size = 1 << Int(op.naturalAlignment)
-        emitStore(op, value, wasmAddress(index: index, is64: is64, offset: offset, size: size, definition: definition, boundsTrap: boundsTrap))
+        emitStore(op, value, wasmAddress(index: index, is64: is64, offset: offset, size: size, definition: definition,
+                                         pinnedBase: pinnedBase, boundsTrap: boundsTrap))
     }
 
     private mutating func emitLoad(_ op: LoadOp, _ dst: Reg, _ m: Address) {

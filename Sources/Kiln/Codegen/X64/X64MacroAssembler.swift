@@ -630,8 +630,10 @@ struct X64MacroAssembler: MacroAssembler {
     /// The address of an access to the memory whose definition pointer is in `definition`
     /// (left holding its base): base + index + offset, the index 32- or 64-bit.
     private mutating func address(index: Reg, is64: Bool, offset: UInt64, size: Int, definition: Reg,
-                                  boundsTrap: Label?) -> MemoryOperand {
+                                  pinnedBase: Bool, boundsTrap: Label?) -> MemoryOperand {
         let i = g(index), d = g(definition), t = X64MacroAssembler.scratch
+        // The base: memory 0's pinned register, or loaded from the definition.
+        let base = pinnedBase ? X64MacroAssembler.memoryBase : d
         asm.mov(is64 ? .s64 : .s32, t, i)
         if let boundsTrap {
             // t = index + offset + size, trapping on a carry (only a 64-bit index can carry),
@@ -645,13 +647,13 @@ struct X64MacroAssembler: MacroAssembler {
                 asm.cmp(.s64, t, .base(d, 8))
                 asm.jcc(.a, boundsTrap)
             }
-            asm.mov(.s64, d, .base(d, 0))
-            return .base(d, index: t, scale: 1, -Int32(size))
+            if !pinnedBase { asm.mov(.s64, d, .base(d, 0)) }
+            return .base(base, index: t, scale: 1, -Int32(size))
         }
-        asm.mov(.s64, d, .base(d, 0))
-        if offset <= UInt64(Int32.max) { return .base(d, index: t, scale: 1, Int32(offset)) }
+        if !pinnedBase { asm.mov(.s64, d, .base(d, 0)) }
+        if offset <= UInt64(Int32.max) { return .base(base, index: t, scale: 1, Int32(offset)) }
         addUnsigned(t, offset)
-        return .base(d, index: t, scale: 1, 0)
+        return .base(base, index: t, scale: 1, 0)
     }
 
     /// `dst += value` in 64 bits, setting the carry flag on unsigned overflow.
@@ -677,14 +679,18 @@ struct X64MacroAssembler: MacroAssembler {
         emitStore(op, value, address(index: index, offset: offset, size: size, definitionOffset: definitionOffset, boundsTrap: boundsTrap))
     }
 
-    mutating func wasmLoad(_ op: LoadOp, _ dst: Reg, index: Reg, is64: Bool, offset: UInt64, definition: Reg, boundsTrap: Label?) {
+    mutating func wasmLoad(_ op: LoadOp, _ dst: Reg, index: Reg, is64: Bool, offset: UInt64, definition: Reg,
+                           pinnedBase: Bool, boundsTrap: Label?) {
         let size = 1 << Int(op.naturalAlignment)
-        emitLoad(op, dst, address(index: index, is64: is64, offset: offset, size: size, definition: definition, boundsTrap: boundsTrap))
+        emitLoad(op, dst, address(index: index, is64: is64, offset: offset, size: size, definition: definition,
+                                  pinnedBase: pinnedBase, boundsTrap: boundsTrap))
     }
 
-    mutating func wasmStore(_ op: StoreOp, index: Reg, is64: Bool, value: Reg, offset: UInt64, definition: Reg, boundsTrap: Label?) {
+    mutating func wasmStore(_ op: StoreOp, index: Reg, is64: Bool, value: Reg, offset: UInt64, definition: Reg,
+                            pinnedBase: Bool, boundsTrap: Label?) {
         let size = 1 << Int(op.naturalAlignment)
-        emitStore(op, value, address(index: index, is64: is64, offset: offset, size: size, definition: definition, boundsTrap: boundsTrap))
+        emitStore(op, value, address(index: index, is64: is64, offset: offset, size: size, definition: definition,
+                                     pinnedBase: pinnedBase, boundsTrap: boundsTrap))
     }
 
     private mutating func emitLoad(_ op: LoadOp, _ dst: Reg, _ m: MemoryOperand) {

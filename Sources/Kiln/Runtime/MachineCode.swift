@@ -54,6 +54,9 @@ enum MachineCode {
             let code = JITTrap(rawValue: info.code) ?? .unreachable
             if code == .hostError, let error = store.pendingError {
                 store.pendingError = nil
+                // A wasm exception no machine-code frame of this activation caught goes on
+                // as itself, to wasm or host frames further out.
+                if let exception = error as? WasmException { return exception }
                 if let inner = error as? Trap {
                     trap = inner
                     pendingBacktrace = inner.backtrace

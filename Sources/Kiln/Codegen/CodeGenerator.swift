@@ -1021,10 +1021,10 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         case .v128Const, .v128Load, .v128Store, .v128LoadLane, .v128StoreLane, .i8x16Shuffle,
             .extractLane, .replaceLane, .simd:
             unsupported = true
-        case .returnCall, .returnCallIndirect:
-            // Tail calls run on the interpreter until machine code has them.
-            if !unsupported { unsupportedReason = "uses tail calls" }
-            unsupported = true
+        case .returnCall(let function):
+            emitReturnCall(function: Int(function))
+        case .returnCallIndirect(let typeIndex, let tableIndex):
+            emitReturnCallIndirect(typeIndex: Int(typeIndex), tableIndex: Int(tableIndex))
         }
     }
 

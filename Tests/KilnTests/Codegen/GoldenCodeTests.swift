@@ -191,7 +191,7 @@ import Testing
                     _ = try reader.readU32()
                     _ = try reader.readByte()
                 }
-                var operators = OperatorReader(reader)
+                var operators = OperatorReader(reader, features: .webAssembly3)
                 var count = 0
                 while operators.offset < body.end {
                     _ = try operators.read()

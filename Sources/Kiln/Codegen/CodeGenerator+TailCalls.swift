@@ -123,9 +123,14 @@ extension CodeGenerator {
     /// The tail call through a function reference, shared by `return_call` of an import,
     /// `return_call_indirect` and (to come) `return_call_ref`: the arguments are placed by
     /// `placeArguments(type, tail: true)` and `reference` holds a `KilnFuncRef` of a type
-    /// matching `type`, already checked (not null, right signature). `reference` must be
-    /// `M.integerResult` or another register that is no argument register and not the last
-    /// allocatable one (the sequence uses it). Ends the reachable code.
+    /// matching `type`, already checked (not null, right signature). `reference` should be
+    /// `M.integerResult`: the sequence takes the last allocatable register and the scratch
+    /// registers, and the argument registers hold the arguments (x0, the callee-VMContext
+    /// argument, is free until the sequence sets it). Ends the reachable code.
+    ///
+    /// `return_call_ref` fits as `return_call_indirect` does: keep the popped reference in
+    /// its spill slot (`keepInSpillSlot`) across `placeArguments(type, tail: true)`, load it
+    /// into `M.integerResult`, branch to a null-reference trap when it is zero, and call this.
     mutating func emitTailCall(toFuncRef reference: Reg, type: FuncType) {
         saveFuel()
         masm.tailCall(.funcRef(reference), stackWords: stackArgumentWords(type),

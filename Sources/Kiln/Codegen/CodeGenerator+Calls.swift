@@ -168,13 +168,22 @@ extension CodeGenerator {
             let reference = M.integerResult
             masm.loadVMContextWord(reference, offset: Int32(layout.function(function)))
             masm.callFuncRef(reference)
+            recordSafepoint()
+            masm.resetStackPointer()
         } else {
             masm.moveVMContext(to: M.integerArgumentRegisters[0])
             masm.moveVMContext(to: M.integerArgumentRegisters[1])
-            masm.call(functionLabels[function - module.importedFunctionCount])
+            let callee = function - module.importedFunctionCount
+            masm.call(functionLabels[callee])
+            recordSafepoint()
+            // A callee without a tail call returns with the stack pointer as it found it.
+            if callee >= currentFunction {
+                pendingResets.append((callee, masm.offset))
+                masm.resetStackPointer()
+            } else if tailCallers.contains(callee) {
+                masm.resetStackPointer()
+            }
         }
-        recordSafepoint()
-        masm.resetStackPointer()
         reloadFuel()
         collectResults(type, resultsWord: resultsWord)
     }

@@ -64,7 +64,10 @@ enum ArgumentArea {
 /// `g` called from the original call site, as wasm's semantics say.
 ///
 /// Cost for ordinary calls: I3's one instruction on x86-64 (`lea rsp, [rbp - size]`) and
-/// two on AArch64 after each call, and at most one more stack word when an odd count of
+/// two on AArch64 after each call through a function reference (imports, tables) and each
+/// direct call of a function with a tail call; none after a direct call of a function
+/// compiled earlier without one, and no-ops where the callee was compiled later (or is the
+/// caller) and turned out to have none. At most one more stack word when an odd count of
 /// stack arguments is followed by a results area.
 extension CodeGenerator {
     /// The stack words of a function of `type`: parameters past the argument registers (the
@@ -87,6 +90,7 @@ extension CodeGenerator {
 
     /// `return_call`.
     mutating func emitReturnCall(function: Int) {
+        tailCallers.insert(currentFunction)
         let type = module.functionType(of: function)
         _ = placeArguments(type, tail: true)
         if function < module.importedFunctionCount {
@@ -105,6 +109,7 @@ extension CodeGenerator {
 
     /// `return_call_indirect`: `call_indirect`'s checks, then a tail call.
     mutating func emitReturnCallIndirect(typeIndex: Int, tableIndex: Int) {
+        tailCallers.insert(currentFunction)
         let type = module.types[typeIndex]
         let indexIs64 = module.tables[tableIndex].is64
         let index = keepInSpillSlot(pop(), type: indexIs64 ? .i64 : .i32)

@@ -120,6 +120,9 @@ protocol MacroAssembler {
     /// elsewhere (see `CodeGenerator+TailCalls.swift`); the frame size is patched in by
     /// `patchFrameSize`, with the prologue's. Leaves the result registers alone.
     mutating func resetStackPointer()
+    /// Turns the `resetStackPointer` that started at code offset `position` into no-ops:
+    /// its callee turned out never to tail-call.
+    mutating func removeStackPointerReset(at position: Int)
     /// Replaces the current frame by a call of `target` (see `CodeGenerator+TailCalls.swift`
     /// for the convention). The arguments are in their registers and the first
     /// `stackWords` outgoing words, as for a call; the fuel register is saved. Restores the

@@ -175,6 +175,30 @@ import Testing
         #expect(outer.map(\.i64) == [1000, 14, 10])
     }
 
+    /// A caller compiled before its callee, which tail-calls with a larger argument area:
+    /// every return leaves the stack pointer lower, and the caller takes it back (100,000
+    /// rounds would otherwise exhaust the stack). `$plain`, without a tail call, needs no
+    /// such reset.
+    @Test(arguments: strategies)
+    func callersCompiledBeforeTheirCalleesTakeTheStackPointerBack(_ strategy: Config.Strategy) throws {
+        let (store, instance) = try Self.instantiate(strategy, """
+            (module
+              (func (export "caller") (param $n i32) (result i64) (local $sum i64)
+                (loop $next
+                  (local.set $sum (i64.add (local.get $sum) (call $grow (local.get $n))))
+                  (local.set $sum (i64.add (local.get $sum) (call $plain (local.get $n))))
+                  (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+                (local.get $sum))
+              (func $grow (param i32) (result i64)
+                (return_call $wide \((0..<12).map { _ in "(i64.extend_i32_u (local.get 0))" }.joined(separator: " "))))
+              (func $plain (param i32) (result i64) (i64.extend_i32_u (local.get 0)))
+              (func $wide (param i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64) (result i64)
+                (i64.add (local.get 0) (local.get 11))))
+            """)
+        let n = 100_000
+        #expect(try instance.getFunc(store, "caller")!.call(store, [.i32(Int32(n))]).first?.i64 == Int64(3 * n * (n + 1) / 2))
+    }
+
     // MARK: Callees of every kind
 
     /// Host functions with many arguments (stack-passed under the C convention), reached by

@@ -193,6 +193,13 @@ struct AArch64MacroAssembler: MacroAssembler {
         asm.sub(.x, .sp, AArch64MacroAssembler.scratch, imm: 0)
     }
 
+    mutating func removeStackPointerReset(at position: Int) {
+        asm.patch(at: position, length: 8) { a in
+            a.nop()
+            a.nop()
+        }
+    }
+
     /// The tail-call sequence: x15 carries the new argument area (an allocatable register
     /// that is no argument register), x16 and x17 the words moved there. The return
     /// address goes back into x30 from the frame record, and the callee finds its stack

@@ -99,6 +99,10 @@ struct X64MacroAssembler: MacroAssembler {
         stackPointerResets.append(asm.offset - 4)
     }
 
+    mutating func removeStackPointerReset(at position: Int) {
+        asm.overwriteWithNops(at: position, length: 7)
+    }
+
     /// The tail-call sequence: r11 carries the return address and r10 the new argument
     /// area (neither is an argument register), xmm15 the words moved there.
     mutating func tailCall(_ target: TailCallTarget<Label>, stackWords: Int, incomingStackWords: Int) {

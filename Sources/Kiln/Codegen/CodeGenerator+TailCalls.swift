@@ -24,9 +24,11 @@ enum ArgumentArea {
 /// - **I2.** On entry to any machine-code function, its argument area is 16-byte aligned,
 ///   lies directly above the return address (x86-64) or at sp (AArch64), and is the
 ///   function's until it returns: it may overwrite it.
-/// - **I3.** After every call, the caller sets its stack pointer from its frame pointer
-///   (`resetStackPointer`) before it next uses it: the callee may return with the stack
-///   pointer elsewhere.
+/// - **I3.** After every call whose callee may have tail-called (any call through a
+///   function reference, any direct call of a function containing a tail call), the caller
+///   sets its stack pointer from its frame pointer (`resetStackPointer`) before it next
+///   uses it: the callee may return with the stack pointer elsewhere. A function without
+///   tail calls returns through its own epilogue, with the stack pointer as it found it.
 ///
 /// A tail call from `f` (`n` stack words) to `g` (`N`) keeps the *top* of the area fixed,
 /// `T = fp + 16 + 8 * words(n)`, placed by whichever call site started the chain. `g`'s
@@ -36,7 +38,9 @@ enum ArgumentArea {
 /// dead frame, which is always at least that large (below). So I2 holds for `g`: the
 /// words are `f`'s (I2 for `f`) or `f`'s frame's, `T` is 16-byte aligned and `words(N)`
 /// even. Every callee finds its own area size in its own type: nothing needs to tell it
-/// how large the area really is.
+/// how large the area really is. (A variant that only grows the area and passes the words
+/// really available in a register works too; anchoring the top makes the size a function
+/// of the callee's type, so it needs no register, frame slot or prologue store.)
 ///
 /// **Constant stack.** By induction over a chain of tail calls started by one call, every
 /// function in it runs with the same `T`, so its frame lies within

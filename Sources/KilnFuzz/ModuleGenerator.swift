@@ -13,7 +13,7 @@ import Kiln
 /// scalar instruction of WebAssembly 2.0: numeric operators, locals, globals, loads and
 /// stores of every width, bulk memory, `memory.size/grow`, `select`, `block`/`loop`/`if`
 /// with parameters and results, `br`/`br_if`/`br_table` to any enclosing label, `call`,
-/// `call_indirect`, `return`, reference and table instructions (`table.get/set/size/grow/
+/// `call_indirect`, `return`, tail calls (`return_call`, `return_call_indirect`), reference and table instructions (`table.get/set/size/grow/
 /// fill/copy/init`, `elem.drop`), and traps on purpose (division by
 /// zero, out-of-bounds addresses, `unreachable`, bad indirect calls). Loops have no exit
 /// condition guarantee: runs are metered with fuel, so they end.
@@ -231,6 +231,7 @@ public struct ModuleGenerator {
             value(.i32, depth: depth + 1)
             code.byte(0x0D); code.u32(UInt32(label))
             dropAll(labels[labels.count - 1 - label])
+        case 11 where random.chance(25): tailCall(depth: depth)
         case 11: call(depth: depth, discard: true)
         case 12 where random.chance(35):
             // Writes to the externref table (table 1).
@@ -783,6 +784,35 @@ public struct ModuleGenerator {
         }
         if discard { dropAll(type.results) }
         return true
+    }
+
+    /// A tail call under a condition (`if` ... `return_call` ... `end`): `return_call`, or
+    /// `return_call_indirect` through the table (sometimes to a bad index or type), to an
+    /// import, this function or a later one whose results are this function's. Calling
+    /// itself or a later function keeps the call depth bounded as `call` does; a chain
+    /// that never ends runs out of fuel.
+    private mutating func tailCall(depth: Int) {
+        let candidates = functionTypes.indices.filter { function in
+            (function < Self.imports.count || function >= currentFunction) && types[functionTypes[function]].results == results
+        }
+        guard let function = random.pickIfAny(candidates) else { return }
+        let type = types[functionTypes[function]]
+        value(.i32, depth: depth + 1)
+        code.byte(0x04); code.byte(0x40)  // if
+        labels.append([])
+        values(type.params, depth: depth + 1)
+        if function >= Self.imports.count && random.chance(30) {
+            if random.chance(85) {
+                code.byte(0x41); code.s32(Int32(function - Self.imports.count))
+            } else {
+                value(.i32, depth: depth + 1)
+            }
+            code.byte(0x13); code.u32(UInt32(functionTypes[function])); code.u32(0)
+        } else {
+            code.byte(0x12); code.u32(UInt32(function))
+        }
+        labels.removeLast()
+        code.byte(0x0B)
     }
 
     // MARK: Encoding

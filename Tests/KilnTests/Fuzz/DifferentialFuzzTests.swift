@@ -62,7 +62,10 @@ import KilnFuzz
         #expect(shrunk.count * 2 < original.count, "\(original.count) bytes shrunk to \(shrunk.count)")
 
         // The same from a libFuzzer input: the generator's choices kept, knobs and code cut.
-        var random = FuzzRandom(seed: 5)
+        // (From seed 5 the first trapping input divides inside a dispatch loop, which is cut
+        // whole or not at all: since the generator makes tail calls, that input no longer
+        // shows the cutting. Seeds 1-12 but 5 shrink to 10-35%.)
+        var random = FuzzRandom(seed: 3)
         let input = try #require((0..<300).lazy.map { _ in (0..<512).map { _ in random.byte() } }.first { input in
             var generator = ModuleGenerator(bytes: input)
             return traps(generator.generate())

@@ -127,7 +127,7 @@ import Testing
     @Test(arguments: strategies)
     func argumentAreasGrowAndShrink(_ strategy: Config.Strategy) throws {
         let (store, instance) = try Self.instantiate(strategy, Self.wide)
-        let n = Self.iterations(strategy, jit: 2_000_000, interpreter: 100_000)
+        let n = Self.iterations(strategy, jit: 500_000, interpreter: 20_000)
         #expect(try instance.getFunc(store, "f")!.call(store, [.i32(Int32(n))]).first?.i64 == Self.wideChecksum(n))
         let small = 37
         let x = Int64(small) * 1_000_003

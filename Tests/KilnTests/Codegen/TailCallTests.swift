@@ -53,7 +53,7 @@ import Testing
         let engine = try Self.engine(strategy, bounds: bounds)
         let store = Store(engine)
         let instance = try Linker<Void>(engine).instantiate(store, try Self.module(engine, strategy, Self.evenOdd))
-        let n = Int64(Self.iterations(strategy, jit: 100_000_000, interpreter: 1_000_000))
+        let n = Int64(Self.iterations(strategy, jit: 100_000_000, interpreter: 200_000))
         #expect(try instance.getFunc(store, "even")!.call(store, [.i64(n)]).first?.i32 == 1)
         #expect(try instance.getFunc(store, "odd")!.call(store, [.i64(n + 1)]).first?.i32 == 1)
         #expect(try instance.getFunc(store, "even")!.call(store, [.i64(7)]).first?.i32 == 0)
@@ -115,10 +115,9 @@ import Testing
         var n = n
         while n != 0 {
             let w = Int64(n)
-            let p = (0..<12).map { w + Int64($0) }
-            for value in p { mix(value) }
+            for i in 0..<12 { mix(w + Int64(i)) }
             for j in 0..<12 { mix(Int64(Double(w) + Double(j) * 0.5)) }
-            for i in 1...8 { mix(p[i] &* 3) }
+            for i in 1...8 { mix((w + Int64(i)) &* 3) }
             n -= 1
         }
         return acc
@@ -127,7 +126,7 @@ import Testing
     @Test(arguments: strategies)
     func argumentAreasGrowAndShrink(_ strategy: Config.Strategy) throws {
         let (store, instance) = try Self.instantiate(strategy, Self.wide)
-        let n = Self.iterations(strategy, jit: 2_000_000, interpreter: 100_000)
+        let n = Self.iterations(strategy, jit: 500_000, interpreter: 20_000)
         #expect(try instance.getFunc(store, "f")!.call(store, [.i32(Int32(n))]).first?.i64 == Self.wideChecksum(n))
         let small = 37
         let x = Int64(small) * 1_000_003

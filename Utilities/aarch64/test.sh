@@ -32,6 +32,11 @@ mountpoint -q "$chroot_root/dev" || mount --rbind /dev "$chroot_root/dev"
 for dir in /opt/swift-packages "$ROOT/mirrors" "$ROOT/sdks" "$ROOT/arm64root" "$SRC" "$shared" /tmp; do
     [ -d "$dir" ] || continue
     mkdir -p "$chroot_root$dir"
+    # A bind mount left by an earlier run may show an older directory of the same name
+    # (the host's was replaced since): mount it again unless it is the same directory.
+    if mountpoint -q "$chroot_root$dir" && [ "$(stat -c %d:%i "$dir")" != "$(stat -c %d:%i "$chroot_root$dir")" ]; then
+        umount -l "$chroot_root$dir"
+    fi
     mountpoint -q "$chroot_root$dir" || mount --bind "$dir" "$chroot_root$dir"
 done
 inside() {

@@ -178,7 +178,7 @@ extension ModuleGenerator {
         case .throw: throwInstruction(depth: depth)
         case .tailCall:
             // In value position the rest is unreachable, as after `return`.
-            if !tailCall(depth: depth) { leaf(type) }
+            if !tailCallInstruction(depth: depth) { leaf(type) }
         }
         return true
     }

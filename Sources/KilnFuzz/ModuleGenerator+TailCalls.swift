@@ -11,7 +11,7 @@ extension ModuleGenerator {
     /// `try_table` or legacy `try`, a tail call leaves the handler behind: what the callee
     /// throws must not be caught there.
     @discardableResult
-    mutating func tailCall(depth: Int) -> Bool {
+    mutating func tailCallInstruction(depth: Int) -> Bool {
         var kinds: [Int] = []
         let direct = functionTypes.indices.filter { function in
             (function < importCount || function >= currentFunction) && types[functionTypes[function]].results == results
@@ -67,7 +67,7 @@ extension ModuleGenerator {
         value(.i32, depth: depth + 1)
         code.byte(0x04); code.byte(0x40)
         labels.append([])
-        if !tailCall(depth: depth + 1) { code.byte(0x01) }  // nop
+        if !tailCallInstruction(depth: depth + 1) { code.byte(0x01) }  // nop
         labels.removeLast()
         code.byte(0x0B)
     }
@@ -76,6 +76,6 @@ extension ModuleGenerator {
     /// from the callee. False to end with the results as 2.0 does.
     mutating func tailCallAtEnd() -> Bool {
         guard wasm3.on.contains(.tailCalls), random.chance(35) else { return false }
-        return tailCall(depth: 0)
+        return tailCallInstruction(depth: 0)
     }
 }

@@ -48,7 +48,10 @@ def main():
     kernel = os.path.splitext(os.path.basename(args.path))[0]
     # Default configuration: Cranelift, optimisations on, no compilation cache (a
     # cache would turn every compile after the first into a file read).
-    engine = wasmtime.Engine()
+    # memory64 modules (Benchmarks/memory64.sh) need the proposal switched on.
+    config = wasmtime.Config()
+    config.wasm_memory64 = True
+    engine = wasmtime.Engine(config)
     # perf_counter_ns is monotonic, matching KernelRunner's ContinuousClock.
     clock = time.perf_counter_ns
 

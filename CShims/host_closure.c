@@ -78,7 +78,9 @@ static void host_closure_handler(ffi_cif *cif, void *ret, void **args, void *use
         // A frame record as machine code would have pushed it for the call: the walk
         // starts at the calling wasm function.
         uintptr_t record[2] = {exit.fp, exit.pc};
-        kiln_trap(KILN_TRAP_HOST_ERROR, -1, (uintptr_t)record, 0, 0);
+        // KILN_HOST_RESUME: the host function threw a wasm exception that wasm frames
+        // below catch; the unwinder left the landing pad in the store runtime.
+        kiln_trap(status == KILN_HOST_RESUME ? KILN_TRAP_RESUME : KILN_TRAP_HOST_ERROR, -1, (uintptr_t)record, 0, 0);
     }
 
     if (c->resultCount == 1) {

@@ -216,9 +216,26 @@ static int walk_frames(uintptr_t fp, const void **frames) {
     return count;
 }
 
+// Jumps to a landing pad: `pc` with the frame pointer, stack pointer and VMContext
+// register of its frame. The pad reloads everything else it needs.
+__attribute__((naked, noreturn)) static void resume_at(uintptr_t pc, uintptr_t fp, uintptr_t sp, void *vmctx) {
+#if defined(__x86_64__)
+    __asm__ volatile("mov %rdx, %rsp\n\tmov %rsi, %rbp\n\tmov %rcx, %r15\n\tjmp *%rdi");
+#elif defined(__aarch64__)
+    __asm__ volatile("mov sp, x2\n\tmov x29, x1\n\tmov x19, x3\n\tbr x0");
+#endif
+}
+
 void kiln_trap(int code, int wasmOffset, uintptr_t frame, uintptr_t pc, uint64_t detail) {
     Activation *activation = current_activation;
     if (activation == NULL) abort();  // machine code only runs inside kiln_jit_enter
+    if (code == KILN_TRAP_RESUME) {
+        // An exception caught by a wasm frame of this activation: the frames below it
+        // (machine code, host closures) are gone, and so are the exits they listed.
+        KilnStoreRuntime *runtime = activation->runtime;
+        while (runtime->exits != NULL && runtime->exits->fp <= runtime->resumeFP) runtime->exits = runtime->exits->previous;
+        resume_at(runtime->resumePC, runtime->resumeFP, runtime->resumeSP, runtime->resumeVMContext);
+    }
     KilnTrapInfo *trap = activation->trap;
     trap->pc = (const void *)pc;
     trap->signal = 0;

@@ -166,6 +166,13 @@ typedef struct KilnStoreRuntime {
     /// Nonzero when the store's machine code keeps `fuel` in a register between calls (the
     /// fault handler then writes it back).
     int64_t fuelInRegister;
+    /// Where a wasm exception resumes (exception handling): set by the runtime's unwinder
+    /// before it raises KILN_TRAP_RESUME, read by kiln_trap, which jumps to `pc` with the
+    /// landing frame's frame pointer `fp`, stack pointer `sp` and VMContext `vmctx`.
+    uintptr_t resumePC;
+    uintptr_t resumeFP;
+    uintptr_t resumeSP;
+    void *resumeVMContext;
 } KilnStoreRuntime;
 
 /// A point where wasm frames called out: the frame pointer of the calling wasm function
@@ -221,6 +228,9 @@ enum {
 
 /// The trap code (JITTrap.hostError) a host closure raises when its handler fails.
 enum { KILN_TRAP_HOST_ERROR = 11 };
+/// Not a trap: kiln_trap resumes machine code at the landing pad the unwinder left in the
+/// store runtime (`resumePC`...). A host entry returning KILN_HOST_RESUME asks for it.
+enum { KILN_TRAP_RESUME = 32, KILN_HOST_RESUME = 2 };
 
 /// The Swift side of a host closure: runs host function `host` for the wasm instance
 /// whose vmctx is `callerVMContext`, with `values` (16-byte slots) holding the parameters

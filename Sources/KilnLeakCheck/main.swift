@@ -1,4 +1,5 @@
-// Runs the extern-reference scenarios of ExternRefGCTests under both engines, for a leak
+// Runs the extern-reference scenarios of ExternRefGCTests (and exceptions carrying extern
+// references) under both engines, for a leak
 // checker (valgrind cannot run the test harness itself):
 //
 //     swift build --product kiln-leak-check
@@ -91,4 +92,58 @@ for strategy in [Config.Strategy.jit, .interpreter] {
         } catch {}
     }
     print("\(strategy): rejected modules freed")
+}
+
+// Exceptions hold counts of the extern references they carry: caught and dropped, kept in a
+// global (exnref) and rethrown, or escaping to the host as a WasmException, every payload
+// is freed once nothing holds its exception.
+for strategy in [Config.Strategy.jit, .interpreter] {
+    Payload.freed = 0
+    do {
+        let engine = try Engine(Config(strategy: strategy))
+        let store = Store(engine)
+        let linker = Linker<Void>(engine)
+        try linker.funcWrap("host", "make") { (n: Int32) -> ExternRef? in ExternRef(Payload(Int(n))) }
+        let module = try Module(engine, wat: """
+            (module
+              (import "host" "make" (func $make (param i32) (result externref)))
+              (tag $e (param externref i32))
+              (global $kept (mut exnref) (ref.null exn))
+              (func $thrower (param $n i32) (throw $e (call $make (local.get $n)) (local.get $n)))
+              (func (export "caught") (param $n i32)
+                (block $h (result externref i32)
+                  (try_table (catch $e $h) (call $thrower (local.get $n)))
+                  (unreachable))
+                (drop) (drop))
+              (func (export "keep") (param $n i32)
+                (block $h (result exnref)
+                  (try_table (catch_all_ref $h) (call $thrower (local.get $n)))
+                  (unreachable))
+                (global.set $kept))
+              (func (export "rethrow") (throw_ref (global.get $kept)))
+              (func (export "forget") (global.set $kept (ref.null exn)))
+              (func (export "escape") (param $n i32) (call $thrower (local.get $n))))
+            """)
+        let instance = try linker.instantiate(store, module)
+        let caught = try instance.getTypedFunc(store, "caught", Int32.self, Void.self)
+        for i in 0..<5_000 { try caught.call(store, Int32(i)) }
+        let escape = try instance.getTypedFunc(store, "escape", Int32.self, Void.self)
+        for i in 0..<1_000 {
+            do {
+                try escape.call(store, Int32(i))
+                check(false, "\(strategy): the exception did not escape")
+            } catch is WasmException {}
+        }
+        try instance.getTypedFunc(store, "keep", Int32.self, Void.self).call(store, Int32(7))
+        do {
+            try instance.getTypedFunc(store, "rethrow", Void.self, Void.self).call(store)
+            check(false, "\(strategy): the rethrow returned")
+        } catch is WasmException {}
+        store.gc()
+        check(Payload.freed == 6_000, "\(strategy): exception payloads freed (\(Payload.freed))")
+        try instance.getTypedFunc(store, "forget", Void.self, Void.self).call(store)
+        store.gc()
+        check(Payload.freed == 6_001, "\(strategy): the kept exception's payload freed (\(Payload.freed))")
+    }
+    print("\(strategy): exceptions ok")
 }

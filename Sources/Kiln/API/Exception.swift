@@ -100,5 +100,18 @@ final class ExceptionPayload {
 public struct WasmException: Error, @unchecked Sendable, CustomStringConvertible {
     public let exception: Exception
     public init(_ exception: Exception) { self.exception = exception }
-    public var description: String { "uncaught wasm exception" }
+    public var description: String {
+        let payload = exception.payload
+        let values = zip(payload.values, payload.tag.type.params).map { value, type -> String in
+            switch type {
+            case .i32: "\(value.i32)"
+            case .i64: "\(value.i64)"
+            case .f32: "\(value.f32)"
+            case .f64: "\(value.f64)"
+            case .v128: "\(value.v128)"
+            case .ref: value.lo == 0 ? "null" : "\(type)"
+            }
+        }
+        return "uncaught wasm exception with a tag of type \(payload.tag.type)" + (values.isEmpty ? "" : ": " + values.joined(separator: ", "))
+    }
 }

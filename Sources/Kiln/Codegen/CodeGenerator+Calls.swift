@@ -31,12 +31,14 @@ extension CodeGenerator {
     }
 
     /// Pops the arguments of a call of `type` into the C convention's places (after the two
-    /// VMContext arguments). Returns the outgoing word where a results area starts.
+    /// VMContext arguments). Returns the outgoing word where a results area starts: past
+    /// the whole argument area the callee may tail-call with (see `ArgumentArea`).
     ///
     /// Operands below the arguments are spilled (registers are caller-saved). Arguments
     /// already in registers move straight to their argument registers (a parallel move);
-    /// the others are loaded afterwards.
-    mutating func placeArguments(_ type: FuncType) -> Int {
+    /// the others are loaded afterwards. For a `tail` call the callee gets this function's
+    /// own results pointer instead of a results area (the types' results are the same).
+    mutating func placeArguments(_ type: FuncType, tail: Bool = false) -> Int {
         let count = type.params.count
         let integerTemporary = M.allocatableGPRs[M.allocatableGPRs.count - 1]
         let floatTemporary = M.allocatableFPRs[M.allocatableFPRs.count - 1]
@@ -117,19 +119,27 @@ extension CodeGenerator {
             if case .reg(let reg) = stack[i].location { freeRegisters.remove(reg) }
         }
 
-        // The results area of a multi-value call follows the stack arguments (including a
+        // The results area of a multi-value call follows the argument area (which includes a
         // stack-passed pointer to it).
+        let pointerInRegister = integers < M.integerArgumentRegisters.count
+        let resultsWord = ArgumentArea.words(stackWords + (type.results.count > 1 && !pointerInRegister ? 1 : 0))
         if type.results.count > 1 {
-            if integers < M.integerArgumentRegisters.count {
-                masm.loadOutgoingAddress(M.integerArgumentRegisters[integers], index: stackWords)
+            let pointer = pointerInRegister ? M.integerArgumentRegisters[integers] : integerTemporary
+            if tail {
+                masm.load(.i64, pointer, slot: CodeGenerator.resultsPointerSlot)
             } else {
-                masm.loadOutgoingAddress(integerTemporary, index: stackWords + 1)
+                masm.loadOutgoingAddress(pointer, index: resultsWord)
+            }
+            if !pointerInRegister {
                 masm.storeOutgoingArgument(.i64, index: stackWords, integerTemporary)
                 stackWords += 1
             }
         }
-        maxOutgoingWords = max(maxOutgoingWords, stackWords + (type.results.count > 1 ? type.results.count : 0))
-        return stackWords
+        // A call reserves the callee's whole argument area (I1 in `CodeGenerator+TailCalls`);
+        // a tail call needs its staged words only.
+        let words = tail ? stackWords : type.results.count > 1 ? resultsWord + type.results.count : resultsWord
+        maxOutgoingWords = max(maxOutgoingWords, words)
+        return resultsWord
     }
 
     /// Pushes the results of a call that just returned.
@@ -158,12 +168,22 @@ extension CodeGenerator {
             let reference = M.integerResult
             masm.loadVMContextWord(reference, offset: Int32(layout.function(function)))
             masm.callFuncRef(reference)
+            recordSafepoint()
+            masm.resetStackPointer()
         } else {
             masm.moveVMContext(to: M.integerArgumentRegisters[0])
             masm.moveVMContext(to: M.integerArgumentRegisters[1])
-            masm.call(functionLabels[function - module.importedFunctionCount])
+            let callee = function - module.importedFunctionCount
+            masm.call(functionLabels[callee])
+            recordSafepoint()
+            // A callee without a tail call returns with the stack pointer as it found it.
+            if callee >= currentFunction {
+                pendingResets.append((callee, masm.offset))
+                masm.resetStackPointer()
+            } else if tailCallers.contains(callee) {
+                masm.resetStackPointer()
+            }
         }
-        recordSafepoint()
         reloadFuel()
         collectResults(type, resultsWord: resultsWord)
     }
@@ -192,19 +212,9 @@ extension CodeGenerator {
 
     mutating func emitCallIndirect(typeIndex: Int, tableIndex: Int) {
         let type = module.types[typeIndex]
-        var index = pop()
         let indexIs64 = module.tables[tableIndex].is64
         // The index must survive the argument moves: keep it in its spill slot.
-        if case .reg(let reg) = index.value.location {
-            masm.store(indexIs64 ? .i64 : .i32, slot: stackSlot(index.index), reg)
-            release(reg)
-            index.value.location = .spilled
-        } else if case .flags = index.value.location {
-            let reg = register(index)
-            masm.store(.i32, slot: stackSlot(index.index), reg)
-            release(reg)
-            index.value.location = .spilled
-        }
+        let index = keepInSpillSlot(pop(), type: indexIs64 ? .i64 : .i32)
         let resultsWord = placeArguments(type)
         let indexReg = M.allocatableGPRs[M.allocatableGPRs.count - 1]
         load(index, into: indexReg)
@@ -218,6 +228,7 @@ extension CodeGenerator {
         memoryAccesses.append((masm.offset, wasmOffset))
         masm.callFuncRef(reference)
         recordSafepoint()
+        masm.resetStackPointer()
         reloadFuel()
         collectResults(type, resultsWord: resultsWord)
     }

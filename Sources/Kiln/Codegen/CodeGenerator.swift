@@ -36,6 +36,12 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     var memoryAccesses: [(code: Int, wasm: Int)] = []
     /// Per defined function: its safepoints (calls, and builtins that may collect).
     var stackMaps: [StackMaps] = []
+    /// The defined functions compiled so far that contain a tail call: only their calls
+    /// may return with the stack pointer moved (see `CodeGenerator+TailCalls.swift`).
+    var tailCallers = Set<Int>()
+    /// Stack-pointer resets after direct calls to functions not compiled yet when the call
+    /// was, removed at the module's end if the callee has no tail call.
+    var pendingResets: [(callee: Int, position: Int)] = []
     /// The current function's externref locals (in every stack map).
     var externRefLocals: [Int] = []
 
@@ -653,6 +659,13 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         }
         let start = functionRanges[currentFunction].lowerBound
         functionRanges[currentFunction] = start..<masm.offset
+        if currentFunction == module.functionBodies.count - 1 {
+            // Every function is compiled: the resets whose callee has no tail call go.
+            for (callee, position) in pendingResets where !tailCallers.contains(callee) {
+                masm.removeStackPointerReset(at: position)
+            }
+            pendingResets.removeAll()
+        }
     }
 
     /// Moves the results to where the calling convention wants them and returns.
@@ -941,7 +954,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             let reg = allocate(float: op == .f32Load || op == .f64Load)
             let (definition, is64, trap) = prepareMemoryAccess(memArg.memory)
             memoryAccesses.append((masm.offset, wasmOffset))
-            masm.wasmLoad(op, reg, index: index, is64: is64, offset: memArg.offset, definition: definition, boundsTrap: trap)
+            masm.wasmLoad(op, reg, index: index, is64: is64, offset: memArg.offset, definition: definition,
+                          pinnedBase: memArg.memory == 0, boundsTrap: trap)
             release(definition)
             release(index)
             push(op.resultType, .reg(reg))
@@ -958,7 +972,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             let index = register(pop())
             let (definition, is64, trap) = prepareMemoryAccess(memArg.memory)
             memoryAccesses.append((masm.offset, wasmOffset))
-            masm.wasmStore(op, index: index, is64: is64, value: value, offset: memArg.offset, definition: definition, boundsTrap: trap)
+            masm.wasmStore(op, index: index, is64: is64, value: value, offset: memArg.offset, definition: definition,
+                           pinnedBase: memArg.memory == 0, boundsTrap: trap)
             release(definition)
             release(value)
             release(index)
@@ -1042,10 +1057,12 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             unsupported = true
         case .throw, .throwRef, .tryTable, .try, .catch, .catchAll, .delegate, .rethrow:
             break  // handled above
-        case .returnCall, .returnCallIndirect, .returnCallRef:
-            // Tail calls run on the interpreter until machine code has them.
-            if !unsupported { unsupportedReason = "uses tail calls" }
-            unsupported = true
+        case .returnCall(let function):
+            emitReturnCall(function: Int(function))
+        case .returnCallIndirect(let typeIndex, let tableIndex):
+            emitReturnCallIndirect(typeIndex: Int(typeIndex), tableIndex: Int(tableIndex))
+        case .returnCallRef(let typeIndex):
+            emitReturnCallRef(typeIndex: Int(typeIndex))
         }
     }
 

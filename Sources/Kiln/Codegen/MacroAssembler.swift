@@ -19,6 +19,17 @@ enum Operand: Equatable {
     case slot(Int32)
 }
 
+/// Where a tail call (`MacroAssembler.tailCall`) goes.
+enum TailCallTarget<Label> {
+    /// A defined function of the module being compiled, at `Label`. The two VMContext
+    /// arguments are already in place (the current one, twice).
+    case label(Label)
+    /// The function a `KilnFuncRef` names (an import, a table entry, a typed reference),
+    /// the reference in the register (not null, of the right type: checked before). The
+    /// VMContext arguments are set from it, as `callFuncRef` sets them.
+    case funcRef(Reg)
+}
+
 /// Integer comparisons, named as wasm names them.
 enum IntCondition: Sendable {
     case eq, ne, ltS, ltU, gtS, gtU, leS, leU, geS, geU
@@ -104,6 +115,23 @@ protocol MacroAssembler {
     mutating func loadVMContext(from argument: Reg)
     mutating func loadMemoryBase(memoryOffset: Int32)
     mutating func epilogue()
+    /// After a call: sets the stack pointer from the frame pointer to where the function
+    /// body keeps it. A callee that tail-called may return with the stack pointer
+    /// elsewhere (see `CodeGenerator+TailCalls.swift`); the frame size is patched in by
+    /// `patchFrameSize`, with the prologue's. Leaves the result registers alone.
+    mutating func resetStackPointer()
+    /// Turns the `resetStackPointer` that started at code offset `position` into no-ops:
+    /// its callee turned out never to tail-call.
+    mutating func removeStackPointerReset(at position: Int)
+    /// Replaces the current frame by a call of `target` (see `CodeGenerator+TailCalls.swift`
+    /// for the convention). The arguments are in their registers and the first
+    /// `stackWords` outgoing words, as for a call; the fuel register is saved. Restores the
+    /// caller's frame pointer, return address and pinned registers, moves the stack
+    /// arguments into the area the caller provided (growing it downwards when it is too
+    /// small for them), and jumps. `incomingStackWords` is the current function's own count
+    /// of stack-passed argument words. Clobbers every allocatable register that holds no
+    /// argument (the code generator keeps nothing else live across it).
+    mutating func tailCall(_ target: TailCallTarget<Label>, stackWords: Int, incomingStackWords: Int)
 
     // Moves
     mutating func move(_ type: ValType, _ dst: Reg, _ src: Reg)
@@ -166,11 +194,14 @@ protocol MacroAssembler {
     mutating func wasmLoad(_ op: LoadOp, _ dst: Reg, index: Reg, offset: UInt64, definitionOffset: Int32, boundsTrap: Label?)
     mutating func wasmStore(_ op: StoreOp, index: Reg, value: Reg, offset: UInt64, definitionOffset: Int32, boundsTrap: Label?)
     /// Loads from any memory (multi-memory, memory64): its definition pointer is in
-    /// `definition`, which the access clobbers; `index` is an i64 when `is64`. With
+    /// `definition`, which the access may clobber; `index` is an i64 when `is64`. With
+    /// `pinnedBase` the memory is memory 0 and its base is in the pinned register. With
     /// `boundsTrap`, `index + offset + size <= length` is checked without overflow; without,
     /// the memory's guard region must cover every 32-bit index and offset.
-    mutating func wasmLoad(_ op: LoadOp, _ dst: Reg, index: Reg, is64: Bool, offset: UInt64, definition: Reg, boundsTrap: Label?)
-    mutating func wasmStore(_ op: StoreOp, index: Reg, is64: Bool, value: Reg, offset: UInt64, definition: Reg, boundsTrap: Label?)
+    mutating func wasmLoad(_ op: LoadOp, _ dst: Reg, index: Reg, is64: Bool, offset: UInt64, definition: Reg,
+                           pinnedBase: Bool, boundsTrap: Label?)
+    mutating func wasmStore(_ op: StoreOp, index: Reg, is64: Bool, value: Reg, offset: UInt64, definition: Reg,
+                            pinnedBase: Bool, boundsTrap: Label?)
 
     // Control
     mutating func jump(_ label: Label)

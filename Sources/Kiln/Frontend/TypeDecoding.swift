@@ -12,7 +12,7 @@ extension ByteReader {
         case 0x7D: return .f32
         case 0x7C: return .f64
         case 0x7B: return .v128
-        case 0x63, 0x64 where features.contains(.functionReferences):
+        case 0x63 where features.contains(.functionReferences), 0x64 where features.contains(.functionReferences):
             return .ref(RefType(nullable: byte == 0x63, try readHeapType(features)))
         default:
             // The shorthands: funcref is (ref null func), and so on.

@@ -48,6 +48,8 @@ final class CompiledModule: @unchecked Sendable {
     let memoryAccesses: [(code: Int, wasm: Int)]
     /// Per defined function: its safepoints, by return-address offset into `memory`.
     let stackMaps: [StackMaps]
+    /// Per defined function: its exception handlers (empty until machine code has them).
+    var handlers: [CompiledHandlers] = []
 
     init(memory: CodeMemory, functionRanges: [Range<Int>], trampolines: [Int], memoryAccesses: [(code: Int, wasm: Int)],
          stackMaps: [StackMaps]) {

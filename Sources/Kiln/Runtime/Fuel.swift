@@ -25,7 +25,7 @@ struct Instrumentation: Sendable, Hashable {
 /// | 1 | everything else (`if`, `br`, `br_if`, `br_table`, calls included) |
 ///
 /// Code adds up the cost of each straight-line run and subtracts it from the store's fuel
-/// where the run ends: before calls, `return`, `unreachable`, `if`, `else`, `end`, branches,
+/// where the run ends: before calls (tail calls too), `return`, `unreachable`, `if`, `else`, `end`, branches,
 /// and on entering a loop. It checks the fuel at every function entry and loop header,
 /// trapping (`all fuel consumed`) when none is left (≤ 0). The interpreter and the JIT
 /// charge and check at exactly these points, so a program consumes the same fuel under

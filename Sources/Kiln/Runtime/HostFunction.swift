@@ -104,6 +104,18 @@ final class HostFunction {
                     do {
                         try function.callback(CallerContext(store: store, instance: instance), slots)
                         return 0
+                    } catch let thrown as WasmException {
+                        // A wasm exception: caught by a machine-code frame below, the closure
+                        // resumes there; otherwise it goes on as an error. The closure listed
+                        // the calling frame's exit (the VMContext's may have been overwritten
+                        // by wasm the host called since).
+                        if let exit = store.runtime.pointee.exits,
+                           ExceptionUnwinder.prepareLanding(thrown.exception, fp: exit.pointee.fp, pc: exit.pointee.pc,
+                                                            vmctx: vmctx, store: store) {
+                            return Int32(KILN_HOST_RESUME)
+                        }
+                        store.pendingError = thrown
+                        return 1
                     } catch {
                         store.pendingError = error
                         return 1

@@ -54,11 +54,9 @@ enum MachineCode {
             let code = JITTrap(rawValue: info.code) ?? .unreachable
             if code == .hostError, let error = store.pendingError {
                 store.pendingError = nil
-                // A wasm exception thrown by a host function (or by wasm the interpreter runs)
-                // unwinds machine code as itself, not as a trap: machine code has no handlers
-                // (modules with them run on the interpreter), so it reaches the embedder, or
-                // an interpreted caller that may catch it, as the interpreter would let it.
-                if error is WasmException { return error }
+                // A wasm exception no machine-code frame of this activation caught goes on
+                // as itself, to wasm or host frames further out.
+                if let exception = error as? WasmException { return exception }
                 if let inner = error as? Trap {
                     trap = inner
                     pendingBacktrace = inner.backtrace

@@ -201,3 +201,30 @@ import Testing
         #expect(payload.strongCount == 1)
     }
 }
+
+extension ExceptionTests {
+    /// An exception thrown by the host passes through a module without exception handling
+    /// (machine code under the JIT) to the module that catches it, and escapes to the
+    /// embedder as itself when nobody does.
+    @Test(arguments: strategies) func exceptionsPassThroughFramesWithoutHandlers(_ strategy: Config.Strategy) throws {
+        let engine = try Engine(Config(strategy: strategy))
+        let store = Store(engine)
+        let tag = try Tag(store, type: FuncType(params: [.i32]))
+        let linker = Linker<Void>(engine)
+        try linker.define("host", "e", .tag(tag))
+        try linker.funcNew("host", "raise", type: FuncType(params: [.i32], results: [.i32])) { caller, params, _ in
+            throw WasmException(try Exception(caller, tag: tag, values: params))
+        }
+        let middle = try Module(engine, wat: """
+            (module (import "host" "raise" (func $raise (param i32) (result i32)))
+              (func (export "f") (param i32) (result i32) (i32.add (call $raise (local.get 0)) (i32.const 1))))
+            """)
+        if strategy == .jit && JITCompiler.isSupported { #expect(middle.isCompiledToMachineCode) }
+        let middleInstance = try linker.instantiate(store, middle)
+        try linker.define("host", "f", .func(try #require(middleInstance.getFunc(store, "f"))))
+        let instance = try linker.instantiate(store, try Module(engine, wat: Self.catcher))
+        let run = try instance.getTypedFunc(store, "run", Int32.self, Int32.self)
+        #expect(try run.call(store, 5) == 1005)
+        #expect(throws: WasmException.self) { try middleInstance.getFunc(store, "f")!.call(store, [.i32(1)]) }
+    }
+}

@@ -54,6 +54,26 @@ import Testing
               (func (export "twice") (param i64) (result i64)
                 (i64.add (call $square (local.get 0)) (call $square (i64.const 3)))))
             """),
+        // Tail calls: within the module, through the table, with stack arguments (an odd
+        // count on both ISAs); the ordinary calls of a function that tail-calls reset the
+        // stack pointer after it returns.
+        Case(name: "tail_call", wat: """
+            (module
+              (type $unary (func (param i64) (result i64)))
+              (table 1 funcref)
+              (func $down (param i64) (result i64)
+                (if (result i64) (i64.eqz (local.get 0)) (then (i64.const 0))
+                  (else (return_call $down (i64.sub (local.get 0) (i64.const 1))))))
+              (func $wide (param i64 i64 i64 i64 i64 i64 i64 i64 i64) (result i64)
+                (return_call $down (local.get 8)))
+              (func (export "widen") (param i64) (result i64)
+                (return_call $wide (local.get 0) (local.get 0) (local.get 0) (local.get 0) (local.get 0)
+                                   (local.get 0) (local.get 0) (local.get 0) (local.get 0)))
+              (func (export "run") (param i64) (result i64)
+                (i64.add (call $down (local.get 0)) (call_indirect (type $unary) (local.get 0) (i32.const 0))))
+              (func (export "dispatch") (param i64 i32) (result i64)
+                (return_call_indirect (type $unary) (local.get 0) (local.get 1))))
+            """),
         Case(name: "memory", wat: """
             (module (memory 1)
               (func (export "swap") (param $a i32) (param $b i32)

@@ -87,7 +87,10 @@ import KilnFuzz
                 "\(Self.codeSize(original)) bytes of code shrunk to \(Self.codeSize(shrunk))")
 
         // The same from a libFuzzer input: the generator's choices kept, knobs and code cut.
-        var random = FuzzRandom(seed: 5)
+        // (Seed 3: its first trapping input divides outside a dispatch loop. A dispatch loop is
+        // cut whole or not at all, so an input dividing inside one, as seed 5's came to when
+        // the generator made tail calls, shows no cutting.)
+        var random = FuzzRandom(seed: 3)
         let input = try #require((0..<300).lazy.map { _ in (0..<512).map { _ in random.byte() } }.first { input in
             var generator = ModuleGenerator(bytes: input)
             return traps(generator.generate())

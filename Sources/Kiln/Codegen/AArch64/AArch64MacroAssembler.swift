@@ -58,6 +58,10 @@ struct AArch64MacroAssembler: MacroAssembler {
     static let divisionRegisters: (Reg, Reg)? = nil
     static let incomingArgumentsOffset: Int32 = 16
 
+    /// Where the current function's `resetStackPointer`s are: `patchFrameSize` fills them
+    /// in with the prologue's size.
+    private var stackPointerResets: [Int] = []
+
     init() {}
 
     var offset: Int { asm.offset }
@@ -158,6 +162,7 @@ struct AArch64MacroAssembler: MacroAssembler {
         let position = asm.offset
         asm.sub(.x, .sp, .sp, imm: 0)
         asm.sub(.x, .sp, .sp, imm: 0)
+        stackPointerResets.removeAll(keepingCapacity: true)
         return position
     }
 
@@ -167,6 +172,78 @@ struct AArch64MacroAssembler: MacroAssembler {
         asm.patch(at: position, length: 8) { a in
             a.sub(.x, .sp, .sp, imm: high)
             a.sub(.x, .sp, .sp, imm: low)
+        }
+        // The body's sp is fp - 16 (x19, x20) - size. The low half goes first, through x16:
+        // sp itself moves once, never above the live part of the frame (a signal delivered
+        // in between would write below it).
+        let total = Int64(size) + 16
+        let totalHigh = (total >> 12) << 12, totalLow = total & 0xFFF
+        for reset in stackPointerResets {
+            asm.patch(at: reset, length: 8) { a in
+                a.sub(.x, AArch64MacroAssembler.scratch, .fp, imm: totalLow)
+                a.sub(.x, .sp, AArch64MacroAssembler.scratch, imm: totalHigh)
+            }
+        }
+    }
+
+    mutating func resetStackPointer() {
+        // sub x16, fp, #lo; sub sp, x16, #hi, lsl #12 — patched once the frame is known.
+        stackPointerResets.append(asm.offset)
+        asm.sub(.x, AArch64MacroAssembler.scratch, .fp, imm: 0)
+        asm.sub(.x, .sp, AArch64MacroAssembler.scratch, imm: 0)
+    }
+
+    mutating func removeStackPointerReset(at position: Int) {
+        asm.patch(at: position, length: 8) { a in
+            a.nop()
+            a.nop()
+        }
+    }
+
+    /// The tail-call sequence: x15 carries the new argument area (an allocatable register
+    /// that is no argument register), x16 and x17 the words moved there. The return
+    /// address goes back into x30 from the frame record, and the callee finds its stack
+    /// arguments at sp, as after a `bl`.
+    mutating func tailCall(_ target: TailCallTarget<Label>, stackWords: Int, incomingStackWords: Int) {
+        let c = AArch64MacroAssembler.vmctx, s = AArch64MacroAssembler.scratch, area = R.x15
+        let reference = AArch64MacroAssembler.referenceRegister
+        if case .funcRef(let register) = target {
+            // x9 keeps the reference for adapters, as in `callFuncRef`.
+            let r = g(register)
+            precondition(r != area && r != s && r != AArch64MacroAssembler.temp, "the reference register is taken by the tail-call sequence")
+            if r != reference { asm.mov(.x, reference, r) }
+            // The callee may be a host function: a trap or a collection in it walks the wasm
+            // frames from the one this function returns to (this frame is gone by then).
+            asm.ldr(.x, s, .base(.fp))
+            asm.str(.x, s, address(c, Int64(KILN_VMCTX_EXIT_FP_OFFSET), accessSize: 8))
+            asm.ldr(.x, s, .offset(.fp, 8))
+            asm.str(.x, s, address(c, Int64(KILN_VMCTX_EXIT_PC_OFFSET), accessSize: 8))
+            asm.ldr(.x, .x0, .offset(reference, 8))
+            asm.mov(.x, .x1, c)
+        }
+        // The area's top stays where the caller put it (fp + 16 + its even word count); the
+        // new arguments end there, and sp points at them on entry.
+        let bottom = 16 + 8 * Int64(ArgumentArea.words(incomingStackWords) - ArgumentArea.words(stackWords))
+        asm.ldp(.x, c, AArch64MacroAssembler.memoryBase, .offset(.fp, -16))
+        if AArch64MacroAssembler.addSubEncodable(bottom) {
+            asm.add(.x, area, .fp, imm: bottom)
+        } else {
+            asm.mov(.x, AArch64MacroAssembler.temp, imm: UInt64(bitPattern: bottom))
+            asm.add(.x, area, .fp, AArch64MacroAssembler.temp)
+        }
+        asm.ldp(.x, .fp, .lr, .offset(.fp, 0))
+        // The staged words are below the area (sp < area): copying from the last word down
+        // never overwrites a word still to be copied.
+        for word in (0..<Int64(stackWords)).reversed() {
+            asm.ldr(.x, s, address(.sp, 8 * word, accessSize: 8))
+            asm.str(.x, s, address(area, 8 * word, accessSize: 8))
+        }
+        asm.mov(.x, .sp, area)
+        switch target {
+        case .label(let label): asm.b(label)
+        case .funcRef:
+            asm.ldr(.x, s, .base(reference))
+            asm.br(s)
         }
     }
 
@@ -650,8 +727,10 @@ struct AArch64MacroAssembler: MacroAssembler {
     /// The address of an access to the memory whose definition pointer is in `definition`
     /// (left holding its base): base + index + offset, the index 32- or 64-bit.
     private mutating func wasmAddress(index: Reg, is64: Bool, offset: UInt64, size: Int, definition: Reg,
-                                      boundsTrap: Label?) -> Address {
+                                      pinnedBase: Bool, boundsTrap: Label?) -> Address {
         let i = g(index), d = g(definition), t = AArch64MacroAssembler.scratch, u = AArch64MacroAssembler.temp
+        // The base: memory 0's pinned register, or loaded from the definition.
+        let base = pinnedBase ? AArch64MacroAssembler.memoryBase : d
         asm.mov(is64 ? .x : .w, t, i)
         if let boundsTrap {
             // t = index + offset + size, trapping on a carry (only a 64-bit index can carry),
@@ -671,11 +750,11 @@ struct AArch64MacroAssembler: MacroAssembler {
                 asm.cmp(.x, t, u)
                 asm.b(.hi, boundsTrap)
             }
-            asm.ldr(.x, d, .base(d))
+            if !pinnedBase { asm.ldr(.x, d, .base(d)) }
             asm.sub(.x, t, t, imm: Int64(size))
-            return .indexed(d, index: t)
+            return .indexed(base, index: t)
         }
-        asm.ldr(.x, d, .base(d))
+        if !pinnedBase { asm.ldr(.x, d, .base(d)) }
         if offset != 0 {
             if AArch64.AddSubImmediate(offset) != nil {
                 asm.add(.x, t, t, imm: Int64(offset))
@@ -684,7 +763,7 @@ struct AArch64MacroAssembler: MacroAssembler {
                 asm.add(.x, t, t, u)
             }
         }
-        return .indexed(d, index: t)
+        return .indexed(base, index: t)
     }
 
     mutating func wasmLoad(_ op: LoadOp, _ dst: Reg, index: Reg, offset: UInt64, definitionOffset: Int32, boundsTrap: Label?) {
@@ -697,14 +776,18 @@ struct AArch64MacroAssembler: MacroAssembler {
         emitStore(op, value, wasmAddress(index: index, offset: offset, size: size, definitionOffset: definitionOffset, boundsTrap: boundsTrap))
     }
 
-    mutating func wasmLoad(_ op: LoadOp, _ dst: Reg, index: Reg, is64: Bool, offset: UInt64, definition: Reg, boundsTrap: Label?) {
+    mutating func wasmLoad(_ op: LoadOp, _ dst: Reg, index: Reg, is64: Bool, offset: UInt64, definition: Reg,
+                           pinnedBase: Bool, boundsTrap: Label?) {
         let size = 1 << Int(op.naturalAlignment)
-        emitLoad(op, dst, wasmAddress(index: index, is64: is64, offset: offset, size: size, definition: definition, boundsTrap: boundsTrap))
+        emitLoad(op, dst, wasmAddress(index: index, is64: is64, offset: offset, size: size, definition: definition,
+                                      pinnedBase: pinnedBase, boundsTrap: boundsTrap))
     }
 
-    mutating func wasmStore(_ op: StoreOp, index: Reg, is64: Bool, value: Reg, offset: UInt64, definition: Reg, boundsTrap: Label?) {
+    mutating func wasmStore(_ op: StoreOp, index: Reg, is64: Bool, value: Reg, offset: UInt64, definition: Reg,
+                            pinnedBase: Bool, boundsTrap: Label?) {
         let size = 1 << Int(op.naturalAlignment)
-        emitStore(op, value, wasmAddress(index: index, is64: is64, offset: offset, size: size, definition: definition, boundsTrap: boundsTrap))
+        emitStore(op, value, wasmAddress(index: index, is64: is64, offset: offset, size: size, definition: definition,
+                                         pinnedBase: pinnedBase, boundsTrap: boundsTrap))
     }
 
     private mutating func emitLoad(_ op: LoadOp, _ dst: Reg, _ m: Address) {

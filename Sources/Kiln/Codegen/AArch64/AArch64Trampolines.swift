@@ -79,8 +79,9 @@ extension AArch64MacroAssembler {
     /// and writes its results there.
     mutating func arrayCallTrampoline(_ type: FuncType) {
         let (places, pointer, stackWords) = AArch64MacroAssembler.places(type.params, extraPointer: type.results.count > 1)
-        let resultsWord = stackWords
-        let frameWords = stackWords + (type.results.count > 1 ? type.results.count : 0)
+        // The results area starts past the even argument area a callee may tail-call with.
+        let resultsWord = ArgumentArea.words(stackWords)
+        let frameWords = type.results.count > 1 ? resultsWord + type.results.count : stackWords
         let values = R.x22, code = R.x23, vmctx = R.x24, t = AArch64MacroAssembler.scratch
         glueFrameEnter()
         asm.mov(.x, values, .x2)
@@ -111,6 +112,14 @@ extension AArch64MacroAssembler {
         asm.mov(.x, .x0, vmctx)
         asm.mov(.x, .x1, vmctx)
         asm.blr(code)
+        // A callee that tail-called may return with sp elsewhere: back to fp - 48 - frame.
+        let frameBytes = Int64(48 + ((frameWords * 8 + 15) & ~15))
+        if AArch64.AddSubImmediate(UInt64(frameBytes)) != nil {
+            asm.sub(.x, .sp, .fp, imm: frameBytes)
+        } else {
+            asm.mov(.x, AArch64MacroAssembler.temp, imm: UInt64(frameBytes))
+            asm.sub(.x, .sp, .fp, AArch64MacroAssembler.temp)
+        }
         if type.results.count == 1 {
             switch type.results[0] {
             case .f32:

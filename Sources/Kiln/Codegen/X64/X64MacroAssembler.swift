@@ -38,6 +38,10 @@ struct X64MacroAssembler: MacroAssembler {
     static let divisionRegisters: (Reg, Reg)? = (.gpr(GPR.rax.rawValue), .gpr(GPR.rdx.rawValue))
     static let incomingArgumentsOffset: Int32 = 16
 
+    /// Where the current function's `resetStackPointer`s are: `patchFrameSize` fills in
+    /// their displacement with the prologue's.
+    private var stackPointerResets: [Int] = []
+
     init() {}
 
     static let isaName = "x86-64"
@@ -79,11 +83,64 @@ struct X64MacroAssembler: MacroAssembler {
         asm.push(.r14)
         // sub rsp, imm32 — the size is patched once the frame is known.
         asm.emit(0x48, 0x81, 0xEC, 0, 0, 0, 0)
+        stackPointerResets.removeAll(keepingCapacity: true)
         return asm.offset - 4
     }
 
     mutating func patchFrameSize(at position: Int, _ size: Int32) {
         asm.patch32(at: position, size)
+        // The body's rsp is rbp - 16 (the two pushes) - size.
+        for reset in stackPointerResets { asm.patch32(at: reset, -16 - size) }
+    }
+
+    mutating func resetStackPointer() {
+        // lea rsp, [rbp + disp32] — the displacement is patched once the frame is known.
+        asm.emit(0x48, 0x8D, 0xA5, 0, 0, 0, 0)
+        stackPointerResets.append(asm.offset - 4)
+    }
+
+    mutating func removeStackPointerReset(at position: Int) {
+        asm.overwriteWithNops(at: position, length: 7)
+    }
+
+    /// The tail-call sequence: r11 carries the return address and r10 the new argument
+    /// area (neither is an argument register), xmm15 the words moved there.
+    mutating func tailCall(_ target: TailCallTarget<Label>, stackWords: Int, incomingStackWords: Int) {
+        let vmctx = X64MacroAssembler.vmctx, s = X64MacroAssembler.scratch, area = GPR.r10
+        if case .funcRef(let reference) = target {
+            // rax keeps the reference for adapters, as in `callFuncRef`.
+            let r = g(reference)
+            precondition(r != area && r != s, "the reference register is taken by the tail-call sequence")
+            if r != .rax { asm.mov(.s64, .rax, r) }
+            // The callee may be a host function: a trap or a collection in it walks the wasm
+            // frames from the one this function returns to (this frame is gone by then).
+            asm.mov(.s64, s, .base(.rbp, 0))
+            asm.mov(.s64, .base(vmctx, Int32(KILN_VMCTX_EXIT_FP_OFFSET)), s)
+            asm.mov(.s64, s, .base(.rbp, 8))
+            asm.mov(.s64, .base(vmctx, Int32(KILN_VMCTX_EXIT_PC_OFFSET)), s)
+            asm.mov(.s64, .rdi, .base(.rax, 8))
+            asm.mov(.s64, .rsi, vmctx)
+        }
+        // The area's top stays where the caller put it (rbp + 16 + its even word count);
+        // the new arguments end there, and the return address goes just below them.
+        let bottom = 16 + 8 * Int32(ArgumentArea.words(incomingStackWords) - ArgumentArea.words(stackWords))
+        asm.mov(.s64, vmctx, .base(.rbp, -8))
+        asm.mov(.s64, X64MacroAssembler.memoryBase, .base(.rbp, -16))
+        asm.mov(.s64, s, .base(.rbp, 8))
+        asm.lea(.s64, area, .base(.rbp, bottom))
+        asm.mov(.s64, .rbp, .base(.rbp, 0))
+        // The staged words are below the area (rsp < area): copying from the last word down
+        // never overwrites a word still to be copied.
+        for word in (0..<Int32(stackWords)).reversed() {
+            asm.movsd(X64MacroAssembler.scratchXMM, .base(.rsp, 8 * word))
+            asm.movsd(.base(area, 8 * word), X64MacroAssembler.scratchXMM)
+        }
+        asm.lea(.s64, .rsp, .base(area, -8))
+        asm.mov(.s64, .base(.rsp, 0), s)
+        switch target {
+        case .label(let label): asm.jmp(label)
+        case .funcRef: asm.jmp(.base(.rax, 0))
+        }
     }
 
     mutating func checkStackLimit(runtimeOffset: Int32, trap: Label) {
@@ -630,8 +687,10 @@ struct X64MacroAssembler: MacroAssembler {
     /// The address of an access to the memory whose definition pointer is in `definition`
     /// (left holding its base): base + index + offset, the index 32- or 64-bit.
     private mutating func address(index: Reg, is64: Bool, offset: UInt64, size: Int, definition: Reg,
-                                  boundsTrap: Label?) -> MemoryOperand {
+                                  pinnedBase: Bool, boundsTrap: Label?) -> MemoryOperand {
         let i = g(index), d = g(definition), t = X64MacroAssembler.scratch
+        // The base: memory 0's pinned register, or loaded from the definition.
+        let base = pinnedBase ? X64MacroAssembler.memoryBase : d
         asm.mov(is64 ? .s64 : .s32, t, i)
         if let boundsTrap {
             // t = index + offset + size, trapping on a carry (only a 64-bit index can carry),
@@ -645,13 +704,13 @@ struct X64MacroAssembler: MacroAssembler {
                 asm.cmp(.s64, t, .base(d, 8))
                 asm.jcc(.a, boundsTrap)
             }
-            asm.mov(.s64, d, .base(d, 0))
-            return .base(d, index: t, scale: 1, -Int32(size))
+            if !pinnedBase { asm.mov(.s64, d, .base(d, 0)) }
+            return .base(base, index: t, scale: 1, -Int32(size))
         }
-        asm.mov(.s64, d, .base(d, 0))
-        if offset <= UInt64(Int32.max) { return .base(d, index: t, scale: 1, Int32(offset)) }
+        if !pinnedBase { asm.mov(.s64, d, .base(d, 0)) }
+        if offset <= UInt64(Int32.max) { return .base(base, index: t, scale: 1, Int32(offset)) }
         addUnsigned(t, offset)
-        return .base(d, index: t, scale: 1, 0)
+        return .base(base, index: t, scale: 1, 0)
     }
 
     /// `dst += value` in 64 bits, setting the carry flag on unsigned overflow.
@@ -677,14 +736,18 @@ struct X64MacroAssembler: MacroAssembler {
         emitStore(op, value, address(index: index, offset: offset, size: size, definitionOffset: definitionOffset, boundsTrap: boundsTrap))
     }
 
-    mutating func wasmLoad(_ op: LoadOp, _ dst: Reg, index: Reg, is64: Bool, offset: UInt64, definition: Reg, boundsTrap: Label?) {
+    mutating func wasmLoad(_ op: LoadOp, _ dst: Reg, index: Reg, is64: Bool, offset: UInt64, definition: Reg,
+                           pinnedBase: Bool, boundsTrap: Label?) {
         let size = 1 << Int(op.naturalAlignment)
-        emitLoad(op, dst, address(index: index, is64: is64, offset: offset, size: size, definition: definition, boundsTrap: boundsTrap))
+        emitLoad(op, dst, address(index: index, is64: is64, offset: offset, size: size, definition: definition,
+                                  pinnedBase: pinnedBase, boundsTrap: boundsTrap))
     }
 
-    mutating func wasmStore(_ op: StoreOp, index: Reg, is64: Bool, value: Reg, offset: UInt64, definition: Reg, boundsTrap: Label?) {
+    mutating func wasmStore(_ op: StoreOp, index: Reg, is64: Bool, value: Reg, offset: UInt64, definition: Reg,
+                            pinnedBase: Bool, boundsTrap: Label?) {
         let size = 1 << Int(op.naturalAlignment)
-        emitStore(op, value, address(index: index, is64: is64, offset: offset, size: size, definition: definition, boundsTrap: boundsTrap))
+        emitStore(op, value, address(index: index, is64: is64, offset: offset, size: size, definition: definition,
+                                     pinnedBase: pinnedBase, boundsTrap: boundsTrap))
     }
 
     private mutating func emitLoad(_ op: LoadOp, _ dst: Reg, _ m: MemoryOperand) {

@@ -60,8 +60,9 @@ extension X64MacroAssembler {
     /// and writes its results there.
     mutating func arrayCallTrampoline(_ type: FuncType) {
         let (places, pointer, stackWords) = X64MacroAssembler.places(type.params, extraPointer: type.results.count > 1)
-        let resultsWord = stackWords
-        let frameWords = stackWords + (type.results.count > 1 ? type.results.count : 0)
+        // The results area starts past the even argument area a callee may tail-call with.
+        let resultsWord = ArgumentArea.words(stackWords)
+        let frameWords = type.results.count > 1 ? resultsWord + type.results.count : stackWords
         glueFrameEnter()
         asm.mov(.s64, .rbx, .rdx)
         asm.mov(.s64, .r12, .rdi)
@@ -91,6 +92,8 @@ extension X64MacroAssembler {
         asm.mov(.s64, .rdi, .r13)
         asm.mov(.s64, .rsi, .r13)
         asm.call(.r12)
+        // A callee that tail-called may return with rsp elsewhere.
+        asm.lea(.s64, .rsp, .base(.rbp, -32 - frame))
         if type.results.count == 1 {
             switch type.results[0] {
             case .f32:

@@ -20,12 +20,21 @@ struct FuzzCommand: ParsableCommand {
     @Option(help: "Where failing modules (shrunk) are written.")
     var output: String = "fuzz-failures"
 
+    @Option(help: "What Kiln's generator makes: 3.0 (multi-memory, memory64, extended constants, typed references, tail calls, exceptions) or 2.0 (as before 3.0, seed for seed).")
+    var spec: String = "3.0"
+
     @Flag(name: .shortAndLong, help: "Print every module's seed.")
     var verbose = false
+
+    @Option(help: "Also write every module to this directory (<generator>-seed-N.wasm), to inspect what the generator makes.")
+    var keep: String?
 
     mutating func run() throws {
         guard let generator = FuzzGenerator(rawValue: generator) else {
             throw ValidationError("unknown generator \(generator): use kiln or binaryen")
+        }
+        guard let features = ModuleGenerator.Features(spec: spec) else {
+            throw ValidationError("unknown spec \(spec): use 2.0 or 3.0")
         }
         if let reason = generator.unavailableReason() {
             // One clear error, not a divergence per seed.
@@ -33,7 +42,7 @@ struct FuzzCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let outputDirectory = URL(fileURLWithPath: output)
-        var session = FuzzSession(generator: generator, outputDirectory: outputDirectory)
+        var session = FuzzSession(generator: generator, outputDirectory: outputDirectory, features: features)
         // A crash (a compiler precondition, a fault outside wasm code) ends the process before
         // any report: the seed it was running stays in this file, to rerun with -v.
         let createdOutput = !FileManager.default.fileExists(atPath: output)
@@ -47,9 +56,13 @@ struct FuzzCommand: ParsableCommand {
             // On stderr, unbuffered: the seed shows even if a bug takes the process down.
             if verbose { FileHandle.standardError.write(Data("running seed \(current)\n".utf8)) }
             session.run(seed: current)
+            if let keep, let bytes = FuzzSession.module(generator, seed: current, limits: ModuleGenerator.Limits(features: features)) {
+                try? FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
+                FileManager.default.createFile(atPath: "\(keep)/\(generator.rawValue)-seed-\(current).wasm", contents: Data(bytes))
+            }
             if verbose {
                 print("seed \(current): \(session.failed > failuresBefore ? "FAILED" : "ok")")
-                if let bytes = FuzzSession.module(generator, seed: current) {
+                if let bytes = FuzzSession.module(generator, seed: current, limits: ModuleGenerator.Limits(features: features)) {
                     for line in DifferentialRunner.describe(bytes, argumentSeed: current) { print("  \(line.prefix(300))") }
                 }
             }

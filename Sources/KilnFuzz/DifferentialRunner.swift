@@ -3,9 +3,12 @@ import Kiln
 
 /// Runs a module under the JIT and under the interpreter and compares everything wasm can
 /// observe: each export's results (NaNs made canonical: their bits may differ), traps by
-/// kind, the memory, globals and tables after every call, what host imports received, the
-/// fuel consumed, and the reference counts of the externrefs the host handed out. A count
-/// left over once the store is gone is a leak, a failure even when both engines agree.
+/// kind, uncaught wasm exceptions (by tag and values), the memories, globals and tables
+/// after every call, what host imports received, the fuel consumed, and the reference
+/// counts of the externrefs the host handed out. A count left over once the store is gone
+/// is a leak, a failure even when both engines agree. Function references are named by the
+/// export they are (`func:f3`), exceptions by their tag's export (`tag1`, or `host.tag`) and
+/// their values.
 public enum DifferentialRunner {
     /// Fuel each call gets: enough for real work, and an end for infinite loops.
     public static let fuelPerCall: UInt64 = 200_000
@@ -83,6 +86,13 @@ public enum DifferentialRunner {
 
     final class HostLog: @unchecked Sendable {
         var entries: [String] = []
+        /// The imported `host.tag` that `host.throw` throws with (cleared with the store).
+        var hostTag: Tag?
+        /// The exported functions' names, sorted: `host.call(i)` calls number i mod count.
+        var functionNames: [String] = []
+        /// How deep `host.call`s nest now: past 3, it calls nothing (native frames of both
+        /// engines pile up under nested host calls; the depth keeps them few).
+        var callDepth = 0
         /// The externrefs `host.ext(n)` returns, made on first use: their payload is `n`.
         var refs: [ExternRef?] = Array(repeating: nil, count: 8)
 
@@ -100,6 +110,7 @@ public enum DifferentialRunner {
                         argumentSeed: UInt64) -> Observation {
         let log = HostLog()
         var observation = observe(bytes, strategy, boundsChecks: boundsChecks, argumentSeed: argumentSeed, log: log)
+        log.hostTag = nil
         // The store is gone: only the log's handles may still count.
         let leaks = log.refs.enumerated().compactMap { slot, ref in
             ref.flatMap { $0.strongCount == 1 ? nil : "ext#\(slot) count \($0.strongCount)" }
@@ -130,10 +141,10 @@ public enum DifferentialRunner {
             case .func(let type):
                 let name = "\(entry.module).\(entry.name)"
                 // The generator's imports behave as documented there; others return zeros.
-                let known = ModuleGenerator.imports.contains { $0.0 == entry.module && $0.1 == entry.name && FuncType(params: $0.2, results: $0.3) == type }
+                let known = ModuleGenerator.hostImports.contains { $0.0 == entry.module && $0.1 == entry.name && FuncType(params: $0.2, results: $0.3) == type }
                 let behaviour = known ? name : "other"
                 imports.append(.func(Func(store, type: type) { caller, params, results in
-                    caller.data.entries.append("\(name)(\(params.map(canonical).joined(separator: ", ")))")
+                    caller.data.entries.append("\(name)(\(params.map { canonical($0) }.joined(separator: ", ")))")
                     switch (behaviour, params.first) {
                     case ("host.mix", .i64(let a)?):
                         if case .f64(let b)? = params.last { results[0] = .i64(a &* 31 &+ Int64(bitPattern: b.bitPattern)) }
@@ -144,6 +155,12 @@ public enum DifferentialRunner {
                     case ("host.log", .i32(let value)?) where value & 15 == 3:
                         // A collection while wasm frames hold references: they must stay rooted.
                         caller.gc()
+                    case ("host.call", .i32(let index)?):
+                        results[0] = .i32(try hostCall(caller, index))
+                    case ("host.throw", .i32(let value)?) where value & 3 != 3:
+                        if let tag = caller.data.hostTag, tag.type(caller) == ModuleGenerator.hostTagType {
+                            throw WasmException(try Exception(caller, tag: tag, values: [.i32(value), .externRef(caller.data.ref(value))]))
+                        }
                     default:
                         for (i, t) in type.results.enumerated() { results[i] = zero(t) }
                     }
@@ -161,6 +178,7 @@ public enum DifferentialRunner {
                 imports.append(.global(global))
             case .tag(let type):
                 guard let tag = try? Tag(store, type: type) else { return Observation(instantiation: "import failed") }
+                if entry.module == "host" && entry.name == "tag" { log.hostTag = tag }
                 imports.append(.tag(tag))
             }
         }
@@ -174,21 +192,23 @@ public enum DifferentialRunner {
         }
         var observation = Observation(instantiation: "ok fuel \(store.fuelConsumed ?? 0)")
         var random = FuzzRandom(seed: argumentSeed)
-        let functions = instance.exports(store).compactMap { name, value -> (String, Func)? in
-            if case .func(let f) = value { return (name, f) } else { return nil }
-        }.sorted { $0.0 < $1.0 }
+        let naming = Naming(exports: instance.exports(store), hostTag: log.hostTag, context: store)
+        let functions = naming.functions
+        log.functionNames = functions.map(\.0)
         for (name, function) in functions {
             let type = function.type(store)
             if type.params.contains(where: { $0 == .v128 || $0 == .funcRef }) { continue }
             for _ in 0..<2 {
-                let arguments = type.params.map { argument($0, &random, log) }
+                let arguments = type.params.map { argument($0, &random, log, functions) }
                 let before = store.fuelConsumed ?? 0
                 try? store.addFuel(fuelPerCall)
                 store.data.entries.removeAll()
-                var line = "\(name)(\(arguments.map(canonical).joined(separator: ", "))) -> "
+                var line = "\(name)(\(arguments.map { canonical($0, naming) }.joined(separator: ", "))) -> "
                 do {
                     let results = try function.call(store, arguments)
-                    line += results.map(canonical).joined(separator: ", ")
+                    line += results.map { canonical($0, naming) }.joined(separator: ", ")
+                } catch let thrown as WasmException {
+                    line += "exception " + naming.describe(thrown.exception)
                 } catch {
                     line += describe(error)
                 }
@@ -199,7 +219,7 @@ public enum DifferentialRunner {
                     // Hash the rest: still compared, without the length.
                     line += " ... (\(entries.count) calls, \(stableHash(entries.dropFirst(16))))"
                 }
-                line += " | state \(state(instance, store))"
+                line += " | state \(state(instance, store, naming))"
                 observation.calls.append(line)
             }
         }
@@ -225,8 +245,40 @@ public enum DifferentialRunner {
         return "error: \(error)"
     }
 
+    /// `host.call(index)`: calls export number `index` mod count (by sorted name) with
+    /// arguments made from `index`, logs what it returned, threw or trapped with, and
+    /// returns a hash of its results. Exceptions and traps pass through to the caller.
+    static func hostCall(_ caller: Caller<HostLog>, _ index: Int32) throws -> Int32 {
+        let log = caller.data
+        let names = log.functionNames
+        guard log.callDepth < 3, !names.isEmpty else {
+            log.entries.append("  (not called)")
+            return -1
+        }
+        let name = names[Int(UInt32(bitPattern: index) % UInt32(names.count))]
+        guard case .func(let callee)? = caller.getExport(name) else { return -1 }
+        let naming = Naming(exports: names.compactMap { name in caller.getExport(name).map { (name, $0) } },
+                            hostTag: log.hostTag, context: caller)
+        var random = FuzzRandom(seed: UInt64(UInt32(bitPattern: index)))
+        let arguments = callee.type(caller).params.map { argument($0, &random, log, naming.functions) }
+        let call = "  \(name)(\(arguments.map { canonical($0, naming) }.joined(separator: ", ")))"
+        log.callDepth += 1
+        defer { log.callDepth -= 1 }
+        do {
+            let results = try callee.call(caller, arguments).map { canonical($0, naming) }
+            log.entries.append("\(call) = \(results.joined(separator: ", "))")
+            return Int32(truncatingIfNeeded: FuzzRandom.hash(Array(results.joined(separator: ",").utf8)))
+        } catch let thrown as WasmException {
+            log.entries.append("\(call) threw \(naming.describe(thrown.exception))")
+            throw thrown
+        } catch {
+            log.entries.append("\(call) failed: \(describe(error))")
+            throw error
+        }
+    }
+
     /// Memory (hashed) and globals after a call.
-    static func state(_ instance: Instance, _ store: Store<HostLog>) -> String {
+    static func state(_ instance: Instance, _ store: Store<HostLog>, _ naming: Naming? = nil) -> String {
         var parts: [String] = []
         for (name, value) in instance.exports(store).sorted(by: { $0.0 < $1.0 }) {
             switch value {
@@ -239,10 +291,10 @@ public enum DifferentialRunner {
                 }
                 parts.append("\(name)=\(memory.size(store))p#\(String(hash, radix: 16))")
             case .global(let global):
-                parts.append("\(name)=\(canonical(global.get(store)))")
+                parts.append("\(name)=\(canonical(global.get(store), naming))")
             case .table(let table):
                 let size = table.size(store)
-                let elements = (0..<min(size, 16)).map { table.get(store, $0).map(canonical) ?? "?" }
+                let elements = (0..<min(size, 16)).map { table.get(store, $0).map { canonical($0, naming) } ?? "?" }
                 parts.append("\(name)=\(size)[\(elements.joined(separator: ","))]")
             default: break
             }
@@ -250,8 +302,14 @@ public enum DifferentialRunner {
         return parts.joined(separator: " ")
     }
 
-    static func canonical(_ value: Val) -> String {
+    static func canonical(_ value: Val) -> String { canonical(value, nil) }
+
+    /// A value as observations show it; with `naming`, references say which function or
+    /// exception they are.
+    static func canonical(_ value: Val, _ naming: Naming?) -> String {
         switch value {
+        case .funcRef(let f?) where naming != nil: return "func:\(naming!.name(f))"
+        case .exnRef(let e?) where naming != nil: return "exn(\(naming!.describe(e)))"
         case .i32(let v): return "\(v)"
         case .i64(let v): return "\(v)L"
         case .f32(let v): return v.isNaN ? "nan:f32" : "f32:\(String(v.bitPattern, radix: 16))"
@@ -274,14 +332,54 @@ public enum DifferentialRunner {
         }
     }
 
-    static func argument(_ type: ValType, _ random: inout FuzzRandom, _ log: HostLog) -> Val {
+    /// An argument of `type`: typed function references are exported functions of their
+    /// type (or null, when allowed), exnrefs null.
+    static func argument(_ type: ValType, _ random: inout FuzzRandom, _ log: HostLog,
+                         _ functions: [(String, Func)] = []) -> Val {
         switch type {
-        case .externRef: .externRef(log.ref(Int32(random.int(-2...7))))
-        case .i32: .i32(random.interesting32())
-        case .i64: .i64(random.interesting64())
-        case .f32: .f32(random.interestingF32())
-        case .f64: .f64(random.interestingF64())
-        default: zero(type)
+        case .externRef: return .externRef(log.ref(Int32(random.int(-2...7))))
+        case .i32: return .i32(random.interesting32())
+        case .i64: return .i64(random.interesting64())
+        case .f32: return .f32(random.interestingF32())
+        case .f64: return .f64(random.interestingF64())
+        case .ref(let reference) where reference.heapType.top == .func:
+            let fitting = functions.filter { Val.funcRef($0.1).matches(type) }
+            if fitting.isEmpty || (reference.nullable && random.chance(25)) { return .funcRef(nil) }
+            return .funcRef(random.pick(fitting).1)
+        default: return zero(type)
+        }
+    }
+
+    /// Names of references, from the instance's exports (the same under both engines).
+    struct Naming {
+        var functions: [(String, Func)] = []
+        var tags: [(String, Tag)] = []
+        let tagOf: (Exception) -> Tag
+        let valuesOf: (Exception) -> [Val]
+
+        /// `context` is captured: a naming lives no longer than the call it serves.
+        init(exports: [(String, Extern)], hostTag: Tag?, context: some AsContext) {
+            for (name, value) in exports.sorted(by: { $0.0 < $1.0 }) {
+                switch value {
+                case .func(let f): functions.append((name, f))
+                case .tag(let t): tags.append((name, t))
+                default: break
+                }
+            }
+            if let hostTag { tags.append(("host.tag", hostTag)) }
+            tagOf = { $0.tag(context) }
+            valuesOf = { $0.values(context) }
+        }
+
+        func name(_ function: Func) -> String {
+            functions.first { $0.1.ptrEq(function) }?.0 ?? "?"
+        }
+
+        /// "tag (values)": the tag by its export name.
+        func describe(_ exception: Exception) -> String {
+            let tag = tagOf(exception)
+            let name = tags.first { $0.1.ptrEq(tag) }?.0 ?? "?"
+            return "\(name) (\(valuesOf(exception).map { canonical($0, self) }.joined(separator: ", ")))"
         }
     }
 }

@@ -27,6 +27,8 @@ public enum FuzzGenerator: String, Sendable, CaseIterable {
 public struct FuzzSession {
     public var generator: FuzzGenerator
     public var outputDirectory: URL?
+    /// The 3.0 features Kiln's generator may use (`.webAssembly2`: the 2.0 generator).
+    public var features: ModuleGenerator.Features
     public private(set) var passed = 0
     public private(set) var failed = 0
     public private(set) var calls = 0
@@ -41,9 +43,11 @@ public struct FuzzSession {
     public private(set) var failures: [(seed: UInt64, detail: String)] = []
 
     public init(generator: FuzzGenerator, outputDirectory: URL?,
-                searchPath: String? = ProcessInfo.processInfo.environment["PATH"]) {
+                searchPath: String? = ProcessInfo.processInfo.environment["PATH"],
+                features: ModuleGenerator.Features = .webAssembly3) {
         self.generator = generator
         self.outputDirectory = outputDirectory
+        self.features = features
         self.wasmOpt = generator == .binaryen ? Binaryen.locate(searchPath: searchPath) : nil
     }
 
@@ -70,7 +74,7 @@ public struct FuzzSession {
     /// as a divergence.
     public mutating func run(seed: UInt64) {
         let bytes: [UInt8]
-        switch Self.module(generator, seed: seed, wasmOpt: wasmOpt) {
+        switch Self.module(generator, seed: seed, limits: ModuleGenerator.Limits(features: features), wasmOpt: wasmOpt) {
         case .success(let module): bytes = module
         case .failure(let failure):
             skipped += 1
@@ -109,13 +113,13 @@ public struct FuzzSession {
     /// which the engines still disagree. (binaryen's modules are kept as they are.)
     func shrink(seed: UInt64, bytes: [UInt8], detail: String) -> ([UInt8], String) {
         guard generator == .kiln else { return (bytes, detail) }
-        return Self.shrink(seed: seed, bytes: bytes, detail: detail) { DifferentialRunner.run($0, argumentSeed: seed) }
+        return Self.shrink(seed: seed, bytes: bytes, detail: detail, features: features) { DifferentialRunner.run($0, argumentSeed: seed) }
     }
 
     /// Shrinks against `judge`, which says whether a module still shows the failure.
-    public static func shrink(seed: UInt64, bytes: [UInt8], detail: String,
+    public static func shrink(seed: UInt64, bytes: [UInt8], detail: String, features: ModuleGenerator.Features = .webAssembly3,
                               judge: ([UInt8]) -> DifferentialRunner.Report) -> ([UInt8], String) {
-        shrink(bytes: bytes, detail: detail, limits: ModuleGenerator.Limits(),
+        shrink(bytes: bytes, detail: detail, limits: ModuleGenerator.Limits(features: features),
                generator: { ModuleGenerator(seed: seed, limits: $0) }, judge: judge)
     }
 

@@ -6,7 +6,10 @@ struct ByteWriter {
 
     mutating func byte(_ value: UInt8) { bytes.append(value) }
 
-    mutating func u32(_ value: UInt32) {
+    mutating func u32(_ value: UInt32) { u64(UInt64(value)) }
+
+    /// Unsigned LEB128 of any width (memory64 offsets and limits are u64).
+    mutating func u64(_ value: UInt64) {
         var value = value
         repeat {
             var b = UInt8(value & 0x7F)

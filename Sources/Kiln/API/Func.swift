@@ -152,6 +152,10 @@ public final class Func: StoreOwned {
 
     var type: FuncType { store.engine.types.type(for: funcRef.pointee.typeId) }
 
+    /// Whether two handles name the same function (as `Tag.ptrEq` and `ExternRef.ptrEq`):
+    /// a function reference read back from wasm is the same function as the export it names.
+    public func ptrEq(_ other: Func) -> Bool { funcRef == other.funcRef }
+
     /// Calls the function with `params`, checked against its type.
     public func call(_ store: some AsContext, _ params: [Val]) throws -> [Val] {
         let context = store.storeContext

@@ -69,6 +69,70 @@ import Testing
         #expect(passedThrough == 1)
     }
 
+    /// A host function's exception unwinds machine code (this module has no exception
+    /// instructions, so the JIT compiles it) and reaches the embedder as the exception, not
+    /// as a "host function error" trap (the differential fuzzer found it wrapped).
+    @Test(arguments: strategies) func hostExceptionsUnwindMachineCode(_ strategy: Config.Strategy) throws {
+        let engine = try Engine(Config(strategy: strategy))
+        let store = Store(engine)
+        let tag = try Tag(store, type: FuncType(params: [.i32]))
+        let linker = Linker<Void>(engine)
+        try linker.define("host", "e", .tag(tag))
+        try linker.funcNew("host", "f", type: FuncType(params: [.i32], results: [.i32])) { caller, params, _ in
+            throw WasmException(try Exception(caller, tag: tag, values: params))
+        }
+        let module = try Module(engine, wat: """
+            (module
+              (import "host" "e" (tag $e (param i32)))
+              (import "host" "f" (func $f (param i32) (result i32)))
+              (func $inner (param i32) (result i32) (i32.add (call $f (local.get 0)) (i32.const 1)))
+              (func (export "run") (param i32) (result i32) (call $inner (i32.mul (local.get 0) (i32.const 2)))))
+            """)
+        if strategy == .jit && JITCompiler.isSupported { #expect(module.isCompiledToMachineCode) }
+        let instance = try linker.instantiate(store, module)
+        do {
+            _ = try instance.getFunc(store, "run")!.call(store, [.i32(21)])
+            Issue.record("the call returned")
+        } catch let thrown as WasmException {
+            #expect(thrown.exception.tag(store).ptrEq(tag))
+            #expect(thrown.exception.values(store).first?.i32 == 42)
+        }
+    }
+
+    /// Interpreted wasm throws, machine code in between (no handlers of its own) unwinds,
+    /// and an interpreted handler further out catches: wasm → machine code → wasm.
+    @Test(arguments: strategies) func exceptionsCrossMachineCodeToAHandler(_ strategy: Config.Strategy) throws {
+        let engine = try Engine(Config(strategy: strategy))
+        let store = Store(engine)
+        let linker = Linker<Void>(engine)
+        let thrower = try linker.instantiate(store, try Module(engine, wat: """
+            (module (tag $e (export "e") (param i32))
+              (func (export "throw") (param i32) (result i32)
+                (if (i32.eqz (local.get 0)) (then (return (i32.const 7))))
+                (throw $e (local.get 0))))
+            """))
+        try linker.instance(store, "thrower", thrower)
+        let middleModule = try Module(engine, wat: """
+            (module (import "thrower" "throw" (func $t (param i32) (result i32)))
+              (func (export "middle") (param i32) (result i32) (i32.add (call $t (local.get 0)) (i32.const 1))))
+            """)
+        if strategy == .jit && JITCompiler.isSupported { #expect(middleModule.isCompiledToMachineCode) }
+        try linker.instance(store, "middle", try linker.instantiate(store, middleModule))
+        let instance = try linker.instantiate(store, try Module(engine, wat: """
+            (module
+              (import "thrower" "e" (tag $e (param i32)))
+              (import "middle" "middle" (func $m (param i32) (result i32)))
+              (func (export "run") (param i32) (result i32)
+                (block $caught (result i32)
+                  (try_table (result i32) (catch $e $caught) (call $m (local.get 0)))
+                  (return))
+                (i32.add (i32.const 1000))))
+            """))
+        let run = try instance.getTypedFunc(store, "run", Int32.self, Int32.self)
+        #expect(try run.call(store, 0) == 8)
+        #expect(try run.call(store, 5) == 1005)
+    }
+
     @Test(arguments: strategies) func uncaughtExceptionsReachTheEmbedder(_ strategy: Config.Strategy) throws {
         let engine = try Engine(Config(strategy: strategy))
         let store = Store(engine)

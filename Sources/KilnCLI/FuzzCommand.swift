@@ -55,11 +55,12 @@ struct FuzzCommand: ParsableCommand {
             let failuresBefore = session.failed
             // On stderr, unbuffered: the seed shows even if a bug takes the process down.
             if verbose { FileHandle.standardError.write(Data("running seed \(current)\n".utf8)) }
-            session.run(seed: current)
+            // Written before the run: a module that takes the process down stays behind.
             if let keep, let bytes = FuzzSession.module(generator, seed: current, limits: ModuleGenerator.Limits(features: features)) {
                 try? FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
                 FileManager.default.createFile(atPath: "\(keep)/\(generator.rawValue)-seed-\(current).wasm", contents: Data(bytes))
             }
+            session.run(seed: current)
             if verbose {
                 print("seed \(current): \(session.failed > failuresBefore ? "FAILED" : "ok")")
                 if let bytes = FuzzSession.module(generator, seed: current, limits: ModuleGenerator.Limits(features: features)) {

@@ -44,6 +44,14 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     var pendingResets: [(callee: Int, position: Int)] = []
     /// The current function's externref locals (in every stack map).
     var externRefLocals: [Int] = []
+    /// Per defined function compiled so far: its exception handlers.
+    var handlerTables: [CompiledHandlers] = []
+    /// The current function's exception handlers (see `CodeGenerator+Exceptions.swift`).
+    var handlers = CompiledHandlers()
+    /// The innermost handler around the current instruction, or -1.
+    var currentHandler = -1
+    /// The current function's `try_table` landing pads, emitted after its body.
+    var landingPads: [LandingPad] = []
 
     // MARK: Per function
 
@@ -74,6 +82,12 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         /// For loops: the locals cached in registers at the head, which every back edge
         /// must put back in the same registers (their frame slots may be stale).
         var loopLocals: [(local: Int, reg: Reg)] = []
+        /// A `try_table`'s or legacy `try`'s handler (an index into `handlers.handlers`).
+        var handler: Int?
+        /// The handler in effect inside the block (for a `delegate` naming it), or -1.
+        var innerHandler = -1
+        /// A legacy catch arm: its exception is the operand at `height`, below its values.
+        var holdsException = false
 
         var labelTypes: [ValType] { kind == .loop ? parameters : results }
     }
@@ -457,6 +471,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// operands below the call's arguments.
     mutating func recordSafepoint() {
         stackMaps[currentFunction].append(position: masm.offset, slots: safepointSlots())
+        recordHandlerCallSite()
     }
 
     /// The frame slots holding extern references now (see `recordSafepoint`).
@@ -580,6 +595,9 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         maxOutgoingWords = 0
         reachable = true
         wasmOffset = 0
+        handlers = CompiledHandlers()
+        currentHandler = -1
+        landingPads.removeAll(keepingCapacity: true)
 
         masm.bind(functionLabels[currentFunction])
         let start = masm.offset
@@ -636,6 +654,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     mutating func finishFunction() {
         if !translating { return }
         emitInterruptStubs()
+        emitLandingPads()
         for stub in trapStubs {
             masm.instructionBoundary()
             masm.bind(stub.label)
@@ -652,6 +671,9 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         var size = 16 + 8 + 8 * Int32(words)  // saved registers, results pointer, slots
         size = (size + 15) & ~15
         masm.patchFrameSize(at: framePatch, size - 16)
+        // The body's stack pointer is the frame pointer less the whole frame (both ISAs).
+        handlers.frameBytes = Int(size)
+        handlerTables.append(handlers)
         if let problem = masm.encodingFailure {
             // An operand the ISA cannot encode (a branch or frame beyond its reach).
             invariantFailed(problem)
@@ -741,15 +763,6 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
 
     mutating func translate(_ instruction: Instruction, at offset: Int, immediates: Immediates) {
         if !translating { return }
-        switch instruction {
-        case .throw, .throwRef, .tryTable, .try, .catch, .catchAll, .delegate, .rethrow:
-            // Exceptions run on the interpreter until machine code has them (reachable or not:
-            // their blocks must not reach the block bookkeeping below).
-            unsupportedReason = "uses exception handling"
-            unsupported = true
-            return
-        default: break
-        }
         wasmOffset = offset
         masm.instructionBoundary()
         borrowed = RegisterSet()
@@ -807,6 +820,22 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             blocks.append(block)
         case .end:
             endBlock()
+        case .tryTable(let type, let catches):
+            translateTryTable(type, immediates.catchClauses(catches))
+        case .try(let type):
+            translateTry(type)
+        case .catch(let tag):
+            translateCatchArm(tag: tag)
+        case .catchAll:
+            translateCatchArm(tag: nil)
+        case .delegate(let depth):
+            translateDelegate(depth)
+        case .throw(let tag):
+            emitThrow(tag: tag)
+        case .throwRef:
+            emitThrowReference()
+        case .rethrow(let depth):
+            emitThrowReference(heldAt: stackSlot(blocks[blocks.count - 1 - Int(depth)].height))
         case .br(let depth):
             spillOperands()
             branch(toDepth: Int(depth))
@@ -1074,7 +1103,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         case .typeIndex(let i): (parameters, results) = (module.types[Int(i)].params, module.types[Int(i)].results)
         }
         blocks.append(Block(kind: kind, parameters: parameters, results: results,
-                            height: stack.count - parameters.count, label: masm.newLabel()))
+                            height: stack.count - parameters.count, label: masm.newLabel(), innerHandler: currentHandler))
     }
 
     mutating func resetStack(to height: Int, _ types: [ValType]) {
@@ -1109,7 +1138,12 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         }
         if reachable {
             spillAll()
+            // A catch arm's results go down over the exception it held.
+            if block.holdsException { emitBranchMoves(block) }
             block.endReachable = true
+        }
+        if block.kind == .tryTable || block.kind == .try {
+            currentHandler = handlers.handlers[block.handler!].next
         }
         if let elseLabel = block.elseLabel {
             masm.bind(elseLabel)
@@ -1122,9 +1156,19 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
 
     mutating func translateUnreachable(_ instruction: Instruction) {
         switch instruction {
-        case .block(let type), .loop(let type), .if(let type):
+        case .block(let type), .loop(let type), .if(let type), .tryTable(let type, _), .try(let type):
             openBlock(.block, type)
             blocks[blocks.count - 1].isDead = true
+        case .catch(let tag):
+            if !blocks[blocks.count - 1].isDead { translateCatchArm(tag: tag) }
+        case .catchAll:
+            if !blocks[blocks.count - 1].isDead { translateCatchArm(tag: nil) }
+        case .delegate(let depth):
+            if blocks[blocks.count - 1].isDead {
+                blocks.removeLast()
+            } else {
+                translateDelegate(depth)
+            }
         case .else:
             var block = blocks.removeLast()
             if !block.isDead, let elseLabel = block.elseLabel {

@@ -45,7 +45,9 @@ extension CodeGenerator {
                                functionName: nil, wasmOffset: 0, message: "in the array-call trampolines: \(error)")
         }
         let memory = try CodeMemory(code)
-        return CompiledModule(memory: memory, functionRanges: functionRanges, trampolines: trampolines,
-                              memoryAccesses: memoryAccesses, stackMaps: stackMaps)
+        let compiled = CompiledModule(memory: memory, functionRanges: functionRanges, trampolines: trampolines,
+                                      memoryAccesses: memoryAccesses, stackMaps: stackMaps)
+        compiled.handlers = handlerTables
+        return compiled
     }
 }

@@ -23,6 +23,8 @@ enum JITTrap: Int32, CaseIterable, Sendable {
     case nullReference
     /// `call_ref` of null.
     case nullFunctionReference
+    /// `throw_ref` of null.
+    case nullExceptionReference
 
     init(_ code: TrapCode) {
         switch code {
@@ -39,6 +41,7 @@ enum JITTrap: Int32, CaseIterable, Sendable {
         case .interrupt: self = .interrupt
         case .nullReference: self = .nullReference
         case .nullFunctionReference: self = .nullFunctionReference
+        case .nullExceptionReference: self = .nullExceptionReference
         default: self = .hostError
         }
     }
@@ -60,6 +63,7 @@ enum JITTrap: Int32, CaseIterable, Sendable {
         case .interrupt: Trap(.interrupt)
         case .nullReference: Trap(.nullReference)
         case .nullFunctionReference: Trap(.nullFunctionReference)
+        case .nullExceptionReference: Trap(.nullExceptionReference)
         }
     }
 }

@@ -165,6 +165,9 @@ enum Interpreter {
         var pc = 0
         var memoryBase = current.memory?.pointee.base ?? UnsafeMutablePointer(bitPattern: 16)!
         var memoryLength = current.memory?.pointee.length ?? 0
+        // Set while a tail call runs a host function (or machine code): its frame is gone
+        // as far as exceptions go, so their search starts in the caller.
+        var tailCallingOut = false
         let stackEnd = stack.end
         let maxDepth = stack.maxDepth
 
@@ -297,7 +300,9 @@ enum Interpreter {
                         stack.top = fp + frameSize
                         stack.suspend(returnPC: returnPC, fp: fp, instance: current.instance, definedIndex: definedIndex)
                         defer { stack.depth &-= 1 }
+                        tailCallingOut = isTail
                         try callOut(reference!, slots: fp + argumentBase, caller: current.object)
+                        tailCallingOut = false
                         memoryBase = current.memory?.pointee.base ?? memoryBase
                         memoryLength = current.memory?.pointee.length ?? 0
                         pc = returnPC
@@ -1737,9 +1742,12 @@ enum Interpreter {
             // Find the handler: in this frame's handlers around pc, then in each caller's
             // around its call, down to the frames of this activation.
             var searchPC = pc
+            var skipFrame = tailCallingOut
+            tailCallingOut = false
             while true {
                 let handlers = current.object.module.interpreted!.handlers[definedIndex]
-                var h = ExceptionHandler.innermost(handlers, at: UInt32(searchPC))
+                var h = skipFrame ? -1 : ExceptionHandler.innermost(handlers, at: UInt32(searchPC))
+                skipFrame = false
                 var landing: ExceptionHandler.Clause?
                 let payload = thrown.exception.payload
                 search: while h >= 0 {

@@ -96,6 +96,8 @@ enum ExceptionUnwinder {
                              vmctx: UnsafeMutableRawPointer, compiled: CompiledModule, frameBytes: Int, store: StoreContext) {
         let frame = UnsafeMutableRawPointer(bitPattern: fp)!
         let payload = exception.payload
+        // No stack map names the pad's slots yet: rooting must not collect between the writes.
+        store.reserveActivations(payload.tag.type.params.count + 1)
         if clause.kind == .catch || clause.kind == .catchRef {
             for ((value, type), offset) in zip(zip(payload.values, payload.tag.type.params), clause.valueOffsets) {
                 frame.storeBytes(of: value.lo, toByteOffset: Int(offset), as: UInt64.self)

@@ -113,11 +113,25 @@ enum MachineCode {
             let store = caller.store
             let type = store.engine.types.type(for: reference.pointee.typeId)
             let buffer = UnsafeMutableBufferPointer(start: values, count: max(type.params.count, type.results.count, 1))
+            // The calling frame's exit, before wasm the callee calls overwrites it.
+            let exitFP = callerVMContext.load(fromByteOffset: VMContextLayout.exitFramePointerOffset, as: UInt.self)
+            let exitPC = callerVMContext.load(fromByteOffset: VMContextLayout.exitReturnAddressOffset, as: UInt.self)
             do {
                 try store.withExit(from: callerVMContext) {
                     try store.invoke(reference, buffer, caller: caller)
                 }
                 return 0
+            } catch let thrown as WasmException {
+                // An exception from an interpreted callee: a machine-code frame below may
+                // catch it (the adapter then resumes there), as for host functions.
+                callerVMContext.storeBytes(of: exitFP, toByteOffset: VMContextLayout.exitFramePointerOffset, as: UInt.self)
+                callerVMContext.storeBytes(of: exitPC, toByteOffset: VMContextLayout.exitReturnAddressOffset, as: UInt.self)
+                let landed = store.withExit(from: callerVMContext) {
+                    ExceptionUnwinder.prepareLanding(thrown.exception, fp: exitFP, pc: exitPC, vmctx: callerVMContext, store: store)
+                }
+                if landed { return Int32(KILN_HOST_RESUME) }
+                store.pendingError = thrown
+                return 1
             } catch {
                 store.pendingError = error
                 return 1

@@ -80,6 +80,12 @@ public final class StoreContext {
         runtime.pointee.activationsNext += 1
     }
 
+    /// Makes room for `count` more `enterWasm`s that will not collect (collecting now if
+    /// needed): for values written into frames where no stack map names them yet.
+    func reserveActivations(_ count: Int) {
+        if runtime.pointee.activationsEnd - runtime.pointee.activationsNext < count { collect() }
+    }
+
     func enterWasm(_ raw: UnsafeMutableRawPointer?) {
         if let raw { enterWasm(raw.assumingMemoryBound(to: KilnExternData.self)) }
     }

@@ -1,3 +1,5 @@
+import CKilnShims
+
 /// Glue between the array-call convention (a `ValRaw` array holding the parameters, then
 /// the results) used by Swift, and the wasm convention of machine code, for AArch64.
 extension AArch64MacroAssembler {
@@ -84,6 +86,16 @@ extension AArch64MacroAssembler {
         let frameWords = type.results.count > 1 ? resultsWord + type.results.count : stackWords
         let values = R.x22, code = R.x23, vmctx = R.x24, t = AArch64MacroAssembler.scratch
         glueFrameEnter()
+        // The other callee-saved registers too (x25...x28, d8...d15), and the values pointer
+        // at fp - 160: after an exception lands in the callee (`kiln_trap` resuming from C
+        // code) no callee-saved register but the pinned ones holds what it held at the call.
+        asm.stp(.x, .x25, .x26, .preIndex(.sp, -16))
+        asm.stp(.x, .x27, .x28, .preIndex(.sp, -16))
+        asm.stp(.d, .v8, .v9, .preIndex(.sp, -16))
+        asm.stp(.d, .v10, .v11, .preIndex(.sp, -16))
+        asm.stp(.d, .v12, .v13, .preIndex(.sp, -16))
+        asm.stp(.d, .v14, .v15, .preIndex(.sp, -16))
+        asm.stp(.x, .x2, .x2, .preIndex(.sp, -16))
         asm.mov(.x, values, .x2)
         asm.mov(.x, code, .x0)
         asm.mov(.x, vmctx, .x1)
@@ -112,14 +124,16 @@ extension AArch64MacroAssembler {
         asm.mov(.x, .x0, vmctx)
         asm.mov(.x, .x1, vmctx)
         asm.blr(code)
-        // A callee that tail-called may return with sp elsewhere: back to fp - 48 - frame.
-        let frameBytes = Int64(48 + ((frameWords * 8 + 15) & ~15))
+        // A callee that tail-called may return with sp elsewhere: back to fp - 160 - frame.
+        let frameBytes = Int64(160 + ((frameWords * 8 + 15) & ~15))
         if AArch64.AddSubImmediate(UInt64(frameBytes)) != nil {
             asm.sub(.x, .sp, .fp, imm: frameBytes)
         } else {
             asm.mov(.x, AArch64MacroAssembler.temp, imm: UInt64(frameBytes))
             asm.sub(.x, .sp, .fp, AArch64MacroAssembler.temp)
         }
+        asm.sub(.x, t, .fp, imm: 160)
+        asm.ldr(.x, values, .base(t))
         if type.results.count == 1 {
             switch type.results[0] {
             case .f32:
@@ -134,6 +148,13 @@ extension AArch64MacroAssembler {
                 asm.str(.x, t, word(values, 16 * i))
             }
         }
+        asm.sub(.x, .sp, .fp, imm: 144)
+        asm.ldp(.d, .v14, .v15, .postIndex(.sp, 16))
+        asm.ldp(.d, .v12, .v13, .postIndex(.sp, 16))
+        asm.ldp(.d, .v10, .v11, .postIndex(.sp, 16))
+        asm.ldp(.d, .v8, .v9, .postIndex(.sp, 16))
+        asm.ldp(.x, .x27, .x28, .postIndex(.sp, 16))
+        asm.ldp(.x, .x25, .x26, .postIndex(.sp, 16))
         glueFrameLeave()
     }
 
@@ -196,7 +217,13 @@ extension AArch64MacroAssembler {
             }
         }
         glueFrameLeave()
+        // Status KILN_HOST_RESUME: a wasm exception that a machine-code frame below catches.
         asm.bind(failed)
+        let resume = asm.newLabel()
+        asm.cmp(.w, .x0, imm: Int64(KILN_HOST_RESUME))
+        asm.b(.eq, resume)
         trap(code: JITTrap.hostError.rawValue, wasmOffset: -1, detail: nil, raise: raise)
+        asm.bind(resume)
+        trap(code: Int32(KILN_TRAP_RESUME), wasmOffset: -1, detail: nil, raise: raise)
     }
 }

@@ -1,3 +1,5 @@
+import CKilnShims
+
 /// Glue between the array-call convention (a `ValRaw` array holding the parameters, then
 /// the results) used by Swift, and the wasm convention of machine code.
 extension X64MacroAssembler {
@@ -64,6 +66,11 @@ extension X64MacroAssembler {
         let resultsWord = ArgumentArea.words(stackWords)
         let frameWords = type.results.count > 1 ? resultsWord + type.results.count : stackWords
         glueFrameEnter()
+        // The values pointer also stays at [rbp - 40]: after an exception lands in the
+        // callee (`kiln_trap` resuming from C code) no callee-saved register but the
+        // pinned ones holds what it held at the call.
+        asm.push(.rdx)
+        asm.push(.rdx)
         asm.mov(.s64, .rbx, .rdx)
         asm.mov(.s64, .r12, .rdi)
         asm.mov(.s64, .r13, .rsi)
@@ -93,7 +100,8 @@ extension X64MacroAssembler {
         asm.mov(.s64, .rsi, .r13)
         asm.call(.r12)
         // A callee that tail-called may return with rsp elsewhere.
-        asm.lea(.s64, .rsp, .base(.rbp, -32 - frame))
+        asm.lea(.s64, .rsp, .base(.rbp, -48 - frame))
+        asm.mov(.s64, .rbx, .base(.rbp, -40))
         if type.results.count == 1 {
             switch type.results[0] {
             case .f32:
@@ -165,7 +173,13 @@ extension X64MacroAssembler {
             }
         }
         glueFrameLeave()
+        // Status KILN_HOST_RESUME: a wasm exception that a machine-code frame below catches.
         asm.bind(failed)
+        let resume = asm.newLabel()
+        asm.cmp(.s32, .rax, imm: Int32(KILN_HOST_RESUME))
+        asm.jcc(.e, resume)
         trap(code: JITTrap.hostError.rawValue, wasmOffset: -1, detail: nil, raise: raise)
+        asm.bind(resume)
+        trap(code: Int32(KILN_TRAP_RESUME), wasmOffset: -1, detail: nil, raise: raise)
     }
 }

@@ -32,6 +32,9 @@ public struct WASTRunner {
         public var tally = Tally()
         /// One line per failed directive: `file:line: what went wrong`.
         public var failures: [String] = []
+        /// Why each valid module the engine left to the interpreter was (under the JIT
+        /// strategy, `Module.interpreterReason`), one entry per module.
+        public var interpretedModules: [String] = []
     }
 
     public let engine: Engine
@@ -90,7 +93,14 @@ public struct WASTRunner {
                 result.failures.append("\(name):\(line): \(why)")
             }
         }
+        result.interpretedModules = session.interpretedModules.reasons
     }
+}
+
+/// The reasons of the modules a session's engine left to the interpreter (shared by the
+/// session's copies).
+final class InterpretedModules {
+    var reasons: [String] = []
 }
 
 enum Outcome {
@@ -120,6 +130,7 @@ struct ScriptSession {
     /// that use them are skipped, not failed.
     var unsupportedNames: Set<String> = []
     var currentIsUnsupported = false
+    let interpretedModules = InterpretedModules()
 
     init(engine: Engine, source: String) {
         self.engine = engine
@@ -437,7 +448,11 @@ struct ScriptSession {
             return .failure(error)
         case .success(let bytes):
             do {
-                return .success(try Module(engine, bytes: bytes))
+                let module = try Module(engine, bytes: bytes)
+                if engine.config.strategy == .jit, let reason = module.interpreterReason {
+                    interpretedModules.reasons.append(reason)
+                }
+                return .success(module)
             } catch let error as WasmError {
                 return .failure(.binary(error))
             } catch {

@@ -74,7 +74,7 @@ extension ModuleGenerator {
             }
         case 90..<95:
             code.byte(0x42)
-            code.s64(random.pick([1 << 32, (1 << 32) + 8, -8, Int64.max, 0xFFFF_FFF0, 65536 * 4 - 2, 1 << 48]))
+            code.s64(random.pick([1 << 32, (1 << 32) + 8, -8, Int64.max, 0xFFFF_FFF0, 65536 * 4 - 2, 1 << 48] as [Int64]))
         default:
             value(.i64, depth: depth + 1)
         }

@@ -77,9 +77,9 @@ extension ModuleGenerator {
         on.formIntersection(allowed)
         wasm3.on = on
         if on.contains(.exceptions) {
-            // Exception instructions send the module to the interpreter under the JIT engine
-            // (for now): a quarter of modules, so most are still compiled and compared.
-            wasm3.throwing = b & 4 == 0
+            // Exception instructions (machine code under the JIT) in three of four modules
+            // with tags; the others keep tags, exnrefs and host throws only.
+            wasm3.throwing = (b >> 2) & 3 != 0
             wasm3.legacy = wasm3.throwing && allowed.contains(.legacyExceptions) && (b >> 3) % 3 == 0
         }
         if on.contains(.hostCalls) {

@@ -137,21 +137,21 @@ import KilnFuzz
         for feature in Self.expected {
             #expect(counts[feature, default: 0] >= 3, "\(feature) in \(counts[feature, default: 0]) of 200 modules")
         }
-        // Moderate: most modules still run on machine code (no exception instructions), and
-        // the JIT compiles every one of those: their comparisons are not the interpreter's
-        // with itself.
+        // The JIT compiles every one of them (exceptions included): no comparison is the
+        // interpreter's with itself. Exception instructions are common, not rare.
         let jit = try Engine(Config(strategy: .jit))
-        var interpreted = 0
+        var throwing = 0
         for seed in UInt64(1)...200 {
             var generator = ModuleGenerator(seed: seed)
             let bytes = generator.generate()
             if !(try Self.features(of: bytes)).isDisjoint(with: ["throw", "throw_ref", "try_table", "try", "delegate", "rethrow"]) {
-                interpreted += 1
-            } else if JITCompiler.isSupported {
+                throwing += 1
+            }
+            if JITCompiler.isSupported {
                 #expect(try Module(jit, bytes: bytes).isCompiledToMachineCode, "seed \(seed) runs on the interpreter")
             }
         }
-        #expect(interpreted < 80, "\(interpreted) of 200 modules have exception instructions")
+        #expect(throwing >= 40, "\(throwing) of 200 modules have exception instructions")
     }
 
     /// The libFuzzer differential corpus (inputs: the generator's choices) makes modules that

@@ -78,21 +78,9 @@ extension ModuleGenerator {
             value(.i32, depth: depth + 1)
             code.byte(0x1C); code.u32(1); code.valType(type)  // select (result t)
         case 5:
-            code.byte(0x02); code.valType(type)
-            labels.append([type])
-            for _ in 0..<random.int(0...2) { statement(depth: depth + 1) }
-            value(type, depth: depth + 1)
-            labels.removeLast()
-            code.byte(0x0B)
+            valueInBlock(type, depth: depth)
         case 6:
-            value(.i32, depth: depth + 1)
-            code.byte(0x04); code.valType(type)
-            labels.append([type])
-            value(type, depth: depth + 1)
-            code.byte(0x05)
-            value(type, depth: depth + 1)
-            labels.removeLast()
-            code.byte(0x0B)
+            valueInIf(type, depth: depth)
         case 7 where !writableLocals(type).isEmpty:
             value(type, depth: depth + 1)
             code.byte(0x22); code.u32(UInt32(random.pick(writableLocals(type))))  // local.tee

@@ -509,6 +509,28 @@ public struct ModuleGenerator {
 
     // MARK: Values
 
+    /// A block producing a `type` value, with up to two statements first.
+    mutating func valueInBlock(_ type: ValType, depth: Int) {
+        code.byte(0x02); code.valType(type)
+        labels.append([type])
+        for _ in 0..<random.int(0...2) { statement(depth: depth + 1) }
+        value(type, depth: depth + 1)
+        labels.removeLast()
+        code.byte(0x0B)
+    }
+
+    /// An `if` on a generated condition whose two arms produce a `type` value.
+    mutating func valueInIf(_ type: ValType, depth: Int) {
+        value(.i32, depth: depth + 1)
+        code.byte(0x04); code.valType(type)
+        labels.append([type])
+        value(type, depth: depth + 1)
+        code.byte(0x05)
+        value(type, depth: depth + 1)
+        labels.removeLast()
+        code.byte(0x0B)
+    }
+
     /// Code that pushes one value of `type`.
     mutating func value(_ type: ValType, depth: Int) {
         let serial = valueCount
@@ -556,21 +578,9 @@ public struct ModuleGenerator {
             if type != .externRef && random.chance(50) { code.byte(0x1B) } else { code.byte(0x1C); code.u32(1); code.valType(type) }
         case 7:
             // A block producing the value, with statements first.
-            code.byte(0x02); code.valType(type)
-            labels.append([type])
-            for _ in 0..<random.int(0...2) { statement(depth: depth + 1) }
-            value(type, depth: depth + 1)
-            labels.removeLast()
-            code.byte(0x0B)
+            valueInBlock(type, depth: depth)
         case 8:
-            value(.i32, depth: depth + 1)
-            code.byte(0x04); code.valType(type)
-            labels.append([type])
-            value(type, depth: depth + 1)
-            code.byte(0x05)
-            value(type, depth: depth + 1)
-            labels.removeLast()
-            code.byte(0x0B)
+            valueInIf(type, depth: depth)
         case 9:
             // local.tee
             let candidates = writableLocals(type)

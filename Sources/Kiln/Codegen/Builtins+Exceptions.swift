@@ -12,19 +12,30 @@ extension Builtins {
     /// `throw`: `values` is the address of the first value's spill slot (the frame's
     /// operand slots go down 8 bytes each), unread when the tag has no parameters.
     static let throwException = address({ vmctx, tag, values in
+        throwFromSlots(vmctx, tag: tag, values: values, slotBytes: 8)
+    } as Builtin3)
+
+    /// `throw` from a function with 16-byte slots (see `FrameSlots`).
+    static let throwExceptionWideSlots = address({ vmctx, tag, values in
+        throwFromSlots(vmctx, tag: tag, values: values, slotBytes: 16)
+    } as Builtin3)
+
+    private static func throwFromSlots(_ vmctx: UnsafeMutableRawPointer, tag: UInt64, values: UInt64, slotBytes: Int) -> KilnBuiltinResult {
         let tagInstance = instance(vmctx).tags[Int(tag)]
         let params = tagInstance.type.params
         var raws: [ValRaw] = []
         raws.reserveCapacity(params.count)
         if let first = UnsafeRawPointer(bitPattern: UInt(values)) {
             for (i, type) in params.enumerated() {
-                let bits = first.load(fromByteOffset: -8 * i, as: UInt64.self)
+                let bits = first.load(fromByteOffset: -slotBytes * i, as: UInt64.self)
                 // A 32-bit value's slot has unspecified upper bytes.
-                raws.append(ValRaw(lo: type == .i32 || type == .f32 ? bits & 0xFFFF_FFFF : bits))
+                var raw = ValRaw(lo: type == .i32 || type == .f32 ? bits & 0xFFFF_FFFF : bits)
+                if type == .v128 { raw.hi = first.load(fromByteOffset: -slotBytes * i + 8, as: UInt64.self) }
+                raws.append(raw)
             }
         }
         return raise(Exception(tag: tagInstance, values: raws), vmctx: vmctx)
-    } as Builtin3)
+    }
 
     /// `throw_ref` and `rethrow`: the exception's raw form, or null (a trap).
     static let throwReference = address({ vmctx, raw in

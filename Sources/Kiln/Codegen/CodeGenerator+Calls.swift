@@ -74,7 +74,7 @@ extension CodeGenerator {
                 integers += 1
             } else {
                 targets.append(.stack(stackWords))
-                stackWords += 1
+                stackWords += ValueWords.count(argument.value.type)
             }
         }
         // 1. Stack arguments, while every source is still intact.
@@ -137,7 +137,7 @@ extension CodeGenerator {
         }
         // A call reserves the callee's whole argument area (I1 in `CodeGenerator+TailCalls`);
         // a tail call needs its staged words only.
-        let words = tail ? stackWords : type.results.count > 1 ? resultsWord + type.results.count : resultsWord
+        let words = tail ? stackWords : type.results.count > 1 ? resultsWord + ValueWords.total(type.results) : resultsWord
         maxOutgoingWords = max(maxOutgoingWords, words)
         return resultsWord
     }
@@ -150,10 +150,12 @@ extension CodeGenerator {
             push(type.results[0], .reg(reg))
         } else if type.results.count > 1 {
             let temporary = M.allocatableGPRs[M.allocatableGPRs.count - 1]
-            for (i, result) in type.results.enumerated() {
-                masm.loadOutgoing(.i64, temporary, index: resultsWord + i)
+            let vectorTemporary = M.allocatableFPRs[M.allocatableFPRs.count - 1]
+            for (result, word) in zip(type.results, ValueWords.offsets(type.results)) {
+                let (type, reg) = result == .v128 ? (ValType.v128, vectorTemporary) : (.i64, temporary)
+                masm.loadOutgoing(type, reg, index: resultsWord + word)
                 push(result, .spilled)
-                masm.store(.i64, slot: stackSlot(stack.count - 1), temporary)
+                masm.store(type, slot: stackSlot(stack.count - 1), reg)
             }
         }
         reloadMemoryBase()

@@ -127,7 +127,7 @@ extension CodeGenerator {
         } else {
             masm.loadConstant(.i64, M.integerArgumentRegisters[2], 0)
         }
-        emitRaise(Builtins.throwException)
+        emitRaise(frameSlots.slotBytes == 16 ? Builtins.throwExceptionWideSlots : Builtins.throwException)
         stack.removeLast(count)
     }
 

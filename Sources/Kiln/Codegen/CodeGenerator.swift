@@ -11,13 +11,15 @@ import CKilnShims
 /// live in their frame slots), so merges need no reconciliation. Calls spill the
 /// registers, so every live value is in the frame across a call.
 ///
-/// Frame slots, as offsets from the frame pointer:
+/// Frame slots, as offsets from the frame pointer (`FrameSlots`):
 /// ```text
 ///   -24                     the caller's results-area pointer (functions with 2+ results)
 ///   -32 - 8*i               local i (parameters first)
 ///   -32 - 8*L - 8*j         operand-stack spill slot j
 ///   rsp + 8*k               outgoing stack arguments, then a callee's results area
 /// ```
+/// A function that may touch v128 values has 16-byte slots instead, 16-byte aligned:
+/// local i at `-48 - 16*i`, operand j at `-48 - 16*L - 16*j`.
 struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     static var translates: Bool { true }
 
@@ -154,10 +156,12 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     var stackOverflowLabel: M.Label?
     var wasmOffset = 0
     var currentFunction = 0
-    /// Set when the module uses something the JIT leaves to the interpreter (SIMD).
+    /// Set when the module uses something the JIT leaves to the interpreter.
     var unsupported = false
     /// What the JIT does not compile yet, in words, once `unsupported` is set.
-    var unsupportedReason = "uses SIMD (v128)"
+    var unsupportedReason = ""
+    /// The current function's frame slots (8 or 16 bytes each).
+    var frameSlots = FrameSlots(slotBytes: 8)
     /// The first compiler invariant found broken: translation stops and the module's code
     /// is thrown away (see `CompileError`).
     var failure: CompileError?
@@ -203,18 +207,29 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         self.allocatableRegisters = RegisterSet(Array(M.allocatableGPRs.prefix(self.registerLimit))
                                                 + Array(M.allocatableFPRs.prefix(self.registerLimit)))
         for _ in module.functionBodies { functionLabels.append(masm.newLabel()) }
+        if !M.compilesV128 && (module.types.contains { $0.params.contains(.v128) || $0.results.contains(.v128) }
+                                 || module.globals.contains { $0.valueType == .v128 }) {
+            leaveToInterpreter("uses v128 values, which the \(M.isaName) JIT does not compile yet")
+        }
     }
 
     // MARK: Frame layout
 
     var localCount: Int { localTypes.count }
     static var resultsPointerSlot: Int32 { -24 }
-    func localSlot(_ index: Int) -> Int32 { -32 - 8 * Int32(index) }
-    func stackSlot(_ index: Int) -> Int32 { -32 - 8 * Int32(localCount) - 8 * Int32(index) }
+    func localSlot(_ index: Int) -> Int32 { frameSlots.offset(ofSlot: index) }
+    func stackSlot(_ index: Int) -> Int32 { frameSlots.offset(ofSlot: localCount + index) }
+
+    /// Leaves the module to the interpreter (the first reason given is kept).
+    mutating func leaveToInterpreter(_ reason: String) {
+        if !unsupported { unsupportedReason = reason }
+        unsupported = true
+    }
 
     // MARK: Registers
 
-    func isFloat(_ type: ValType) -> Bool { type == .f32 || type == .f64 }
+    /// Whether values of `type` live in float registers (v128 too, whole).
+    func isFloat(_ type: ValType) -> Bool { type == .f32 || type == .f64 || type == .v128 }
 
 
     mutating func allocate(float: Bool) -> Reg {
@@ -577,9 +592,13 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
 
     // MARK: Function boundaries
 
-    mutating func beginFunction(type: FuncType, locals: [ValType]) {
-        if locals.contains(.v128) || type.results.contains(.v128) { unsupported = true }
+    mutating func beginFunction(type: FuncType, locals: [ValType], mayUseSIMD: Bool) {
         if !translating { return }
+        frameSlots = FrameSlots(slotBytes: mayUseSIMD || locals.contains(.v128) || type.results.contains(.v128) ? 16 : 8)
+        if frameSlots.slotBytes == 16 && locals.contains(.v128) && !M.compilesV128 {
+            leaveToInterpreter("uses v128 values, which the \(M.isaName) JIT does not compile yet")
+            return
+        }
         currentFunction = functionRanges.count
         functionType = type
         localTypes = locals
@@ -628,7 +647,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
                 _ = scratch
                 masm.loadIncomingArgument(param, temporary, index: stackIndex)
                 masm.store(param, slot: localSlot(i), temporary)
-                stackIndex += 1
+                stackIndex += ValueWords.count(param)
             }
         }
         if type.results.count > 1 {
@@ -647,7 +666,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         if instrumentation.fuel { startFuelRun() }
         blocks.append(Block(kind: .function, parameters: [], results: type.results, height: 0, label: masm.newLabel()))
         functionRanges.append(start..<start)
-        stackMaps.append(StackMaps())
+        stackMaps.append(StackMaps(frameSlots: frameSlots))
     }
 
     /// Finishes the current function: its return path, trap stubs and frame size.
@@ -667,8 +686,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             // The frame is set up but the VMContext register is not: kiln_trap only needs rbp.
             masm.trap(code: JITTrap.stackOverflow.rawValue, wasmOffset: -1, detail: nil, raise: runtimeAddress(Builtins.trapAddress))
         }
-        let words = localCount + maxStackDepth + maxOutgoingWords
-        var size = 16 + 8 + 8 * Int32(words)  // saved registers, results pointer, slots
+        // Saved registers, results pointer, slots, outgoing words.
+        var size = -frameSlots.offset(ofSlot: localCount + maxStackDepth - 1) + 8 * Int32(maxOutgoingWords)
         size = (size + 15) & ~15
         masm.patchFrameSize(at: framePatch, size - 16)
         // The body's stack pointer is the frame pointer less the whole frame (both ISAs).
@@ -705,8 +724,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             spillAll()
             claim(pointer)
             masm.load(.i64, pointer, slot: CodeGenerator.resultsPointerSlot)
-            for (i, type) in results.enumerated() {
-                masm.copyToResultsArea(type, pointer: pointer, index: i, from: stackSlot(first + i))
+            for ((i, type), word) in zip(results.enumerated(), ValueWords.offsets(results)) {
+                masm.copyToResultsArea(type, pointer: pointer, index: word, from: stackSlot(first + i))
             }
         }
         saveFuel()
@@ -1083,7 +1102,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
 
         case .v128Const, .v128Load, .v128Store, .v128LoadLane, .v128StoreLane, .i8x16Shuffle,
             .extractLane, .replaceLane, .simd:
-            unsupported = true
+            translateSIMD(instruction)
         case .throw, .throwRef, .tryTable, .try, .catch, .catchAll, .delegate, .rethrow:
             break  // handled above
         case .returnCall(let function):

@@ -12,11 +12,6 @@ enum JITCompiler {
     /// The name of the JIT for this host ("x86-64 JIT", "AArch64 JIT"), or nil without one.
     static var name: String? { isSupported ? "\(HostMacroAssembler.isaName) JIT" : nil }
 
-    /// Whether the module uses anything the JIT leaves to the interpreter (SIMD).
-    static func needsInterpreter(_ module: ModuleInfo) -> Bool {
-        module.types.contains { $0.params.contains(.v128) || $0.results.contains(.v128) }
-            || module.globals.contains { $0.valueType == .v128 }
-    }
 }
 
 #if arch(arm64)

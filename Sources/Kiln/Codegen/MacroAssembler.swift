@@ -236,6 +236,39 @@ protocol MacroAssembler {
     /// it), the wasm offset, the frame pointer, the current pc and a detail value.
     mutating func trap(code: Int32?, wasmOffset: Int32, detail: Reg?, raise: UInt)
 
+    // SIMD (see `CodeGenerator+SIMD.swift`). v128 values live in float registers, whole.
+    /// Whether this macro assembler compiles `op`; a module using one it does not runs on
+    /// the interpreter.
+    static func supportsSIMD(_ op: SIMDOp) -> Bool
+    /// Whether v128 values are compiled at all (moves, spills, calls, glue); without,
+    /// every module that has one runs on the interpreter.
+    static var compilesV128: Bool { get }
+    /// How many temporary registers of each class `simd(op, ...)` needs (the code
+    /// generator allocates them and passes them in `SIMDOperands`).
+    static func simdTemporaries(_ op: SIMDOp) -> (gprs: Int, fprs: Int)
+    /// The same for `shuffle`, `extractLane` and `replaceLane`.
+    static var laneTemporaries: (gprs: Int, fprs: Int) { get }
+    mutating func loadV128Constant(_ dst: Reg, _ value: V128)
+    /// A SIMD operation without immediates (see `SIMDOperands` for where operands and
+    /// results are).
+    mutating func simd(_ op: SIMDOp, _ operands: SIMDOperands)
+    /// `i8x16.shuffle`: `operands.result` (which is `operands.a`) gets the bytes `lanes`
+    /// selects from `a` (0...15) and `b` (16...31).
+    mutating func shuffle(_ operands: SIMDOperands, lanes: V128)
+    /// `extract_lane`: `operands.result` (a register of the lane's scalar class) gets lane
+    /// `lane` of `operands.a`.
+    mutating func extractLane(_ op: SIMDLaneOp, lane: UInt8, _ operands: SIMDOperands)
+    /// `replace_lane`: lane `lane` of `operands.a` (also the result) becomes `operands.b`.
+    mutating func replaceLane(_ op: SIMDLaneOp, lane: UInt8, _ operands: SIMDOperands)
+    /// A SIMD load or store of linear memory 0 through the pinned base, addressed as
+    /// `wasmLoad` addresses. `value` is the loaded or stored vector (for a lane load, also
+    /// the vector whose lane is replaced).
+    mutating func simdMemory(_ access: SIMDMemoryAccess, _ value: Reg, index: Reg, offset: UInt64, definitionOffset: Int32,
+                             boundsTrap: Label?)
+    /// The same for any memory, addressed as the general `wasmLoad` addresses.
+    mutating func simdMemory(_ access: SIMDMemoryAccess, _ value: Reg, index: Reg, is64: Bool, offset: UInt64,
+                             definition: Reg, pinnedBase: Bool, boundsTrap: Label?)
+
     // Glue between Swift and machine code (one per signature)
     /// `void trampoline(code, vmctx, values)`: calls the wasm-convention function `code`
     /// with the parameters in the `ValRaw` array `values` and writes its results there.
@@ -247,3 +280,63 @@ protocol MacroAssembler {
     mutating func adapter(_ type: FuncType, arrayCall: UInt, raise: UInt)
 }
 
+
+/// A SIMD load or store, with the bytes it touches.
+enum SIMDMemoryAccess: Sendable, Equatable {
+    case load(SIMDLoadOp)
+    case store
+    case loadLane(SIMDLaneMemoryOp, lane: UInt8)
+    case storeLane(SIMDLaneMemoryOp, lane: UInt8)
+
+    /// Bytes read or written.
+    var size: Int {
+        switch self {
+        case .load(let op):
+            switch op {
+            case .v128Load: 16
+            case .load8x8S, .load8x8U, .load16x4S, .load16x4U, .load32x2S, .load32x2U, .load64Splat, .load64Zero: 8
+            case .load8Splat: 1
+            case .load16Splat: 2
+            case .load32Splat, .load32Zero: 4
+            }
+        case .store: 16
+        case .loadLane(let op, _), .storeLane(let op, _): 1 << Int(op.rawValue)
+        }
+    }
+}
+
+/// The registers of a SIMD operation. The operands are owned by the operation: it may
+/// clobber them, except that a scalar operand of `replace_lane`, `splat` and shifts is left
+/// intact. A v128 result goes to `result`, which is `a` whenever `a` is a v128 (x86's
+/// two-operand forms then need no copy); a scalar result (`extract_lane`, tests) or a
+/// splat's vector goes to a register of its own class, which may be `a` when the classes
+/// agree.
+struct SIMDOperands {
+    var result: Reg
+    var a: Reg
+    var b: Reg? = nil
+    var c: Reg? = nil
+    /// A shift's count when it is a constant (then `b` is nil); the macro assembler masks it.
+    var immediate: Int32? = nil
+    /// Temporaries, as many as `simdTemporaries`/`laneTemporaries` asked for.
+    var gprs: [Reg] = []
+    var fprs: [Reg] = []
+}
+
+/// How many 8-byte words a value takes where values are laid out as words (stack-passed
+/// arguments, results areas): a v128 takes two.
+enum ValueWords {
+    static func count(_ type: ValType) -> Int { type == .v128 ? 2 : 1 }
+
+    /// The word offset of each value of `types` laid out one after another.
+    static func offsets(_ types: [ValType]) -> [Int] {
+        var offsets: [Int] = [], word = 0
+        for type in types {
+            offsets.append(word)
+            word += count(type)
+        }
+        return offsets
+    }
+
+    static func total(_ types: [ValType]) -> Int { types.reduce(0) { $0 + count($1) } }
+}

@@ -9,7 +9,7 @@ struct ModuleValidator {
     enum Backend {
         case none
         case interpreter(Instrumentation)
-        /// Machine code; modules the JIT leaves alone (SIMD) go to the interpreter.
+        /// Machine code; modules the JIT leaves alone go to the interpreter.
         /// `registerLimit` restricts the allocator (tests only: see `CodeGenerator`).
         case jit(explicitBounds: Bool, Instrumentation, registerLimit: Int? = nil)
     }
@@ -28,7 +28,7 @@ struct ModuleValidator {
         case .interpreter(let instrumentation):
             return (try validator.validateFunctions(translate: true, instrumentation), nil)
         case .jit(let explicitBounds, let instrumentation, let registerLimit):
-            if JITCompiler.isSupported && !JITCompiler.needsInterpreter(module) {
+            if JITCompiler.isSupported {
                 var generator = CodeGenerator<HostMacroAssembler>(module: module, explicitBounds: explicitBounds,
                                                                   instrumentation: instrumentation, registerLimit: registerLimit)
                 try validator.validateFunctions(&generator) { $0.finishFunction() }
@@ -42,9 +42,7 @@ struct ModuleValidator {
                 interpreted?.jitFallbackReason = generator.unsupportedReason
                 return (interpreted, nil)
             }
-            let interpreted = try validator.validateFunctions(translate: true, instrumentation)
-            if JITCompiler.isSupported { interpreted?.jitFallbackReason = "uses SIMD (v128)" }
-            return (interpreted, nil)
+            return (try validator.validateFunctions(translate: true, instrumentation), nil)
         }
     }
 
@@ -254,7 +252,10 @@ struct ModuleValidator {
                                     endMessage: "unexpected end of section or function")
             let typeIndex = module.functionTypes[module.importedFunctionCount + i]
             try validator.beginFunction(typeIndex: typeIndex, reader: &reader)
-            compiler.beginFunction(type: module.types[Int(typeIndex)], locals: validator.locals)
+            // Any 0xFD byte may be a SIMD prefix: a cheap superset of the bodies using SIMD.
+            let mayUseSIMD = UnsafeRawBufferPointer(start: base + body.start, count: max(0, min(body.end, length) - body.start))
+                .contains(0xFD)
+            compiler.beginFunction(type: module.types[Int(typeIndex)], locals: validator.locals, mayUseSIMD: mayUseSIMD)
             var operators = OperatorReader(reader, features: module.features)
             while !validator.isFunctionFinished {
                 let at = operators.offset
@@ -275,7 +276,8 @@ struct ModuleValidator {
 protocol FunctionCompiler {
     /// False for a compiler that ignores instructions, so the loop skips the call.
     static var translates: Bool { get }
-    mutating func beginFunction(type: FuncType, locals: [ValType])
+    /// `mayUseSIMD` is false only when the body has no SIMD instruction.
+    mutating func beginFunction(type: FuncType, locals: [ValType], mayUseSIMD: Bool)
     mutating func translate(_ instruction: Instruction, at offset: Int, immediates: Immediates)
 }
 
@@ -300,7 +302,7 @@ struct Immediates {
 /// Validation alone.
 struct ValidationOnly: FunctionCompiler {
     static var translates: Bool { false }
-    mutating func beginFunction(type: FuncType, locals: [ValType]) {}
+    mutating func beginFunction(type: FuncType, locals: [ValType], mayUseSIMD: Bool) {}
     mutating func translate(_ instruction: Instruction, at offset: Int, immediates: Immediates) {}
 }
 

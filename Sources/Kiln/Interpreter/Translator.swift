@@ -143,7 +143,7 @@ struct InterpreterTranslator: FunctionCompiler {
 
     // MARK: Function boundaries
 
-    mutating func beginFunction(type: FuncType, locals: [ValType]) {
+    mutating func beginFunction(type: FuncType, locals: [ValType], mayUseSIMD: Bool) {
         code.removeAll(keepingCapacity: true)
         offsets.removeAll(keepingCapacity: true)
         stack.removeAll(keepingCapacity: true)

@@ -1,14 +1,38 @@
+/// The frame slots of a machine-code function: slot `k` (locals first, then the spilled
+/// operand stack) is at `fp - 32 - 8k` when slots are 8 bytes, or at `fp - 48 - 16k` when
+/// the function may hold v128 values and every slot is 16 bytes (16-byte aligned, as fp
+/// is). Below `fp - 24` either way: the frame's saved registers and results pointer are above.
+struct FrameSlots: Sendable, Equatable {
+    /// 8 or 16.
+    let slotBytes: Int32
+
+    init(slotBytes: Int32) {
+        precondition(slotBytes == 8 || slotBytes == 16, "frame slots are 8 or 16 bytes")
+        self.slotBytes = slotBytes
+    }
+
+    /// Offset from the frame pointer of slot `k`; `k == -1` gives the end of the fixed part.
+    @inline(__always) func offset(ofSlot k: Int) -> Int32 {
+        -((slotBytes == 8 ? 24 : 32) + slotBytes * (Int32(k) + 1))
+    }
+}
+
 /// Where one function's frame holds live extern references at each of its safepoints (the
 /// places a collection can happen below it: calls, and runtime calls that may collect).
 ///
 /// A map is a bitmap of frame slots; bit `k` stands for slot `k` — for machine code the
-/// 8-byte slot at `rbp - 32 - 8k` (the locals, then the spilled operand stack), for the
+/// slot `FrameSlots` places (the locals, then the spilled operand stack), for the
 /// interpreter `fp[k]`. Maps are sorted by the safepoint's position — the return address
 /// of the call as an offset into the module's code, or the interpreter pc after the call —
 /// and found by binary search. Every slot a map names holds null or a valid reference
 /// whenever the safepoint is reached: locals are zeroed on entry and operand slots named
 /// are written before the call.
 struct StackMaps: Sendable {
+    /// For machine code: where the slots are.
+    var frameSlots = FrameSlots(slotBytes: 8)
+
+    init() {}
+    init(frameSlots: FrameSlots) { self.frameSlots = frameSlots }
     /// Safepoint positions, ascending.
     private(set) var positions: [UInt32] = []
     /// Map `i` is `words[starts[i]..<starts[i + 1]]` (`starts` has one extra element).
@@ -73,7 +97,8 @@ extension MachineCode {
                     preconditionFailure("no stack map at a safepoint of function \(function)")
                 }
                 for slot in slots {
-                    let value = UnsafeRawPointer(bitPattern: fp)!.load(fromByteOffset: -32 - 8 * slot, as: UInt.self)
+                    let offset = Int(compiled.stackMaps[function].frameSlots.offset(ofSlot: slot))
+                    let value = UnsafeRawPointer(bitPattern: fp)!.load(fromByteOffset: offset, as: UInt.self)
                     if let reference = UnsafeMutableRawPointer(bitPattern: value) { live.insert(reference) }
                 }
                 found = true

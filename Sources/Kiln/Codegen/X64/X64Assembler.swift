@@ -216,7 +216,7 @@ struct X64Assembler {
         bytes.append(contentsOf: raw)
     }
 
-    @inline(__always) private mutating func byte(_ b: UInt8) {
+    @inline(__always) mutating func byte(_ b: UInt8) {
         bytes.append(b)
     }
 
@@ -270,7 +270,7 @@ struct X64Assembler {
 
     /// Emits a REX prefix if any of W/R/X/B is set or `force` is true. `r`, `x`, `b` are
     /// 4-bit register numbers; only their bit 3 is used.
-    @inline(__always) private mutating func rex(w: Bool, r: UInt8, x: UInt8, b: UInt8, force: Bool) {
+    @inline(__always) mutating func rex(w: Bool, r: UInt8, x: UInt8, b: UInt8, force: Bool) {
         let wBit: UInt8 = w ? 8 : 0
         let rBit: UInt8 = ((r >> 3) & 1) << 2
         let xBit: UInt8 = ((x >> 3) & 1) << 1
@@ -280,7 +280,7 @@ struct X64Assembler {
     }
 
     /// Emits a 1-, 2- or 3-byte opcode given as a big-endian integer (0x0FAF = 0F AF).
-    @inline(__always) private mutating func opcode(_ op: UInt32) {
+    @inline(__always) mutating func opcode(_ op: UInt32) {
         if op > 0xFFFF { byte(UInt8(truncatingIfNeeded: op >> 16)) }
         if op > 0xFF { byte(UInt8(truncatingIfNeeded: op >> 8)) }
         byte(UInt8(truncatingIfNeeded: op))
@@ -288,7 +288,7 @@ struct X64Assembler {
 
     /// Emits the ModRM (and SIB and displacement) bytes addressing `m`, with `reg` (a register
     /// number or opcode extension) in the reg field.
-    private mutating func modRM(reg: UInt8, _ m: MemoryOperand) {
+    mutating func modRM(reg: UInt8, _ m: MemoryOperand) {
         precondition(m.index != .rsp, "rsp cannot be an index register")
         let r = (reg & 7) << 3
         let disp = m.displacement
@@ -323,7 +323,7 @@ struct X64Assembler {
 
     /// `[prefix] [REX] opcode ModRM(mod=11, reg, rm)`. `reg` and `rm` are 4-bit register
     /// numbers (or an opcode extension for `reg`).
-    private mutating func encodeRR(
+    mutating func encodeRR(
         prefix: UInt8 = 0, w: Bool, _ op: UInt32, reg: UInt8, rm: UInt8, forceREX: Bool = false
     ) {
         if prefix != 0 { byte(prefix) }
@@ -333,7 +333,7 @@ struct X64Assembler {
     }
 
     /// `[prefix] [REX] opcode ModRM(reg, [m]) [SIB] [disp]`.
-    private mutating func encodeRM(
+    mutating func encodeRM(
         prefix: UInt8 = 0, w: Bool, _ op: UInt32, reg: UInt8, _ m: MemoryOperand, forceREX: Bool = false
     ) {
         if prefix != 0 { byte(prefix) }
@@ -967,7 +967,7 @@ struct X64Assembler {
     // MARK: - SSE scalar floating point
 
     /// `op xmm, xmm` with a mandatory prefix (0 for none).
-    private mutating func sse(_ prefix: UInt8, _ op: UInt32, _ dst: XMM, _ src: XMM) {
+    mutating func sse(_ prefix: UInt8, _ op: UInt32, _ dst: XMM, _ src: XMM) {
         encodeRR(prefix: prefix, w: false, op, reg: dst.rawValue, rm: src.rawValue)
     }
 

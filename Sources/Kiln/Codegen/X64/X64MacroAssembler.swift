@@ -55,12 +55,12 @@ struct X64MacroAssembler: MacroAssembler {
     /// Conditional branches reach ±2 GiB (rel32): nothing to do.
     mutating func instructionBoundary() {}
 
-    @inline(__always) private func g(_ reg: Reg) -> GPR {
+    @inline(__always) func g(_ reg: Reg) -> GPR {
         precondition(!reg.isFloat, "expected an integer register")
         return GPR(rawValue: reg.number)!
     }
 
-    @inline(__always) private func x(_ reg: Reg) -> XMM {
+    @inline(__always) func x(_ reg: Reg) -> XMM {
         precondition(reg.isFloat, "expected a float register")
         return XMM(rawValue: reg.number)!
     }
@@ -197,7 +197,9 @@ struct X64MacroAssembler: MacroAssembler {
     }
 
     mutating func load(_ type: ValType, _ dst: Reg, slot: Int32) {
-        if dst.isFloat {
+        if type == .v128 {
+            asm.movdqu(x(dst), frame(slot))
+        } else if dst.isFloat {
             type == .f32 ? asm.movss(x(dst), frame(slot)) : asm.movsd(x(dst), frame(slot))
         } else {
             asm.mov(size(type), g(dst), frame(slot))
@@ -205,7 +207,9 @@ struct X64MacroAssembler: MacroAssembler {
     }
 
     mutating func store(_ type: ValType, slot: Int32, _ src: Reg) {
-        if src.isFloat {
+        if type == .v128 {
+            asm.movdqu(frame(slot), x(src))
+        } else if src.isFloat {
             type == .f32 ? asm.movss(frame(slot), x(src)) : asm.movsd(frame(slot), x(src))
         } else {
             // Slots are 8 bytes; a 32-bit value is stored zero-extended so reloads agree.
@@ -214,7 +218,12 @@ struct X64MacroAssembler: MacroAssembler {
     }
 
     mutating func storeConstant(_ type: ValType, slot: Int32, _ bits: UInt64) {
-        if bits <= UInt64(Int32.max) {
+        if type == .v128 {
+            // Only zero (a local's default) is ever a v128 constant here.
+            precondition(bits == 0, "v128 constants are materialized in registers")
+            asm.mov(.s64, frame(slot), imm: 0)
+            asm.mov(.s64, frame(slot + 8), imm: 0)
+        } else if bits <= UInt64(Int32.max) {
             asm.mov(.s64, frame(slot), imm: Int32(bits))
         } else {
             asm.mov(.s64, X64MacroAssembler.scratch, imm: Int64(bitPattern: bits))
@@ -224,6 +233,11 @@ struct X64MacroAssembler: MacroAssembler {
 
     mutating func copySlot(_ type: ValType, to destination: Int32, from source: Int32) {
         guard destination != source else { return }
+        if type == .v128 {
+            asm.movdqu(X64MacroAssembler.scratchXMM, frame(source))
+            asm.movdqu(frame(destination), X64MacroAssembler.scratchXMM)
+            return
+        }
         asm.mov(.s64, X64MacroAssembler.scratch, frame(source))
         asm.mov(.s64, frame(destination), X64MacroAssembler.scratch)
     }
@@ -234,7 +248,9 @@ struct X64MacroAssembler: MacroAssembler {
 
     mutating func storeOutgoingArgument(_ type: ValType, index: Int, _ src: Reg) {
         let target = MemoryOperand.base(.rsp, Int32(8 * index))
-        if src.isFloat {
+        if type == .v128 {
+            asm.movdqu(target, x(src))
+        } else if src.isFloat {
             type == .f32 ? asm.movss(target, x(src)) : asm.movsd(target, x(src))
         } else {
             asm.mov(.s64, target, g(src))
@@ -244,7 +260,9 @@ struct X64MacroAssembler: MacroAssembler {
     mutating func loadGlobal(_ type: ValType, _ dst: Reg, pointerOffset: Int32) {
         asm.mov(.s64, X64MacroAssembler.scratch, .base(X64MacroAssembler.vmctx, pointerOffset))
         let value = MemoryOperand.base(X64MacroAssembler.scratch, 0)
-        if dst.isFloat {
+        if type == .v128 {
+            asm.movdqu(x(dst), value)
+        } else if dst.isFloat {
             type == .f32 ? asm.movss(x(dst), value) : asm.movsd(x(dst), value)
         } else {
             asm.mov(size(type), g(dst), value)
@@ -254,7 +272,9 @@ struct X64MacroAssembler: MacroAssembler {
     mutating func storeGlobal(_ type: ValType, pointerOffset: Int32, _ src: Reg) {
         asm.mov(.s64, X64MacroAssembler.scratch, .base(X64MacroAssembler.vmctx, pointerOffset))
         let value = MemoryOperand.base(X64MacroAssembler.scratch, 0)
-        if src.isFloat {
+        if type == .v128 {
+            asm.movdqu(value, x(src))
+        } else if src.isFloat {
             // Keep the slot's upper bytes zero, as the runtime reads the low 8 bytes as a whole.
             if type == .f32 {
                 asm.mov(.s64, value, imm: 0)
@@ -285,7 +305,9 @@ struct X64MacroAssembler: MacroAssembler {
 
     mutating func loadOutgoing(_ type: ValType, _ dst: Reg, index: Int) {
         let source = MemoryOperand.base(.rsp, Int32(8 * index))
-        if dst.isFloat {
+        if type == .v128 {
+            asm.movdqu(x(dst), source)
+        } else if dst.isFloat {
             type == .f32 ? asm.movss(x(dst), source) : asm.movsd(x(dst), source)
         } else {
             asm.mov(.s64, g(dst), source)
@@ -301,6 +323,11 @@ struct X64MacroAssembler: MacroAssembler {
     }
 
     mutating func copyToResultsArea(_ type: ValType, pointer: Reg, index: Int, from slot: Int32) {
+        if type == .v128 {
+            asm.movdqu(X64MacroAssembler.scratchXMM, frame(slot))
+            asm.movdqu(.base(g(pointer), Int32(8 * index)), X64MacroAssembler.scratchXMM)
+            return
+        }
         asm.mov(.s64, X64MacroAssembler.scratch, frame(slot))
         asm.mov(.s64, .base(g(pointer), Int32(8 * index)), X64MacroAssembler.scratch)
     }
@@ -650,7 +677,7 @@ struct X64MacroAssembler: MacroAssembler {
     // MARK: Memory
 
     /// The address of a wasm access: memory base + zero-extended index + offset.
-    private mutating func address(index: Reg, offset: UInt64, size: Int, definitionOffset: Int32,
+    mutating func address(index: Reg, offset: UInt64, size: Int, definitionOffset: Int32,
                                   boundsTrap: Label?) -> MemoryOperand {
         let i = g(index)
         if let boundsTrap {
@@ -686,7 +713,7 @@ struct X64MacroAssembler: MacroAssembler {
 
     /// The address of an access to the memory whose definition pointer is in `definition`
     /// (left holding its base): base + index + offset, the index 32- or 64-bit.
-    private mutating func address(index: Reg, is64: Bool, offset: UInt64, size: Int, definition: Reg,
+    mutating func address(index: Reg, is64: Bool, offset: UInt64, size: Int, definition: Reg,
                                   pinnedBase: Bool, boundsTrap: Label?) -> MemoryOperand {
         let i = g(index), d = g(definition), t = X64MacroAssembler.scratch
         // The base: memory 0's pinned register, or loaded from the definition.

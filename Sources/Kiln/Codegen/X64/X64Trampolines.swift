@@ -11,7 +11,7 @@ extension X64MacroAssembler {
         var nextInteger = 0, nextFloat = 0, stackWords = 0
         var result: [Place] = []
         for param in params {
-            if param == .f32 || param == .f64 {
+            if param == .f32 || param == .f64 || param == .v128 {
                 if nextFloat < 8 {
                     result.append(.float(XMM(rawValue: UInt8(nextFloat))!))
                     nextFloat += 1
@@ -23,7 +23,7 @@ extension X64MacroAssembler {
                 continue
             }
             result.append(.stack(stackWords))
-            stackWords += 1
+            stackWords += ValueWords.count(param)
         }
         var pointer: Place?
         if extraPointer {
@@ -64,7 +64,8 @@ extension X64MacroAssembler {
         let (places, pointer, stackWords) = X64MacroAssembler.places(type.params, extraPointer: type.results.count > 1)
         // The results area starts past the even argument area a callee may tail-call with.
         let resultsWord = ArgumentArea.words(stackWords)
-        let frameWords = type.results.count > 1 ? resultsWord + type.results.count : stackWords
+        let resultWords = ValueWords.offsets(type.results)
+        let frameWords = type.results.count > 1 ? resultsWord + ValueWords.total(type.results) : stackWords
         glueFrameEnter()
         // The values pointer also stays at [rbp - 40]: after an exception lands in the
         // callee (`kiln_trap` resuming from C code) no callee-saved register but the
@@ -80,7 +81,15 @@ extension X64MacroAssembler {
             let value = MemoryOperand.base(.rbx, Int32(16 * i))
             switch place {
             case .integer(let r): asm.mov(param == .i32 ? .s32 : .s64, r, value)
-            case .float(let f): param == .f32 ? asm.movss(f, value) : asm.movsd(f, value)
+            case .float(let f):
+                switch param {
+                case .f32: asm.movss(f, value)
+                case .f64: asm.movsd(f, value)
+                default: asm.movdqu(f, value)
+                }
+            case .stack(let word) where param == .v128:
+                asm.movdqu(X64MacroAssembler.scratchXMM, value)
+                asm.movdqu(.base(.rsp, Int32(8 * word)), X64MacroAssembler.scratchXMM)
             case .stack(let word):
                 asm.mov(.s64, X64MacroAssembler.scratch, value)
                 asm.mov(.s64, .base(.rsp, Int32(8 * word)), X64MacroAssembler.scratch)
@@ -108,12 +117,19 @@ extension X64MacroAssembler {
                 asm.movd(.rax, .xmm0)
                 asm.mov(.s64, .base(.rbx, 0), .rax)
             case .f64: asm.movsd(.base(.rbx, 0), .xmm0)
+            case .v128: asm.movdqu(.base(.rbx, 0), .xmm0)
             default: asm.mov(.s64, .base(.rbx, 0), .rax)
             }
         } else if type.results.count > 1 {
-            for i in 0..<type.results.count {
-                asm.mov(.s64, X64MacroAssembler.scratch, .base(.rsp, Int32(8 * (resultsWord + i))))
-                asm.mov(.s64, .base(.rbx, Int32(16 * i)), X64MacroAssembler.scratch)
+            for (i, result) in type.results.enumerated() {
+                let word = Int32(8 * (resultsWord + resultWords[i]))
+                if result == .v128 {
+                    asm.movdqu(X64MacroAssembler.scratchXMM, .base(.rsp, word))
+                    asm.movdqu(.base(.rbx, Int32(16 * i)), X64MacroAssembler.scratchXMM)
+                } else {
+                    asm.mov(.s64, X64MacroAssembler.scratch, .base(.rsp, word))
+                    asm.mov(.s64, .base(.rbx, Int32(16 * i)), X64MacroAssembler.scratch)
+                }
             }
         }
         glueFrameLeave()
@@ -137,9 +153,14 @@ extension X64MacroAssembler {
             case .integer(let r):
                 if param == .i32 { asm.mov(.s32, r, r) }
                 asm.mov(.s64, value, r)
+            case .float(let f) where param == .v128:
+                asm.movdqu(value, f)
             case .float(let f):
                 asm.mov(.s64, value, imm: 0)
                 param == .f32 ? asm.movss(value, f) : asm.movsd(value, f)
+            case .stack(let word) where param == .v128:
+                asm.movdqu(X64MacroAssembler.scratchXMM, .base(.rbp, 16 + Int32(8 * word)))
+                asm.movdqu(value, X64MacroAssembler.scratchXMM)
             case .stack(let word):
                 asm.mov(.s64, X64MacroAssembler.scratch, .base(.rbp, 16 + Int32(8 * word)))
                 asm.mov(.s64, value, X64MacroAssembler.scratch)
@@ -164,12 +185,18 @@ extension X64MacroAssembler {
             switch type.results[0] {
             case .f32: asm.movss(.xmm0, .base(.rsp, 0))
             case .f64: asm.movsd(.xmm0, .base(.rsp, 0))
+            case .v128: asm.movdqu(.xmm0, .base(.rsp, 0))
             default: asm.mov(.s64, .rax, .base(.rsp, 0))
             }
         } else if type.results.count > 1 {
-            for i in 0..<type.results.count {
-                asm.mov(.s64, X64MacroAssembler.scratch, .base(.rsp, Int32(16 * i)))
-                asm.mov(.s64, .base(.r13, Int32(8 * i)), X64MacroAssembler.scratch)
+            for (i, (result, word)) in zip(type.results, ValueWords.offsets(type.results)).enumerated() {
+                if result == .v128 {
+                    asm.movdqu(X64MacroAssembler.scratchXMM, .base(.rsp, Int32(16 * i)))
+                    asm.movdqu(.base(.r13, Int32(8 * word)), X64MacroAssembler.scratchXMM)
+                } else {
+                    asm.mov(.s64, X64MacroAssembler.scratch, .base(.rsp, Int32(16 * i)))
+                    asm.mov(.s64, .base(.r13, Int32(8 * word)), X64MacroAssembler.scratch)
+                }
             }
         }
         glueFrameLeave()

@@ -1,0 +1,156 @@
+/// SIMD: v128 values live in float registers (whole: XMM on x86-64, V on AArch64), in
+/// 16-byte frame slots (see `FrameSlots`), and move, spill, merge and cross calls as the
+/// scalar types do. Each instruction takes its operands in registers it owns and hands them
+/// to the macro assembler, which picks the ISA's sequence; constant shift counts go as
+/// immediates.
+extension CodeGenerator {
+    mutating func translateSIMD(_ instruction: Instruction) {
+        guard M.compilesV128 else {
+            leaveToInterpreter("uses v128 values, which the \(M.isaName) JIT does not compile yet")
+            return
+        }
+        switch instruction {
+        case .v128Const(let value):
+            let reg = allocate(float: true)
+            masm.loadV128Constant(reg, value)
+            push(.v128, .reg(reg))
+        case .v128Load(let op, let memArg):
+            let index = register(pop())
+            let reg = allocate(float: true)
+            emitSIMDMemory(.load(op), reg, index: index, memArg)
+            release(index)
+            push(.v128, .reg(reg))
+        case .v128Store(let memArg):
+            let value = register(pop())
+            let index = register(pop())
+            emitSIMDMemory(.store, value, index: index, memArg)
+            release(value)
+            release(index)
+        case .v128LoadLane(let op, let memArg, let lane):
+            let vector = register(pop())
+            let index = register(pop())
+            emitSIMDMemory(.loadLane(op, lane: lane), vector, index: index, memArg)
+            release(index)
+            push(.v128, .reg(vector))
+        case .v128StoreLane(let op, let memArg, let lane):
+            let vector = register(pop())
+            let index = register(pop())
+            emitSIMDMemory(.storeLane(op, lane: lane), vector, index: index, memArg)
+            release(vector)
+            release(index)
+        case .i8x16Shuffle(let lanes):
+            let b = register(pop())
+            let a = register(pop())
+            var operands = SIMDOperands(result: a, a: a, b: b)
+            allocateTemporaries(M.laneTemporaries, into: &operands)
+            masm.shuffle(operands, lanes: lanes)
+            releaseTemporaries(operands)
+            release(b)
+            push(.v128, .reg(a))
+        case .extractLane(let op, let lane):
+            let a = register(pop())
+            let type = op.scalarType
+            let result = allocate(float: isFloat(type))
+            var operands = SIMDOperands(result: result, a: a)
+            allocateTemporaries(M.laneTemporaries, into: &operands)
+            masm.extractLane(op, lane: lane, operands)
+            releaseTemporaries(operands)
+            release(a)
+            push(type, .reg(result))
+        case .replaceLane(let op, let lane):
+            let scalar = register(pop())
+            let a = register(pop())
+            var operands = SIMDOperands(result: a, a: a, b: scalar)
+            allocateTemporaries(M.laneTemporaries, into: &operands)
+            masm.replaceLane(op, lane: lane, operands)
+            releaseTemporaries(operands)
+            release(scalar)
+            push(.v128, .reg(a))
+        case .simd(let op):
+            translateSIMDOperation(op)
+        default:
+            invariantFailed("\(instruction) is not a SIMD instruction")
+        }
+    }
+
+    mutating func translateSIMDOperation(_ op: SIMDOp) {
+        guard M.supportsSIMD(op) else {
+            leaveToInterpreter("uses \(op), which the \(M.isaName) JIT does not compile yet")
+            return
+        }
+        var operands: SIMDOperands
+        var owned: [Reg] = []
+        var pushed: ValType = .v128
+        switch op.shape {
+        case .unary:
+            let a = register(pop())
+            operands = SIMDOperands(result: a, a: a)
+        case .binary:
+            let b = register(pop())
+            let a = register(pop())
+            operands = SIMDOperands(result: a, a: a, b: b)
+            owned = [b]
+        case .ternary:
+            let c = register(pop())
+            let b = register(pop())
+            let a = register(pop())
+            operands = SIMDOperands(result: a, a: a, b: b, c: c)
+            owned = [b, c]
+        case .test:
+            let a = register(pop())
+            operands = SIMDOperands(result: allocate(float: false), a: a)
+            owned = [a]
+            pushed = .i32
+        case .shift:
+            let count = pop()
+            if case .const(let bits) = count.value.location {
+                let a = register(pop())
+                operands = SIMDOperands(result: a, a: a)
+                operands.immediate = Int32(truncatingIfNeeded: bits)
+            } else {
+                let b = register(count)
+                let a = register(pop())
+                operands = SIMDOperands(result: a, a: a, b: b)
+                owned = [b]
+            }
+        case .splat(let type):
+            let a = register(pop())
+            if isFloat(type) {
+                operands = SIMDOperands(result: a, a: a)
+            } else {
+                operands = SIMDOperands(result: allocate(float: true), a: a)
+                owned = [a]
+            }
+        }
+        allocateTemporaries(M.simdTemporaries(op), into: &operands)
+        masm.simd(op, operands)
+        releaseTemporaries(operands)
+        for reg in owned { release(reg) }
+        push(pushed, .reg(operands.result))
+    }
+
+    mutating func allocateTemporaries(_ counts: (gprs: Int, fprs: Int), into operands: inout SIMDOperands) {
+        for _ in 0..<counts.gprs { operands.gprs.append(allocate(float: false)) }
+        for _ in 0..<counts.fprs { operands.fprs.append(allocate(float: true)) }
+    }
+
+    mutating func releaseTemporaries(_ operands: SIMDOperands) {
+        for reg in operands.gprs + operands.fprs { release(reg) }
+    }
+
+    /// A SIMD load or store at `index` (popped) plus the access's offset.
+    mutating func emitSIMDMemory(_ access: SIMDMemoryAccess, _ value: Reg, index: Reg, _ memArg: MemArg) {
+        if isPinned(memArg) {
+            let trap = explicitBounds ? trapLabel(.memoryOutOfBounds) : nil
+            memoryAccesses.append((masm.offset, wasmOffset))
+            masm.simdMemory(access, value, index: index, offset: memArg.offset, definitionOffset: Int32(layout.memory(0)),
+                            boundsTrap: trap)
+        } else {
+            let (definition, is64, trap) = prepareMemoryAccess(memArg.memory)
+            memoryAccesses.append((masm.offset, wasmOffset))
+            masm.simdMemory(access, value, index: index, is64: is64, offset: memArg.offset, definition: definition,
+                            pinnedBase: memArg.memory == 0, boundsTrap: trap)
+            release(definition)
+        }
+    }
+}

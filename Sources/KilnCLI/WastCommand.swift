@@ -35,6 +35,10 @@ struct WastCommand: ParsableCommand {
             print("\(file): \(result.tally.summary)")
             if verbose {
                 for failure in result.failures { print("  \(failure)") }
+                // Under the JIT, a module it leaves to the interpreter is worth knowing about.
+                for reason in Set(result.interpretedModules).sorted() {
+                    print("  interpreted: \(result.interpretedModules.filter { $0 == reason }.count) module(s): \(reason)")
+                }
             }
             total += result.tally
         }

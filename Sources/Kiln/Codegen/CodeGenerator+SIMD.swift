@@ -6,7 +6,7 @@
 extension CodeGenerator {
     mutating func translateSIMD(_ instruction: Instruction) {
         guard M.compilesV128 else {
-            leaveToInterpreter("uses v128 values, which the \(M.isaName) JIT does not compile yet")
+            leaveToInterpreter("uses v128 values (not compiled by the \(M.isaName) JIT yet)")
             return
         }
         switch instruction {
@@ -75,7 +75,7 @@ extension CodeGenerator {
 
     mutating func translateSIMDOperation(_ op: SIMDOp) {
         guard M.supportsSIMD(op) else {
-            leaveToInterpreter("uses \(op), which the \(M.isaName) JIT does not compile yet")
+            leaveToInterpreter("uses \(op) (not compiled by the \(M.isaName) JIT yet)")
             return
         }
         var operands: SIMDOperands

@@ -209,7 +209,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         for _ in module.functionBodies { functionLabels.append(masm.newLabel()) }
         if !M.compilesV128 && (module.types.contains { $0.params.contains(.v128) || $0.results.contains(.v128) }
                                  || module.globals.contains { $0.valueType == .v128 }) {
-            leaveToInterpreter("uses v128 values, which the \(M.isaName) JIT does not compile yet")
+            leaveToInterpreter("uses v128 values (not compiled by the \(M.isaName) JIT yet)")
         }
     }
 
@@ -596,7 +596,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         if !translating { return }
         frameSlots = FrameSlots(slotBytes: mayUseSIMD || locals.contains(.v128) || type.results.contains(.v128) ? 16 : 8)
         if frameSlots.slotBytes == 16 && locals.contains(.v128) && !M.compilesV128 {
-            leaveToInterpreter("uses v128 values, which the \(M.isaName) JIT does not compile yet")
+            leaveToInterpreter("uses v128 values (not compiled by the \(M.isaName) JIT yet)")
             return
         }
         currentFunction = functionRanges.count

@@ -46,7 +46,7 @@ public final class Module: Sendable {
         case .interpreter: backend = .interpreter(Instrumentation(engine.config))
         case .jit:
             backend = .jit(explicitBounds: engine.config.boundsChecks == .explicit, Instrumentation(engine.config),
-                           registerLimit: engine.config.jitRegisterLimit)
+                           registerLimit: engine.config.jitRegisterLimit, interpretsSIMD: engine.config.jitInterpretsSIMD)
         }
         (self.info, self.interpreted, self.compiled) = try Module.decodeAndValidate(binary, features: engine.config.features, backend: backend)
         self.typeIds = engine.types.ids(for: info)

@@ -174,6 +174,9 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// function entry and merge starts from it.
     let allocatableRegisters: RegisterSet
 
+    /// Tests only: functions that may use SIMD leave their module to the interpreter.
+    let interpretsSIMD: Bool
+
     /// Fuel metering and epoch checks (see `Fuel`).
     let instrumentation: Instrumentation
     /// Fuel cost of the current straight-line run so far, and where its charge is.
@@ -197,7 +200,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     }
 
     init(module: ModuleInfo, explicitBounds: Bool, instrumentation: Instrumentation = Instrumentation(),
-         registerLimit: Int? = nil, placeholderAddresses: Bool = false) {
+         registerLimit: Int? = nil, interpretsSIMD: Bool = false, placeholderAddresses: Bool = false) {
+        self.interpretsSIMD = interpretsSIMD
         self.placeholderAddresses = placeholderAddresses
         self.module = module
         self.layout = VMContextLayout(module)
@@ -595,6 +599,10 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     mutating func beginFunction(type: FuncType, locals: [ValType], mayUseSIMD: Bool) {
         if !translating { return }
         frameSlots = FrameSlots(slotBytes: mayUseSIMD || locals.contains(.v128) || type.results.contains(.v128) ? 16 : 8)
+        if interpretsSIMD && frameSlots.slotBytes == 16 {
+            leaveToInterpreter("may use SIMD, which this engine's configuration leaves to the interpreter (tests)")
+            return
+        }
         if frameSlots.slotBytes == 16 && locals.contains(.v128) && !M.compilesV128 {
             leaveToInterpreter("uses v128 values (not compiled by the \(M.isaName) JIT yet)")
             return

@@ -186,10 +186,13 @@ import Testing
         #expect(consumed[0] == consumed[1])
     }
 
-    /// An interpreted callee (a module the JIT leaves to the interpreter: it uses SIMD)
-    /// throws; the machine-code caller's handler catches, through the adapter.
+    /// An interpreted callee (a module the JIT leaves to the interpreter: it uses SIMD, and
+    /// the test configuration keeps SIMD there) throws; the machine-code caller's handler
+    /// catches, through the adapter.
     @Test func interpretedCalleesThrowToMachineCode() throws {
-        let engine = try Engine(Config(strategy: .jit))
+        var config = Config(strategy: .jit)
+        config.jitInterpretsSIMD = true
+        let engine = try Engine(config)
         let store = Store(engine)
         let linker = Linker<Void>(engine)
         let thrower = try Module(engine, wat: """

@@ -197,7 +197,7 @@ public enum DifferentialRunner {
         log.functionNames = functions.map(\.0)
         for (name, function) in functions {
             let type = function.type(store)
-            if type.params.contains(where: { $0 == .v128 || $0 == .funcRef }) { continue }
+            if type.params.contains(where: { $0 == .funcRef }) { continue }
             for _ in 0..<2 {
                 let arguments = type.params.map { argument($0, &random, log, functions) }
                 let before = store.fuelConsumed ?? 0
@@ -342,6 +342,7 @@ public enum DifferentialRunner {
         case .i64: return .i64(random.interesting64())
         case .f32: return .f32(random.interestingF32())
         case .f64: return .f64(random.interestingF64())
+        case .v128: return .v128(V128(lo: UInt64(bitPattern: random.interesting64()), hi: UInt64(bitPattern: random.interesting64())))
         case .ref(let reference) where reference.heapType.top == .func:
             let fitting = functions.filter { Val.funcRef($0.1).matches(type) }
             if fitting.isEmpty || (reference.nullable && random.chance(25)) { return .funcRef(nil) }

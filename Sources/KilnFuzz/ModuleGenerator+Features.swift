@@ -28,12 +28,14 @@ extension ModuleGenerator {
         public static let legacyExceptions = Features(rawValue: 1 << 7)
         /// `host.call`: a host import that calls an export back (exceptions pass through it).
         public static let hostCalls = Features(rawValue: 1 << 8)
+        /// v128 values everywhere values go and every SIMD instruction (+SIMD).
+        public static let simd = Features(rawValue: 1 << 9)
 
         /// WebAssembly 2.0 only: the generator as it was before 3.0, choice for choice.
         public static let webAssembly2: Features = []
         public static let webAssembly3: Features = [
             .multiMemory, .memory64, .table64, .extendedConst, .typedReferences, .tailCalls, .exceptions,
-            .legacyExceptions, .hostCalls,
+            .legacyExceptions, .hostCalls, .simd,
         ]
 
         /// The features of a specification version, as `kiln fuzz --spec` names it ("2.0", "3.0").
@@ -74,6 +76,7 @@ extension ModuleGenerator {
         if (a >> 4) & 3 == 0 { on.insert(.table64) }
         if b & 1 == 0 { on.insert(.tailCalls) }
         if b & 2 == 0 { on.insert(.exceptions) }
+        if a & 0x40 == 0 { on.insert(.simd) }
         on.formIntersection(allowed)
         wasm3.on = on
         if on.contains(.exceptions) {
@@ -102,6 +105,7 @@ extension ModuleGenerator {
             if i == 0 { choices.append(.ref(RefType(nullable: false, .concrete(UInt32(target))))) }
         }
         if wasm3.on.contains(.exceptions) { choices.append(.exnRef) }
+        if wasm3.on.contains(.simd) { choices.append(.v128) }
         return choices
     }
 
@@ -117,6 +121,7 @@ extension ModuleGenerator {
         if !wasm3.tables.isEmpty { kinds += [.table, .table] }
         if wasm3.on.contains(.tailCalls) { kinds.append(.tailCall) }
         if wasm3.hostThrow != nil { kinds.append(.hostThrow) }
+        if wasm3.on.contains(.simd) { kinds += [.vectorStore, .vectorStore] }
         if wasm3.throwing {
             kinds += [.throw, .throw, .throwReference]
             if !deep { kinds += [.tryTable, .tryTable, .tryTable] }
@@ -136,12 +141,14 @@ extension ModuleGenerator {
         case .throwReference: throwReferenceStatement(depth: depth)
         case .tryTable: tryTable(blockType(), depth: depth, keepResults: false)
         case .legacyTry: legacyTry(blockType(), depth: depth, keepResults: false)
+        case .vectorStore: vectorStore(depth: depth)
         }
         return true
     }
 
     enum Statement3 {
         case hostCall, memory, callReference, table, tailCall, hostThrow, `throw`, throwReference, tryTable, legacyTry
+        case vectorStore
     }
 
     /// A value of `type` made with a 3.0 feature: always for the reference types 2.0 has not
@@ -152,6 +159,13 @@ extension ModuleGenerator {
             referenceValue(reference, depth: depth)
             return true
         }
+        // Vectors from SIMD instructions mostly; the rest from the cases every type has.
+        if type == .v128 {
+            guard depth >= limits.depth || random.chance(75) else { return false }
+            simdValue(depth: depth)
+            return true
+        }
+        if scalarFromVector(type, depth: depth) { return true }
         guard !wasm3.on.isEmpty, depth < limits.depth, random.chance(12) else { return false }
         var kinds: [Value3] = []
         if !wasm3.memories.isEmpty && type.isNumeric { kinds += [.load, .load] }
@@ -216,6 +230,7 @@ extension ModuleGenerator {
         }
         if !wasm3.tables.isEmpty { scratch.append(.funcRef) }
         if wasm3.on.contains(.exceptions) { scratch += [.exnRef, .exnRef] }
+        if wasm3.on.contains(.simd) { scratch += [.v128, .v128] }
         return scratch
     }
 
@@ -269,6 +284,10 @@ extension ModuleGenerator {
         if wasm3.on.contains(.exceptions) {
             wasm3.globalInitializers[globals.count] = [0xD0, 0x69]  // ref.null exn
             globals.append((.exnRef, true))
+        }
+        if wasm3.on.contains(.simd) {
+            wasm3.globalInitializers[globals.count] = [0xFD, 12] + vectorConstantBytes()
+            globals.append((.v128, true))
         }
     }
 

@@ -25,7 +25,8 @@ import Kiln
 /// 64-bit tables (+References, +Tables), tail calls (+TailCalls: `return_call`,
 /// `return_call_indirect`, `return_call_ref`, also among the 2.0 statements), exceptions: tags, `throw`,
 /// `throw_ref`, `try_table` and the legacy `try` (+Exceptions), and host imports that call
-/// back into wasm (`host.call`) and throw wasm exceptions (`host.throw`). With no features
+/// back into wasm (`host.call`) and throw wasm exceptions (`host.throw`), and SIMD: v128
+/// values and every SIMD instruction (+SIMD). With no features
 /// (`.webAssembly2`) it draws exactly the random choices it drew before 3.0, so a seed makes
 /// the module it always made.
 public struct ModuleGenerator {
@@ -545,6 +546,7 @@ public struct ModuleGenerator {
             case .i64: code.byte(0x42); code.s64(0)
             case .f32: code.byte(0x43); code.f32(0)
             case .f64: code.byte(0x44); code.f64(0)
+            case .v128: code.byte(0xFD); code.u32(12); code.bytes += [UInt8](repeating: 0, count: 16)
             default: code.byte(0xD0); code.heapType(type.refType!.heapType)  // ref.null
             }
         }
@@ -559,7 +561,11 @@ public struct ModuleGenerator {
         }
         // References come from no numeric operator or load: from the host and the table
         // (16, 17) instead, besides the structural cases every type shares.
-        let choice = type == .externRef ? random.pick([0, 1, 6, 7, 8, 9, 10, 13, 14, 16, 16, 17]) : random.int(0...15)
+        let choice = switch type {
+        case .externRef: random.pick([0, 1, 6, 7, 8, 9, 10, 13, 14, 16, 16, 17])
+        case .v128: random.pick([0, 1, 6, 7, 8, 9, 10, 13, 14])  // no numeric operator or load makes one
+        default: random.int(0...15)
+        }
         switch choice {
         case 16:
             value(.i32, depth: depth + 1)
@@ -674,6 +680,7 @@ public struct ModuleGenerator {
     mutating func constant(_ type: ValType) {
         switch type {
         case .externRef: code.byte(0xD0); code.byte(0x6F)
+        case .v128: vectorConstant()
         case .i32: code.byte(0x41); code.s32(random.interesting32())
         case .i64: code.byte(0x42); code.s64(random.interesting64())
         case .f32: code.byte(0x43); code.f32(random.interestingF32())

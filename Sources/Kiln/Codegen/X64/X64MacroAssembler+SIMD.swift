@@ -38,7 +38,7 @@ extension X64MacroAssembler {
     static var compilesV128: Bool { true }
 
     static func supportsSIMD(_ op: SIMDOp) -> Bool {
-        if directBinary[op] != nil || directUnary[op] != nil { return true }
+        if directBinary[op] != nil || directUnary[op] != nil || compositeOps.contains(op) { return true }
         switch op {
         case .i8x16Splat, .i16x8Splat, .i32x4Splat, .i64x2Splat, .f32x4Splat, .f64x2Splat,
             .v128Not, .v128AndNot, .v128Bitselect, .v128AnyTrue,
@@ -54,10 +54,7 @@ extension X64MacroAssembler {
     }
 
     static func simdTemporaries(_ op: SIMDOp) -> (gprs: Int, fprs: Int) {
-        switch op {
-        case .v128Bitselect: (0, 0)
-        default: (0, 0)
-        }
+        (0, compositeFPRs(op))
     }
 
     static var laneTemporaries: (gprs: Int, fprs: Int) { (0, 0) }
@@ -71,7 +68,9 @@ extension X64MacroAssembler {
         } else {
             asm.mov(.s64, S.scratch, imm: Int64(bitPattern: value.lo))
             asm.movq(d, S.scratch)
-            if value.hi != 0 {
+            if value.hi == value.lo {
+                asm.packed(.pshufd, d, d, imm: 0x44)
+            } else if value.hi != 0 {
                 asm.mov(.s64, S.scratch, imm: Int64(bitPattern: value.hi))
                 asm.pinsr(.s64, d, S.scratch, lane: 1)
             }
@@ -170,7 +169,7 @@ extension X64MacroAssembler {
                 asm.packed(register, r, t)
             }
         default:
-            preconditionFailure("\(op) is not supported on x86-64 yet (supportsSIMD said so)")
+            compositeSIMD(op, o)
         }
     }
 

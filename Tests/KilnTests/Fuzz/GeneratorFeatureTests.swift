@@ -22,6 +22,8 @@ import KilnFuzz
                 seen.insert("typed reference in a signature")
             }
             if module.globals.contains(where: { Self.isTypedReference($0.valueType) }) { seen.insert("typed reference global") }
+            if module.types.contains(where: { ($0.params + $0.results).contains(.v128) }) { seen.insert("v128 in a signature") }
+            if module.globals.contains(where: { $0.valueType == .v128 }) { seen.insert("v128 global") }
             var expressions = module.globalInitializers
             for segment in module.elements { if case .active(_, let offset) = segment.mode { expressions.append(offset) } }
             for segment in module.data {
@@ -41,9 +43,9 @@ import KilnFuzz
                 var reader = ByteReader(base: buffer.baseAddress!, position: body.start, end: body.end)
                 for _ in 0..<(try reader.readU32()) {
                     _ = try reader.readU32()
-                    if case .ref(let reference) = try reader.readValType(module.features), !reference.nullable {
-                        seen.insert("non-nullable local")
-                    }
+                    let type = try reader.readValType(module.features)
+                    if case .ref(let reference) = type, !reference.nullable { seen.insert("non-nullable local") }
+                    if type == .v128 { seen.insert("v128 local") }
                 }
                 var operators = OperatorReader(reader, features: module.features)
                 // Open blocks, true for handlers (try_table, try): to see handlers nest.
@@ -106,6 +108,15 @@ import KilnFuzz
         case .tableCopy(let destination, _) where destination >= 2: seen.insert("table.copy to another table")
         case .tableInit(_, let table) where table >= 2: seen.insert("table.init of another table")
         case .tableGrow(let table) where table >= 2 && module.tables[Int(table)].is64: seen.insert("table.grow of a 64-bit table")
+        case .v128Const: seen.insert("v128.const")
+        case .v128Load(let op, _): seen.insert("v128 load"); seen.insert("SIMD load \(op)")
+        case .v128Store: seen.insert("v128.store")
+        case .v128LoadLane: seen.insert("load_lane")
+        case .v128StoreLane: seen.insert("store_lane")
+        case .i8x16Shuffle: seen.insert("i8x16.shuffle")
+        case .extractLane(let op, _): seen.insert("extract_lane \(op)")
+        case .replaceLane(let op, _): seen.insert("replace_lane \(op)")
+        case .simd(let op): seen.insert("SIMD \(op)")
         default: break
         }
     }
@@ -122,6 +133,8 @@ import KilnFuzz
         "memory.init of another memory", "call_indirect through another table", "table.get of another table",
         "table.set of another table", "table.copy to another table", "table.init of another table",
         "table.grow of a 64-bit table", "nested handlers",
+        "v128 in a signature", "v128 global", "v128 local", "v128.const", "v128 load", "v128.store", "load_lane",
+        "store_lane", "i8x16.shuffle",
     ]
 
     /// Over 200 seeds every 3.0 feature shows up, in several modules (each module takes a
@@ -152,6 +165,21 @@ import KilnFuzz
             }
         }
         #expect(throwing >= 40, "\(throwing) of 200 modules have exception instructions")
+    }
+
+    /// Over 400 seeds every SIMD operation, load, lane access and lane shape shows up (the
+    /// differential runs compare the JIT's code for each with the interpreter).
+    @Test func modulesUseEverySIMDInstruction() throws {
+        var seen = Set<String>()
+        for seed in UInt64(1)...400 {
+            var generator = ModuleGenerator(seed: seed)
+            seen.formUnion(try Self.features(of: generator.generate()))
+        }
+        let missing = SIMDOp.allCases.map { "SIMD \($0)" }.filter { !seen.contains($0) }
+            + SIMDLoadOp.allCases.map { "SIMD load \($0)" }.filter { !seen.contains($0) }
+            + SIMDLaneOp.allCases.filter { $0 != .i8x16 && $0 != .i16x8 }.map { "extract_lane \($0)" }.filter { !seen.contains($0) }
+            + [SIMDLaneOp.i8x16, .i16x8, .i32x4, .i64x2, .f32x4, .f64x2].map { "replace_lane \($0)" }.filter { !seen.contains($0) }
+        #expect(missing == [])
     }
 
     /// The libFuzzer differential corpus (inputs: the generator's choices) makes modules that
@@ -195,13 +223,13 @@ import KilnFuzz
     /// through host.call (and exceptions passing through it), references by export name.
     @Test func observationsShowExceptionsAndReferences() {
         var lines: [String] = []
-        for seed in UInt64(1)...60 {
+        for seed in UInt64(1)...100 {
             var generator = ModuleGenerator(seed: seed)
             lines += DifferentialRunner.describe(generator.generate(), argumentSeed: seed)
         }
         let text = lines.joined(separator: "\n")
         for observed in ["-> exception tag", "-> exception host.tag (", "host.call(", " threw ", "func:f", "host.throw("] {
-            #expect(text.contains(observed), "no \(observed) in the observations of 60 seeds")
+            #expect(text.contains(observed), "no \(observed) in the observations of 100 seeds")
         }
     }
 }

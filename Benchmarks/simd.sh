@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# SIMD on machine code: the C kernels built with clang -O3 -msimd128 (autovectorized
+# loops), the existing kernels and three SIMD-heavy ones (Kernels/simd: a blur, dot
+# products, a byte search), run side by side on Kiln's JIT and on wasmtime (Cranelift).
+# Prints a markdown table of median run times, the Kiln/wasmtime ratio and its geometric
+# mean; checksums must agree.
+#
+# Usage: ./simd.sh [--runs R]
+set -euo pipefail
+cd "$(dirname "$0")"
+
+runs=5
+if [[ ${1:-} == --runs ]]; then runs=${2:?--runs needs a value}; fi
+
+KERNELS=(fib sieve matmul nbody sha256 sort interp dispatch blur dot bytesearch)
+declare -A SIZE=([fib]=37 [sieve]=30000000 [matmul]=384 [nbody]=80000 [sha256]=10 [sort]=3000000
+                 [interp]=1500000 [dispatch]=25000000 [blur]=100 [dot]=1000 [bytesearch]=300)
+
+mkdir -p Kernels/build/simd
+flags=(-O3 -msimd128 -fno-math-errno --target=wasm32 -nostdlib -Wl,--no-entry -Wl,--export=run -Wl,--export-memory --no-wasm-opt)
+for kernel in "${KERNELS[@]}"; do
+    source=Kernels/$kernel.c
+    [[ -f $source ]] || source=Kernels/simd/$kernel.c
+    clang "${flags[@]}" -o "Kernels/build/simd/$kernel.wasm" "$source"
+done
+
+echo "building KernelRunner (release)" >&2
+swift build -c release --product KernelRunner >&2
+runner="$(swift build -c release --show-bin-path)/KernelRunner"
+
+run() {  # engine wasm size -> median ms and checksum
+    local line
+    if [[ $1 == wasmtime ]]; then
+        line=$(python3 wasmtime_runner.py --runs "$runs" --size "$3" "$2")
+    else
+        line=$("$runner" --engine "$1" --runs "$runs" --size "$3" "$2")
+    fi
+    read -r _ _ _ _ median _ checksum <<< "$line"
+    echo "$median $checksum"
+}
+
+echo "| kernel (-O3 -msimd128) | size | wasmtime ms | Kiln JIT ms | Kiln/wasmtime |"
+echo "|---|--:|--:|--:|--:|"
+ratios=""
+for kernel in "${KERNELS[@]}"; do
+    size=${SIZE[$kernel]}
+    wasm=Kernels/build/simd/$kernel.wasm
+    echo "$kernel" >&2
+    read -r mw cw <<< "$(run wasmtime "$wasm" "$size")"
+    read -r mk ck <<< "$(run kiln-jit "$wasm" "$size")"
+    [[ $cw == "$ck" ]] || { echo "checksum mismatch on $kernel: wasmtime $cw, Kiln $ck" >&2; exit 1; }
+    r=$(awk -v a="$mk" -v b="$mw" 'BEGIN { printf "%.2f", a / b }')
+    ratios+=" $r"
+    echo "| $kernel | $size | $mw | $mk | $r |"
+done
+g=$(awk 'BEGIN { s = 0; for (i = 1; i < ARGC; i++) s += log(ARGV[i]); printf "%.2f", exp(s / (ARGC - 1)) }' $ratios)
+echo "| **geomean** | | | | **$g** |"

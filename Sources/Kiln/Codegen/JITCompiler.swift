@@ -32,6 +32,7 @@ extension CodeGenerator {
             trampolines.append(masm.offset)
             masm.arrayCallTrampoline(type)
         }
+        masm.emitLiteralPool()
         let code: [UInt8]
         do {
             code = try masm.finish()

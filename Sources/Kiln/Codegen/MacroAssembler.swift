@@ -270,6 +270,9 @@ protocol MacroAssembler {
                              definition: Reg, pinnedBase: Bool, boundsTrap: Label?)
 
     // Glue between Swift and machine code (one per signature)
+    /// Places what the code refers to but does not execute (constants), after the last
+    /// instruction: called once, when every function and trampoline is emitted.
+    mutating func emitLiteralPool()
     /// `void trampoline(code, vmctx, values)`: calls the wasm-convention function `code`
     /// with the parameters in the `ValRaw` array `values` and writes its results there.
     mutating func arrayCallTrampoline(_ type: FuncType)
@@ -339,4 +342,9 @@ enum ValueWords {
     }
 
     static func total(_ types: [ValType]) -> Int { types.reduce(0) { $0 + count($1) } }
+}
+
+extension MacroAssembler {
+    /// Most macro assemblers keep no literals apart from the code.
+    mutating func emitLiteralPool() {}
 }

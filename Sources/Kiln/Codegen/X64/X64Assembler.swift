@@ -110,10 +110,12 @@ enum Condition: UInt8, CaseIterable, Sendable {
 ///
 /// Any combination is encodable except `rsp` as index (the SIB encoding of "no index").
 /// With neither base nor index the operand is the absolute address `[displacement]`
-/// (sign-extended to 64 bits). RIP-relative addressing is not supported.
+/// (sign-extended to 64 bits). `ripRelative` is `[rip + displacement]` (neither base nor
+/// index), its displacement counted from the end of the instruction.
 struct MemoryOperand: Hashable, Sendable {
     var base: GPR?
     var index: GPR?
+    var isRIPRelative = false
     /// 1, 2, 4 or 8. Ignored when there is no index.
     var scale: UInt8
     var displacement: Int32
@@ -140,6 +142,13 @@ struct MemoryOperand: Hashable, Sendable {
     /// `[index*scale + displacement]` (no base register; always carries a disp32).
     static func index(_ index: GPR, scale: UInt8, _ displacement: Int32 = 0) -> MemoryOperand {
         MemoryOperand(index: index, scale: scale, displacement: displacement)
+    }
+
+    /// `[rip + displacement]`, for constants placed after the code.
+    static func ripRelative(_ displacement: Int32) -> MemoryOperand {
+        var operand = MemoryOperand(displacement: displacement)
+        operand.isRIPRelative = true
+        return operand
     }
 
     /// `[displacement]`: an absolute address in the low or high 2 GiB.
@@ -292,6 +301,11 @@ struct X64Assembler {
         precondition(m.index != .rsp, "rsp cannot be an index register")
         let r = (reg & 7) << 3
         let disp = m.displacement
+        if m.isRIPRelative {
+            byte(0x05 | r)  // mod=00 rm=101: [rip + disp32]
+            imm32(disp)
+            return
+        }
         guard let base = m.base else {
             // mod=00 rm=100 with SIB base=101: [index*scale + disp32] or, with index=100 (none),
             // the absolute [disp32]. (mod=00 rm=101 would be RIP-relative in 64-bit mode.)

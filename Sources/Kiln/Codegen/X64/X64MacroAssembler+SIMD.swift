@@ -66,15 +66,39 @@ extension X64MacroAssembler {
         } else if value.lo == UInt64.max && value.hi == UInt64.max {
             asm.packed(.pcmpeqd, d, d)
         } else {
-            asm.mov(.s64, S.scratch, imm: Int64(bitPattern: value.lo))
-            asm.movq(d, S.scratch)
-            if value.hi == value.lo {
-                asm.packed(.pshufd, d, d, imm: 0x44)
-            } else if value.hi != 0 {
-                asm.mov(.s64, S.scratch, imm: Int64(bitPattern: value.hi))
-                asm.pinsr(.s64, d, S.scratch, lane: 1)
-            }
+            withLiteral(value) { asm, constant in asm.packed(.movdqa, d, constant) }
         }
+    }
+
+    /// Emits, with `emit`, one instruction whose memory operand is the pool's copy of
+    /// `value` (16-byte aligned, so any SSE instruction may read it). The displacement must
+    /// be the instruction's last four bytes: no immediate may follow it.
+    mutating func withLiteral(_ value: V128, _ emit: (inout X64Assembler, MemoryOperand) -> Void) {
+        let index: Int
+        if let known = literalIndices[value] {
+            index = known
+        } else {
+            index = literals.count
+            literals.append(value)
+            literalIndices[value] = index
+        }
+        emit(&asm, .ripRelative(0))
+        literalUses.append((asm.offset, index))
+    }
+
+    mutating func emitLiteralPool() {
+        guard !literals.isEmpty else { return }
+        asm.align(16, with: .int3)
+        let start = asm.offset
+        for value in literals {
+            for byte in value.bytes { asm.emit(byte) }
+        }
+        for (end, literal) in literalUses {
+            asm.patch32(at: end - 4, Int32(start + 16 * literal - end))
+        }
+        literals.removeAll()
+        literalIndices.removeAll()
+        literalUses.removeAll()
     }
 
     // MARK: Operations
@@ -205,13 +229,46 @@ extension X64MacroAssembler {
     mutating func shuffle(_ o: SIMDOperands, lanes: V128) {
         // Bytes from a with a mask that zeroes the lanes taken from b, bytes from b the
         // other way round, then or.
-        let r = x(o.result), b = x(o.b!), t = S.scratchXMM
+        let r = x(o.result), b = x(o.b!)
         let bytes = lanes.bytes
-        loadV128Constant(.fpr(t.rawValue), V128(bytes: bytes.map { $0 < 16 ? $0 : 0x80 }))
-        asm.packed(.pshufb, r, t)
-        loadV128Constant(.fpr(t.rawValue), V128(bytes: bytes.map { $0 >= 16 ? $0 - 16 : 0x80 }))
-        asm.packed(.pshufb, b, t)
+        let fromA = bytes.allSatisfy { $0 < 16 }, fromB = bytes.allSatisfy { $0 >= 16 }
+        // Consecutive bytes of a then b (a byte rotation of the pair): one palignr.
+        if let first = bytes.first, first > 0 && first < 16, bytes.indices.allSatisfy({ bytes[$0] == first + UInt8($0) }) {
+            asm.packed(.palignr, b, r, imm: first)
+            asm.packed(.movdqa, r, b)
+            return
+        }
+        // Whole 32-bit lanes of one operand: pshufd.
+        if fromA || fromB, let order = S.dwordOrder(bytes.map { $0 & 15 }) {
+            asm.packed(.pshufd, r, fromA ? r : b, imm: order)
+            return
+        }
+        if fromA {
+            withLiteral(V128(bytes: bytes)) { asm, mask in asm.packed(.pshufb, r, mask) }
+            return
+        }
+        if fromB {
+            withLiteral(V128(bytes: bytes.map { $0 - 16 })) { asm, mask in asm.packed(.pshufb, b, mask) }
+            asm.packed(.movdqa, r, b)
+            return
+        }
+        // Bytes from a with a mask that zeroes the lanes taken from b, bytes from b the
+        // other way round, then or.
+        withLiteral(V128(bytes: bytes.map { $0 < 16 ? $0 : 0x80 })) { asm, mask in asm.packed(.pshufb, r, mask) }
+        withLiteral(V128(bytes: bytes.map { $0 >= 16 ? $0 - 16 : 0x80 })) { asm, mask in asm.packed(.pshufb, b, mask) }
         asm.packed(.por, r, b)
+    }
+
+    /// The pshufd immediate that makes `bytes` (indices into one vector), when they take
+    /// whole 32-bit lanes.
+    private static func dwordOrder(_ bytes: [UInt8]) -> UInt8? {
+        var order: UInt8 = 0
+        for lane in 0..<4 {
+            let first = bytes[4 * lane]
+            guard first % 4 == 0, (1..<4).allSatisfy({ bytes[4 * lane + $0] == first + UInt8($0) }) else { return nil }
+            order |= (first / 4) << (2 * lane)
+        }
+        return order
     }
 
     mutating func extractLane(_ op: SIMDLaneOp, lane: UInt8, _ o: SIMDOperands) {

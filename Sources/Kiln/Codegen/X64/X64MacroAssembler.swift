@@ -41,6 +41,12 @@ struct X64MacroAssembler: MacroAssembler {
     /// Where the current function's `resetStackPointer`s are: `patchFrameSize` fills in
     /// their displacement with the prologue's.
     private var stackPointerResets: [Int] = []
+    /// The v128 constants the code loads from memory (`emitLiteralPool` places them after
+    /// the code), each once, and the instructions that refer to them: the code offset just
+    /// past each (where its rip-relative displacement ends) and the constant's index.
+    var literals: [V128] = []
+    var literalIndices: [V128: Int] = [:]
+    var literalUses: [(end: Int, literal: Int)] = []
 
     init() {}
 

@@ -332,9 +332,11 @@ enum SIMDSemantics {
         // why: unfused (the deterministic profile): the product is rounded before the add.
         // Swift does not contract `x * y + z` into a fused multiply-add.
         case .f32x4RelaxedMadd: return V128(lanes: a.lanesF32 * b.lanesF32 + c.lanesF32)
-        case .f32x4RelaxedNmadd: return V128(lanes: -a.lanesF32 * b.lanesF32 + c.lanesF32)
+        // why: `c - a * b`, not `-a * b + c`: the SIMD types' prefix minus is `0 - x`, which
+        // turns +0 into +0 (not -0); subtracting the product rounds the same as adding its negation.
+        case .f32x4RelaxedNmadd: return V128(lanes: c.lanesF32 - a.lanesF32 * b.lanesF32)
         case .f64x2RelaxedMadd: return V128(lanes: a.lanesF64 * b.lanesF64 + c.lanesF64)
-        case .f64x2RelaxedNmadd: return V128(lanes: -a.lanesF64 * b.lanesF64 + c.lanesF64)
+        case .f64x2RelaxedNmadd: return V128(lanes: c.lanesF64 - a.lanesF64 * b.lanesF64)
         case .i32x4RelaxedDotI8x16I7x16AddS:
             let pairs = relaxedDot(a, b)
             let sums = SIMD4<Int32>(truncatingIfNeeded: pairs.evenHalf) &+ SIMD4<Int32>(truncatingIfNeeded: pairs.oddHalf)

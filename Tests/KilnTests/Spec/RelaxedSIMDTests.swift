@@ -55,6 +55,11 @@ import KilnWAST
          "(v128.const f32x4 0 0 3 7)"),
         ("nmadd_f32", "(f32x4.relaxed_nmadd (v128.const f32x4 0x1.000004p+0 0x1.000004p+0 1 2) (v128.const f32x4 0x1.0002p+0 0x1.0002p+0 2 3) (v128.const f32x4 0x1.000204p+0 0x1.000204p+0 1 1))",
          "(v128.const f32x4 0 0 -1 -5)"),
+        // The product's sign is negated on zeros too: -(+0 * 1) + -0 is -0, not +0.
+        ("nmadd_zero_f32", "(f32x4.relaxed_nmadd (v128.const f32x4 0 -0 0 1) (v128.const f32x4 1 1 -1 0) (v128.const f32x4 -0 -0 -0 -0))",
+         "(v128.const f32x4 -0 0 0 -0)"),
+        ("nmadd_zero_f64", "(f64x2.relaxed_nmadd (v128.const f64x2 0 -0) (v128.const f64x2 1 1) (v128.const f64x2 -0 -0))",
+         "(v128.const f64x2 -0 0)"),
         // 2 * DBL_MAX overflows to inf before the add (fused would give DBL_MAX).
         ("madd_f64", "(f64x2.relaxed_madd (v128.const f64x2 0x1.fffffffffffffp+1023 3) (v128.const f64x2 2 4) (v128.const f64x2 -0x1.fffffffffffffp+1023 5))",
          "(v128.const f64x2 inf 17)"),

@@ -245,7 +245,7 @@ extension X64MacroAssembler {
             asm.packed(f64 ? PackedOp.minpd : .minps, t, b)
             asm.packed(f64 ? PackedOp.minpd : .minps, b, r)
             asm.packed(.orps, t, b)
-            quietNaNs(t, mask: b, f64: f64)
+            quietNaNs(t, mask: b, spare: r, f64: f64)
             asm.packed(.movaps, r, t)
         case .f32x4Max, .f32x4RelaxedMax, .f64x2Max, .f64x2RelaxedMax:
             let f64 = S.isF64(op)
@@ -257,7 +257,7 @@ extension X64MacroAssembler {
             asm.packed(.xorps, b, t)
             asm.packed(.orps, t, b)
             asm.packed(f64 ? PackedOp.subpd : .subps, t, b)
-            quietNaNs(t, mask: b, f64: f64)
+            quietNaNs(t, mask: b, spare: r, f64: f64)
             asm.packed(.movaps, r, t)
         case .f32x4Pmin, .f64x2Pmin:
             // b < a ? b : a is minps b, a.
@@ -448,16 +448,21 @@ extension X64MacroAssembler {
         }
     }
 
-    /// NaN lanes of `value` (detected with `mask`, which is clobbered) become the quiet NaN
-    /// with the sign bit set and no payload; other lanes are kept.
-    private mutating func quietNaNs(_ value: XMM, mask: XMM, f64: Bool) {
+    /// NaN lanes of `value` (detected with `mask`, which is clobbered, as is `spare`) become
+    /// the canonical quiet NaN (positive, no payload); other lanes are kept.
+    private mutating func quietNaNs(_ value: XMM, mask: XMM, spare: XMM, f64: Bool) {
         asm.packed(f64 ? PackedImmediateOp.cmppd : .cmpps, mask, value, imm: 3)  // unordered
-        asm.packed(f64 ? PackedOp.orpd : .orps, value, mask)
+        asm.packed(f64 ? PackedOp.orpd : .orps, value, mask)  // all ones in NaN lanes
+        // Clear the sign and the payload below the quiet bit there.
+        asm.packed(.movdqa, spare, mask)
         if f64 {
-            asm.packed(.psrlq, mask, imm: 13)
+            asm.packed(.psrlq, spare, imm: 13)
+            asm.packed(.psllq, mask, imm: 63)
         } else {
-            asm.packed(.psrld, mask, imm: 10)
+            asm.packed(.psrld, spare, imm: 10)
+            asm.packed(.pslld, mask, imm: 31)
         }
+        asm.packed(.por, mask, spare)
         asm.packed(f64 ? PackedOp.andnpd : .andnps, mask, value)
         asm.packed(.movaps, value, mask)
     }

@@ -12,7 +12,7 @@ cd "$(dirname "$0")"
 runs=5
 if [[ ${1:-} == --runs ]]; then runs=${2:?--runs needs a value}; fi
 
-KERNELS=(fib sieve matmul nbody sha256 sort interp dispatch blur dot bytesearch)
+KERNELS=(${SIMD_KERNELS:-fib sieve matmul nbody sha256 sort interp dispatch blur dot bytesearch})
 declare -A SIZE=([fib]=37 [sieve]=30000000 [matmul]=384 [nbody]=80000 [sha256]=10 [sort]=3000000
                  [interp]=1500000 [dispatch]=25000000 [blur]=100 [dot]=1000 [bytesearch]=300)
 

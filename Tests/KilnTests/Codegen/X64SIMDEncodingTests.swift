@@ -1105,6 +1105,19 @@ import Testing
         check("movdqu xmmword ptr [rax], xmm14", [0xF3, 0x44, 0x0F, 0x7F, 0x30]) { a in a.movdqu(.base(.rax), .xmm14) }
         check("movsd xmm14, qword ptr [rax]", [0xF2, 0x44, 0x0F, 0x10, 0x30]) { a in a.movsd(.xmm14, .base(.rax)) }
         check("movsd qword ptr [rax], xmm14", [0xF2, 0x44, 0x0F, 0x11, 0x30]) { a in a.movsd(.base(.rax), .xmm14) }
+    }
+
+    /// rip-relative operands: the literal pool's v128 constants
+    @Test func literals() {
+        check("movdqa xmm0, xmmword ptr [rip + 0]", [0x66, 0x0F, 0x6F, 0x05, 0x00, 0x00, 0x00, 0x00]) { a in a.packed(.movdqa, .xmm0, .ripRelative(0)) }
+        check("pshufb xmm0, xmmword ptr [rip + 0]", [0x66, 0x0F, 0x38, 0x00, 0x05, 0x00, 0x00, 0x00, 0x00]) { a in a.packed(.pshufb, .xmm0, .ripRelative(0)) }
+        check("pand xmm0, xmmword ptr [rip + 0]", [0x66, 0x0F, 0xDB, 0x05, 0x00, 0x00, 0x00, 0x00]) { a in a.packed(.pand, .xmm0, .ripRelative(0)) }
+        check("movdqa xmm9, xmmword ptr [rip + 4660]", [0x66, 0x44, 0x0F, 0x6F, 0x0D, 0x34, 0x12, 0x00, 0x00]) { a in a.packed(.movdqa, .xmm9, .ripRelative(4660)) }
+        check("pshufb xmm9, xmmword ptr [rip + 4660]", [0x66, 0x44, 0x0F, 0x38, 0x00, 0x0D, 0x34, 0x12, 0x00, 0x00]) { a in a.packed(.pshufb, .xmm9, .ripRelative(4660)) }
+        check("pand xmm9, xmmword ptr [rip + 4660]", [0x66, 0x44, 0x0F, 0xDB, 0x0D, 0x34, 0x12, 0x00, 0x00]) { a in a.packed(.pand, .xmm9, .ripRelative(4660)) }
+        check("movdqa xmm15, xmmword ptr [rip + -64]", [0x66, 0x44, 0x0F, 0x6F, 0x3D, 0xC0, 0xFF, 0xFF, 0xFF]) { a in a.packed(.movdqa, .xmm15, .ripRelative(-64)) }
+        check("pshufb xmm15, xmmword ptr [rip + -64]", [0x66, 0x44, 0x0F, 0x38, 0x00, 0x3D, 0xC0, 0xFF, 0xFF, 0xFF]) { a in a.packed(.pshufb, .xmm15, .ripRelative(-64)) }
+        check("pand xmm15, xmmword ptr [rip + -64]", [0x66, 0x44, 0x0F, 0xDB, 0x3D, 0xC0, 0xFF, 0xFF, 0xFF]) { a in a.packed(.pand, .xmm15, .ripRelative(-64)) }
         check("movq xmm1, xmm2", [0xF3, 0x0F, 0x7E, 0xCA]) { a in a.movqZeroingUpper(.xmm1, .xmm2) }
         check("movsd xmm1, xmm2", [0xF2, 0x0F, 0x10, 0xCA]) { a in a.movsd(.xmm1, .xmm2) }
         check("movq xmm9, xmm15", [0xF3, 0x45, 0x0F, 0x7E, 0xCF]) { a in a.movqZeroingUpper(.xmm9, .xmm15) }

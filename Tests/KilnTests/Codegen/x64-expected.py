@@ -158,6 +158,11 @@ for (text, swift), x in zip(MEMORY, [3, 10, 14]):
     ok(f"movdqu xmmword ptr {text}, xmm{x}", f"a.movdqu({swift}, .xmm{x})")
     ok(f"movsd xmm{x}, qword ptr {text}", f"a.movsd(.xmm{x}, {swift})")
     ok(f"movsd qword ptr {text}, xmm{x}", f"a.movsd({swift}, .xmm{x})")
+group("literals", "rip-relative operands: the literal pool's v128 constants")
+for x, disp in [(0, 0), (9, 0x1234), (15, -64)]:
+    ok(f"movdqa xmm{x}, xmmword ptr [rip + {disp}]", f"a.packed(.movdqa, .xmm{x}, .ripRelative({disp}))")
+    ok(f"pshufb xmm{x}, xmmword ptr [rip + {disp}]", f"a.packed(.pshufb, .xmm{x}, .ripRelative({disp}))")
+    ok(f"pand xmm{x}, xmmword ptr [rip + {disp}]", f"a.packed(.pand, .xmm{x}, .ripRelative({disp}))")
 for d, s in PAIRS:
     ok(f"movq xmm{d}, xmm{s}", f"a.movqZeroingUpper(.xmm{d}, .xmm{s})")
     ok(f"movsd xmm{d}, xmm{s}", f"a.movsd(.xmm{d}, .xmm{s})")

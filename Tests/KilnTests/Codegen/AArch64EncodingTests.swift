@@ -1398,7 +1398,7 @@ import Testing
         check("stur q2, [x29, #-64]", [0xA2, 0x03, 0x9C, 0x3C]) { a in a.strQ(.v2, .offset(.fp, -64)) }
         check("str q3, [x20, w1, uxtw]", [0x83, 0x4A, 0xA1, 0x3C]) { a in a.strQ(.v3, .indexed(.x20, index: .x1, .uxtw)) }
         check("str q3, [x16, x17]", [0x03, 0x6A, 0xB1, 0x3C]) { a in a.strQ(.v3, .indexed(.x16, index: .x17)) }
-        rejects(nil) { a in a.ldrQ(.v0, .offset(.x1, 4096)) }
+        rejects(nil) { a in a.ldrQ(.v0, .offset(.x1, 4104)) }
         check("add v0.16b, v1.16b, v2.16b", [0x20, 0x84, 0x22, 0x4E]) { a in a.vector(.add, .b16, .v0, .v1, .v2) }
         check("add v0.8h, v1.8h, v2.8h", [0x20, 0x84, 0x62, 0x4E]) { a in a.vector(.add, .h8, .v0, .v1, .v2) }
         check("add v0.4s, v1.4s, v2.4s", [0x20, 0x84, 0xA2, 0x4E]) { a in a.vector(.add, .s4, .v0, .v1, .v2) }

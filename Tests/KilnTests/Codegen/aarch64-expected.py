@@ -754,7 +754,7 @@ ok("str q1, [x2, #32]", "a.strQ(.v1, .offset(.x2, 32))")
 ok("stur q2, [x29, #-64]", "a.strQ(.v2, .offset(.fp, -64))")
 ok("str q3, [x20, w1, uxtw]", "a.strQ(.v3, .indexed(.x20, index: .x1, .uxtw))")
 ok("str q3, [x16, x17]", "a.strQ(.v3, .indexed(.x16, index: .x17))")
-bad(None, "a.ldrQ(.v0, .offset(.x1, 4096))")
+bad(None, "a.ldrQ(.v0, .offset(.x1, 4104))")
 integer_same = ["add", "sub", "sqadd", "uqadd", "sqsub", "uqsub", "cmgt", "cmhi", "cmge", "cmhs", "cmeq", "sshl", "ushl"]
 for op in integer_same:
     for arr in ["16b", "8h", "4s", "2d"]:

@@ -4,7 +4,7 @@ import KilnWAST
 
 /// v128 values through the machine code's glue and frames: stack-passed v128 parameters
 /// (past the eight float argument registers), several v128 results (results area), calls
-/// direct and indirect, globals, select, loops, and exception payloads. Under the JIT no
+/// direct, indirect and tail, globals, select, loops, and exception payloads. Under the JIT no
 /// module may be left to the interpreter.
 @Suite struct V128GlueTests {
     static let scripts: [(String, String)] = [
@@ -55,7 +55,22 @@ import KilnWAST
 (assert_return (invoke "glob" (v128.const i64x2 7 8)) (v128.const i64x2 5 6))
 (assert_return (invoke "sel" (v128.const i64x2 1 2) (v128.const i64x2 3 4) (i32.const 1)) (v128.const i64x2 1 2))
 (assert_return (invoke "sel" (v128.const i64x2 1 2) (v128.const i64x2 3 4) (i32.const 0)) (v128.const i64x2 3 4))
-(assert_return (invoke "loop" (v128.const i32x4 1 2 3 -4) (i32.const 5)) (v128.const i32x4 5 10 15 -20))"""#),
+(assert_return (invoke "loop" (v128.const i32x4 1 2 3 -4) (i32.const 5)) (v128.const i32x4 5 10 15 -20))
+"""#),
+        ("tail calls", #"""
+(module
+  (func $sum (param v128 v128 v128 v128 v128 v128 v128 v128 v128 i32 v128) (result v128)
+    (i32x4.add (local.get 0) (i32x4.add (local.get 8) (i32x4.add (local.get 10) (i32x4.splat (local.get 9))))))
+  (func $hop (param v128 v128 v128 v128 v128 v128 v128 v128 v128 i32 v128) (result v128)
+    (return_call $sum (local.get 10) (local.get 1) (local.get 2) (local.get 3) (local.get 4) (local.get 5)
+      (local.get 6) (local.get 7) (local.get 8) (local.get 9) (local.get 0)))
+  (func (export "tail") (param v128 v128 i32) (result v128)
+    (return_call $hop (local.get 0) (local.get 0) (local.get 0) (local.get 0) (local.get 0) (local.get 0)
+      (local.get 0) (local.get 0) (local.get 1) (local.get 2) (local.get 1)))
+)
+(assert_return (invoke "tail" (v128.const i32x4 1 2 3 4) (v128.const i32x4 10 20 30 40) (i32.const 100))
+  (v128.const i32x4 121 142 163 184))
+"""#),
         ("exceptions", #"""
 (module
   (tag $e (param v128 i32 v128))
@@ -66,7 +81,8 @@ import KilnWAST
       (v128.const i64x2 0 0) (i32.const 0) (v128.const i64x2 0 0)))
 )
 (assert_return (invoke "catch" (v128.const i64x2 1 2) (v128.const i64x2 3 4))
-  (v128.const i64x2 1 2) (i32.const 9) (v128.const i64x2 3 4))"""#),
+  (v128.const i64x2 1 2) (i32.const 9) (v128.const i64x2 3 4))
+"""#),
     ]
 
     @Test(arguments: [Config.Strategy.interpreter, .jit])

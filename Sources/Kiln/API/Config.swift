@@ -30,10 +30,6 @@ public struct Config: Sendable, Hashable {
     /// Restricts the JIT's register allocator to this many registers of each class. For
     /// tests that force a compiler invariant failure (`CompileError`); nil uses them all.
     var jitRegisterLimit: Int? = nil
-    /// Leaves every module that may use SIMD to the interpreter, as the JIT did before it
-    /// compiled SIMD. For tests of machine code calling interpreted functions (through
-    /// their adapters), which no other module reaches any more.
-    var jitInterpretsSIMD = false
 
     public init() {}
 

@@ -27,6 +27,11 @@ public final class Module: Sendable {
         try self.init(engine, binary: try TextFormat.encode(wat))
     }
 
+    /// A module from text that runs on the interpreter even under the JIT (tests).
+    convenience init(_ engine: Engine, wat: String, interpreted: Bool) throws {
+        try self.init(engine, binary: try TextFormat.encode(wat), interpreted: interpreted)
+    }
+
     /// Reads a `.wasm` or `.wat` file.
     public convenience init(_ engine: Engine, path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -38,15 +43,18 @@ public final class Module: Sendable {
     /// The engine-wide id of each type of the type section (see `TypeRegistry.ids(for:)`).
     let typeIds: [UInt32]
 
-    init(_ engine: Engine, binary: [UInt8]) throws {
+    /// `interpreted`: run the module on the interpreter even under the JIT, as a module the
+    /// JIT leaves there (for tests of calls between the two).
+    init(_ engine: Engine, binary: [UInt8], interpreted: Bool = false) throws {
         self.engine = engine
         self.bytes = binary
         let backend: ModuleValidator.Backend
         switch engine.config.strategy {
         case .interpreter: backend = .interpreter(Instrumentation(engine.config))
+        case .jit where interpreted: backend = .interpreter(Instrumentation(engine.config))
         case .jit:
             backend = .jit(explicitBounds: engine.config.boundsChecks == .explicit, Instrumentation(engine.config),
-                           registerLimit: engine.config.jitRegisterLimit, interpretsSIMD: engine.config.jitInterpretsSIMD)
+                           registerLimit: engine.config.jitRegisterLimit)
         }
         (self.info, self.interpreted, self.compiled) = try Module.decodeAndValidate(binary, features: engine.config.features, backend: backend)
         self.typeIds = engine.types.ids(for: info)

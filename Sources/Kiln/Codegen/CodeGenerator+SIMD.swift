@@ -5,10 +5,6 @@
 /// immediates.
 extension CodeGenerator {
     mutating func translateSIMD(_ instruction: Instruction) {
-        guard M.compilesV128 else {
-            leaveToInterpreter("uses v128 values (not compiled by the \(M.isaName) JIT yet)")
-            return
-        }
         switch instruction {
         case .v128Const(let value):
             let reg = allocate(float: true)

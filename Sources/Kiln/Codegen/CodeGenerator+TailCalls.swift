@@ -85,7 +85,7 @@ extension CodeGenerator {
             } else if !isFloat(param), integers < M.integerArgumentRegisters.count {
                 integers += 1
             } else {
-                words += 1
+                words += ValueWords.count(param)
             }
         }
         if type.results.count > 1 && integers >= M.integerArgumentRegisters.count { words += 1 }

@@ -174,9 +174,6 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// function entry and merge starts from it.
     let allocatableRegisters: RegisterSet
 
-    /// Tests only: functions that may use SIMD leave their module to the interpreter.
-    let interpretsSIMD: Bool
-
     /// Fuel metering and epoch checks (see `Fuel`).
     let instrumentation: Instrumentation
     /// Fuel cost of the current straight-line run so far, and where its charge is.
@@ -200,8 +197,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     }
 
     init(module: ModuleInfo, explicitBounds: Bool, instrumentation: Instrumentation = Instrumentation(),
-         registerLimit: Int? = nil, interpretsSIMD: Bool = false, placeholderAddresses: Bool = false) {
-        self.interpretsSIMD = interpretsSIMD
+         registerLimit: Int? = nil, placeholderAddresses: Bool = false) {
         self.placeholderAddresses = placeholderAddresses
         self.module = module
         self.layout = VMContextLayout(module)
@@ -211,10 +207,6 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         self.allocatableRegisters = RegisterSet(Array(M.allocatableGPRs.prefix(self.registerLimit))
                                                 + Array(M.allocatableFPRs.prefix(self.registerLimit)))
         for _ in module.functionBodies { functionLabels.append(masm.newLabel()) }
-        if !M.compilesV128 && (module.types.contains { $0.params.contains(.v128) || $0.results.contains(.v128) }
-                                 || module.globals.contains { $0.valueType == .v128 }) {
-            leaveToInterpreter("uses v128 values (not compiled by the \(M.isaName) JIT yet)")
-        }
     }
 
     // MARK: Frame layout
@@ -599,14 +591,6 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     mutating func beginFunction(type: FuncType, locals: [ValType], mayUseSIMD: Bool) {
         if !translating { return }
         frameSlots = FrameSlots(slotBytes: mayUseSIMD || locals.contains(.v128) || type.results.contains(.v128) ? 16 : 8)
-        if interpretsSIMD && frameSlots.slotBytes == 16 {
-            leaveToInterpreter("may use SIMD, which this engine's configuration leaves to the interpreter (tests)")
-            return
-        }
-        if frameSlots.slotBytes == 16 && locals.contains(.v128) && !M.compilesV128 {
-            leaveToInterpreter("uses v128 values (not compiled by the \(M.isaName) JIT yet)")
-            return
-        }
         currentFunction = functionRanges.count
         functionType = type
         localTypes = locals

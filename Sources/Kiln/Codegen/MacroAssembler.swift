@@ -240,9 +240,6 @@ protocol MacroAssembler {
     /// Whether this macro assembler compiles `op`; a module using one it does not runs on
     /// the interpreter.
     static func supportsSIMD(_ op: SIMDOp) -> Bool
-    /// Whether v128 values are compiled at all (moves, spills, calls, glue); without,
-    /// every module that has one runs on the interpreter.
-    static var compilesV128: Bool { get }
     /// How many temporary registers of each class `simd(op, ...)` needs (the code
     /// generator allocates them and passes them in `SIMDOperands`).
     static func simdTemporaries(_ op: SIMDOp) -> (gprs: Int, fprs: Int)

@@ -10,9 +10,8 @@ struct ModuleValidator {
         case none
         case interpreter(Instrumentation)
         /// Machine code; modules the JIT leaves alone go to the interpreter.
-        /// `registerLimit` restricts the allocator and `interpretsSIMD` leaves modules that
-        /// may use SIMD to the interpreter (tests only: see `CodeGenerator`).
-        case jit(explicitBounds: Bool, Instrumentation, registerLimit: Int? = nil, interpretsSIMD: Bool = false)
+        /// `registerLimit` restricts the allocator (tests only: see `CodeGenerator`).
+        case jit(explicitBounds: Bool, Instrumentation, registerLimit: Int? = nil)
     }
 
     /// Validates `module` and compiles it for `backend` in the same pass.
@@ -28,11 +27,10 @@ struct ModuleValidator {
             return (nil, nil)
         case .interpreter(let instrumentation):
             return (try validator.validateFunctions(translate: true, instrumentation), nil)
-        case .jit(let explicitBounds, let instrumentation, let registerLimit, let interpretsSIMD):
+        case .jit(let explicitBounds, let instrumentation, let registerLimit):
             if JITCompiler.isSupported {
                 var generator = CodeGenerator<HostMacroAssembler>(module: module, explicitBounds: explicitBounds,
-                                                                  instrumentation: instrumentation, registerLimit: registerLimit,
-                                                                  interpretsSIMD: interpretsSIMD)
+                                                                  instrumentation: instrumentation, registerLimit: registerLimit)
                 try validator.validateFunctions(&generator) { $0.finishFunction() }
                 // A validation error found after a compiler failure still comes first: the
                 // module is invalid whatever the compiler thought of it.

@@ -186,21 +186,18 @@ import Testing
         #expect(consumed[0] == consumed[1])
     }
 
-    /// An interpreted callee (a module the JIT leaves to the interpreter: it uses SIMD, and
-    /// the test configuration keeps SIMD there) throws; the machine-code caller's handler
-    /// catches, through the adapter.
+    /// An interpreted callee (a module the JIT engine runs on the interpreter)
+    /// throws; the machine-code caller's handler catches, through the adapter.
     @Test func interpretedCalleesThrowToMachineCode() throws {
-        var config = Config(strategy: .jit)
-        config.jitInterpretsSIMD = true
-        let engine = try Engine(config)
+        let engine = try Engine(Config(strategy: .jit))
         let store = Store(engine)
         let linker = Linker<Void>(engine)
         let thrower = try Module(engine, wat: """
             (module (tag $e (export "e") (param i32))
               (func (export "throw") (param i32) (result i32)
-                (if (i32.eqz (local.get 0)) (then (return (i32x4.extract_lane 1 (i32x4.splat (i32.const 7))))))
+                (if (i32.eqz (local.get 0)) (then (return (i32.const 7))))
                 (throw $e (local.get 0))))
-            """)
+            """, interpreted: true)
         #expect(!thrower.isCompiledToMachineCode)
         try linker.instance(store, "thrower", try linker.instantiate(store, thrower))
         let catcher = try Module(engine, wat: """

@@ -86,7 +86,7 @@ import Testing
         #expect(back?.ptrEq(token) == true)
         #expect(try function?.typed(store, Void.self, Int32.self).call(store) == 5)
 
-        // v128 goes through the interpreter (the JIT leaves SIMD modules to it).
+        // v128 through a host function (under the JIT: the trampoline and the adapter).
         try linker.funcWrap("host", "v") { (v: V128) -> V128 in v }
         let simd = try Module(engine, wat: """
             (module (import "host" "v" (func $v (param v128) (result v128)))

@@ -1383,6 +1383,287 @@ import Testing
         rejects("fcvtzs sp, d0") { a in a.fcvtzs(.x, .sp, .d, .v0) }
     }
 
+    /// NEON for v128: LDR/STR Q, three same, two-register misc, narrowing, across lanes, SMULL/UMULL, SSHR, SXTL/UXTL, DUP/INS/UMOV/SMOV, permutes, TBL, EXT
+    @Test func neon() {
+        check("ldr q0, [x1]", [0x20, 0x00, 0xC0, 0x3D]) { a in a.ldrQ(.v0, .base(.x1)) }
+        check("ldr q1, [x2, #16]", [0x41, 0x04, 0xC0, 0x3D]) { a in a.ldrQ(.v1, .offset(.x2, 16)) }
+        check("ldr q1, [x2, #65520]", [0x41, 0xFC, 0xFF, 0x3D]) { a in a.ldrQ(.v1, .offset(.x2, 65520)) }
+        check("ldur q2, [x29, #-48]", [0xA2, 0x03, 0xDD, 0x3C]) { a in a.ldrQ(.v2, .offset(.fp, -48)) }
+        check("ldur q2, [x29, #8]", [0xA2, 0x83, 0xC0, 0x3C]) { a in a.ldrQ(.v2, .offset(.fp, 8)) }
+        check("ldr q3, [x20, w1, uxtw]", [0x83, 0x4A, 0xE1, 0x3C]) { a in a.ldrQ(.v3, .indexed(.x20, index: .x1, .uxtw)) }
+        check("ldr q3, [x20, x16]", [0x83, 0x6A, 0xF0, 0x3C]) { a in a.ldrQ(.v3, .indexed(.x20, index: .x16)) }
+        check("ldr q31, [sp, #32]", [0xFF, 0x0B, 0xC0, 0x3D]) { a in a.ldrQ(.v31, .offset(.sp, 32)) }
+        check("str q0, [x1]", [0x20, 0x00, 0x80, 0x3D]) { a in a.strQ(.v0, .base(.x1)) }
+        check("str q1, [x2, #32]", [0x41, 0x08, 0x80, 0x3D]) { a in a.strQ(.v1, .offset(.x2, 32)) }
+        check("stur q2, [x29, #-64]", [0xA2, 0x03, 0x9C, 0x3C]) { a in a.strQ(.v2, .offset(.fp, -64)) }
+        check("str q3, [x20, w1, uxtw]", [0x83, 0x4A, 0xA1, 0x3C]) { a in a.strQ(.v3, .indexed(.x20, index: .x1, .uxtw)) }
+        check("str q3, [x16, x17]", [0x03, 0x6A, 0xB1, 0x3C]) { a in a.strQ(.v3, .indexed(.x16, index: .x17)) }
+        rejects(nil) { a in a.ldrQ(.v0, .offset(.x1, 4104)) }
+        check("add v0.16b, v1.16b, v2.16b", [0x20, 0x84, 0x22, 0x4E]) { a in a.vector(.add, .b16, .v0, .v1, .v2) }
+        check("add v0.8h, v1.8h, v2.8h", [0x20, 0x84, 0x62, 0x4E]) { a in a.vector(.add, .h8, .v0, .v1, .v2) }
+        check("add v0.4s, v1.4s, v2.4s", [0x20, 0x84, 0xA2, 0x4E]) { a in a.vector(.add, .s4, .v0, .v1, .v2) }
+        check("add v0.2d, v1.2d, v2.2d", [0x20, 0x84, 0xE2, 0x4E]) { a in a.vector(.add, .d2, .v0, .v1, .v2) }
+        check("sub v0.16b, v1.16b, v2.16b", [0x20, 0x84, 0x22, 0x6E]) { a in a.vector(.sub, .b16, .v0, .v1, .v2) }
+        check("sub v0.8h, v1.8h, v2.8h", [0x20, 0x84, 0x62, 0x6E]) { a in a.vector(.sub, .h8, .v0, .v1, .v2) }
+        check("sub v0.4s, v1.4s, v2.4s", [0x20, 0x84, 0xA2, 0x6E]) { a in a.vector(.sub, .s4, .v0, .v1, .v2) }
+        check("sub v0.2d, v1.2d, v2.2d", [0x20, 0x84, 0xE2, 0x6E]) { a in a.vector(.sub, .d2, .v0, .v1, .v2) }
+        check("sqadd v0.16b, v1.16b, v2.16b", [0x20, 0x0C, 0x22, 0x4E]) { a in a.vector(.sqadd, .b16, .v0, .v1, .v2) }
+        check("sqadd v0.8h, v1.8h, v2.8h", [0x20, 0x0C, 0x62, 0x4E]) { a in a.vector(.sqadd, .h8, .v0, .v1, .v2) }
+        check("sqadd v0.4s, v1.4s, v2.4s", [0x20, 0x0C, 0xA2, 0x4E]) { a in a.vector(.sqadd, .s4, .v0, .v1, .v2) }
+        check("sqadd v0.2d, v1.2d, v2.2d", [0x20, 0x0C, 0xE2, 0x4E]) { a in a.vector(.sqadd, .d2, .v0, .v1, .v2) }
+        check("uqadd v0.16b, v1.16b, v2.16b", [0x20, 0x0C, 0x22, 0x6E]) { a in a.vector(.uqadd, .b16, .v0, .v1, .v2) }
+        check("uqadd v0.8h, v1.8h, v2.8h", [0x20, 0x0C, 0x62, 0x6E]) { a in a.vector(.uqadd, .h8, .v0, .v1, .v2) }
+        check("uqadd v0.4s, v1.4s, v2.4s", [0x20, 0x0C, 0xA2, 0x6E]) { a in a.vector(.uqadd, .s4, .v0, .v1, .v2) }
+        check("uqadd v0.2d, v1.2d, v2.2d", [0x20, 0x0C, 0xE2, 0x6E]) { a in a.vector(.uqadd, .d2, .v0, .v1, .v2) }
+        check("sqsub v0.16b, v1.16b, v2.16b", [0x20, 0x2C, 0x22, 0x4E]) { a in a.vector(.sqsub, .b16, .v0, .v1, .v2) }
+        check("sqsub v0.8h, v1.8h, v2.8h", [0x20, 0x2C, 0x62, 0x4E]) { a in a.vector(.sqsub, .h8, .v0, .v1, .v2) }
+        check("sqsub v0.4s, v1.4s, v2.4s", [0x20, 0x2C, 0xA2, 0x4E]) { a in a.vector(.sqsub, .s4, .v0, .v1, .v2) }
+        check("sqsub v0.2d, v1.2d, v2.2d", [0x20, 0x2C, 0xE2, 0x4E]) { a in a.vector(.sqsub, .d2, .v0, .v1, .v2) }
+        check("uqsub v0.16b, v1.16b, v2.16b", [0x20, 0x2C, 0x22, 0x6E]) { a in a.vector(.uqsub, .b16, .v0, .v1, .v2) }
+        check("uqsub v0.8h, v1.8h, v2.8h", [0x20, 0x2C, 0x62, 0x6E]) { a in a.vector(.uqsub, .h8, .v0, .v1, .v2) }
+        check("uqsub v0.4s, v1.4s, v2.4s", [0x20, 0x2C, 0xA2, 0x6E]) { a in a.vector(.uqsub, .s4, .v0, .v1, .v2) }
+        check("uqsub v0.2d, v1.2d, v2.2d", [0x20, 0x2C, 0xE2, 0x6E]) { a in a.vector(.uqsub, .d2, .v0, .v1, .v2) }
+        check("cmgt v0.16b, v1.16b, v2.16b", [0x20, 0x34, 0x22, 0x4E]) { a in a.vector(.cmgt, .b16, .v0, .v1, .v2) }
+        check("cmgt v0.8h, v1.8h, v2.8h", [0x20, 0x34, 0x62, 0x4E]) { a in a.vector(.cmgt, .h8, .v0, .v1, .v2) }
+        check("cmgt v0.4s, v1.4s, v2.4s", [0x20, 0x34, 0xA2, 0x4E]) { a in a.vector(.cmgt, .s4, .v0, .v1, .v2) }
+        check("cmgt v0.2d, v1.2d, v2.2d", [0x20, 0x34, 0xE2, 0x4E]) { a in a.vector(.cmgt, .d2, .v0, .v1, .v2) }
+        check("cmhi v0.16b, v1.16b, v2.16b", [0x20, 0x34, 0x22, 0x6E]) { a in a.vector(.cmhi, .b16, .v0, .v1, .v2) }
+        check("cmhi v0.8h, v1.8h, v2.8h", [0x20, 0x34, 0x62, 0x6E]) { a in a.vector(.cmhi, .h8, .v0, .v1, .v2) }
+        check("cmhi v0.4s, v1.4s, v2.4s", [0x20, 0x34, 0xA2, 0x6E]) { a in a.vector(.cmhi, .s4, .v0, .v1, .v2) }
+        check("cmhi v0.2d, v1.2d, v2.2d", [0x20, 0x34, 0xE2, 0x6E]) { a in a.vector(.cmhi, .d2, .v0, .v1, .v2) }
+        check("cmge v0.16b, v1.16b, v2.16b", [0x20, 0x3C, 0x22, 0x4E]) { a in a.vector(.cmge, .b16, .v0, .v1, .v2) }
+        check("cmge v0.8h, v1.8h, v2.8h", [0x20, 0x3C, 0x62, 0x4E]) { a in a.vector(.cmge, .h8, .v0, .v1, .v2) }
+        check("cmge v0.4s, v1.4s, v2.4s", [0x20, 0x3C, 0xA2, 0x4E]) { a in a.vector(.cmge, .s4, .v0, .v1, .v2) }
+        check("cmge v0.2d, v1.2d, v2.2d", [0x20, 0x3C, 0xE2, 0x4E]) { a in a.vector(.cmge, .d2, .v0, .v1, .v2) }
+        check("cmhs v0.16b, v1.16b, v2.16b", [0x20, 0x3C, 0x22, 0x6E]) { a in a.vector(.cmhs, .b16, .v0, .v1, .v2) }
+        check("cmhs v0.8h, v1.8h, v2.8h", [0x20, 0x3C, 0x62, 0x6E]) { a in a.vector(.cmhs, .h8, .v0, .v1, .v2) }
+        check("cmhs v0.4s, v1.4s, v2.4s", [0x20, 0x3C, 0xA2, 0x6E]) { a in a.vector(.cmhs, .s4, .v0, .v1, .v2) }
+        check("cmhs v0.2d, v1.2d, v2.2d", [0x20, 0x3C, 0xE2, 0x6E]) { a in a.vector(.cmhs, .d2, .v0, .v1, .v2) }
+        check("cmeq v0.16b, v1.16b, v2.16b", [0x20, 0x8C, 0x22, 0x6E]) { a in a.vector(.cmeq, .b16, .v0, .v1, .v2) }
+        check("cmeq v0.8h, v1.8h, v2.8h", [0x20, 0x8C, 0x62, 0x6E]) { a in a.vector(.cmeq, .h8, .v0, .v1, .v2) }
+        check("cmeq v0.4s, v1.4s, v2.4s", [0x20, 0x8C, 0xA2, 0x6E]) { a in a.vector(.cmeq, .s4, .v0, .v1, .v2) }
+        check("cmeq v0.2d, v1.2d, v2.2d", [0x20, 0x8C, 0xE2, 0x6E]) { a in a.vector(.cmeq, .d2, .v0, .v1, .v2) }
+        check("sshl v0.16b, v1.16b, v2.16b", [0x20, 0x44, 0x22, 0x4E]) { a in a.vector(.sshl, .b16, .v0, .v1, .v2) }
+        check("sshl v0.8h, v1.8h, v2.8h", [0x20, 0x44, 0x62, 0x4E]) { a in a.vector(.sshl, .h8, .v0, .v1, .v2) }
+        check("sshl v0.4s, v1.4s, v2.4s", [0x20, 0x44, 0xA2, 0x4E]) { a in a.vector(.sshl, .s4, .v0, .v1, .v2) }
+        check("sshl v0.2d, v1.2d, v2.2d", [0x20, 0x44, 0xE2, 0x4E]) { a in a.vector(.sshl, .d2, .v0, .v1, .v2) }
+        check("ushl v0.16b, v1.16b, v2.16b", [0x20, 0x44, 0x22, 0x6E]) { a in a.vector(.ushl, .b16, .v0, .v1, .v2) }
+        check("ushl v0.8h, v1.8h, v2.8h", [0x20, 0x44, 0x62, 0x6E]) { a in a.vector(.ushl, .h8, .v0, .v1, .v2) }
+        check("ushl v0.4s, v1.4s, v2.4s", [0x20, 0x44, 0xA2, 0x6E]) { a in a.vector(.ushl, .s4, .v0, .v1, .v2) }
+        check("ushl v0.2d, v1.2d, v2.2d", [0x20, 0x44, 0xE2, 0x6E]) { a in a.vector(.ushl, .d2, .v0, .v1, .v2) }
+        check("smax v3.16b, v4.16b, v5.16b", [0x83, 0x64, 0x25, 0x4E]) { a in a.vector(.smax, .b16, .v3, .v4, .v5) }
+        check("smax v3.8h, v4.8h, v5.8h", [0x83, 0x64, 0x65, 0x4E]) { a in a.vector(.smax, .h8, .v3, .v4, .v5) }
+        check("smax v3.4s, v4.4s, v5.4s", [0x83, 0x64, 0xA5, 0x4E]) { a in a.vector(.smax, .s4, .v3, .v4, .v5) }
+        check("umax v3.16b, v4.16b, v5.16b", [0x83, 0x64, 0x25, 0x6E]) { a in a.vector(.umax, .b16, .v3, .v4, .v5) }
+        check("umax v3.8h, v4.8h, v5.8h", [0x83, 0x64, 0x65, 0x6E]) { a in a.vector(.umax, .h8, .v3, .v4, .v5) }
+        check("umax v3.4s, v4.4s, v5.4s", [0x83, 0x64, 0xA5, 0x6E]) { a in a.vector(.umax, .s4, .v3, .v4, .v5) }
+        check("smin v3.16b, v4.16b, v5.16b", [0x83, 0x6C, 0x25, 0x4E]) { a in a.vector(.smin, .b16, .v3, .v4, .v5) }
+        check("smin v3.8h, v4.8h, v5.8h", [0x83, 0x6C, 0x65, 0x4E]) { a in a.vector(.smin, .h8, .v3, .v4, .v5) }
+        check("smin v3.4s, v4.4s, v5.4s", [0x83, 0x6C, 0xA5, 0x4E]) { a in a.vector(.smin, .s4, .v3, .v4, .v5) }
+        check("umin v3.16b, v4.16b, v5.16b", [0x83, 0x6C, 0x25, 0x6E]) { a in a.vector(.umin, .b16, .v3, .v4, .v5) }
+        check("umin v3.8h, v4.8h, v5.8h", [0x83, 0x6C, 0x65, 0x6E]) { a in a.vector(.umin, .h8, .v3, .v4, .v5) }
+        check("umin v3.4s, v4.4s, v5.4s", [0x83, 0x6C, 0xA5, 0x6E]) { a in a.vector(.umin, .s4, .v3, .v4, .v5) }
+        check("urhadd v3.16b, v4.16b, v5.16b", [0x83, 0x14, 0x25, 0x6E]) { a in a.vector(.urhadd, .b16, .v3, .v4, .v5) }
+        check("urhadd v3.8h, v4.8h, v5.8h", [0x83, 0x14, 0x65, 0x6E]) { a in a.vector(.urhadd, .h8, .v3, .v4, .v5) }
+        check("urhadd v3.4s, v4.4s, v5.4s", [0x83, 0x14, 0xA5, 0x6E]) { a in a.vector(.urhadd, .s4, .v3, .v4, .v5) }
+        check("mul v3.16b, v4.16b, v5.16b", [0x83, 0x9C, 0x25, 0x4E]) { a in a.vector(.mul, .b16, .v3, .v4, .v5) }
+        check("mul v3.8h, v4.8h, v5.8h", [0x83, 0x9C, 0x65, 0x4E]) { a in a.vector(.mul, .h8, .v3, .v4, .v5) }
+        check("mul v3.4s, v4.4s, v5.4s", [0x83, 0x9C, 0xA5, 0x4E]) { a in a.vector(.mul, .s4, .v3, .v4, .v5) }
+        check("umaxp v3.16b, v4.16b, v5.16b", [0x83, 0xA4, 0x25, 0x6E]) { a in a.vector(.umaxp, .b16, .v3, .v4, .v5) }
+        check("umaxp v3.8h, v4.8h, v5.8h", [0x83, 0xA4, 0x65, 0x6E]) { a in a.vector(.umaxp, .h8, .v3, .v4, .v5) }
+        check("umaxp v3.4s, v4.4s, v5.4s", [0x83, 0xA4, 0xA5, 0x6E]) { a in a.vector(.umaxp, .s4, .v3, .v4, .v5) }
+        check("addp v0.4s, v30.4s, v31.4s", [0xC0, 0xBF, 0xBF, 0x4E]) { a in a.vector(.addp, .s4, .v0, .v30, .v31) }
+        check("addp v0.2d, v30.2d, v31.2d", [0xC0, 0xBF, 0xFF, 0x4E]) { a in a.vector(.addp, .d2, .v0, .v30, .v31) }
+        check("sqrdmulh v0.8h, v1.8h, v2.8h", [0x20, 0xB4, 0x62, 0x6E]) { a in a.vector(.sqrdmulh, .h8, .v0, .v1, .v2) }
+        check("sqrdmulh v0.4s, v1.4s, v2.4s", [0x20, 0xB4, 0xA2, 0x6E]) { a in a.vector(.sqrdmulh, .s4, .v0, .v1, .v2) }
+        check("fadd v6.4s, v7.4s, v16.4s", [0xE6, 0xD4, 0x30, 0x4E]) { a in a.vector(.fadd, .s4, .v6, .v7, .v16) }
+        check("fadd v6.2d, v7.2d, v16.2d", [0xE6, 0xD4, 0x70, 0x4E]) { a in a.vector(.fadd, .d2, .v6, .v7, .v16) }
+        check("fsub v6.4s, v7.4s, v16.4s", [0xE6, 0xD4, 0xB0, 0x4E]) { a in a.vector(.fsub, .s4, .v6, .v7, .v16) }
+        check("fsub v6.2d, v7.2d, v16.2d", [0xE6, 0xD4, 0xF0, 0x4E]) { a in a.vector(.fsub, .d2, .v6, .v7, .v16) }
+        check("fmul v6.4s, v7.4s, v16.4s", [0xE6, 0xDC, 0x30, 0x6E]) { a in a.vector(.fmul, .s4, .v6, .v7, .v16) }
+        check("fmul v6.2d, v7.2d, v16.2d", [0xE6, 0xDC, 0x70, 0x6E]) { a in a.vector(.fmul, .d2, .v6, .v7, .v16) }
+        check("fdiv v6.4s, v7.4s, v16.4s", [0xE6, 0xFC, 0x30, 0x6E]) { a in a.vector(.fdiv, .s4, .v6, .v7, .v16) }
+        check("fdiv v6.2d, v7.2d, v16.2d", [0xE6, 0xFC, 0x70, 0x6E]) { a in a.vector(.fdiv, .d2, .v6, .v7, .v16) }
+        check("fmax v6.4s, v7.4s, v16.4s", [0xE6, 0xF4, 0x30, 0x4E]) { a in a.vector(.fmax, .s4, .v6, .v7, .v16) }
+        check("fmax v6.2d, v7.2d, v16.2d", [0xE6, 0xF4, 0x70, 0x4E]) { a in a.vector(.fmax, .d2, .v6, .v7, .v16) }
+        check("fmin v6.4s, v7.4s, v16.4s", [0xE6, 0xF4, 0xB0, 0x4E]) { a in a.vector(.fmin, .s4, .v6, .v7, .v16) }
+        check("fmin v6.2d, v7.2d, v16.2d", [0xE6, 0xF4, 0xF0, 0x4E]) { a in a.vector(.fmin, .d2, .v6, .v7, .v16) }
+        check("fcmeq v6.4s, v7.4s, v16.4s", [0xE6, 0xE4, 0x30, 0x4E]) { a in a.vector(.fcmeq, .s4, .v6, .v7, .v16) }
+        check("fcmeq v6.2d, v7.2d, v16.2d", [0xE6, 0xE4, 0x70, 0x4E]) { a in a.vector(.fcmeq, .d2, .v6, .v7, .v16) }
+        check("fcmge v6.4s, v7.4s, v16.4s", [0xE6, 0xE4, 0x30, 0x6E]) { a in a.vector(.fcmge, .s4, .v6, .v7, .v16) }
+        check("fcmge v6.2d, v7.2d, v16.2d", [0xE6, 0xE4, 0x70, 0x6E]) { a in a.vector(.fcmge, .d2, .v6, .v7, .v16) }
+        check("fcmgt v6.4s, v7.4s, v16.4s", [0xE6, 0xE4, 0xB0, 0x6E]) { a in a.vector(.fcmgt, .s4, .v6, .v7, .v16) }
+        check("fcmgt v6.2d, v7.2d, v16.2d", [0xE6, 0xE4, 0xF0, 0x6E]) { a in a.vector(.fcmgt, .d2, .v6, .v7, .v16) }
+        rejects("mul v0.2d, v1.2d, v2.2d") { a in a.vector(.mul, .d2, .v0, .v1, .v2) }
+        rejects("smax v0.2d, v1.2d, v2.2d") { a in a.vector(.smax, .d2, .v0, .v1, .v2) }
+        rejects("sqrdmulh v0.16b, v1.16b, v2.16b") { a in a.vector(.sqrdmulh, .b16, .v0, .v1, .v2) }
+        rejects("fadd v0.8h, v1.8h, v2.8h") { a in a.vector(.fadd, .h8, .v0, .v1, .v2) }
+        check("not v0.16b, v1.16b", [0x20, 0x58, 0x20, 0x6E]) { a in a.vector(.not, .b16, .v0, .v1) }
+        check("cnt v0.16b, v1.16b", [0x20, 0x58, 0x20, 0x4E]) { a in a.vector(.cnt, .b16, .v0, .v1) }
+        check("abs v0.16b, v1.16b", [0x20, 0xB8, 0x20, 0x4E]) { a in a.vector(.abs, .b16, .v0, .v1) }
+        check("abs v0.8h, v1.8h", [0x20, 0xB8, 0x60, 0x4E]) { a in a.vector(.abs, .h8, .v0, .v1) }
+        check("abs v0.4s, v1.4s", [0x20, 0xB8, 0xA0, 0x4E]) { a in a.vector(.abs, .s4, .v0, .v1) }
+        check("abs v0.2d, v1.2d", [0x20, 0xB8, 0xE0, 0x4E]) { a in a.vector(.abs, .d2, .v0, .v1) }
+        check("neg v0.16b, v1.16b", [0x20, 0xB8, 0x20, 0x6E]) { a in a.vector(.neg, .b16, .v0, .v1) }
+        check("neg v0.8h, v1.8h", [0x20, 0xB8, 0x60, 0x6E]) { a in a.vector(.neg, .h8, .v0, .v1) }
+        check("neg v0.4s, v1.4s", [0x20, 0xB8, 0xA0, 0x6E]) { a in a.vector(.neg, .s4, .v0, .v1) }
+        check("neg v0.2d, v1.2d", [0x20, 0xB8, 0xE0, 0x6E]) { a in a.vector(.neg, .d2, .v0, .v1) }
+        check("cmeq v0.16b, v1.16b, #0", [0x20, 0x98, 0x20, 0x4E]) { a in a.vector(.cmeqZero, .b16, .v0, .v1) }
+        check("cmeq v0.8h, v1.8h, #0", [0x20, 0x98, 0x60, 0x4E]) { a in a.vector(.cmeqZero, .h8, .v0, .v1) }
+        check("cmeq v0.4s, v1.4s, #0", [0x20, 0x98, 0xA0, 0x4E]) { a in a.vector(.cmeqZero, .s4, .v0, .v1) }
+        check("cmeq v0.2d, v1.2d, #0", [0x20, 0x98, 0xE0, 0x4E]) { a in a.vector(.cmeqZero, .d2, .v0, .v1) }
+        check("saddlp v0.8h, v1.16b", [0x20, 0x28, 0x20, 0x4E]) { a in a.vector(.saddlp, .b16, .v0, .v1) }
+        check("saddlp v0.4s, v1.8h", [0x20, 0x28, 0x60, 0x4E]) { a in a.vector(.saddlp, .h8, .v0, .v1) }
+        check("saddlp v0.2d, v1.4s", [0x20, 0x28, 0xA0, 0x4E]) { a in a.vector(.saddlp, .s4, .v0, .v1) }
+        check("uaddlp v0.8h, v1.16b", [0x20, 0x28, 0x20, 0x6E]) { a in a.vector(.uaddlp, .b16, .v0, .v1) }
+        check("uaddlp v0.4s, v1.8h", [0x20, 0x28, 0x60, 0x6E]) { a in a.vector(.uaddlp, .h8, .v0, .v1) }
+        check("uaddlp v0.2d, v1.4s", [0x20, 0x28, 0xA0, 0x6E]) { a in a.vector(.uaddlp, .s4, .v0, .v1) }
+        check("fabs v17.4s, v18.4s", [0x51, 0xFA, 0xA0, 0x4E]) { a in a.vector(.fabs, .s4, .v17, .v18) }
+        check("fabs v17.2d, v18.2d", [0x51, 0xFA, 0xE0, 0x4E]) { a in a.vector(.fabs, .d2, .v17, .v18) }
+        check("fneg v17.4s, v18.4s", [0x51, 0xFA, 0xA0, 0x6E]) { a in a.vector(.fneg, .s4, .v17, .v18) }
+        check("fneg v17.2d, v18.2d", [0x51, 0xFA, 0xE0, 0x6E]) { a in a.vector(.fneg, .d2, .v17, .v18) }
+        check("fsqrt v17.4s, v18.4s", [0x51, 0xFA, 0xA1, 0x6E]) { a in a.vector(.fsqrt, .s4, .v17, .v18) }
+        check("fsqrt v17.2d, v18.2d", [0x51, 0xFA, 0xE1, 0x6E]) { a in a.vector(.fsqrt, .d2, .v17, .v18) }
+        check("frintn v17.4s, v18.4s", [0x51, 0x8A, 0x21, 0x4E]) { a in a.vector(.frintn, .s4, .v17, .v18) }
+        check("frintn v17.2d, v18.2d", [0x51, 0x8A, 0x61, 0x4E]) { a in a.vector(.frintn, .d2, .v17, .v18) }
+        check("frintm v17.4s, v18.4s", [0x51, 0x9A, 0x21, 0x4E]) { a in a.vector(.frintm, .s4, .v17, .v18) }
+        check("frintm v17.2d, v18.2d", [0x51, 0x9A, 0x61, 0x4E]) { a in a.vector(.frintm, .d2, .v17, .v18) }
+        check("frintp v17.4s, v18.4s", [0x51, 0x8A, 0xA1, 0x4E]) { a in a.vector(.frintp, .s4, .v17, .v18) }
+        check("frintp v17.2d, v18.2d", [0x51, 0x8A, 0xE1, 0x4E]) { a in a.vector(.frintp, .d2, .v17, .v18) }
+        check("frintz v17.4s, v18.4s", [0x51, 0x9A, 0xA1, 0x4E]) { a in a.vector(.frintz, .s4, .v17, .v18) }
+        check("frintz v17.2d, v18.2d", [0x51, 0x9A, 0xE1, 0x4E]) { a in a.vector(.frintz, .d2, .v17, .v18) }
+        check("fcvtzs v17.4s, v18.4s", [0x51, 0xBA, 0xA1, 0x4E]) { a in a.vector(.fcvtzs, .s4, .v17, .v18) }
+        check("fcvtzs v17.2d, v18.2d", [0x51, 0xBA, 0xE1, 0x4E]) { a in a.vector(.fcvtzs, .d2, .v17, .v18) }
+        check("fcvtzu v17.4s, v18.4s", [0x51, 0xBA, 0xA1, 0x6E]) { a in a.vector(.fcvtzu, .s4, .v17, .v18) }
+        check("fcvtzu v17.2d, v18.2d", [0x51, 0xBA, 0xE1, 0x6E]) { a in a.vector(.fcvtzu, .d2, .v17, .v18) }
+        check("scvtf v17.4s, v18.4s", [0x51, 0xDA, 0x21, 0x4E]) { a in a.vector(.scvtf, .s4, .v17, .v18) }
+        check("scvtf v17.2d, v18.2d", [0x51, 0xDA, 0x61, 0x4E]) { a in a.vector(.scvtf, .d2, .v17, .v18) }
+        check("ucvtf v17.4s, v18.4s", [0x51, 0xDA, 0x21, 0x6E]) { a in a.vector(.ucvtf, .s4, .v17, .v18) }
+        check("ucvtf v17.2d, v18.2d", [0x51, 0xDA, 0x61, 0x6E]) { a in a.vector(.ucvtf, .d2, .v17, .v18) }
+        rejects(nil) { a in a.vector(.not, .s4, .v0, .v1) }
+        check("xtn v0.8b, v1.8h", [0x20, 0x28, 0x21, 0x0E]) { a in a.vector(.xtn, .h8, .v0, .v1) }
+        check("xtn2 v0.16b, v1.8h", [0x20, 0x28, 0x21, 0x4E]) { a in a.vector(.xtn, .h8, .v0, .v1, upper: true) }
+        check("xtn v0.4h, v1.4s", [0x20, 0x28, 0x61, 0x0E]) { a in a.vector(.xtn, .s4, .v0, .v1) }
+        check("xtn2 v0.8h, v1.4s", [0x20, 0x28, 0x61, 0x4E]) { a in a.vector(.xtn, .s4, .v0, .v1, upper: true) }
+        check("xtn v0.2s, v1.2d", [0x20, 0x28, 0xA1, 0x0E]) { a in a.vector(.xtn, .d2, .v0, .v1) }
+        check("xtn2 v0.4s, v1.2d", [0x20, 0x28, 0xA1, 0x4E]) { a in a.vector(.xtn, .d2, .v0, .v1, upper: true) }
+        check("sqxtn v0.8b, v1.8h", [0x20, 0x48, 0x21, 0x0E]) { a in a.vector(.sqxtn, .h8, .v0, .v1) }
+        check("sqxtn2 v0.16b, v1.8h", [0x20, 0x48, 0x21, 0x4E]) { a in a.vector(.sqxtn, .h8, .v0, .v1, upper: true) }
+        check("sqxtn v0.4h, v1.4s", [0x20, 0x48, 0x61, 0x0E]) { a in a.vector(.sqxtn, .s4, .v0, .v1) }
+        check("sqxtn2 v0.8h, v1.4s", [0x20, 0x48, 0x61, 0x4E]) { a in a.vector(.sqxtn, .s4, .v0, .v1, upper: true) }
+        check("sqxtn v0.2s, v1.2d", [0x20, 0x48, 0xA1, 0x0E]) { a in a.vector(.sqxtn, .d2, .v0, .v1) }
+        check("sqxtn2 v0.4s, v1.2d", [0x20, 0x48, 0xA1, 0x4E]) { a in a.vector(.sqxtn, .d2, .v0, .v1, upper: true) }
+        check("uqxtn v0.8b, v1.8h", [0x20, 0x48, 0x21, 0x2E]) { a in a.vector(.uqxtn, .h8, .v0, .v1) }
+        check("uqxtn2 v0.16b, v1.8h", [0x20, 0x48, 0x21, 0x6E]) { a in a.vector(.uqxtn, .h8, .v0, .v1, upper: true) }
+        check("uqxtn v0.4h, v1.4s", [0x20, 0x48, 0x61, 0x2E]) { a in a.vector(.uqxtn, .s4, .v0, .v1) }
+        check("uqxtn2 v0.8h, v1.4s", [0x20, 0x48, 0x61, 0x6E]) { a in a.vector(.uqxtn, .s4, .v0, .v1, upper: true) }
+        check("uqxtn v0.2s, v1.2d", [0x20, 0x48, 0xA1, 0x2E]) { a in a.vector(.uqxtn, .d2, .v0, .v1) }
+        check("uqxtn2 v0.4s, v1.2d", [0x20, 0x48, 0xA1, 0x6E]) { a in a.vector(.uqxtn, .d2, .v0, .v1, upper: true) }
+        check("sqxtun v0.8b, v1.8h", [0x20, 0x28, 0x21, 0x2E]) { a in a.vector(.sqxtun, .h8, .v0, .v1) }
+        check("sqxtun2 v0.16b, v1.8h", [0x20, 0x28, 0x21, 0x6E]) { a in a.vector(.sqxtun, .h8, .v0, .v1, upper: true) }
+        check("sqxtun v0.4h, v1.4s", [0x20, 0x28, 0x61, 0x2E]) { a in a.vector(.sqxtun, .s4, .v0, .v1) }
+        check("sqxtun2 v0.8h, v1.4s", [0x20, 0x28, 0x61, 0x6E]) { a in a.vector(.sqxtun, .s4, .v0, .v1, upper: true) }
+        check("sqxtun v0.2s, v1.2d", [0x20, 0x28, 0xA1, 0x2E]) { a in a.vector(.sqxtun, .d2, .v0, .v1) }
+        check("sqxtun2 v0.4s, v1.2d", [0x20, 0x28, 0xA1, 0x6E]) { a in a.vector(.sqxtun, .d2, .v0, .v1, upper: true) }
+        check("fcvtn v0.2s, v1.2d", [0x20, 0x68, 0x61, 0x0E]) { a in a.vector(.fcvtn, .d2, .v0, .v1) }
+        check("fcvtn2 v0.4s, v1.2d", [0x20, 0x68, 0x61, 0x4E]) { a in a.vector(.fcvtn, .d2, .v0, .v1, upper: true) }
+        check("fcvtl v0.2d, v1.2s", [0x20, 0x78, 0x61, 0x0E]) { a in a.fcvtl(.v0, .v1) }
+        check("fcvtl2 v0.2d, v1.4s", [0x20, 0x78, 0x61, 0x4E]) { a in a.fcvtl(.v0, .v1, upper: true) }
+        check("umaxv b0, v1.16b", [0x20, 0xA8, 0x30, 0x6E]) { a in a.vector(.umaxv, .b16, .v0, .v1) }
+        check("umaxv h0, v1.8h", [0x20, 0xA8, 0x70, 0x6E]) { a in a.vector(.umaxv, .h8, .v0, .v1) }
+        check("umaxv s0, v1.4s", [0x20, 0xA8, 0xB0, 0x6E]) { a in a.vector(.umaxv, .s4, .v0, .v1) }
+        check("uminv b0, v1.16b", [0x20, 0xA8, 0x31, 0x6E]) { a in a.vector(.uminv, .b16, .v0, .v1) }
+        check("uminv h0, v1.8h", [0x20, 0xA8, 0x71, 0x6E]) { a in a.vector(.uminv, .h8, .v0, .v1) }
+        check("uminv s0, v1.4s", [0x20, 0xA8, 0xB1, 0x6E]) { a in a.vector(.uminv, .s4, .v0, .v1) }
+        rejects("umaxv d0, v1.2d") { a in a.vector(.umaxv, .d2, .v0, .v1) }
+        check("smull v0.8h, v1.8b, v2.8b", [0x20, 0xC0, 0x22, 0x0E]) { a in a.mull(unsigned: false, .b8, .v0, .v1, .v2) }
+        check("smull2 v0.8h, v1.16b, v2.16b", [0x20, 0xC0, 0x22, 0x4E]) { a in a.mull(unsigned: false, .b16, .v0, .v1, .v2) }
+        check("smull v0.4s, v1.4h, v2.4h", [0x20, 0xC0, 0x62, 0x0E]) { a in a.mull(unsigned: false, .h4, .v0, .v1, .v2) }
+        check("smull2 v0.4s, v1.8h, v2.8h", [0x20, 0xC0, 0x62, 0x4E]) { a in a.mull(unsigned: false, .h8, .v0, .v1, .v2) }
+        check("smull v0.2d, v1.2s, v2.2s", [0x20, 0xC0, 0xA2, 0x0E]) { a in a.mull(unsigned: false, .s2, .v0, .v1, .v2) }
+        check("smull2 v0.2d, v1.4s, v2.4s", [0x20, 0xC0, 0xA2, 0x4E]) { a in a.mull(unsigned: false, .s4, .v0, .v1, .v2) }
+        check("umull v0.8h, v1.8b, v2.8b", [0x20, 0xC0, 0x22, 0x2E]) { a in a.mull(unsigned: true, .b8, .v0, .v1, .v2) }
+        check("umull2 v0.8h, v1.16b, v2.16b", [0x20, 0xC0, 0x22, 0x6E]) { a in a.mull(unsigned: true, .b16, .v0, .v1, .v2) }
+        check("umull v0.4s, v1.4h, v2.4h", [0x20, 0xC0, 0x62, 0x2E]) { a in a.mull(unsigned: true, .h4, .v0, .v1, .v2) }
+        check("umull2 v0.4s, v1.8h, v2.8h", [0x20, 0xC0, 0x62, 0x6E]) { a in a.mull(unsigned: true, .h8, .v0, .v1, .v2) }
+        check("umull v0.2d, v1.2s, v2.2s", [0x20, 0xC0, 0xA2, 0x2E]) { a in a.mull(unsigned: true, .s2, .v0, .v1, .v2) }
+        check("umull2 v0.2d, v1.4s, v2.4s", [0x20, 0xC0, 0xA2, 0x6E]) { a in a.mull(unsigned: true, .s4, .v0, .v1, .v2) }
+        check("sshr v0.16b, v1.16b, #1", [0x20, 0x04, 0x0F, 0x4F]) { a in a.sshr(.b16, .v0, .v1, imm: 1) }
+        check("sshr v0.16b, v1.16b, #8", [0x20, 0x04, 0x08, 0x4F]) { a in a.sshr(.b16, .v0, .v1, imm: 8) }
+        check("sshr v0.8h, v1.8h, #1", [0x20, 0x04, 0x1F, 0x4F]) { a in a.sshr(.h8, .v0, .v1, imm: 1) }
+        check("sshr v0.8h, v1.8h, #16", [0x20, 0x04, 0x10, 0x4F]) { a in a.sshr(.h8, .v0, .v1, imm: 16) }
+        check("sshr v0.4s, v1.4s, #1", [0x20, 0x04, 0x3F, 0x4F]) { a in a.sshr(.s4, .v0, .v1, imm: 1) }
+        check("sshr v0.4s, v1.4s, #32", [0x20, 0x04, 0x20, 0x4F]) { a in a.sshr(.s4, .v0, .v1, imm: 32) }
+        check("sshr v0.2d, v1.2d, #1", [0x20, 0x04, 0x7F, 0x4F]) { a in a.sshr(.d2, .v0, .v1, imm: 1) }
+        check("sshr v0.2d, v1.2d, #64", [0x20, 0x04, 0x40, 0x4F]) { a in a.sshr(.d2, .v0, .v1, imm: 64) }
+        rejects("sshr v0.4s, v1.4s, #0") { a in a.sshr(.s4, .v0, .v1, imm: 0) }
+        check("sxtl v0.8h, v1.8b", [0x20, 0xA4, 0x08, 0x0F]) { a in a.xtl(unsigned: false, .b8, .v0, .v1) }
+        check("sxtl2 v0.8h, v1.16b", [0x20, 0xA4, 0x08, 0x4F]) { a in a.xtl(unsigned: false, .b16, .v0, .v1) }
+        check("sxtl v0.4s, v1.4h", [0x20, 0xA4, 0x10, 0x0F]) { a in a.xtl(unsigned: false, .h4, .v0, .v1) }
+        check("sxtl2 v0.4s, v1.8h", [0x20, 0xA4, 0x10, 0x4F]) { a in a.xtl(unsigned: false, .h8, .v0, .v1) }
+        check("sxtl v0.2d, v1.2s", [0x20, 0xA4, 0x20, 0x0F]) { a in a.xtl(unsigned: false, .s2, .v0, .v1) }
+        check("sxtl2 v0.2d, v1.4s", [0x20, 0xA4, 0x20, 0x4F]) { a in a.xtl(unsigned: false, .s4, .v0, .v1) }
+        check("uxtl v0.8h, v1.8b", [0x20, 0xA4, 0x08, 0x2F]) { a in a.xtl(unsigned: true, .b8, .v0, .v1) }
+        check("uxtl2 v0.8h, v1.16b", [0x20, 0xA4, 0x08, 0x6F]) { a in a.xtl(unsigned: true, .b16, .v0, .v1) }
+        check("uxtl v0.4s, v1.4h", [0x20, 0xA4, 0x10, 0x2F]) { a in a.xtl(unsigned: true, .h4, .v0, .v1) }
+        check("uxtl2 v0.4s, v1.8h", [0x20, 0xA4, 0x10, 0x6F]) { a in a.xtl(unsigned: true, .h8, .v0, .v1) }
+        check("uxtl v0.2d, v1.2s", [0x20, 0xA4, 0x20, 0x2F]) { a in a.xtl(unsigned: true, .s2, .v0, .v1) }
+        check("uxtl2 v0.2d, v1.4s", [0x20, 0xA4, 0x20, 0x6F]) { a in a.xtl(unsigned: true, .s4, .v0, .v1) }
+        check("dup v0.16b, v1.b[15]", [0x20, 0x04, 0x1F, 0x4E]) { a in a.dup(.b16, .v0, .v1, lane: 15) }
+        check("dup v0.8h, v1.h[7]", [0x20, 0x04, 0x1E, 0x4E]) { a in a.dup(.h8, .v0, .v1, lane: 7) }
+        check("dup v0.4s, v1.s[0]", [0x20, 0x04, 0x04, 0x4E]) { a in a.dup(.s4, .v0, .v1, lane: 0) }
+        check("dup v0.2d, v1.d[1]", [0x20, 0x04, 0x18, 0x4E]) { a in a.dup(.d2, .v0, .v1, lane: 1) }
+        check("dup v0.16b, w1", [0x20, 0x0C, 0x01, 0x4E]) { a in a.dup(.b16, .v0, .x1) }
+        check("dup v0.8h, w17", [0x20, 0x0E, 0x02, 0x4E]) { a in a.dup(.h8, .v0, .x17) }
+        check("dup v0.4s, w2", [0x40, 0x0C, 0x04, 0x4E]) { a in a.dup(.s4, .v0, .x2) }
+        check("dup v31.2d, x3", [0x7F, 0x0C, 0x08, 0x4E]) { a in a.dup(.d2, .v31, .x3) }
+        rejects("dup v0.16b, v1.b[16]") { a in a.dup(.b16, .v0, .v1, lane: 16) }
+        check("mov b0, v1.b[3]", [0x20, 0x04, 0x07, 0x5E]) { a in a.dupScalar(0, .v0, .v1, lane: 3) }
+        check("mov h0, v1.h[5]", [0x20, 0x04, 0x16, 0x5E]) { a in a.dupScalar(1, .v0, .v1, lane: 5) }
+        check("mov s0, v1.s[3]", [0x20, 0x04, 0x1C, 0x5E]) { a in a.dupScalar(2, .v0, .v1, lane: 3) }
+        check("mov d0, v1.d[1]", [0x20, 0x04, 0x18, 0x5E]) { a in a.dupScalar(3, .v0, .v1, lane: 1) }
+        check("mov v0.b[15], w1", [0x20, 0x1C, 0x1F, 0x4E]) { a in a.ins(0, .v0, lane: 15, .x1) }
+        check("mov v0.h[3], w1", [0x20, 0x1C, 0x0E, 0x4E]) { a in a.ins(1, .v0, lane: 3, .x1) }
+        check("mov v0.s[2], w1", [0x20, 0x1C, 0x14, 0x4E]) { a in a.ins(2, .v0, lane: 2, .x1) }
+        check("mov v0.d[1], x17", [0x20, 0x1E, 0x18, 0x4E]) { a in a.ins(3, .v0, lane: 1, .x17) }
+        check("mov v0.b[1], v1.b[14]", [0x20, 0x74, 0x03, 0x6E]) { a in a.ins(0, .v0, lane: 1, .v1, lane: 14) }
+        check("mov v0.s[3], v1.s[0]", [0x20, 0x04, 0x1C, 0x6E]) { a in a.ins(2, .v0, lane: 3, .v1, lane: 0) }
+        check("mov v0.d[1], v1.d[0]", [0x20, 0x04, 0x18, 0x6E]) { a in a.ins(3, .v0, lane: 1, .v1, lane: 0) }
+        rejects("mov v0.d[2], x1") { a in a.ins(3, .v0, lane: 2, .x1) }
+        check("umov w0, v1.b[15]", [0x20, 0x3C, 0x1F, 0x0E]) { a in a.umov(0, .x0, .v1, lane: 15) }
+        check("umov w0, v1.h[7]", [0x20, 0x3C, 0x1E, 0x0E]) { a in a.umov(1, .x0, .v1, lane: 7) }
+        check("umov w0, v1.s[3]", [0x20, 0x3C, 0x1C, 0x0E]) { a in a.umov(2, .x0, .v1, lane: 3) }
+        check("umov x0, v1.d[1]", [0x20, 0x3C, 0x18, 0x4E]) { a in a.umov(3, .x0, .v1, lane: 1) }
+        check("smov w0, v1.b[15]", [0x20, 0x2C, 0x1F, 0x0E]) { a in a.smov(.w, 0, .x0, .v1, lane: 15) }
+        check("smov w0, v1.h[7]", [0x20, 0x2C, 0x1E, 0x0E]) { a in a.smov(.w, 1, .x0, .v1, lane: 7) }
+        check("smov x0, v1.b[1]", [0x20, 0x2C, 0x03, 0x4E]) { a in a.smov(.x, 0, .x0, .v1, lane: 1) }
+        check("smov x0, v1.s[1]", [0x20, 0x2C, 0x0C, 0x4E]) { a in a.smov(.x, 2, .x0, .v1, lane: 1) }
+        rejects("smov w0, v1.s[1]") { a in a.smov(.w, 2, .x0, .v1, lane: 1) }
+        check("uzp1 v0.16b, v1.16b, v2.16b", [0x20, 0x18, 0x02, 0x4E]) { a in a.permute(.uzp1, .b16, .v0, .v1, .v2) }
+        check("uzp1 v0.8h, v1.8h, v2.8h", [0x20, 0x18, 0x42, 0x4E]) { a in a.permute(.uzp1, .h8, .v0, .v1, .v2) }
+        check("uzp1 v0.2d, v1.2d, v2.2d", [0x20, 0x18, 0xC2, 0x4E]) { a in a.permute(.uzp1, .d2, .v0, .v1, .v2) }
+        check("uzp2 v0.16b, v1.16b, v2.16b", [0x20, 0x58, 0x02, 0x4E]) { a in a.permute(.uzp2, .b16, .v0, .v1, .v2) }
+        check("uzp2 v0.8h, v1.8h, v2.8h", [0x20, 0x58, 0x42, 0x4E]) { a in a.permute(.uzp2, .h8, .v0, .v1, .v2) }
+        check("uzp2 v0.2d, v1.2d, v2.2d", [0x20, 0x58, 0xC2, 0x4E]) { a in a.permute(.uzp2, .d2, .v0, .v1, .v2) }
+        check("zip1 v0.16b, v1.16b, v2.16b", [0x20, 0x38, 0x02, 0x4E]) { a in a.permute(.zip1, .b16, .v0, .v1, .v2) }
+        check("zip1 v0.8h, v1.8h, v2.8h", [0x20, 0x38, 0x42, 0x4E]) { a in a.permute(.zip1, .h8, .v0, .v1, .v2) }
+        check("zip1 v0.2d, v1.2d, v2.2d", [0x20, 0x38, 0xC2, 0x4E]) { a in a.permute(.zip1, .d2, .v0, .v1, .v2) }
+        check("zip2 v0.16b, v1.16b, v2.16b", [0x20, 0x78, 0x02, 0x4E]) { a in a.permute(.zip2, .b16, .v0, .v1, .v2) }
+        check("zip2 v0.8h, v1.8h, v2.8h", [0x20, 0x78, 0x42, 0x4E]) { a in a.permute(.zip2, .h8, .v0, .v1, .v2) }
+        check("zip2 v0.2d, v1.2d, v2.2d", [0x20, 0x78, 0xC2, 0x4E]) { a in a.permute(.zip2, .d2, .v0, .v1, .v2) }
+        check("trn1 v0.16b, v1.16b, v2.16b", [0x20, 0x28, 0x02, 0x4E]) { a in a.permute(.trn1, .b16, .v0, .v1, .v2) }
+        check("trn1 v0.8h, v1.8h, v2.8h", [0x20, 0x28, 0x42, 0x4E]) { a in a.permute(.trn1, .h8, .v0, .v1, .v2) }
+        check("trn1 v0.2d, v1.2d, v2.2d", [0x20, 0x28, 0xC2, 0x4E]) { a in a.permute(.trn1, .d2, .v0, .v1, .v2) }
+        check("trn2 v0.16b, v1.16b, v2.16b", [0x20, 0x68, 0x02, 0x4E]) { a in a.permute(.trn2, .b16, .v0, .v1, .v2) }
+        check("trn2 v0.8h, v1.8h, v2.8h", [0x20, 0x68, 0x42, 0x4E]) { a in a.permute(.trn2, .h8, .v0, .v1, .v2) }
+        check("trn2 v0.2d, v1.2d, v2.2d", [0x20, 0x68, 0xC2, 0x4E]) { a in a.permute(.trn2, .d2, .v0, .v1, .v2) }
+        check("tbl v0.16b, {v1.16b}, v2.16b", [0x20, 0x00, 0x02, 0x4E]) { a in a.tbl(.v0, .v1, count: 1, .v2) }
+        check("tbl v0.16b, {v30.16b, v31.16b}, v0.16b", [0xC0, 0x23, 0x00, 0x4E]) { a in a.tbl(.v0, .v30, count: 2, .v0) }
+        check("ext v0.16b, v1.16b, v2.16b, #8", [0x20, 0x40, 0x02, 0x6E]) { a in a.ext(.v0, .v1, .v2, 8) }
+        check("ext v0.16b, v1.16b, v1.16b, #15", [0x20, 0x78, 0x01, 0x6E]) { a in a.ext(.v0, .v1, .v1, 15) }
+        rejects(nil) { a in a.tbl(.v0, .v1, count: 5, .v2) }
+    }
+
     /// Bitwise vector operations, BSL/BIT/BIF, CNT/ADDV/UADDLV, MOVI/MVNI, SHL/USHR
     @Test func simd() {
         check("and v0.8b, v1.8b, v2.8b", [0x20, 0x1C, 0x22, 0x0E]) { a in a.and(.b8, .v0, .v1, .v2) }
@@ -2580,6 +2861,271 @@ import Testing
         ("fcvtzu x0, s1", [0x20, 0x00, 0x39, 0x9E]),
         ("fcvtzu w0, d1", [0x20, 0x00, 0x79, 0x1E]),
         ("fcvtzu x29, d30", [0xDD, 0x03, 0x79, 0x9E]),
+        ("ldr q0, [x1]", [0x20, 0x00, 0xC0, 0x3D]),
+        ("ldr q1, [x2, #16]", [0x41, 0x04, 0xC0, 0x3D]),
+        ("ldr q1, [x2, #65520]", [0x41, 0xFC, 0xFF, 0x3D]),
+        ("ldur q2, [x29, #-48]", [0xA2, 0x03, 0xDD, 0x3C]),
+        ("ldur q2, [x29, #8]", [0xA2, 0x83, 0xC0, 0x3C]),
+        ("ldr q3, [x20, w1, uxtw]", [0x83, 0x4A, 0xE1, 0x3C]),
+        ("ldr q3, [x20, x16]", [0x83, 0x6A, 0xF0, 0x3C]),
+        ("ldr q31, [sp, #32]", [0xFF, 0x0B, 0xC0, 0x3D]),
+        ("str q0, [x1]", [0x20, 0x00, 0x80, 0x3D]),
+        ("str q1, [x2, #32]", [0x41, 0x08, 0x80, 0x3D]),
+        ("stur q2, [x29, #-64]", [0xA2, 0x03, 0x9C, 0x3C]),
+        ("str q3, [x20, w1, uxtw]", [0x83, 0x4A, 0xA1, 0x3C]),
+        ("str q3, [x16, x17]", [0x03, 0x6A, 0xB1, 0x3C]),
+        ("add v0.16b, v1.16b, v2.16b", [0x20, 0x84, 0x22, 0x4E]),
+        ("add v0.8h, v1.8h, v2.8h", [0x20, 0x84, 0x62, 0x4E]),
+        ("add v0.4s, v1.4s, v2.4s", [0x20, 0x84, 0xA2, 0x4E]),
+        ("add v0.2d, v1.2d, v2.2d", [0x20, 0x84, 0xE2, 0x4E]),
+        ("sub v0.16b, v1.16b, v2.16b", [0x20, 0x84, 0x22, 0x6E]),
+        ("sub v0.8h, v1.8h, v2.8h", [0x20, 0x84, 0x62, 0x6E]),
+        ("sub v0.4s, v1.4s, v2.4s", [0x20, 0x84, 0xA2, 0x6E]),
+        ("sub v0.2d, v1.2d, v2.2d", [0x20, 0x84, 0xE2, 0x6E]),
+        ("sqadd v0.16b, v1.16b, v2.16b", [0x20, 0x0C, 0x22, 0x4E]),
+        ("sqadd v0.8h, v1.8h, v2.8h", [0x20, 0x0C, 0x62, 0x4E]),
+        ("sqadd v0.4s, v1.4s, v2.4s", [0x20, 0x0C, 0xA2, 0x4E]),
+        ("sqadd v0.2d, v1.2d, v2.2d", [0x20, 0x0C, 0xE2, 0x4E]),
+        ("uqadd v0.16b, v1.16b, v2.16b", [0x20, 0x0C, 0x22, 0x6E]),
+        ("uqadd v0.8h, v1.8h, v2.8h", [0x20, 0x0C, 0x62, 0x6E]),
+        ("uqadd v0.4s, v1.4s, v2.4s", [0x20, 0x0C, 0xA2, 0x6E]),
+        ("uqadd v0.2d, v1.2d, v2.2d", [0x20, 0x0C, 0xE2, 0x6E]),
+        ("sqsub v0.16b, v1.16b, v2.16b", [0x20, 0x2C, 0x22, 0x4E]),
+        ("sqsub v0.8h, v1.8h, v2.8h", [0x20, 0x2C, 0x62, 0x4E]),
+        ("sqsub v0.4s, v1.4s, v2.4s", [0x20, 0x2C, 0xA2, 0x4E]),
+        ("sqsub v0.2d, v1.2d, v2.2d", [0x20, 0x2C, 0xE2, 0x4E]),
+        ("uqsub v0.16b, v1.16b, v2.16b", [0x20, 0x2C, 0x22, 0x6E]),
+        ("uqsub v0.8h, v1.8h, v2.8h", [0x20, 0x2C, 0x62, 0x6E]),
+        ("uqsub v0.4s, v1.4s, v2.4s", [0x20, 0x2C, 0xA2, 0x6E]),
+        ("uqsub v0.2d, v1.2d, v2.2d", [0x20, 0x2C, 0xE2, 0x6E]),
+        ("cmgt v0.16b, v1.16b, v2.16b", [0x20, 0x34, 0x22, 0x4E]),
+        ("cmgt v0.8h, v1.8h, v2.8h", [0x20, 0x34, 0x62, 0x4E]),
+        ("cmgt v0.4s, v1.4s, v2.4s", [0x20, 0x34, 0xA2, 0x4E]),
+        ("cmgt v0.2d, v1.2d, v2.2d", [0x20, 0x34, 0xE2, 0x4E]),
+        ("cmhi v0.16b, v1.16b, v2.16b", [0x20, 0x34, 0x22, 0x6E]),
+        ("cmhi v0.8h, v1.8h, v2.8h", [0x20, 0x34, 0x62, 0x6E]),
+        ("cmhi v0.4s, v1.4s, v2.4s", [0x20, 0x34, 0xA2, 0x6E]),
+        ("cmhi v0.2d, v1.2d, v2.2d", [0x20, 0x34, 0xE2, 0x6E]),
+        ("cmge v0.16b, v1.16b, v2.16b", [0x20, 0x3C, 0x22, 0x4E]),
+        ("cmge v0.8h, v1.8h, v2.8h", [0x20, 0x3C, 0x62, 0x4E]),
+        ("cmge v0.4s, v1.4s, v2.4s", [0x20, 0x3C, 0xA2, 0x4E]),
+        ("cmge v0.2d, v1.2d, v2.2d", [0x20, 0x3C, 0xE2, 0x4E]),
+        ("cmhs v0.16b, v1.16b, v2.16b", [0x20, 0x3C, 0x22, 0x6E]),
+        ("cmhs v0.8h, v1.8h, v2.8h", [0x20, 0x3C, 0x62, 0x6E]),
+        ("cmhs v0.4s, v1.4s, v2.4s", [0x20, 0x3C, 0xA2, 0x6E]),
+        ("cmhs v0.2d, v1.2d, v2.2d", [0x20, 0x3C, 0xE2, 0x6E]),
+        ("cmeq v0.16b, v1.16b, v2.16b", [0x20, 0x8C, 0x22, 0x6E]),
+        ("cmeq v0.8h, v1.8h, v2.8h", [0x20, 0x8C, 0x62, 0x6E]),
+        ("cmeq v0.4s, v1.4s, v2.4s", [0x20, 0x8C, 0xA2, 0x6E]),
+        ("cmeq v0.2d, v1.2d, v2.2d", [0x20, 0x8C, 0xE2, 0x6E]),
+        ("sshl v0.16b, v1.16b, v2.16b", [0x20, 0x44, 0x22, 0x4E]),
+        ("sshl v0.8h, v1.8h, v2.8h", [0x20, 0x44, 0x62, 0x4E]),
+        ("sshl v0.4s, v1.4s, v2.4s", [0x20, 0x44, 0xA2, 0x4E]),
+        ("sshl v0.2d, v1.2d, v2.2d", [0x20, 0x44, 0xE2, 0x4E]),
+        ("ushl v0.16b, v1.16b, v2.16b", [0x20, 0x44, 0x22, 0x6E]),
+        ("ushl v0.8h, v1.8h, v2.8h", [0x20, 0x44, 0x62, 0x6E]),
+        ("ushl v0.4s, v1.4s, v2.4s", [0x20, 0x44, 0xA2, 0x6E]),
+        ("ushl v0.2d, v1.2d, v2.2d", [0x20, 0x44, 0xE2, 0x6E]),
+        ("smax v3.16b, v4.16b, v5.16b", [0x83, 0x64, 0x25, 0x4E]),
+        ("smax v3.8h, v4.8h, v5.8h", [0x83, 0x64, 0x65, 0x4E]),
+        ("smax v3.4s, v4.4s, v5.4s", [0x83, 0x64, 0xA5, 0x4E]),
+        ("umax v3.16b, v4.16b, v5.16b", [0x83, 0x64, 0x25, 0x6E]),
+        ("umax v3.8h, v4.8h, v5.8h", [0x83, 0x64, 0x65, 0x6E]),
+        ("umax v3.4s, v4.4s, v5.4s", [0x83, 0x64, 0xA5, 0x6E]),
+        ("smin v3.16b, v4.16b, v5.16b", [0x83, 0x6C, 0x25, 0x4E]),
+        ("smin v3.8h, v4.8h, v5.8h", [0x83, 0x6C, 0x65, 0x4E]),
+        ("smin v3.4s, v4.4s, v5.4s", [0x83, 0x6C, 0xA5, 0x4E]),
+        ("umin v3.16b, v4.16b, v5.16b", [0x83, 0x6C, 0x25, 0x6E]),
+        ("umin v3.8h, v4.8h, v5.8h", [0x83, 0x6C, 0x65, 0x6E]),
+        ("umin v3.4s, v4.4s, v5.4s", [0x83, 0x6C, 0xA5, 0x6E]),
+        ("urhadd v3.16b, v4.16b, v5.16b", [0x83, 0x14, 0x25, 0x6E]),
+        ("urhadd v3.8h, v4.8h, v5.8h", [0x83, 0x14, 0x65, 0x6E]),
+        ("urhadd v3.4s, v4.4s, v5.4s", [0x83, 0x14, 0xA5, 0x6E]),
+        ("mul v3.16b, v4.16b, v5.16b", [0x83, 0x9C, 0x25, 0x4E]),
+        ("mul v3.8h, v4.8h, v5.8h", [0x83, 0x9C, 0x65, 0x4E]),
+        ("mul v3.4s, v4.4s, v5.4s", [0x83, 0x9C, 0xA5, 0x4E]),
+        ("umaxp v3.16b, v4.16b, v5.16b", [0x83, 0xA4, 0x25, 0x6E]),
+        ("umaxp v3.8h, v4.8h, v5.8h", [0x83, 0xA4, 0x65, 0x6E]),
+        ("umaxp v3.4s, v4.4s, v5.4s", [0x83, 0xA4, 0xA5, 0x6E]),
+        ("addp v0.4s, v30.4s, v31.4s", [0xC0, 0xBF, 0xBF, 0x4E]),
+        ("addp v0.2d, v30.2d, v31.2d", [0xC0, 0xBF, 0xFF, 0x4E]),
+        ("sqrdmulh v0.8h, v1.8h, v2.8h", [0x20, 0xB4, 0x62, 0x6E]),
+        ("sqrdmulh v0.4s, v1.4s, v2.4s", [0x20, 0xB4, 0xA2, 0x6E]),
+        ("fadd v6.4s, v7.4s, v16.4s", [0xE6, 0xD4, 0x30, 0x4E]),
+        ("fadd v6.2d, v7.2d, v16.2d", [0xE6, 0xD4, 0x70, 0x4E]),
+        ("fsub v6.4s, v7.4s, v16.4s", [0xE6, 0xD4, 0xB0, 0x4E]),
+        ("fsub v6.2d, v7.2d, v16.2d", [0xE6, 0xD4, 0xF0, 0x4E]),
+        ("fmul v6.4s, v7.4s, v16.4s", [0xE6, 0xDC, 0x30, 0x6E]),
+        ("fmul v6.2d, v7.2d, v16.2d", [0xE6, 0xDC, 0x70, 0x6E]),
+        ("fdiv v6.4s, v7.4s, v16.4s", [0xE6, 0xFC, 0x30, 0x6E]),
+        ("fdiv v6.2d, v7.2d, v16.2d", [0xE6, 0xFC, 0x70, 0x6E]),
+        ("fmax v6.4s, v7.4s, v16.4s", [0xE6, 0xF4, 0x30, 0x4E]),
+        ("fmax v6.2d, v7.2d, v16.2d", [0xE6, 0xF4, 0x70, 0x4E]),
+        ("fmin v6.4s, v7.4s, v16.4s", [0xE6, 0xF4, 0xB0, 0x4E]),
+        ("fmin v6.2d, v7.2d, v16.2d", [0xE6, 0xF4, 0xF0, 0x4E]),
+        ("fcmeq v6.4s, v7.4s, v16.4s", [0xE6, 0xE4, 0x30, 0x4E]),
+        ("fcmeq v6.2d, v7.2d, v16.2d", [0xE6, 0xE4, 0x70, 0x4E]),
+        ("fcmge v6.4s, v7.4s, v16.4s", [0xE6, 0xE4, 0x30, 0x6E]),
+        ("fcmge v6.2d, v7.2d, v16.2d", [0xE6, 0xE4, 0x70, 0x6E]),
+        ("fcmgt v6.4s, v7.4s, v16.4s", [0xE6, 0xE4, 0xB0, 0x6E]),
+        ("fcmgt v6.2d, v7.2d, v16.2d", [0xE6, 0xE4, 0xF0, 0x6E]),
+        ("not v0.16b, v1.16b", [0x20, 0x58, 0x20, 0x6E]),
+        ("cnt v0.16b, v1.16b", [0x20, 0x58, 0x20, 0x4E]),
+        ("abs v0.16b, v1.16b", [0x20, 0xB8, 0x20, 0x4E]),
+        ("abs v0.8h, v1.8h", [0x20, 0xB8, 0x60, 0x4E]),
+        ("abs v0.4s, v1.4s", [0x20, 0xB8, 0xA0, 0x4E]),
+        ("abs v0.2d, v1.2d", [0x20, 0xB8, 0xE0, 0x4E]),
+        ("neg v0.16b, v1.16b", [0x20, 0xB8, 0x20, 0x6E]),
+        ("neg v0.8h, v1.8h", [0x20, 0xB8, 0x60, 0x6E]),
+        ("neg v0.4s, v1.4s", [0x20, 0xB8, 0xA0, 0x6E]),
+        ("neg v0.2d, v1.2d", [0x20, 0xB8, 0xE0, 0x6E]),
+        ("cmeq v0.16b, v1.16b, #0", [0x20, 0x98, 0x20, 0x4E]),
+        ("cmeq v0.8h, v1.8h, #0", [0x20, 0x98, 0x60, 0x4E]),
+        ("cmeq v0.4s, v1.4s, #0", [0x20, 0x98, 0xA0, 0x4E]),
+        ("cmeq v0.2d, v1.2d, #0", [0x20, 0x98, 0xE0, 0x4E]),
+        ("saddlp v0.8h, v1.16b", [0x20, 0x28, 0x20, 0x4E]),
+        ("saddlp v0.4s, v1.8h", [0x20, 0x28, 0x60, 0x4E]),
+        ("saddlp v0.2d, v1.4s", [0x20, 0x28, 0xA0, 0x4E]),
+        ("uaddlp v0.8h, v1.16b", [0x20, 0x28, 0x20, 0x6E]),
+        ("uaddlp v0.4s, v1.8h", [0x20, 0x28, 0x60, 0x6E]),
+        ("uaddlp v0.2d, v1.4s", [0x20, 0x28, 0xA0, 0x6E]),
+        ("fabs v17.4s, v18.4s", [0x51, 0xFA, 0xA0, 0x4E]),
+        ("fabs v17.2d, v18.2d", [0x51, 0xFA, 0xE0, 0x4E]),
+        ("fneg v17.4s, v18.4s", [0x51, 0xFA, 0xA0, 0x6E]),
+        ("fneg v17.2d, v18.2d", [0x51, 0xFA, 0xE0, 0x6E]),
+        ("fsqrt v17.4s, v18.4s", [0x51, 0xFA, 0xA1, 0x6E]),
+        ("fsqrt v17.2d, v18.2d", [0x51, 0xFA, 0xE1, 0x6E]),
+        ("frintn v17.4s, v18.4s", [0x51, 0x8A, 0x21, 0x4E]),
+        ("frintn v17.2d, v18.2d", [0x51, 0x8A, 0x61, 0x4E]),
+        ("frintm v17.4s, v18.4s", [0x51, 0x9A, 0x21, 0x4E]),
+        ("frintm v17.2d, v18.2d", [0x51, 0x9A, 0x61, 0x4E]),
+        ("frintp v17.4s, v18.4s", [0x51, 0x8A, 0xA1, 0x4E]),
+        ("frintp v17.2d, v18.2d", [0x51, 0x8A, 0xE1, 0x4E]),
+        ("frintz v17.4s, v18.4s", [0x51, 0x9A, 0xA1, 0x4E]),
+        ("frintz v17.2d, v18.2d", [0x51, 0x9A, 0xE1, 0x4E]),
+        ("fcvtzs v17.4s, v18.4s", [0x51, 0xBA, 0xA1, 0x4E]),
+        ("fcvtzs v17.2d, v18.2d", [0x51, 0xBA, 0xE1, 0x4E]),
+        ("fcvtzu v17.4s, v18.4s", [0x51, 0xBA, 0xA1, 0x6E]),
+        ("fcvtzu v17.2d, v18.2d", [0x51, 0xBA, 0xE1, 0x6E]),
+        ("scvtf v17.4s, v18.4s", [0x51, 0xDA, 0x21, 0x4E]),
+        ("scvtf v17.2d, v18.2d", [0x51, 0xDA, 0x61, 0x4E]),
+        ("ucvtf v17.4s, v18.4s", [0x51, 0xDA, 0x21, 0x6E]),
+        ("ucvtf v17.2d, v18.2d", [0x51, 0xDA, 0x61, 0x6E]),
+        ("xtn v0.8b, v1.8h", [0x20, 0x28, 0x21, 0x0E]),
+        ("xtn2 v0.16b, v1.8h", [0x20, 0x28, 0x21, 0x4E]),
+        ("xtn v0.4h, v1.4s", [0x20, 0x28, 0x61, 0x0E]),
+        ("xtn2 v0.8h, v1.4s", [0x20, 0x28, 0x61, 0x4E]),
+        ("xtn v0.2s, v1.2d", [0x20, 0x28, 0xA1, 0x0E]),
+        ("xtn2 v0.4s, v1.2d", [0x20, 0x28, 0xA1, 0x4E]),
+        ("sqxtn v0.8b, v1.8h", [0x20, 0x48, 0x21, 0x0E]),
+        ("sqxtn2 v0.16b, v1.8h", [0x20, 0x48, 0x21, 0x4E]),
+        ("sqxtn v0.4h, v1.4s", [0x20, 0x48, 0x61, 0x0E]),
+        ("sqxtn2 v0.8h, v1.4s", [0x20, 0x48, 0x61, 0x4E]),
+        ("sqxtn v0.2s, v1.2d", [0x20, 0x48, 0xA1, 0x0E]),
+        ("sqxtn2 v0.4s, v1.2d", [0x20, 0x48, 0xA1, 0x4E]),
+        ("uqxtn v0.8b, v1.8h", [0x20, 0x48, 0x21, 0x2E]),
+        ("uqxtn2 v0.16b, v1.8h", [0x20, 0x48, 0x21, 0x6E]),
+        ("uqxtn v0.4h, v1.4s", [0x20, 0x48, 0x61, 0x2E]),
+        ("uqxtn2 v0.8h, v1.4s", [0x20, 0x48, 0x61, 0x6E]),
+        ("uqxtn v0.2s, v1.2d", [0x20, 0x48, 0xA1, 0x2E]),
+        ("uqxtn2 v0.4s, v1.2d", [0x20, 0x48, 0xA1, 0x6E]),
+        ("sqxtun v0.8b, v1.8h", [0x20, 0x28, 0x21, 0x2E]),
+        ("sqxtun2 v0.16b, v1.8h", [0x20, 0x28, 0x21, 0x6E]),
+        ("sqxtun v0.4h, v1.4s", [0x20, 0x28, 0x61, 0x2E]),
+        ("sqxtun2 v0.8h, v1.4s", [0x20, 0x28, 0x61, 0x6E]),
+        ("sqxtun v0.2s, v1.2d", [0x20, 0x28, 0xA1, 0x2E]),
+        ("sqxtun2 v0.4s, v1.2d", [0x20, 0x28, 0xA1, 0x6E]),
+        ("fcvtn v0.2s, v1.2d", [0x20, 0x68, 0x61, 0x0E]),
+        ("fcvtn2 v0.4s, v1.2d", [0x20, 0x68, 0x61, 0x4E]),
+        ("fcvtl v0.2d, v1.2s", [0x20, 0x78, 0x61, 0x0E]),
+        ("fcvtl2 v0.2d, v1.4s", [0x20, 0x78, 0x61, 0x4E]),
+        ("umaxv b0, v1.16b", [0x20, 0xA8, 0x30, 0x6E]),
+        ("umaxv h0, v1.8h", [0x20, 0xA8, 0x70, 0x6E]),
+        ("umaxv s0, v1.4s", [0x20, 0xA8, 0xB0, 0x6E]),
+        ("uminv b0, v1.16b", [0x20, 0xA8, 0x31, 0x6E]),
+        ("uminv h0, v1.8h", [0x20, 0xA8, 0x71, 0x6E]),
+        ("uminv s0, v1.4s", [0x20, 0xA8, 0xB1, 0x6E]),
+        ("smull v0.8h, v1.8b, v2.8b", [0x20, 0xC0, 0x22, 0x0E]),
+        ("smull2 v0.8h, v1.16b, v2.16b", [0x20, 0xC0, 0x22, 0x4E]),
+        ("smull v0.4s, v1.4h, v2.4h", [0x20, 0xC0, 0x62, 0x0E]),
+        ("smull2 v0.4s, v1.8h, v2.8h", [0x20, 0xC0, 0x62, 0x4E]),
+        ("smull v0.2d, v1.2s, v2.2s", [0x20, 0xC0, 0xA2, 0x0E]),
+        ("smull2 v0.2d, v1.4s, v2.4s", [0x20, 0xC0, 0xA2, 0x4E]),
+        ("umull v0.8h, v1.8b, v2.8b", [0x20, 0xC0, 0x22, 0x2E]),
+        ("umull2 v0.8h, v1.16b, v2.16b", [0x20, 0xC0, 0x22, 0x6E]),
+        ("umull v0.4s, v1.4h, v2.4h", [0x20, 0xC0, 0x62, 0x2E]),
+        ("umull2 v0.4s, v1.8h, v2.8h", [0x20, 0xC0, 0x62, 0x6E]),
+        ("umull v0.2d, v1.2s, v2.2s", [0x20, 0xC0, 0xA2, 0x2E]),
+        ("umull2 v0.2d, v1.4s, v2.4s", [0x20, 0xC0, 0xA2, 0x6E]),
+        ("sshr v0.16b, v1.16b, #1", [0x20, 0x04, 0x0F, 0x4F]),
+        ("sshr v0.16b, v1.16b, #8", [0x20, 0x04, 0x08, 0x4F]),
+        ("sshr v0.8h, v1.8h, #1", [0x20, 0x04, 0x1F, 0x4F]),
+        ("sshr v0.8h, v1.8h, #16", [0x20, 0x04, 0x10, 0x4F]),
+        ("sshr v0.4s, v1.4s, #1", [0x20, 0x04, 0x3F, 0x4F]),
+        ("sshr v0.4s, v1.4s, #32", [0x20, 0x04, 0x20, 0x4F]),
+        ("sshr v0.2d, v1.2d, #1", [0x20, 0x04, 0x7F, 0x4F]),
+        ("sshr v0.2d, v1.2d, #64", [0x20, 0x04, 0x40, 0x4F]),
+        ("sxtl v0.8h, v1.8b", [0x20, 0xA4, 0x08, 0x0F]),
+        ("sxtl2 v0.8h, v1.16b", [0x20, 0xA4, 0x08, 0x4F]),
+        ("sxtl v0.4s, v1.4h", [0x20, 0xA4, 0x10, 0x0F]),
+        ("sxtl2 v0.4s, v1.8h", [0x20, 0xA4, 0x10, 0x4F]),
+        ("sxtl v0.2d, v1.2s", [0x20, 0xA4, 0x20, 0x0F]),
+        ("sxtl2 v0.2d, v1.4s", [0x20, 0xA4, 0x20, 0x4F]),
+        ("uxtl v0.8h, v1.8b", [0x20, 0xA4, 0x08, 0x2F]),
+        ("uxtl2 v0.8h, v1.16b", [0x20, 0xA4, 0x08, 0x6F]),
+        ("uxtl v0.4s, v1.4h", [0x20, 0xA4, 0x10, 0x2F]),
+        ("uxtl2 v0.4s, v1.8h", [0x20, 0xA4, 0x10, 0x6F]),
+        ("uxtl v0.2d, v1.2s", [0x20, 0xA4, 0x20, 0x2F]),
+        ("uxtl2 v0.2d, v1.4s", [0x20, 0xA4, 0x20, 0x6F]),
+        ("dup v0.16b, v1.b[15]", [0x20, 0x04, 0x1F, 0x4E]),
+        ("dup v0.8h, v1.h[7]", [0x20, 0x04, 0x1E, 0x4E]),
+        ("dup v0.4s, v1.s[0]", [0x20, 0x04, 0x04, 0x4E]),
+        ("dup v0.2d, v1.d[1]", [0x20, 0x04, 0x18, 0x4E]),
+        ("dup v0.16b, w1", [0x20, 0x0C, 0x01, 0x4E]),
+        ("dup v0.8h, w17", [0x20, 0x0E, 0x02, 0x4E]),
+        ("dup v0.4s, w2", [0x40, 0x0C, 0x04, 0x4E]),
+        ("dup v31.2d, x3", [0x7F, 0x0C, 0x08, 0x4E]),
+        ("mov b0, v1.b[3]", [0x20, 0x04, 0x07, 0x5E]),
+        ("mov h0, v1.h[5]", [0x20, 0x04, 0x16, 0x5E]),
+        ("mov s0, v1.s[3]", [0x20, 0x04, 0x1C, 0x5E]),
+        ("mov d0, v1.d[1]", [0x20, 0x04, 0x18, 0x5E]),
+        ("mov v0.b[15], w1", [0x20, 0x1C, 0x1F, 0x4E]),
+        ("mov v0.h[3], w1", [0x20, 0x1C, 0x0E, 0x4E]),
+        ("mov v0.s[2], w1", [0x20, 0x1C, 0x14, 0x4E]),
+        ("mov v0.d[1], x17", [0x20, 0x1E, 0x18, 0x4E]),
+        ("mov v0.b[1], v1.b[14]", [0x20, 0x74, 0x03, 0x6E]),
+        ("mov v0.s[3], v1.s[0]", [0x20, 0x04, 0x1C, 0x6E]),
+        ("mov v0.d[1], v1.d[0]", [0x20, 0x04, 0x18, 0x6E]),
+        ("umov w0, v1.b[15]", [0x20, 0x3C, 0x1F, 0x0E]),
+        ("umov w0, v1.h[7]", [0x20, 0x3C, 0x1E, 0x0E]),
+        ("umov w0, v1.s[3]", [0x20, 0x3C, 0x1C, 0x0E]),
+        ("umov x0, v1.d[1]", [0x20, 0x3C, 0x18, 0x4E]),
+        ("smov w0, v1.b[15]", [0x20, 0x2C, 0x1F, 0x0E]),
+        ("smov w0, v1.h[7]", [0x20, 0x2C, 0x1E, 0x0E]),
+        ("smov x0, v1.b[1]", [0x20, 0x2C, 0x03, 0x4E]),
+        ("smov x0, v1.s[1]", [0x20, 0x2C, 0x0C, 0x4E]),
+        ("uzp1 v0.16b, v1.16b, v2.16b", [0x20, 0x18, 0x02, 0x4E]),
+        ("uzp1 v0.8h, v1.8h, v2.8h", [0x20, 0x18, 0x42, 0x4E]),
+        ("uzp1 v0.2d, v1.2d, v2.2d", [0x20, 0x18, 0xC2, 0x4E]),
+        ("uzp2 v0.16b, v1.16b, v2.16b", [0x20, 0x58, 0x02, 0x4E]),
+        ("uzp2 v0.8h, v1.8h, v2.8h", [0x20, 0x58, 0x42, 0x4E]),
+        ("uzp2 v0.2d, v1.2d, v2.2d", [0x20, 0x58, 0xC2, 0x4E]),
+        ("zip1 v0.16b, v1.16b, v2.16b", [0x20, 0x38, 0x02, 0x4E]),
+        ("zip1 v0.8h, v1.8h, v2.8h", [0x20, 0x38, 0x42, 0x4E]),
+        ("zip1 v0.2d, v1.2d, v2.2d", [0x20, 0x38, 0xC2, 0x4E]),
+        ("zip2 v0.16b, v1.16b, v2.16b", [0x20, 0x78, 0x02, 0x4E]),
+        ("zip2 v0.8h, v1.8h, v2.8h", [0x20, 0x78, 0x42, 0x4E]),
+        ("zip2 v0.2d, v1.2d, v2.2d", [0x20, 0x78, 0xC2, 0x4E]),
+        ("trn1 v0.16b, v1.16b, v2.16b", [0x20, 0x28, 0x02, 0x4E]),
+        ("trn1 v0.8h, v1.8h, v2.8h", [0x20, 0x28, 0x42, 0x4E]),
+        ("trn1 v0.2d, v1.2d, v2.2d", [0x20, 0x28, 0xC2, 0x4E]),
+        ("trn2 v0.16b, v1.16b, v2.16b", [0x20, 0x68, 0x02, 0x4E]),
+        ("trn2 v0.8h, v1.8h, v2.8h", [0x20, 0x68, 0x42, 0x4E]),
+        ("trn2 v0.2d, v1.2d, v2.2d", [0x20, 0x68, 0xC2, 0x4E]),
+        ("tbl v0.16b, {v1.16b}, v2.16b", [0x20, 0x00, 0x02, 0x4E]),
+        ("tbl v0.16b, {v30.16b, v31.16b}, v0.16b", [0xC0, 0x23, 0x00, 0x4E]),
+        ("ext v0.16b, v1.16b, v2.16b, #8", [0x20, 0x40, 0x02, 0x6E]),
+        ("ext v0.16b, v1.16b, v1.16b, #15", [0x20, 0x78, 0x01, 0x6E]),
         ("and v0.8b, v1.8b, v2.8b", [0x20, 0x1C, 0x22, 0x0E]),
         ("and v29.16b, v30.16b, v31.16b", [0xDD, 0x1F, 0x3F, 0x4E]),
         ("bic v0.8b, v1.8b, v2.8b", [0x20, 0x1C, 0x62, 0x0E]),
@@ -2654,4 +3200,4 @@ import Testing
         ("fcmp d0, d1; cset w0, mi; cset w1, ls; cset w2, vs", [0x00, 0x20, 0x61, 0x1E, 0xE0, 0x57, 0x9F, 0x1A, 0xE1, 0x87, 0x9F, 0x1A, 0xE2, 0x77, 0x9F, 0x1A]),
     ]
 }
-// 1357 cases.
+// 1634 cases.

@@ -336,22 +336,19 @@ import Testing
         #expect(try one.call(store, [.i32(2), .i64(41)]).first?.i64 == 42)
     }
 
-    /// A function the interpreter runs (its module uses SIMD, which the test configuration
-    /// leaves to the interpreter), reached from machine code through its adapter, with
-    /// stack-passed arguments.
+    /// A function the interpreter runs (its module is interpreted), reached from machine code
+    /// through its adapter, with stack-passed arguments.
     @Test(arguments: strategies)
     func tailCallsReachInterpretedFunctions(_ strategy: Config.Strategy) throws {
-        var config = Config(strategy: strategy)
-        config.jitInterpretsSIMD = true
-        let engine = try Engine(config)
+        let engine = try Self.engine(strategy)
         let store = Store(engine)
         let linker = Linker<Void>(engine)
         let interpreted = try Module(engine, wat: """
             (module
-              (func (export "weigh") (param i32 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 f64) (result i64) (local v128)
+              (func (export "weigh") (param i32 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 f64) (result i64)
                 (i64.add (i64.mul (local.get 10) (i64.const 7))
                   (i64.add (i64.extend_i32_u (local.get 0)) (i64.trunc_f64_s (local.get 11))))))
-            """)
+            """, interpreted: true)
         #expect(!interpreted.isCompiledToMachineCode)
         try linker.instance(store, "i", try linker.instantiate(store, interpreted))
         let instance = try linker.instantiate(store, try Self.module(engine, strategy, """

@@ -740,6 +740,127 @@ bad("scvtf d0, sp", "a.scvtf(.d, .v0, .x, .sp)")
 bad("fcvtzs sp, d0", "a.fcvtzs(.x, .sp, .d, .v0)")
 
 # ---------------------------------------------------------------------------------------
+group("neon", "NEON for v128: LDR/STR Q, three same, two-register misc, narrowing, across lanes, SMULL/UMULL, SSHR, SXTL/UXTL, DUP/INS/UMOV/SMOV, permutes, TBL, EXT")
+ok("ldr q0, [x1]", "a.ldrQ(.v0, .base(.x1))")
+ok("ldr q1, [x2, #16]", "a.ldrQ(.v1, .offset(.x2, 16))")
+ok("ldr q1, [x2, #65520]", "a.ldrQ(.v1, .offset(.x2, 65520))")
+ok("ldur q2, [x29, #-48]", "a.ldrQ(.v2, .offset(.fp, -48))")
+ok("ldur q2, [x29, #8]", "a.ldrQ(.v2, .offset(.fp, 8))")
+ok("ldr q3, [x20, w1, uxtw]", "a.ldrQ(.v3, .indexed(.x20, index: .x1, .uxtw))")
+ok("ldr q3, [x20, x16]", "a.ldrQ(.v3, .indexed(.x20, index: .x16))")
+ok("ldr q31, [sp, #32]", "a.ldrQ(.v31, .offset(.sp, 32))")
+ok("str q0, [x1]", "a.strQ(.v0, .base(.x1))")
+ok("str q1, [x2, #32]", "a.strQ(.v1, .offset(.x2, 32))")
+ok("stur q2, [x29, #-64]", "a.strQ(.v2, .offset(.fp, -64))")
+ok("str q3, [x20, w1, uxtw]", "a.strQ(.v3, .indexed(.x20, index: .x1, .uxtw))")
+ok("str q3, [x16, x17]", "a.strQ(.v3, .indexed(.x16, index: .x17))")
+bad(None, "a.ldrQ(.v0, .offset(.x1, 4104))")
+integer_same = ["add", "sub", "sqadd", "uqadd", "sqsub", "uqsub", "cmgt", "cmhi", "cmge", "cmhs", "cmeq", "sshl", "ushl"]
+for op in integer_same:
+    for arr in ["16b", "8h", "4s", "2d"]:
+        sw = {"16b": "b16", "8h": "h8", "4s": "s4", "2d": "d2"}[arr]
+        ok(f"{op} v0.{arr}, v1.{arr}, v2.{arr}", f"a.vector(.{op}, .{sw}, .v0, .v1, .v2)")
+for op in ["smax", "umax", "smin", "umin", "urhadd", "mul", "umaxp"]:
+    for arr, sw in [("16b", "b16"), ("8h", "h8"), ("4s", "s4")]:
+        ok(f"{op} v3.{arr}, v4.{arr}, v5.{arr}", f"a.vector(.{op}, .{sw}, .v3, .v4, .v5)")
+ok("addp v0.4s, v30.4s, v31.4s", "a.vector(.addp, .s4, .v0, .v30, .v31)")
+ok("addp v0.2d, v30.2d, v31.2d", "a.vector(.addp, .d2, .v0, .v30, .v31)")
+ok("sqrdmulh v0.8h, v1.8h, v2.8h", "a.vector(.sqrdmulh, .h8, .v0, .v1, .v2)")
+ok("sqrdmulh v0.4s, v1.4s, v2.4s", "a.vector(.sqrdmulh, .s4, .v0, .v1, .v2)")
+for op in ["fadd", "fsub", "fmul", "fdiv", "fmax", "fmin", "fcmeq", "fcmge", "fcmgt"]:
+    for arr, sw in [("4s", "s4"), ("2d", "d2")]:
+        ok(f"{op} v6.{arr}, v7.{arr}, v16.{arr}", f"a.vector(.{op}, .{sw}, .v6, .v7, .v16)")
+bad("mul v0.2d, v1.2d, v2.2d", "a.vector(.mul, .d2, .v0, .v1, .v2)")
+bad("smax v0.2d, v1.2d, v2.2d", "a.vector(.smax, .d2, .v0, .v1, .v2)")
+bad("sqrdmulh v0.16b, v1.16b, v2.16b", "a.vector(.sqrdmulh, .b16, .v0, .v1, .v2)")
+bad("fadd v0.8h, v1.8h, v2.8h", "a.vector(.fadd, .h8, .v0, .v1, .v2)")
+ok("not v0.16b, v1.16b", "a.vector(.not, .b16, .v0, .v1)")
+ok("cnt v0.16b, v1.16b", "a.vector(.cnt, .b16, .v0, .v1)")
+for op in ["abs", "neg"]:
+    for arr, sw in [("16b", "b16"), ("8h", "h8"), ("4s", "s4"), ("2d", "d2")]:
+        ok(f"{op} v0.{arr}, v1.{arr}", f"a.vector(.{op}, .{sw}, .v0, .v1)")
+for arr, sw in [("16b", "b16"), ("8h", "h8"), ("4s", "s4"), ("2d", "d2")]:
+    ok(f"cmeq v0.{arr}, v1.{arr}, #0", f"a.vector(.cmeqZero, .{sw}, .v0, .v1)")
+for op in ["saddlp", "uaddlp"]:
+    ok(f"{op} v0.8h, v1.16b", f"a.vector(.{op}, .b16, .v0, .v1)")
+    ok(f"{op} v0.4s, v1.8h", f"a.vector(.{op}, .h8, .v0, .v1)")
+    ok(f"{op} v0.2d, v1.4s", f"a.vector(.{op}, .s4, .v0, .v1)")
+for op in ["fabs", "fneg", "fsqrt", "frintn", "frintm", "frintp", "frintz", "fcvtzs", "fcvtzu", "scvtf", "ucvtf"]:
+    for arr, sw in [("4s", "s4"), ("2d", "d2")]:
+        ok(f"{op} v17.{arr}, v18.{arr}", f"a.vector(.{op}, .{sw}, .v17, .v18)")
+bad(None, "a.vector(.not, .s4, .v0, .v1)")
+for op in ["xtn", "sqxtn", "uqxtn", "sqxtun"]:
+    for src, dst, dst2, sw in [("8h", "8b", "16b", "h8"), ("4s", "4h", "8h", "s4"), ("2d", "2s", "4s", "d2")]:
+        ok(f"{op} v0.{dst}, v1.{src}", f"a.vector(.{op}, .{sw}, .v0, .v1)")
+        ok(f"{op}2 v0.{dst2}, v1.{src}", f"a.vector(.{op}, .{sw}, .v0, .v1, upper: true)")
+ok("fcvtn v0.2s, v1.2d", "a.vector(.fcvtn, .d2, .v0, .v1)")
+ok("fcvtn2 v0.4s, v1.2d", "a.vector(.fcvtn, .d2, .v0, .v1, upper: true)")
+ok("fcvtl v0.2d, v1.2s", "a.fcvtl(.v0, .v1)")
+ok("fcvtl2 v0.2d, v1.4s", "a.fcvtl(.v0, .v1, upper: true)")
+for op in ["umaxv", "uminv"]:
+    ok(f"{op} b0, v1.16b", f"a.vector(.{op}, .b16, .v0, .v1)")
+    ok(f"{op} h0, v1.8h", f"a.vector(.{op}, .h8, .v0, .v1)")
+    ok(f"{op} s0, v1.4s", f"a.vector(.{op}, .s4, .v0, .v1)")
+bad("umaxv d0, v1.2d", "a.vector(.umaxv, .d2, .v0, .v1)")
+for op, u in [("smull", "false"), ("umull", "true")]:
+    ok(f"{op} v0.8h, v1.8b, v2.8b", f"a.mull(unsigned: {u}, .b8, .v0, .v1, .v2)")
+    ok(f"{op}2 v0.8h, v1.16b, v2.16b", f"a.mull(unsigned: {u}, .b16, .v0, .v1, .v2)")
+    ok(f"{op} v0.4s, v1.4h, v2.4h", f"a.mull(unsigned: {u}, .h4, .v0, .v1, .v2)")
+    ok(f"{op}2 v0.4s, v1.8h, v2.8h", f"a.mull(unsigned: {u}, .h8, .v0, .v1, .v2)")
+    ok(f"{op} v0.2d, v1.2s, v2.2s", f"a.mull(unsigned: {u}, .s2, .v0, .v1, .v2)")
+    ok(f"{op}2 v0.2d, v1.4s, v2.4s", f"a.mull(unsigned: {u}, .s4, .v0, .v1, .v2)")
+for arr, sw, bits in [("16b", "b16", 8), ("8h", "h8", 16), ("4s", "s4", 32), ("2d", "d2", 64)]:
+    ok(f"sshr v0.{arr}, v1.{arr}, #1", f"a.sshr(.{sw}, .v0, .v1, imm: 1)")
+    ok(f"sshr v0.{arr}, v1.{arr}, #{bits}", f"a.sshr(.{sw}, .v0, .v1, imm: {bits})")
+bad("sshr v0.4s, v1.4s, #0", "a.sshr(.s4, .v0, .v1, imm: 0)")
+for op, u in [("sxtl", "false"), ("uxtl", "true")]:
+    ok(f"{op} v0.8h, v1.8b", f"a.xtl(unsigned: {u}, .b8, .v0, .v1)")
+    ok(f"{op}2 v0.8h, v1.16b", f"a.xtl(unsigned: {u}, .b16, .v0, .v1)")
+    ok(f"{op} v0.4s, v1.4h", f"a.xtl(unsigned: {u}, .h4, .v0, .v1)")
+    ok(f"{op}2 v0.4s, v1.8h", f"a.xtl(unsigned: {u}, .h8, .v0, .v1)")
+    ok(f"{op} v0.2d, v1.2s", f"a.xtl(unsigned: {u}, .s2, .v0, .v1)")
+    ok(f"{op}2 v0.2d, v1.4s", f"a.xtl(unsigned: {u}, .s4, .v0, .v1)")
+ok("dup v0.16b, v1.b[15]", "a.dup(.b16, .v0, .v1, lane: 15)")
+ok("dup v0.8h, v1.h[7]", "a.dup(.h8, .v0, .v1, lane: 7)")
+ok("dup v0.4s, v1.s[0]", "a.dup(.s4, .v0, .v1, lane: 0)")
+ok("dup v0.2d, v1.d[1]", "a.dup(.d2, .v0, .v1, lane: 1)")
+ok("dup v0.16b, w1", "a.dup(.b16, .v0, .x1)")
+ok("dup v0.8h, w17", "a.dup(.h8, .v0, .x17)")
+ok("dup v0.4s, w2", "a.dup(.s4, .v0, .x2)")
+ok("dup v31.2d, x3", "a.dup(.d2, .v31, .x3)")
+bad("dup v0.16b, v1.b[16]", "a.dup(.b16, .v0, .v1, lane: 16)")
+ok("mov b0, v1.b[3]", "a.dupScalar(0, .v0, .v1, lane: 3)")
+ok("mov h0, v1.h[5]", "a.dupScalar(1, .v0, .v1, lane: 5)")
+ok("mov s0, v1.s[3]", "a.dupScalar(2, .v0, .v1, lane: 3)")
+ok("mov d0, v1.d[1]", "a.dupScalar(3, .v0, .v1, lane: 1)")
+ok("mov v0.b[15], w1", "a.ins(0, .v0, lane: 15, .x1)")
+ok("mov v0.h[3], w1", "a.ins(1, .v0, lane: 3, .x1)")
+ok("mov v0.s[2], w1", "a.ins(2, .v0, lane: 2, .x1)")
+ok("mov v0.d[1], x17", "a.ins(3, .v0, lane: 1, .x17)")
+ok("mov v0.b[1], v1.b[14]", "a.ins(0, .v0, lane: 1, .v1, lane: 14)")
+ok("mov v0.s[3], v1.s[0]", "a.ins(2, .v0, lane: 3, .v1, lane: 0)")
+ok("mov v0.d[1], v1.d[0]", "a.ins(3, .v0, lane: 1, .v1, lane: 0)")
+bad("mov v0.d[2], x1", "a.ins(3, .v0, lane: 2, .x1)")
+ok("umov w0, v1.b[15]", "a.umov(0, .x0, .v1, lane: 15)")
+ok("umov w0, v1.h[7]", "a.umov(1, .x0, .v1, lane: 7)")
+ok("umov w0, v1.s[3]", "a.umov(2, .x0, .v1, lane: 3)")
+ok("umov x0, v1.d[1]", "a.umov(3, .x0, .v1, lane: 1)")
+ok("smov w0, v1.b[15]", "a.smov(.w, 0, .x0, .v1, lane: 15)")
+ok("smov w0, v1.h[7]", "a.smov(.w, 1, .x0, .v1, lane: 7)")
+ok("smov x0, v1.b[1]", "a.smov(.x, 0, .x0, .v1, lane: 1)")
+ok("smov x0, v1.s[1]", "a.smov(.x, 2, .x0, .v1, lane: 1)")
+bad("smov w0, v1.s[1]", "a.smov(.w, 2, .x0, .v1, lane: 1)")
+for op in ["uzp1", "uzp2", "zip1", "zip2", "trn1", "trn2"]:
+    ok(f"{op} v0.16b, v1.16b, v2.16b", f"a.permute(.{op}, .b16, .v0, .v1, .v2)")
+    ok(f"{op} v0.8h, v1.8h, v2.8h", f"a.permute(.{op}, .h8, .v0, .v1, .v2)")
+    ok(f"{op} v0.2d, v1.2d, v2.2d", f"a.permute(.{op}, .d2, .v0, .v1, .v2)")
+ok("tbl v0.16b, {v1.16b}, v2.16b", "a.tbl(.v0, .v1, count: 1, .v2)")
+ok("tbl v0.16b, {v30.16b, v31.16b}, v0.16b", "a.tbl(.v0, .v30, count: 2, .v0)")
+ok("ext v0.16b, v1.16b, v2.16b, #8", "a.ext(.v0, .v1, .v2, 8)")
+ok("ext v0.16b, v1.16b, v1.16b, #15", "a.ext(.v0, .v1, .v1, 15)")
+bad(None, "a.tbl(.v0, .v1, count: 5, .v2)")
+
+# ---------------------------------------------------------------------------------------
 group("simd", "Bitwise vector operations, BSL/BIT/BIF, CNT/ADDV/UADDLV, MOVI/MVNI, SHL/USHR")
 for op in ["and", "bic", "orr", "orn", "eor", "bsl", "bit", "bif"]:
     ok(f"{op} v0.8b, v1.8b, v2.8b", f"a.{op}(.b8, .v0, .v1, .v2)")

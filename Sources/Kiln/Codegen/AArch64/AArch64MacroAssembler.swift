@@ -85,12 +85,12 @@ struct AArch64MacroAssembler: MacroAssembler {
         return AArch64Assembler.FixupKind.imm19.range.contains(target - asm.offset)
     }
 
-    @inline(__always) private func g(_ reg: Reg) -> R {
+    @inline(__always) func g(_ reg: Reg) -> R {
         precondition(!reg.isFloat, "expected an integer register")
         return R.x(Int(reg.number))
     }
 
-    @inline(__always) private func v(_ reg: Reg) -> V {
+    @inline(__always) func v(_ reg: Reg) -> V {
         precondition(reg.isFloat, "expected a float register")
         return V(rawValue: reg.number)!
     }
@@ -107,7 +107,7 @@ struct AArch64MacroAssembler: MacroAssembler {
 
     /// `[base, #offset]` for an access of `accessSize` bytes when an immediate form reaches
     /// it; otherwise the offset goes to x17 and the address is `[base, x17]`.
-    private mutating func address(_ base: R, _ offset: Int64, accessSize: Int) -> Address {
+    mutating func address(_ base: R, _ offset: Int64, accessSize: Int) -> Address {
         if AArch64.scaledOffset(offset, accessSize: accessSize) != nil || AArch64.unscaledOffset(offset) != nil {
             return .offset(base, offset)
         }
@@ -122,7 +122,9 @@ struct AArch64MacroAssembler: MacroAssembler {
 
     /// Loads a value of `type` into a register of either class.
     private mutating func loadValue(_ type: ValType, _ dst: Reg, base: R, offset: Int64) {
-        if dst.isFloat {
+        if type == .v128 {
+            asm.ldrQ(v(dst), address(base, offset, accessSize: 16))
+        } else if dst.isFloat {
             let s = floatSize(type)
             asm.ldr(s, v(dst), address(base, offset, accessSize: s == .s ? 4 : 8))
         } else {
@@ -134,7 +136,9 @@ struct AArch64MacroAssembler: MacroAssembler {
     /// Stores a register: integers as a whole 8-byte word (an i32 is zero-extended in its
     /// register, so reloads of either width agree), floats at their width.
     private mutating func storeValue(_ type: ValType, _ src: Reg, base: R, offset: Int64) {
-        if src.isFloat {
+        if type == .v128 {
+            asm.strQ(v(src), address(base, offset, accessSize: 16))
+        } else if src.isFloat {
             let s = floatSize(type)
             asm.str(s, v(src), address(base, offset, accessSize: s == .s ? 4 : 8))
         } else {
@@ -279,6 +283,7 @@ struct AArch64MacroAssembler: MacroAssembler {
         guard dst != src else { return }
         switch (dst.isFloat, src.isFloat) {
         case (false, false): asm.mov(size(type), g(dst), g(src))
+        case (true, true) where type == .v128: asm.mov(.b16, v(dst), v(src))
         case (true, true): asm.fmov(.d, v(dst), v(src))
         case (true, false): asm.fmov(floatSize(type), v(dst), g(src))
         case (false, true): asm.fmov(floatSize(type), g(dst), v(src))
@@ -314,7 +319,12 @@ struct AArch64MacroAssembler: MacroAssembler {
     }
 
     mutating func storeConstant(_ type: ValType, slot: Int32, _ bits: UInt64) {
-        if bits == 0 {
+        if type == .v128 {
+            // Only zero (a local's default) is ever a v128 constant here.
+            precondition(bits == 0, "v128 constants are materialized in registers")
+            asm.str(.x, .zr, frame(slot))
+            asm.str(.x, .zr, frame(slot + 8))
+        } else if bits == 0 {
             asm.str(.x, .zr, frame(slot))
         } else {
             let t = AArch64MacroAssembler.scratch
@@ -325,6 +335,11 @@ struct AArch64MacroAssembler: MacroAssembler {
 
     mutating func copySlot(_ type: ValType, to destination: Int32, from source: Int32) {
         guard destination != source else { return }
+        if type == .v128 {
+            asm.ldrQ(AArch64MacroAssembler.scratchV, frame(source, accessSize: 16))
+            asm.strQ(AArch64MacroAssembler.scratchV, frame(destination, accessSize: 16))
+            return
+        }
         let t = AArch64MacroAssembler.scratch
         asm.ldr(.x, t, frame(source))
         asm.str(.x, t, frame(destination))
@@ -396,6 +411,11 @@ struct AArch64MacroAssembler: MacroAssembler {
     }
 
     mutating func copyToResultsArea(_ type: ValType, pointer: Reg, index: Int, from slot: Int32) {
+        if type == .v128 {
+            asm.ldrQ(AArch64MacroAssembler.scratchV, frame(slot, accessSize: 16))
+            asm.strQ(AArch64MacroAssembler.scratchV, address(g(pointer), Int64(8 * index), accessSize: 16))
+            return
+        }
         let t = AArch64MacroAssembler.scratch
         asm.ldr(.x, t, frame(slot))
         asm.str(.x, t, address(g(pointer), Int64(8 * index), accessSize: 8))
@@ -600,7 +620,13 @@ struct AArch64MacroAssembler: MacroAssembler {
 
     mutating func select(_ type: ValType, _ dst: Reg, otherwise: Reg, condition: Reg) {
         asm.cmp(.w, g(condition), imm: 0)
-        if dst.isFloat {
+        if type == .v128 {
+            // fcsel has no 128-bit form: keep dst when the condition is nonzero.
+            let keep = asm.newLabel()
+            asm.b(.ne, keep)
+            asm.mov(.b16, v(dst), v(otherwise))
+            asm.bind(keep)
+        } else if dst.isFloat {
             asm.fcsel(floatSize(type), v(dst), v(dst), v(otherwise), .ne)
         } else {
             asm.csel(size(type), g(dst), g(dst), g(otherwise), .ne)
@@ -694,7 +720,7 @@ struct AArch64MacroAssembler: MacroAssembler {
 
     /// The address of a wasm access: memory base + zero-extended index + offset, after the
     /// explicit bounds check when there is one.
-    private mutating func wasmAddress(index: Reg, offset: UInt64, size: Int, definitionOffset: Int32,
+    mutating func wasmAddress(index: Reg, offset: UInt64, size: Int, definitionOffset: Int32,
                                       boundsTrap: Label?) -> Address {
         let i = g(index), t = AArch64MacroAssembler.scratch, u = AArch64MacroAssembler.temp
         if let boundsTrap {
@@ -726,7 +752,7 @@ struct AArch64MacroAssembler: MacroAssembler {
 
     /// The address of an access to the memory whose definition pointer is in `definition`
     /// (left holding its base): base + index + offset, the index 32- or 64-bit.
-    private mutating func wasmAddress(index: Reg, is64: Bool, offset: UInt64, size: Int, definition: Reg,
+    mutating func wasmAddress(index: Reg, is64: Bool, offset: UInt64, size: Int, definition: Reg,
                                       pinnedBase: Bool, boundsTrap: Label?) -> Address {
         let i = g(index), d = g(definition), t = AArch64MacroAssembler.scratch, u = AArch64MacroAssembler.temp
         // The base: memory 0's pinned register, or loaded from the definition.

@@ -12,7 +12,7 @@ extension AArch64MacroAssembler {
         var nextInteger = 0, nextFloat = 0, stackWords = 0
         var result: [Place] = []
         for param in params {
-            if param == .f32 || param == .f64 {
+            if param == .f32 || param == .f64 || param == .v128 {
                 if nextFloat < 8 {
                     result.append(.float(V(rawValue: UInt8(nextFloat))!))
                     nextFloat += 1
@@ -24,7 +24,7 @@ extension AArch64MacroAssembler {
                 continue
             }
             result.append(.stack(stackWords))
-            stackWords += 1
+            stackWords += ValueWords.count(param)
         }
         var pointer: Place?
         if extraPointer {
@@ -77,13 +77,24 @@ extension AArch64MacroAssembler {
         return .indexed(base, index: AArch64MacroAssembler.temp)
     }
 
+    /// `[base, #offset]` for a 16-byte access (offsets may be 8 mod 16), through x17 when
+    /// out of the immediate forms' reach.
+    private mutating func quad(_ base: R, _ offset: Int) -> AArch64.Address {
+        if AArch64.scaledOffset(Int64(offset), accessSize: 16) != nil || AArch64.unscaledOffset(Int64(offset)) != nil {
+            return .offset(base, Int64(offset))
+        }
+        asm.mov(.x, AArch64MacroAssembler.temp, imm: UInt64(offset))
+        return .indexed(base, index: AArch64MacroAssembler.temp)
+    }
+
     /// `void trampoline(code, vmctx, values)`: calls `code` with the parameters in `values`
     /// and writes its results there.
     mutating func arrayCallTrampoline(_ type: FuncType) {
         let (places, pointer, stackWords) = AArch64MacroAssembler.places(type.params, extraPointer: type.results.count > 1)
         // The results area starts past the even argument area a callee may tail-call with.
         let resultsWord = ArgumentArea.words(stackWords)
-        let frameWords = type.results.count > 1 ? resultsWord + type.results.count : stackWords
+        let resultWords = ValueWords.offsets(type.results)
+        let frameWords = type.results.count > 1 ? resultsWord + ValueWords.total(type.results) : stackWords
         let values = R.x22, code = R.x23, vmctx = R.x24, t = AArch64MacroAssembler.scratch
         glueFrameEnter()
         // The other callee-saved registers too (x25...x28, d8...d15), and the values pointer
@@ -104,7 +115,11 @@ extension AArch64MacroAssembler {
             let value = word(values, 16 * i)
             switch place {
             case .integer(let r): asm.ldr(param == .i32 ? .w : .x, r, value)
+            case .float(let f) where param == .v128: asm.ldrQ(f, value)
             case .float(let f): asm.ldr(param == .f32 ? .s : .d, f, value)
+            case .stack(let index) where param == .v128:
+                asm.ldrQ(AArch64MacroAssembler.scratchV, value)
+                asm.strQ(AArch64MacroAssembler.scratchV, quad(.sp, 8 * index))
             case .stack(let index):
                 asm.ldr(.x, t, value)
                 asm.str(.x, t, word(.sp, 8 * index))
@@ -140,12 +155,19 @@ extension AArch64MacroAssembler {
                 asm.fmov(.s, t, .v0)
                 asm.str(.x, t, .base(values))
             case .f64: asm.str(.d, .v0, .base(values))
+            case .v128: asm.strQ(.v0, .base(values))
             default: asm.str(.x, .x0, .base(values))
             }
         } else if type.results.count > 1 {
-            for i in 0..<type.results.count {
-                asm.ldr(.x, t, word(.sp, 8 * (resultsWord + i)))
-                asm.str(.x, t, word(values, 16 * i))
+            for (i, result) in type.results.enumerated() {
+                let offset = 8 * (resultsWord + resultWords[i])
+                if result == .v128 {
+                    asm.ldrQ(AArch64MacroAssembler.scratchV, quad(.sp, offset))
+                    asm.strQ(AArch64MacroAssembler.scratchV, word(values, 16 * i))
+                } else {
+                    asm.ldr(.x, t, word(.sp, offset))
+                    asm.str(.x, t, word(values, 16 * i))
+                }
             }
         }
         asm.sub(.x, .sp, .fp, imm: 144)
@@ -178,6 +200,11 @@ extension AArch64MacroAssembler {
             case .integer(let r):
                 if param == .i32 { asm.mov(.w, r, r) }
                 asm.str(.x, r, value)
+            case .float(let f) where param == .v128:
+                asm.strQ(f, value)
+            case .stack(let index) where param == .v128:
+                asm.ldrQ(AArch64MacroAssembler.scratchV, quad(.fp, 16 + 8 * index))
+                asm.strQ(AArch64MacroAssembler.scratchV, value)
             case .float(let f):
                 if param == .f32 {
                     asm.fmov(.s, t, f)
@@ -208,12 +235,18 @@ extension AArch64MacroAssembler {
             switch type.results[0] {
             case .f32: asm.ldr(.s, .v0, .base(.sp))
             case .f64: asm.ldr(.d, .v0, .base(.sp))
+            case .v128: asm.ldrQ(.v0, .base(.sp))
             default: asm.ldr(.x, .x0, .base(.sp))
             }
         } else if type.results.count > 1 {
-            for i in 0..<type.results.count {
-                asm.ldr(.x, t, word(.sp, 16 * i))
-                asm.str(.x, t, word(resultsPointer, 8 * i))
+            for (i, (result, offset)) in zip(type.results, ValueWords.offsets(type.results)).enumerated() {
+                if result == .v128 {
+                    asm.ldrQ(AArch64MacroAssembler.scratchV, word(.sp, 16 * i))
+                    asm.strQ(AArch64MacroAssembler.scratchV, quad(resultsPointer, 8 * offset))
+                } else {
+                    asm.ldr(.x, t, word(.sp, 16 * i))
+                    asm.str(.x, t, word(resultsPointer, 8 * offset))
+                }
             }
         }
         glueFrameLeave()

@@ -35,7 +35,6 @@ extension X64MacroAssembler {
         .f32x4ConvertI32x4S: .cvtdq2ps, .f64x2ConvertLowI32x4S: .cvtdq2pd, .f64x2PromoteLowF32x4: .cvtps2pd,
     ]
 
-    static var compilesV128: Bool { true }
 
     static func supportsSIMD(_ op: SIMDOp) -> Bool {
         if directBinary[op] != nil || directUnary[op] != nil || compositeOps.contains(op) { return true }

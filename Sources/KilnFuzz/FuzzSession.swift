@@ -184,8 +184,9 @@ public struct FuzzSession {
 
 /// binaryen's `wasm-opt -ttf`: turns random bytes into a valid module.
 enum Binaryen {
-    /// WebAssembly 2.0 without SIMD (the JIT leaves SIMD modules to the interpreter: no
-    /// comparison). Flags binaryen 108 (Debian's) understands.
+    /// WebAssembly 2.0 without SIMD: binaryen's modules let the open bits of SIMD NaNs reach
+    /// memory and results, where the engines may differ (Kiln's own generator makes them
+    /// canonical and covers SIMD). Flags binaryen 108 (Debian's) understands.
     static let features = ["--disable-simd", "--disable-threads", "--disable-exception-handling", "--disable-gc",
                            "--disable-tail-call", "--disable-memory64", "--disable-relaxed-simd",
                            "--disable-extended-const", "--disable-typed-function-references",

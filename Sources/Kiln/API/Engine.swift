@@ -42,7 +42,7 @@ public final class Engine: Sendable {
     /// What actually executes wasm code for this engine's configuration.
     public var executionEngineName: String {
         guard config.strategy == .jit, let jit = JITCompiler.name else { return "interpreter" }
-        return "\(jit) (SIMD modules run on the interpreter)"
+        return jit
     }
 
     /// The current epoch.

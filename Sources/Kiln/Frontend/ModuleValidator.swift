@@ -321,7 +321,7 @@ extension ModuleValidator {
             var generator = CodeGenerator<M>(module: module, explicitBounds: explicitBounds, placeholderAddresses: true)
             try validator.validateFunctions(&generator) { $0.finishFunction() }
             if let failure = generator.failure { throw failure }
-            if generator.unsupported { throw KilnError("the module uses SIMD, which the JIT leaves to the interpreter") }
+            if generator.unsupported { throw KilnError("the module \(generator.unsupportedReason), which the JIT leaves to the interpreter") }
             let code = try generator.masm.finish()
             return generator.functionRanges.map { Array(code[$0]) }
         }

@@ -39,7 +39,7 @@ final class HostFunction {
     let context: UnsafeMutableRawPointer
     /// max(params, results, 1): the value slots a call needs.
     let slotCount: Int
-    /// The libffi closure, when machine code can call this function (no v128 in its type).
+    /// The libffi closure, when libffi can take this function's type (no v128 in it).
     private var closure: OpaquePointer?
 
     init(type: FuncType, engine: Engine, callback: @escaping HostCallback) {
@@ -57,8 +57,8 @@ final class HostFunction {
                                                HostFunction.nativeEntry, Unmanaged.passUnretained(self).toOpaque(), &code)
         }
         if closure == nil {
-            // v128 in the type (machine code never calls it) or libffi failed: the adapter
-            // still serves any caller.
+            // v128 in the type (libffi has no 128-bit vector type) or libffi failed: machine
+            // code calls the per-signature adapter instead, which passes the values as an array.
             code = engine.adapter(for: typeId)
         }
         funcRef.initialize(to: KilnFuncRef(wasmCall: code, vmctx: context, typeId: typeId, functionIndex: 0))

@@ -157,7 +157,8 @@ extension ModuleGenerator {
         code.byte(0xFD); code.u32(UInt32(op.rawValue))
     }
 
-    /// Replaces every NaN lane of the vector on top by the canonical NaN of its shape.
+    /// Replaces every NaN lane of the vector on top by the canonical NaN of its shape, and
+    /// leaves the canonical vector in the scratch local too.
     mutating func canonicalizeVector(_ type: ValType) {
         let scratch = vectorScratch
         code.byte(0x21); code.u32(scratch)  // local.set
@@ -170,6 +171,9 @@ extension ModuleGenerator {
         code.byte(0x20); code.u32(scratch)
         simd(type == .f32 ? .f32x4Ne : .f64x2Ne)  // all ones in the NaN lanes
         simd(.v128Bitselect)  // the NaN where the mask is set, the value elsewhere
+        // The scratch must not keep the raw vector: random code reads v128 locals, and any
+        // integer view of it (a lane, a store, a shuffle) would show the open NaN bits.
+        code.byte(0x22); code.u32(scratch)  // local.tee
     }
 
     /// Every SIMD operation producing a vector from vectors (and a shift count).

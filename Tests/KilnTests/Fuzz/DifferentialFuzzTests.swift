@@ -42,6 +42,16 @@ import KilnFuzz
         #expect(session.calls > 300)
     }
 
+    /// Seeds whose modules once read the generator's v128 scratch local while it held a
+    /// raw float result (NaN bits the spec leaves open, which the engines fill differently):
+    /// memory, a logged lane and the fuel of a branch on such bits differed. The scratch now
+    /// keeps the canonical vector, so these generated modules agree.
+    @Test func vectorScratchHoldsNoOpenNaNBits() {
+        var session = FuzzSession(generator: .kiln, outputDirectory: nil)
+        for seed: UInt64 in [20700, 21737, 64409, 64546, 64561] { session.run(seed: seed) }
+        #expect(session.failed == 0, "\(session.failures.map { "seed \($0.seed): \($0.detail)" })")
+    }
+
     /// The size of a module's code section: what the shrinker cuts (the declarations, which
     /// 3.0 modules have many of, stay).
     static func codeSize(_ module: [UInt8]) -> Int {

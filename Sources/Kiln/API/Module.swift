@@ -150,7 +150,7 @@ extension Module {
         if compiled != nil { return nil }
         if engine.config.strategy == .interpreter { return "the engine is configured for the interpreter" }
         if !JITCompiler.isSupported { return "the JIT does not generate code for this processor" }
-        return "the module \(interpreted?.jitFallbackReason ?? "was made to run on the interpreter (tests)"), which the JIT leaves to the interpreter"
+        return "the module was made to run on the interpreter (a test's choice)"
     }
 
     /// The machine code of each defined function, when the module was compiled.

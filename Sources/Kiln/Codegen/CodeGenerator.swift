@@ -156,17 +156,13 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     var stackOverflowLabel: M.Label?
     var wasmOffset = 0
     var currentFunction = 0
-    /// Set when the module uses something the JIT leaves to the interpreter.
-    var unsupported = false
-    /// What the JIT does not compile yet, in words, once `unsupported` is set.
-    var unsupportedReason = ""
     /// The current function's frame slots (8 or 16 bytes each).
     var frameSlots = FrameSlots(slotBytes: 8)
     /// The first compiler invariant found broken: translation stops and the module's code
     /// is thrown away (see `CompileError`).
     var failure: CompileError?
-    /// Whether instructions are translated: neither left to the interpreter nor abandoned.
-    var translating: Bool { !unsupported && failure == nil }
+    /// Whether instructions are translated (not once the function's code is abandoned).
+    var translating: Bool { failure == nil }
     /// How many of the ISA's allocatable registers of each class the allocator may use
     /// (all by default; tests lower it to force an allocator invariant failure).
     let registerLimit: Int
@@ -215,12 +211,6 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     static var resultsPointerSlot: Int32 { -24 }
     func localSlot(_ index: Int) -> Int32 { frameSlots.offset(ofSlot: index) }
     func stackSlot(_ index: Int) -> Int32 { frameSlots.offset(ofSlot: localCount + index) }
-
-    /// Leaves the module to the interpreter (the first reason given is kept).
-    mutating func leaveToInterpreter(_ reason: String) {
-        if !unsupported { unsupportedReason = reason }
-        unsupported = true
-    }
 
     // MARK: Registers
 

@@ -35,12 +35,7 @@ struct ModuleValidator {
                 // A validation error found after a compiler failure still comes first: the
                 // module is invalid whatever the compiler thought of it.
                 if let failure = generator.failure { throw failure }
-                if !generator.unsupported {
-                    return (nil, try generator.finishModule())
-                }
-                let interpreted = try validator.validateFunctions(translate: true, instrumentation)
-                interpreted?.jitFallbackReason = generator.unsupportedReason
-                return (interpreted, nil)
+                return (nil, try generator.finishModule())
             }
             return (try validator.validateFunctions(translate: true, instrumentation), nil)
         }
@@ -321,7 +316,6 @@ extension ModuleValidator {
             var generator = CodeGenerator<M>(module: module, explicitBounds: explicitBounds, placeholderAddresses: true)
             try validator.validateFunctions(&generator) { $0.finishFunction() }
             if let failure = generator.failure { throw failure }
-            if generator.unsupported { throw KilnError("the module \(generator.unsupportedReason), which the JIT leaves to the interpreter") }
             let code = try generator.masm.finish()
             return generator.functionRanges.map { Array(code[$0]) }
         }

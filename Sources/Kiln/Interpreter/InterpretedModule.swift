@@ -57,8 +57,6 @@ final class InterpretedModule: @unchecked Sendable {
     let stackMaps: [StackMaps]
     /// Per function: its exception handlers (`try_table`s).
     let handlers: [[ExceptionHandler]]
-    /// Why a JIT engine left this module to the interpreter, when it did (in words).
-    var jitFallbackReason: String?
 
     init(functions: [InterpretedFunction], offsets: [[(pc: UInt32, offset: UInt32)]], stackMaps: [StackMaps],
          handlers: [[ExceptionHandler]]) {

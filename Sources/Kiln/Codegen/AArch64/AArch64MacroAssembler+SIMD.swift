@@ -8,7 +8,7 @@ extension AArch64MacroAssembler {
     private typealias A = AArch64.VectorArrangement
 
     /// `r = a op b` with one three-same instruction.
-    private static let directBinary: [SIMDOp: (AArch64.VectorThreeSame, A)] = [
+    private static let directBinary: SIMDOpMap<(AArch64.VectorThreeSame, A)> = [
         .i8x16Add: (.add, .b16), .i16x8Add: (.add, .h8), .i32x4Add: (.add, .s4), .i64x2Add: (.add, .d2),
         .i8x16Sub: (.sub, .b16), .i16x8Sub: (.sub, .h8), .i32x4Sub: (.sub, .s4), .i64x2Sub: (.sub, .d2),
         .i8x16AddSatS: (.sqadd, .b16), .i16x8AddSatS: (.sqadd, .h8), .i8x16AddSatU: (.uqadd, .b16), .i16x8AddSatU: (.uqadd, .h8),
@@ -37,7 +37,7 @@ extension AArch64MacroAssembler {
     ]
 
     /// `r = b op a`: the "less" comparisons as "greater" with the operands swapped.
-    private static let swappedBinary: [SIMDOp: (AArch64.VectorThreeSame, A)] = [
+    private static let swappedBinary: SIMDOpMap<(AArch64.VectorThreeSame, A)> = [
         .i8x16LtS: (.cmgt, .b16), .i16x8LtS: (.cmgt, .h8), .i32x4LtS: (.cmgt, .s4), .i64x2LtS: (.cmgt, .d2),
         .i8x16LtU: (.cmhi, .b16), .i16x8LtU: (.cmhi, .h8), .i32x4LtU: (.cmhi, .s4),
         .i8x16LeS: (.cmge, .b16), .i16x8LeS: (.cmge, .h8), .i32x4LeS: (.cmge, .s4), .i64x2LeS: (.cmge, .d2),
@@ -46,7 +46,7 @@ extension AArch64MacroAssembler {
     ]
 
     /// `r = op a` with one two-register instruction.
-    private static let directUnary: [SIMDOp: (AArch64.VectorTwoMisc, A)] = [
+    private static let directUnary: SIMDOpMap<(AArch64.VectorTwoMisc, A)> = [
         .v128Not: (.not, .b16), .i8x16Popcnt: (.cnt, .b16),
         .i8x16Abs: (.abs, .b16), .i16x8Abs: (.abs, .h8), .i32x4Abs: (.abs, .s4), .i64x2Abs: (.abs, .d2),
         .i8x16Neg: (.neg, .b16), .i16x8Neg: (.neg, .h8), .i32x4Neg: (.neg, .s4), .i64x2Neg: (.neg, .d2),
@@ -63,7 +63,7 @@ extension AArch64MacroAssembler {
     ]
 
     /// Lane shifts: the arrangement, and whether right (arithmetic: `signed`).
-    private static let shifts: [SIMDOp: (A, right: Bool, signed: Bool)] = [
+    private static let shifts: SIMDOpMap<(A, right: Bool, signed: Bool)> = [
         .i8x16Shl: (.b16, false, false), .i8x16ShrS: (.b16, true, true), .i8x16ShrU: (.b16, true, false),
         .i16x8Shl: (.h8, false, false), .i16x8ShrS: (.h8, true, true), .i16x8ShrU: (.h8, true, false),
         .i32x4Shl: (.s4, false, false), .i32x4ShrS: (.s4, true, true), .i32x4ShrU: (.s4, true, false),
@@ -72,7 +72,7 @@ extension AArch64MacroAssembler {
 
     /// Widening: the source arrangement (low half: 8b/4h/2s, high half: 16b/8h/4s) and
     /// whether unsigned.
-    private static let extends: [SIMDOp: (A, unsigned: Bool)] = [
+    private static let extends: SIMDOpMap<(A, unsigned: Bool)> = [
         .i16x8ExtendLowI8x16S: (.b8, false), .i16x8ExtendHighI8x16S: (.b16, false),
         .i16x8ExtendLowI8x16U: (.b8, true), .i16x8ExtendHighI8x16U: (.b16, true),
         .i32x4ExtendLowI16x8S: (.h4, false), .i32x4ExtendHighI16x8S: (.h8, false),
@@ -81,7 +81,7 @@ extension AArch64MacroAssembler {
         .i64x2ExtendLowI32x4U: (.s2, true), .i64x2ExtendHighI32x4U: (.s4, true),
     ]
 
-    private static let extmuls: [SIMDOp: (A, unsigned: Bool)] = [
+    private static let extmuls: SIMDOpMap<(A, unsigned: Bool)> = [
         .i16x8ExtmulLowI8x16S: (.b8, false), .i16x8ExtmulHighI8x16S: (.b16, false),
         .i16x8ExtmulLowI8x16U: (.b8, true), .i16x8ExtmulHighI8x16U: (.b16, true),
         .i32x4ExtmulLowI16x8S: (.h4, false), .i32x4ExtmulHighI16x8S: (.h8, false),
@@ -91,7 +91,7 @@ extension AArch64MacroAssembler {
     ]
 
     /// The operations `simd` handles outside the tables.
-    private static let sequences: Set<SIMDOp> = [
+    private static let sequences: SIMDOpSet = [
         .i8x16Splat, .i16x8Splat, .i32x4Splat, .i64x2Splat, .f32x4Splat, .f64x2Splat,
         .i8x16Ne, .i16x8Ne, .i32x4Ne, .i64x2Ne, .f32x4Ne, .f64x2Ne,
         .v128And, .v128Or, .v128Xor, .v128AndNot, .v128Bitselect,

@@ -5,7 +5,7 @@ extension X64MacroAssembler {
     private typealias S = X64MacroAssembler
 
     /// The operations `simd` compiles with a single packed instruction, `a = a op b`.
-    private static let directBinary: [SIMDOp: PackedOp] = [
+    private static let directBinary: SIMDOpMap<PackedOp> = [
         .i8x16Add: .paddb, .i16x8Add: .paddw, .i32x4Add: .paddd, .i64x2Add: .paddq,
         .i8x16Sub: .psubb, .i16x8Sub: .psubw, .i32x4Sub: .psubd, .i64x2Sub: .psubq,
         .i8x16AddSatS: .paddsb, .i16x8AddSatS: .paddsw, .i8x16AddSatU: .paddusb, .i16x8AddSatU: .paddusw,
@@ -27,7 +27,7 @@ extension X64MacroAssembler {
     ]
 
     /// The operations `simd` compiles with a single packed instruction, `a = op a`.
-    private static let directUnary: [SIMDOp: PackedOp] = [
+    private static let directUnary: SIMDOpMap<PackedOp> = [
         .i8x16Abs: .pabsb, .i16x8Abs: .pabsw, .i32x4Abs: .pabsd,
         .f32x4Sqrt: .sqrtps, .f64x2Sqrt: .sqrtpd,
         .i16x8ExtendLowI8x16S: .pmovsxbw, .i32x4ExtendLowI16x8S: .pmovsxwd, .i64x2ExtendLowI32x4S: .pmovsxdq,
@@ -90,14 +90,18 @@ extension X64MacroAssembler {
         asm.align(16, with: .int3)
         let start = asm.offset
         for value in literals {
-            for byte in value.bytes { asm.emit(byte) }
+            for index in 0..<16 {
+                let word = index < 8 ? value.lo : value.hi
+                asm.byte(UInt8(truncatingIfNeeded: word >> UInt64(8 * (index % 8))))
+            }
         }
         for (end, literal) in literalUses {
             asm.patch32(at: end - 4, Int32(start + 16 * literal - end))
         }
-        literals.removeAll()
-        literalIndices.removeAll()
-        literalUses.removeAll()
+        // The next module's code reuses the storage.
+        literals.removeAll(keepingCapacity: true)
+        literalIndices.removeAll(keepingCapacity: true)
+        literalUses.removeAll(keepingCapacity: true)
     }
 
     // MARK: Operations
@@ -217,7 +221,7 @@ extension X64MacroAssembler {
     }
 
     /// Lane shifts with a direct SSE form: lane bits, the form by register, by immediate.
-    private static let shiftForms: [SIMDOp: (Int, PackedOp, PackedShiftImmediateOp)] = [
+    private static let shiftForms: SIMDOpMap<(Int, PackedOp, PackedShiftImmediateOp)> = [
         .i16x8Shl: (16, .psllw, .psllw), .i16x8ShrS: (16, .psraw, .psraw), .i16x8ShrU: (16, .psrlw, .psrlw),
         .i32x4Shl: (32, .pslld, .pslld), .i32x4ShrS: (32, .psrad, .psrad), .i32x4ShrU: (32, .psrld, .psrld),
         .i64x2Shl: (64, .psllq, .psllq), .i64x2ShrU: (64, .psrlq, .psrlq),

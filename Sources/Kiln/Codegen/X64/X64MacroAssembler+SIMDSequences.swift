@@ -7,7 +7,7 @@ extension X64MacroAssembler {
     private typealias S = X64MacroAssembler
 
     /// The operations `compositeSIMD` compiles.
-    static let compositeOps: Set<SIMDOp> = [
+    static let compositeOps: SIMDOpSet = [
         .i8x16Shl, .i8x16ShrS, .i8x16ShrU, .i64x2ShrS,
         .i8x16Swizzle, .i8x16RelaxedSwizzle, .i8x16Popcnt,
         .i8x16LtS, .i8x16LtU, .i8x16GtU, .i8x16LeS, .i8x16LeU, .i8x16GeS, .i8x16GeU,

@@ -22,22 +22,9 @@ for kernel in "${KERNELS[@]}"; do
     clang "${flags[@]}" --target=wasm64 -o "Kernels/build/memory64/$kernel.64.wasm" "Kernels/$kernel.c"
 done
 
-echo "building KernelRunner (release)" >&2
-swift build -c release --product KernelRunner >&2
-runner="$(swift build -c release --show-bin-path)/KernelRunner"
+source ./side-by-side.sh
 engines=(kiln-jit)
 python3 -c 'import wasmtime' 2> /dev/null && engines+=(wasmtime)
-
-run() {  # engine wasm size -> median ms
-    local line
-    if [[ $1 == wasmtime ]]; then
-        line=$(python3 wasmtime_runner.py --runs "$runs" --size "$3" "$2")
-    else
-        line=$("$runner" --engine "$1" --runs "$runs" --size "$3" "$2")
-    fi
-    read -r _ _ _ _ median _ checksum <<< "$line"
-    echo "$median $checksum"
-}
 
 echo "| kernel | size | engine | memory32 ms | memory64 ms | memory64/memory32 |"
 echo "|---|--:|---|--:|--:|--:|"
@@ -55,6 +42,6 @@ for kernel in "${KERNELS[@]}"; do
     done
 done
 for engine in "${engines[@]}"; do
-    g=$(awk 'BEGIN { s = 0; for (i = 1; i < ARGC; i++) s += log(ARGV[i]); printf "%.2f", exp(s / (ARGC - 1)) }' ${logs[$engine]})
+    g=$(geomean ${logs[$engine]})
     echo "| **geomean** | | $engine | | | **$g** |"
 done

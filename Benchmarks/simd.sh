@@ -3,16 +3,17 @@
 # loops), the existing kernels and three SIMD-heavy ones (Kernels/simd: a blur, dot
 # products, a byte search), run side by side on Kiln's JIT and on wasmtime (Cranelift).
 # Prints a markdown table of median run times, the Kiln/wasmtime ratio and its geometric
-# mean; checksums must agree.
+# mean; checksums must agree. Then compile throughput of a SIMD-heavy module against a
+# scalar one of the same size (Kernels/generate_simd_compile.py), Kiln's JIT only.
 #
-# Usage: ./simd.sh [--runs R]
+# Usage: ./simd.sh [--runs R]    SIMD_KERNELS="k1 k2" picks kernels (none: only compile)
 set -euo pipefail
 cd "$(dirname "$0")"
 
 runs=5
 if [[ ${1:-} == --runs ]]; then runs=${2:?--runs needs a value}; fi
 
-KERNELS=(${SIMD_KERNELS:-fib sieve matmul nbody sha256 sort interp dispatch blur dot bytesearch})
+KERNELS=(${SIMD_KERNELS-fib sieve matmul nbody sha256 sort interp dispatch blur dot bytesearch})
 declare -A SIZE=([fib]=37 [sieve]=30000000 [matmul]=384 [nbody]=80000 [sha256]=10 [sort]=3000000
                  [interp]=1500000 [dispatch]=25000000 [blur]=100 [dot]=1000 [bytesearch]=300)
 
@@ -24,20 +25,7 @@ for kernel in "${KERNELS[@]}"; do
     clang "${flags[@]}" -o "Kernels/build/simd/$kernel.wasm" "$source"
 done
 
-echo "building KernelRunner (release)" >&2
-swift build -c release --product KernelRunner >&2
-runner="$(swift build -c release --show-bin-path)/KernelRunner"
-
-run() {  # engine wasm size -> median ms and checksum
-    local line
-    if [[ $1 == wasmtime ]]; then
-        line=$(python3 wasmtime_runner.py --runs "$runs" --size "$3" "$2")
-    else
-        line=$("$runner" --engine "$1" --runs "$runs" --size "$3" "$2")
-    fi
-    read -r _ _ _ _ median _ checksum <<< "$line"
-    echo "$median $checksum"
-}
+source ./side-by-side.sh
 
 echo "| kernel (-O3 -msimd128) | size | wasmtime ms | Kiln JIT ms | Kiln/wasmtime |"
 echo "|---|--:|--:|--:|--:|"
@@ -53,5 +41,16 @@ for kernel in "${KERNELS[@]}"; do
     ratios+=" $r"
     echo "| $kernel | $size | $mw | $mk | $r |"
 done
-g=$(awk 'BEGIN { s = 0; for (i = 1; i < ARGC; i++) s += log(ARGV[i]); printf "%.2f", exp(s / (ARGC - 1)) }' $ratios)
-echo "| **geomean** | | | | **$g** |"
+if [[ -n $ratios ]]; then echo "| **geomean** | | | | **$(geomean $ratios)** |"; fi
+
+python3 Kernels/generate_simd_compile.py Kernels/build/simd >&2
+echo
+echo "| module (compile only, median of $runs) | bytes | Kiln JIT ms | MB/s |"
+echo "|---|--:|--:|--:|"
+declare -A rate
+for flavor in scalar simd; do
+    read -r _ _ bytes ms _ <<< "$("$runner" --engine kiln-jit --runs "$runs" --compile-only "Kernels/build/simd/compile-$flavor.wasm")"
+    rate[$flavor]=$(awk -v b="$bytes" -v ms="$ms" 'BEGIN { printf "%.1f", b / 1e6 / (ms / 1e3) }')
+    echo "| compile-$flavor.wasm | $bytes | $ms | ${rate[$flavor]} |"
+done
+echo "| **SIMD/scalar throughput** | | | **$(awk -v a="${rate[simd]}" -v b="${rate[scalar]}" 'BEGIN { printf "%.2f", a / b }')** |"

@@ -61,6 +61,11 @@ let package = Package(
             name: "CallOverhead",
             dependencies: [.product(name: "Kiln", package: kiln)]
         ),
+        // Plain command-line tool: µs per store + instantiate + drop (issue 19).
+        .executableTarget(
+            name: "Instantiation",
+            dependencies: [.product(name: "Kiln", package: kiln)]
+        ),
         // Plain command-line tool for compare.sh: runs one kernel on one engine (Kiln
         // or WasmKit) and prints one machine-readable line. One process per engine and
         // kernel keeps the engines from sharing heap state or warmed-up caches.

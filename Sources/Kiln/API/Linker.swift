@@ -18,7 +18,11 @@ public final class Linker<T> {
     }
 
     private var definitions: [Key: Definition] = [:]
-    /// Host functions already made for a store.
+    /// The native form of each host function definition, made once and shared by every
+    /// store: a `HostFunction` holds nothing of a store (its calls find the store through
+    /// the calling instance), and making one creates a libffi closure.
+    private var hostFunctions: [Key: HostFunction] = [:]
+    /// The `Func` last made for a host function, and for which store.
     private var madeFunctions: [Key: (store: ObjectIdentifier, function: Func)] = [:]
 
     public init(_ engine: Engine) {
@@ -31,6 +35,7 @@ public final class Linker<T> {
             throw KilnError("\(module)::\(name) is defined twice in the linker")
         }
         definitions[key] = definition
+        hostFunctions[key] = nil
         madeFunctions[key] = nil
     }
 
@@ -107,12 +112,51 @@ public final class Linker<T> {
         case .hostFunction(let type, let callback):
             let storeID = ObjectIdentifier(store.context)
             if let made = madeFunctions[key], made.store == storeID { return .func(made.function) }
-            let host = HostFunction(type: type, engine: engine, callback: callback)
+            let host = hostFunction(key, type, callback)
+            // The store keeps it alive as long as it may be called there (a `Func` handle
+            // may put it in a table).
             store.context.hostFunctions.append(host)
             let function = Func(store: store.context, funcRef: host.funcRef, owner: host)
             madeFunctions[key] = (storeID, function)
             return .func(function)
         }
+    }
+
+    private func hostFunction(_ key: Key, _ type: FuncType, _ callback: @escaping HostCallback) -> HostFunction {
+        if let made = hostFunctions[key] { return made }
+        let host = HostFunction(type: type, engine: engine, callback: callback)
+        hostFunctions[key] = host
+        return host
+    }
+
+    /// Resolves `module`'s imports once, by name, and checks the types of the host
+    /// functions among them: each `InstancePre.instantiate` then looks nothing up. Later
+    /// definitions in the linker do not change what the `InstancePre` resolved.
+    public func instantiatePre(_ module: Module) throws -> InstancePre<T> {
+        guard module.engine === engine else { throw KilnError("the module and the linker belong to different engines") }
+        var imports: [InstancePre<T>.Import] = []
+        imports.reserveCapacity(module.info.imports.count)
+        for entry in module.info.imports {
+            let key = Key(module: entry.module, name: entry.name)
+            switch definitions[key] {
+            case nil:
+                throw LinkError("unknown import: \(entry.module)::\(entry.name) has not been defined")
+            case .extern(let item):
+                // Bound to its store: checked when instantiated (the store must be its own).
+                imports.append(.extern(item))
+            case .hostFunction(let type, let callback):
+                let host = hostFunction(key, type, callback)
+                guard case .function(let typeIndex) = entry.descriptor else {
+                    throw LinkError("incompatible import type for \(entry.module)::\(entry.name): expected \(entry.descriptor.kindName), got func")
+                }
+                let expected = module.typeIds[Int(typeIndex)]
+                guard host.typeId == expected else {
+                    throw LinkError("incompatible import type for \(entry.module)::\(entry.name): expected func \(engine.types.type(for: expected)), got func \(type)")
+                }
+                imports.append(.host(host))
+            }
+        }
+        return InstancePre(module: module, imports: imports)
     }
 
     /// Instantiates `module`, taking each import from the linker's definitions.
@@ -125,5 +169,41 @@ public final class Linker<T> {
             imports.append(item)
         }
         return try Instance(store, module, imports: imports)
+    }
+}
+
+/// A module whose imports a `Linker` resolved and type-checked once
+/// (`linker.instantiatePre(module)`), to be instantiated many times, in any store of its
+/// engine, without looking anything up by name (wasmtime's `InstancePre`).
+public final class InstancePre<T> {
+    public let module: Module
+
+    enum Import {
+        /// An item bound to one store: instantiating in another store fails.
+        case extern(Extern)
+        /// A host function, shared by every store.
+        case host(HostFunction)
+    }
+
+    private let imports: [Import]
+
+    init(module: Module, imports: [Import]) {
+        self.module = module
+        self.imports = imports
+    }
+
+    /// A new instance of the module in `store`, with the resolved imports.
+    public func instantiate(_ store: Store<T>) throws -> Instance {
+        var externs: [Extern] = []
+        externs.reserveCapacity(imports.count)
+        for item in imports {
+            switch item {
+            case .extern(let extern): externs.append(extern)
+            case .host(let host):
+                // The instance keeps the function's owner alive (its imported owners).
+                externs.append(.func(Func(store: store.context, funcRef: host.funcRef, owner: host)))
+            }
+        }
+        return try Instance(store, module, imports: externs)
     }
 }

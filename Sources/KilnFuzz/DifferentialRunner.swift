@@ -37,7 +37,8 @@ public enum DifferentialRunner {
 
     /// Summary lines of what one engine saw, for inspecting what the generator makes.
     public static func describe(_ bytes: [UInt8], argumentSeed: UInt64) -> [String] {
-        let observation = observe(bytes, .interpreter, boundsChecks: boundsChecks(argumentSeed), argumentSeed: argumentSeed)
+        let observation = observe(bytes, .interpreter, boundsChecks: boundsChecks(argumentSeed),
+                                  relaxedSIMDDeterministic: relaxedSIMDDeterministic(argumentSeed), argumentSeed: argumentSeed)
         return [observation.instantiation] + observation.calls
     }
 
@@ -47,10 +48,20 @@ public enum DifferentialRunner {
         argumentSeed & 3 == 3 ? .explicit : .guardPages
     }
 
+    /// Half the modules (bit 2 of the seed, independent of the bounds checks' bits) run with
+    /// `Config.relaxedSIMDDeterministic` (both engines), the others with the host ISA's
+    /// relaxed SIMD results, which the interpreter computes too.
+    public static func relaxedSIMDDeterministic(_ argumentSeed: UInt64) -> Bool {
+        argumentSeed & 4 != 0
+    }
+
     public static func run(_ bytes: [UInt8], argumentSeed: UInt64) -> Report {
         let bounds = boundsChecks(argumentSeed)
-        var report = compare(observe(bytes, .jit, boundsChecks: bounds, argumentSeed: argumentSeed),
-                             observe(bytes, .interpreter, boundsChecks: bounds, argumentSeed: argumentSeed))
+        let deterministic = relaxedSIMDDeterministic(argumentSeed)
+        var report = compare(
+            observe(bytes, .jit, boundsChecks: bounds, relaxedSIMDDeterministic: deterministic, argumentSeed: argumentSeed),
+            observe(bytes, .interpreter, boundsChecks: bounds, relaxedSIMDDeterministic: deterministic, argumentSeed: argumentSeed))
+        if !report.agreed && deterministic { report.detail = "(deterministic relaxed SIMD) " + report.detail }
         if !report.agreed && bounds == .explicit { report.detail = "(explicit bounds checks) " + report.detail }
         return report
     }
@@ -107,9 +118,10 @@ public enum DifferentialRunner {
     }
 
     static func observe(_ bytes: [UInt8], _ strategy: Config.Strategy, boundsChecks: Config.BoundsChecks,
-                        argumentSeed: UInt64) -> Observation {
+                        relaxedSIMDDeterministic: Bool, argumentSeed: UInt64) -> Observation {
         let log = HostLog()
-        var observation = observe(bytes, strategy, boundsChecks: boundsChecks, argumentSeed: argumentSeed, log: log)
+        var observation = observe(bytes, strategy, boundsChecks: boundsChecks, relaxedSIMDDeterministic: relaxedSIMDDeterministic,
+                                  argumentSeed: argumentSeed, log: log)
         log.hostTag = nil
         // The store is gone: only the log's handles may still count.
         let leaks = log.refs.enumerated().compactMap { slot, ref in
@@ -120,9 +132,10 @@ public enum DifferentialRunner {
     }
 
     private static func observe(_ bytes: [UInt8], _ strategy: Config.Strategy, boundsChecks: Config.BoundsChecks,
-                                argumentSeed: UInt64, log: HostLog) -> Observation {
+                                relaxedSIMDDeterministic: Bool, argumentSeed: UInt64, log: HostLog) -> Observation {
         var config = Config(strategy: strategy)
         config.boundsChecks = boundsChecks
+        config.relaxedSIMDDeterministic = relaxedSIMDDeterministic
         config.consumeFuel = true
         config.maxWasmStack = 256 * 1024
         let engine: Engine

@@ -7,7 +7,8 @@ import Kiln
 /// The spec leaves the bits of a NaN that float arithmetic produces open (sign and
 /// payload), and the engines may differ there: every f32x4/f64x2 result that may hold such
 /// a NaN is made canonical (lane by lane, with `bitselect`) before anything can see its
-/// bits. Relaxed SIMD is deterministic in Kiln (both engines implement the same choice).
+/// bits. Relaxed SIMD is deterministic in Kiln in each flavor (both engines implement the
+/// same choice, `Config.relaxedSIMDDeterministic` or the host ISA's; the runner tries both).
 extension ModuleGenerator {
     /// The v128 scratch local (for NaN canonicalization): the last v128 local.
     var vectorScratch: UInt32 { UInt32(locals.indices.last { locals[$0] == .v128 }!) }

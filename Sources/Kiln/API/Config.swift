@@ -27,6 +27,18 @@ public struct Config: Sendable, Hashable {
     public var boundsChecks: BoundsChecks = .guardPages
     /// The proposals beyond WebAssembly 2.0 that modules may use.
     public var features: WasmFeatures = .webAssembly3
+    /// Whether the relaxed SIMD operations (WebAssembly 3.0) give the specification's
+    /// deterministic-profile results on every host, as wasmtime's `relaxed_simd_deterministic`
+    /// (swizzle as `swizzle`, truncation saturating, multiply-add unfused, and so on). When
+    /// false (the default), each gives the cheaper result of the host's ISA: single SSE
+    /// instructions on x86-64 (`pshufb`, `minps`, `cvttps2dq`, `pmulhrsw`, `pmaddubsw`),
+    /// fused multiply-adds on AArch64. Either way the results are deterministic on one host,
+    /// and the interpreter gives the same as the JIT (see `SIMDSemantics` for the details).
+    public var relaxedSIMDDeterministic = false
+    /// For tests: the relaxed SIMD flavor to use instead of the one
+    /// `relaxedSIMDDeterministic` picks. A flavor other than `.deterministic` and the host's
+    /// is for the interpreter only (the JIT then keeps the deterministic sequences).
+    var relaxedSIMDFlavorForTesting: RelaxedSIMDFlavor? = nil
     /// Restricts the JIT's register allocator to this many registers of each class. For
     /// tests that force a compiler invariant failure (`CompileError`); nil uses them all.
     var jitRegisterLimit: Int? = nil

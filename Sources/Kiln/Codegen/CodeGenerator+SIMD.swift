@@ -120,8 +120,14 @@ extension CodeGenerator {
                 owned = [a]
             }
         }
-        allocateTemporaries(M.simdTemporaries(op), into: &operands)
-        masm.simd(op, operands)
+        // why: the ISA's own form only in its own flavor (the interpreter computes the same).
+        let native = instrumentation.relaxedSIMD == M.relaxedFlavor ? M.nativeRelaxedTemporaries(op) : nil
+        allocateTemporaries(native ?? M.simdTemporaries(op), into: &operands)
+        if native != nil {
+            masm.nativeRelaxed(op, operands)
+        } else {
+            masm.simd(op, operands)
+        }
         releaseTemporaries(operands)
         for reg in owned { release(reg) }
         push(pushed, .reg(operands.result))

@@ -245,6 +245,13 @@ protocol MacroAssembler {
     static func simdTemporaries(_ op: SIMDOp) -> (gprs: Int, fprs: Int)
     /// The same for `shuffle`, `extractLane` and `replaceLane`.
     static var laneTemporaries: (gprs: Int, fprs: Int) { get }
+    /// The relaxed SIMD flavor this ISA's native forms compute (`RelaxedSIMDFlavor`).
+    static var relaxedFlavor: RelaxedSIMDFlavor { get }
+    /// The temporaries `nativeRelaxed(op, ...)` needs when it has its own form of the
+    /// relaxed operation `op` (one differing from the deterministic sequence); nil when not.
+    static func nativeRelaxedTemporaries(_ op: SIMDOp) -> (gprs: Int, fprs: Int)?
+    /// A relaxed operation in the ISA's own form (`relaxedFlavor`), operands as for `simd`.
+    mutating func nativeRelaxed(_ op: SIMDOp, _ operands: SIMDOperands)
     mutating func loadV128Constant(_ dst: Reg, _ value: V128)
     /// A SIMD operation without immediates (see `SIMDOperands` for where operands and
     /// results are).

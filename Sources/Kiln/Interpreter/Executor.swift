@@ -657,16 +657,19 @@ enum Interpreter {
                     SIMDSemantics.storeLane(op, v128(fp, code[pc &+ 3]), lane: Int(code[pc &+ 7]), at)
                     pc &+= 8
                 case .simdUnary:
-                    let op = SIMDOp(rawValue: UInt16(code[pc &+ 1]))!
-                    setV128(fp, code[pc &+ 2], SIMDSemantics.unary(op, v128(fp, code[pc &+ 3])))
+                    let op = SIMDOp(rawValue: UInt16(truncatingIfNeeded: code[pc &+ 1]))!
+                    let flavor = RelaxedSIMDFlavor(rawValue: UInt8(truncatingIfNeeded: code[pc &+ 1] >> 16))!
+                    setV128(fp, code[pc &+ 2], SIMDSemantics.unary(op, v128(fp, code[pc &+ 3]), flavor: flavor))
                     pc &+= 4
                 case .simdBinary:
-                    let op = SIMDOp(rawValue: UInt16(code[pc &+ 1]))!
-                    setV128(fp, code[pc &+ 2], SIMDSemantics.binary(op, v128(fp, code[pc &+ 3]), v128(fp, code[pc &+ 4])))
+                    let op = SIMDOp(rawValue: UInt16(truncatingIfNeeded: code[pc &+ 1]))!
+                    let flavor = RelaxedSIMDFlavor(rawValue: UInt8(truncatingIfNeeded: code[pc &+ 1] >> 16))!
+                    setV128(fp, code[pc &+ 2], SIMDSemantics.binary(op, v128(fp, code[pc &+ 3]), v128(fp, code[pc &+ 4]), flavor: flavor))
                     pc &+= 5
                 case .simdTernary:
-                    let op = SIMDOp(rawValue: UInt16(code[pc &+ 1]))!
-                    setV128(fp, code[pc &+ 2], SIMDSemantics.ternary(op, v128(fp, code[pc &+ 3]), v128(fp, code[pc &+ 4]), v128(fp, code[pc &+ 5])))
+                    let op = SIMDOp(rawValue: UInt16(truncatingIfNeeded: code[pc &+ 1]))!
+                    let flavor = RelaxedSIMDFlavor(rawValue: UInt8(truncatingIfNeeded: code[pc &+ 1] >> 16))!
+                    setV128(fp, code[pc &+ 2], SIMDSemantics.ternary(op, v128(fp, code[pc &+ 3]), v128(fp, code[pc &+ 4]), v128(fp, code[pc &+ 5]), flavor: flavor))
                     pc &+= 6
                 case .simdTest:
                     let op = SIMDOp(rawValue: UInt16(code[pc &+ 1]))!

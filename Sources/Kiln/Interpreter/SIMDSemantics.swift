@@ -7,8 +7,13 @@
 ///
 /// **Relaxed SIMD** (WebAssembly 3.0, `0xFD 0x100...0x113`). The specification lets each
 /// relaxed operation pick among a few results; the choice is a global parameter, fixed for
-/// the implementation. Kiln implements the specification's *deterministic profile* (every
-/// parameter 0), so a relaxed operation gives the same result on every host and engine:
+/// the implementation. Kiln has three such choices, its *flavors* (`RelaxedSIMDFlavor`), each
+/// deterministic: the same operands always give the same bits. `Config.relaxedSIMDDeterministic`
+/// picks `.deterministic` on every host; otherwise (the default) the flavor of the ISA the
+/// JIT compiles for (`RelaxedSIMDFlavor.host`), and the interpreter computes that flavor too,
+/// so both engines of one host agree.
+///
+/// `.deterministic` is the specification's *deterministic profile* (every parameter 0):
 ///
 /// - `i8x16.relaxed_swizzle` is `i8x16.swizzle`: indices 16 and up select 0.
 /// - `i32x4.relaxed_trunc_*` are the `trunc_sat` conversions: NaN gives 0, out-of-range
@@ -23,12 +28,69 @@
 ///   each pair of products saturates (`i16x8.relaxed_dot_i8x16_i7x16_s`), and the `_add`
 ///   form adds adjacent i16 sums into i32 lanes, then adds the third operand (wrapping).
 ///
+/// `.x86_64` is what single SSE instructions give, where that is cheaper; the rest as above:
+///
+/// - `i8x16.relaxed_swizzle` is `pshufb`: an index byte with its top bit set selects 0, any
+///   other selects byte `index & 15` (so 16 selects byte 0, not 0).
+/// - `f32x4/f64x2.relaxed_min a b` is `minps/minpd a, b`: `a < b ? a : b`, so the *second*
+///   operand, bit for bit, whenever either is NaN or both are zero; `relaxed_max` is
+///   `maxps/maxpd`: `a > b ? a : b`, likewise the second operand then.
+/// - `i32x4.relaxed_trunc_f32x4_s` is `cvttps2dq` and `relaxed_trunc_f64x2_s_zero` is
+///   `cvttpd2dq`: NaN and values out of the i32 range give `0x80000000` (-2^31). The
+///   unsigned truncations stay `trunc_sat` (SSE has no unsigned conversion to save on).
+/// - `i16x8.relaxed_q15mulr_s` is `pmulhrsw`: `(a * b + 2^14) >> 15` wrapped to 16 bits, so
+///   `-32768 * -32768` gives -32768.
+/// - `i16x8.relaxed_dot_i8x16_i7x16_s` is `pmaddubsw` with the second operand as its
+///   unsigned one: lane i is `a[2i] * b[2i] + a[2i+1] * b[2i+1]` with the bytes of `a` signed
+///   and those of `b` *unsigned* (0...255), the sum saturated to i16; it differs from the
+///   deterministic flavor only where `b` has bytes >= 0x80. The `_add` form adds those
+///   saturated i16 sums in adjacent pairs into i32 lanes (`pmaddwd` with ones), then the
+///   third operand (wrapping).
+/// - `relaxed_laneselect` stays `bitselect` (SSE's `pblendvb` wants the mask in xmm0 and
+///   would cost moves), and `relaxed_madd`/`relaxed_nmadd` stay unfused (no FMA in SSE4.1).
+///
+/// `.aarch64`: NEON's own forms of swizzle (`tbl`), trunc (`fcvtzs`/`fcvtzu`, saturating),
+/// min/max (`fmin`/`fmax`), q15mulr (`sqrdmulh`, saturating) and laneselect (`bsl`) are the
+/// deterministic results already, and the dot products have no cheaper baseline form
+/// (`sdot` is optional), so only the multiply-adds differ:
+///
+/// - `relaxed_madd` is *fused* (`fmla`): `fma(a, b, c)`, one rounding; `relaxed_nmadd` is
+///   `fmls`: `fma(-a, b, c)`, one rounding.
+///
 /// Each is a result the specification allows, so the spec tests' `either` alternatives accept it.
+/// The results Kiln gives the relaxed SIMD operations (see `SIMDSemantics`). The raw value
+/// goes into the interpreter's code beside the operation.
+enum RelaxedSIMDFlavor: UInt8, Sendable, Hashable {
+    /// The specification's deterministic profile, the same on every host.
+    case deterministic = 0
+    /// The single SSE instructions' results.
+    case x86_64 = 1
+    /// NEON's results (fused multiply-adds).
+    case aarch64 = 2
+
+    /// The flavor of the ISA the JIT compiles for on this host.
+    static var host: RelaxedSIMDFlavor {
+        #if arch(x86_64)
+        return .x86_64
+        #elseif arch(arm64)
+        return .aarch64
+        #else
+        return .deterministic
+        #endif
+    }
+
+    /// `.deterministic` when `deterministic` (`Config.relaxedSIMDDeterministic`), else `host`.
+    init(deterministic: Bool) {
+        self = deterministic ? .deterministic : RelaxedSIMDFlavor.host
+    }
+}
+
 enum SIMDSemantics {
 
     // MARK: Unary (v128 -> v128)
 
-    static func unary(_ op: SIMDOp, _ a: V128) -> V128 {
+    static func unary(_ op: SIMDOp, _ a: V128, flavor: RelaxedSIMDFlavor = .deterministic) -> V128 {
+        if flavor != .deterministic, let native = relaxed(op, flavor, a, a, a) { return native }
         switch op {
         case .v128Not:
             return V128(lo: ~a.lo, hi: ~a.hi)
@@ -134,7 +196,8 @@ enum SIMDSemantics {
 
     // MARK: Binary (v128 v128 -> v128)
 
-    static func binary(_ op: SIMDOp, _ a: V128, _ b: V128) -> V128 {
+    static func binary(_ op: SIMDOp, _ a: V128, _ b: V128, flavor: RelaxedSIMDFlavor = .deterministic) -> V128 {
+        if flavor != .deterministic, let native = relaxed(op, flavor, a, b, b) { return native }
         switch op {
         case .i8x16Swizzle, .i8x16RelaxedSwizzle:
             return selectBytes(a, a, indices: b, outOfRangeIsZero: true)
@@ -324,7 +387,8 @@ enum SIMDSemantics {
 
     /// `v128.bitselect` (and `relaxed_laneselect`): bits of `a` where `c` is 1, bits of `b` where
     /// it is 0. The relaxed multiply-adds compute `±a * b + c` lane-wise.
-    static func ternary(_ op: SIMDOp, _ a: V128, _ b: V128, _ c: V128) -> V128 {
+    static func ternary(_ op: SIMDOp, _ a: V128, _ b: V128, _ c: V128, flavor: RelaxedSIMDFlavor = .deterministic) -> V128 {
+        if flavor != .deterministic, let native = relaxed(op, flavor, a, b, c) { return native }
         switch op {
         case .v128Bitselect, .i8x16RelaxedLaneselect, .i16x8RelaxedLaneselect,
             .i32x4RelaxedLaneselect, .i64x2RelaxedLaneselect:
@@ -344,6 +408,120 @@ enum SIMDSemantics {
         default:
             preconditionFailure("SIMDSemantics.ternary: \(op) is not a ternary SIMD operation")
         }
+    }
+
+    // MARK: Relaxed operations, ISA flavors
+
+    /// The result of a relaxed operation under `flavor` where it differs from the
+    /// deterministic one (see the top of this file); nil for every other operation. Unused
+    /// operands are passed as anything.
+    static func relaxed(_ op: SIMDOp, _ flavor: RelaxedSIMDFlavor, _ a: V128, _ b: V128, _ c: V128) -> V128? {
+        switch flavor {
+        case .deterministic:
+            return nil
+        case .x86_64:
+            return relaxedX64(op, a, b, c)
+        case .aarch64:
+            return relaxedAArch64(op, a, b, c)
+        }
+    }
+
+    private static func relaxedX64(_ op: SIMDOp, _ a: V128, _ b: V128, _ c: V128) -> V128? {
+        switch op {
+        case .i8x16RelaxedSwizzle:
+            // pshufb: top bit set -> 0, else byte index & 15.
+            let table = a.lanesU8, indices = b.lanesU8
+            var result = SIMD16<UInt8>()
+            for i in 0..<16 {
+                let index = indices[i]
+                result[i] = index & 0x80 != 0 ? 0 : table[Int(index & 15)]
+            }
+            return V128(lanes: result)
+        case .i32x4RelaxedTruncF32x4S:
+            let f = a.lanesF32
+            return V128(lanes: SIMD4<Int32>(cvttI32(f[0]), cvttI32(f[1]), cvttI32(f[2]), cvttI32(f[3])))
+        case .i32x4RelaxedTruncF64x2SZero:
+            let d = a.lanesF64
+            return V128(lanes: SIMD4<Int32>(cvttI32(d[0]), cvttI32(d[1]), 0, 0))
+        case .f32x4RelaxedMin:
+            return V128(lanes: sseSelect(a.lanesF32, b.lanesF32, bitsA: a.lanesU32, bitsB: b.lanesU32, firstBelow: true))
+        case .f32x4RelaxedMax:
+            return V128(lanes: sseSelect(a.lanesF32, b.lanesF32, bitsA: a.lanesU32, bitsB: b.lanesU32, firstBelow: false))
+        case .f64x2RelaxedMin:
+            return V128(lanes: sseSelect(a.lanesF64, b.lanesF64, bitsA: a.lanesU64, bitsB: b.lanesU64, firstBelow: true))
+        case .f64x2RelaxedMax:
+            return V128(lanes: sseSelect(a.lanesF64, b.lanesF64, bitsA: a.lanesU64, bitsB: b.lanesU64, firstBelow: false))
+        case .i16x8RelaxedQ15mulrS:
+            // pmulhrsw: bits 15...30 of a * b + 2^14, so -32768 * -32768 wraps to -32768.
+            let product = SIMD8<Int32>(truncatingIfNeeded: a.lanesI16) &* SIMD8<Int32>(truncatingIfNeeded: b.lanesI16)
+            return V128(lanes: SIMD8<Int16>(truncatingIfNeeded: (product &+ 0x4000) &>> 15))
+        case .i16x8RelaxedDotI8x16I7x16S:
+            return V128(lanes: pmaddubsw(unsigned: b, signed: a))
+        case .i32x4RelaxedDotI8x16I7x16AddS:
+            let pairs = pmaddubsw(unsigned: b, signed: a)
+            let sums = SIMD4<Int32>(truncatingIfNeeded: pairs.evenHalf) &+ SIMD4<Int32>(truncatingIfNeeded: pairs.oddHalf)
+            return V128(lanes: sums &+ c.lanesI32)
+        default:
+            return nil
+        }
+    }
+
+    private static func relaxedAArch64(_ op: SIMDOp, _ a: V128, _ b: V128, _ c: V128) -> V128? {
+        switch op {
+        // why: fused, one rounding; nmadd negates `a` exactly (fmls does), not `0 - a`.
+        case .f32x4RelaxedMadd:
+            return V128(lanes: fused(a.lanesF32, b.lanesF32, c.lanesF32, negate: false))
+        case .f32x4RelaxedNmadd:
+            return V128(lanes: fused(a.lanesF32, b.lanesF32, c.lanesF32, negate: true))
+        case .f64x2RelaxedMadd:
+            return V128(lanes: fused(a.lanesF64, b.lanesF64, c.lanesF64, negate: false))
+        case .f64x2RelaxedNmadd:
+            return V128(lanes: fused(a.lanesF64, b.lanesF64, c.lanesF64, negate: true))
+        default:
+            return nil
+        }
+    }
+
+    /// `cvttps2dq`/`cvttpd2dq` on one lane: NaN and values outside the i32 range give
+    /// `0x80000000`, the others truncate toward zero.
+    @inline(__always)
+    fileprivate static func cvttI32<F: BinaryFloatingPoint>(_ x: F) -> Int32 {
+        // why: both bounds are exact in f32 and f64; NaN fails both comparisons.
+        guard x > -2_147_483_649, x < 2_147_483_648 else { return .min }
+        return Int32(x)
+    }
+
+    /// `minps a, b` (`firstBelow`) or `maxps a, b` per lane: `a` where `a < b` (`a > b`),
+    /// else `b`, bit for bit (so NaN payloads pass through unchanged).
+    @inline(__always)
+    fileprivate static func sseSelect<V: SIMD, B: SIMD>(_ a: V, _ b: V, bitsA: B, bitsB: B, firstBelow: Bool) -> B
+        where V.Scalar: BinaryFloatingPoint, B.Scalar: FixedWidthInteger
+    {
+        var result = bitsB
+        for i in a.indices {
+            let takeA = firstBelow ? a[i] < b[i] : a[i] > b[i]
+            if takeA { result[i] = bitsA[i] }
+        }
+        return result
+    }
+
+    /// `pmaddubsw unsigned, signed`: the bytes of `unsigned` read as 0...255 times those of
+    /// `signed` read as -128...127, adjacent products summed with signed i16 saturation.
+    @inline(__always)
+    fileprivate static func pmaddubsw(unsigned: V128, signed: V128) -> SIMD8<Int16> {
+        let products = SIMD16<Int32>(truncatingIfNeeded: unsigned.lanesU8) &* SIMD16<Int32>(truncatingIfNeeded: signed.lanesI8)
+        return SIMD8<Int16>(clamping: products.evenHalf &+ products.oddHalf)
+    }
+
+    /// `c + a * b` (`c - a * b` when `negate`) per lane with one rounding.
+    @inline(__always)
+    fileprivate static func fused<V: SIMD>(_ a: V, _ b: V, _ c: V, negate: Bool) -> V where V.Scalar: BinaryFloatingPoint {
+        var result = c
+        for i in result.indices {
+            let x = negate ? -a[i] : a[i]
+            result[i] = c[i].addingProduct(x, b[i])
+        }
+        return result
     }
 
     // MARK: Tests (v128 -> i32)
@@ -539,6 +717,7 @@ extension V128 {
     fileprivate var lanesI32: SIMD4<Int32> { unsafeBitCast(self, to: SIMD4<Int32>.self) }
     fileprivate var lanesU32: SIMD4<UInt32> { unsafeBitCast(self, to: SIMD4<UInt32>.self) }
     fileprivate var lanesI64: SIMD2<Int64> { unsafeBitCast(self, to: SIMD2<Int64>.self) }
+    fileprivate var lanesU64: SIMD2<UInt64> { unsafeBitCast(self, to: SIMD2<UInt64>.self) }
     fileprivate var lanesF32: SIMD4<Float> { unsafeBitCast(self, to: SIMD4<Float>.self) }
     fileprivate var lanesF64: SIMD2<Double> { unsafeBitCast(self, to: SIMD2<Double>.self) }
 

@@ -833,6 +833,13 @@ struct InterpreterTranslator: FunctionCompiler {
         }
     }
 
+    /// The operation word of a SIMD instruction: the operation in the low 16 bits, the
+    /// relaxed SIMD flavor (for the relaxed operations) in the next 8.
+    private func simdOpWord(_ op: SIMDOp) -> UInt32 {
+        guard op.rawValue >= 0x100 else { return UInt32(op.rawValue) }
+        return UInt32(op.rawValue) | UInt32(instrumentation.relaxedSIMD.rawValue) << 16
+    }
+
     private mutating func translateSIMD(_ op: SIMDOp) {
         switch op.shape {
         case .unary, .test, .splat:
@@ -849,14 +856,14 @@ struct InterpreterTranslator: FunctionCompiler {
                 emit(.simdUnary)
                 result = .v128
             }
-            word(UInt32(op.rawValue))
+            word(simdOpWord(op))
             let patch = code.count
             word(nextSlot); word(a)
             pushResult(result, patch: patch)
         case .binary, .shift:
             let b = popSlot()
             let a = popSlot()
-            emit(op.shape == .shift ? .simdShift : .simdBinary); word(UInt32(op.rawValue))
+            emit(op.shape == .shift ? .simdShift : .simdBinary); word(simdOpWord(op))
             let patch = code.count
             word(nextSlot); word(a); word(b)
             pushResult(.v128, patch: patch)
@@ -864,7 +871,7 @@ struct InterpreterTranslator: FunctionCompiler {
             let c = popSlot()
             let b = popSlot()
             let a = popSlot()
-            emit(.simdTernary); word(UInt32(op.rawValue))
+            emit(.simdTernary); word(simdOpWord(op))
             let patch = code.count
             word(nextSlot); word(a); word(b); word(c)
             pushResult(.v128, patch: patch)

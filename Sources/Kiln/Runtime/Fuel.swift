@@ -5,14 +5,21 @@ struct Instrumentation: Sendable, Hashable {
     var fuel = false
     /// Compare the engine's epoch with the store's deadline (`Config.epochInterruption`).
     var epochs = false
+    /// The results of the relaxed SIMD operations (`Config.relaxedSIMDDeterministic`): not
+    /// instrumentation, but chosen per engine like it and needed wherever it is (the
+    /// translator to interpreter code and the code generator).
+    var relaxedSIMD: RelaxedSIMDFlavor = .deterministic
 
-    init(fuel: Bool = false, epochs: Bool = false) {
+    init(fuel: Bool = false, epochs: Bool = false, relaxedSIMD: RelaxedSIMDFlavor = .deterministic) {
         self.fuel = fuel
         self.epochs = epochs
+        self.relaxedSIMD = relaxedSIMD
     }
 
     init(_ config: Config) {
-        self.init(fuel: config.consumeFuel, epochs: config.epochInterruption)
+        self.init(fuel: config.consumeFuel, epochs: config.epochInterruption,
+                  relaxedSIMD: config.relaxedSIMDFlavorForTesting
+                      ?? RelaxedSIMDFlavor(deterministic: config.relaxedSIMDDeterministic))
     }
 }
 

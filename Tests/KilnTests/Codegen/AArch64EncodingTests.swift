@@ -1494,6 +1494,10 @@ import Testing
         check("fcmge v6.2d, v7.2d, v16.2d", [0xE6, 0xE4, 0x70, 0x6E]) { a in a.vector(.fcmge, .d2, .v6, .v7, .v16) }
         check("fcmgt v6.4s, v7.4s, v16.4s", [0xE6, 0xE4, 0xB0, 0x6E]) { a in a.vector(.fcmgt, .s4, .v6, .v7, .v16) }
         check("fcmgt v6.2d, v7.2d, v16.2d", [0xE6, 0xE4, 0xF0, 0x6E]) { a in a.vector(.fcmgt, .d2, .v6, .v7, .v16) }
+        check("fmla v6.4s, v7.4s, v16.4s", [0xE6, 0xCC, 0x30, 0x4E]) { a in a.vector(.fmla, .s4, .v6, .v7, .v16) }
+        check("fmla v6.2d, v7.2d, v16.2d", [0xE6, 0xCC, 0x70, 0x4E]) { a in a.vector(.fmla, .d2, .v6, .v7, .v16) }
+        check("fmls v6.4s, v7.4s, v16.4s", [0xE6, 0xCC, 0xB0, 0x4E]) { a in a.vector(.fmls, .s4, .v6, .v7, .v16) }
+        check("fmls v6.2d, v7.2d, v16.2d", [0xE6, 0xCC, 0xF0, 0x4E]) { a in a.vector(.fmls, .d2, .v6, .v7, .v16) }
         rejects("mul v0.2d, v1.2d, v2.2d") { a in a.vector(.mul, .d2, .v0, .v1, .v2) }
         rejects("smax v0.2d, v1.2d, v2.2d") { a in a.vector(.smax, .d2, .v0, .v1, .v2) }
         rejects("sqrdmulh v0.16b, v1.16b, v2.16b") { a in a.vector(.sqrdmulh, .b16, .v0, .v1, .v2) }
@@ -2969,6 +2973,10 @@ import Testing
         ("fcmge v6.2d, v7.2d, v16.2d", [0xE6, 0xE4, 0x70, 0x6E]),
         ("fcmgt v6.4s, v7.4s, v16.4s", [0xE6, 0xE4, 0xB0, 0x6E]),
         ("fcmgt v6.2d, v7.2d, v16.2d", [0xE6, 0xE4, 0xF0, 0x6E]),
+        ("fmla v6.4s, v7.4s, v16.4s", [0xE6, 0xCC, 0x30, 0x4E]),
+        ("fmla v6.2d, v7.2d, v16.2d", [0xE6, 0xCC, 0x70, 0x4E]),
+        ("fmls v6.4s, v7.4s, v16.4s", [0xE6, 0xCC, 0xB0, 0x4E]),
+        ("fmls v6.2d, v7.2d, v16.2d", [0xE6, 0xCC, 0xF0, 0x4E]),
         ("not v0.16b, v1.16b", [0x20, 0x58, 0x20, 0x6E]),
         ("cnt v0.16b, v1.16b", [0x20, 0x58, 0x20, 0x4E]),
         ("abs v0.16b, v1.16b", [0x20, 0xB8, 0x20, 0x4E]),
@@ -3200,4 +3208,4 @@ import Testing
         ("fcmp d0, d1; cset w0, mi; cset w1, ls; cset w2, vs", [0x00, 0x20, 0x61, 0x1E, 0xE0, 0x57, 0x9F, 0x1A, 0xE1, 0x87, 0x9F, 0x1A, 0xE2, 0x77, 0x9F, 0x1A]),
     ]
 }
-// 1634 cases.
+// 1638 cases.

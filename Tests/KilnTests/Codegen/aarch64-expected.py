@@ -767,7 +767,7 @@ ok("addp v0.4s, v30.4s, v31.4s", "a.vector(.addp, .s4, .v0, .v30, .v31)")
 ok("addp v0.2d, v30.2d, v31.2d", "a.vector(.addp, .d2, .v0, .v30, .v31)")
 ok("sqrdmulh v0.8h, v1.8h, v2.8h", "a.vector(.sqrdmulh, .h8, .v0, .v1, .v2)")
 ok("sqrdmulh v0.4s, v1.4s, v2.4s", "a.vector(.sqrdmulh, .s4, .v0, .v1, .v2)")
-for op in ["fadd", "fsub", "fmul", "fdiv", "fmax", "fmin", "fcmeq", "fcmge", "fcmgt"]:
+for op in ["fadd", "fsub", "fmul", "fdiv", "fmax", "fmin", "fcmeq", "fcmge", "fcmgt", "fmla", "fmls"]:
     for arr, sw in [("4s", "s4"), ("2d", "d2")]:
         ok(f"{op} v6.{arr}, v7.{arr}, v16.{arr}", f"a.vector(.{op}, .{sw}, .v6, .v7, .v16)")
 bad("mul v0.2d, v1.2d, v2.2d", "a.vector(.mul, .d2, .v0, .v1, .v2)")

@@ -12,7 +12,7 @@ extension AArch64 {
     enum VectorThreeSame: Sendable, CaseIterable {
         case add, sub, sqadd, uqadd, sqsub, uqsub, cmgt, cmhi, cmge, cmhs, cmeq, sshl, ushl
         case smax, umax, smin, umin, urhadd, mul, sqrdmulh, addp, umaxp
-        case fadd, fsub, fmul, fdiv, fmax, fmin, fcmeq, fcmge, fcmgt
+        case fadd, fsub, fmul, fdiv, fmax, fmin, fcmeq, fcmge, fcmgt, fmla, fmls
 
         /// (U, opcode, float `a` bit or nil for integer instructions).
         var fields: (u: UInt32, opcode: UInt32, a: UInt32?) {
@@ -48,6 +48,8 @@ extension AArch64 {
             case .fcmeq: (0, 0b11100, 0)
             case .fcmge: (1, 0b11100, 0)
             case .fcmgt: (1, 0b11100, 1)
+            case .fmla: (0, 0b11001, 0)
+            case .fmls: (0, 0b11001, 1)
             }
         }
 

@@ -2,7 +2,8 @@
 /// v30 (`tempV`), v31 (`scratchV`), x16 and x17 are free to clobber, so no operation asks
 /// the code generator for temporaries. Semantics follow `SIMDSemantics`, relaxed SIMD
 /// included (its deterministic choices: swizzle, trunc_sat, unfused madd, bitselect,
-/// min/max, q15mulr_sat, signed dot products).
+/// min/max, q15mulr_sat, signed dot products; the fused multiply-adds of the AArch64
+/// flavor are in `AArch64MacroAssembler+Relaxed.swift`).
 extension AArch64MacroAssembler {
     private typealias S = AArch64MacroAssembler
     private typealias A = AArch64.VectorArrangement

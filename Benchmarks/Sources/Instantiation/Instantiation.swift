@@ -57,9 +57,9 @@ for (engineName, strategy) in [("kiln-jit", Config.Strategy.jit), ("kiln-interp"
         ("pre", { _ = try pre.instantiate(Store(engine, data: ())) }),
         ("pre+call", {
             let store = Store(engine, data: ())
-            _ = try pre.instantiate(store).getTypedFunc(store, "get", Int32.self, Int32.self).call(store, 64)
+            _ = try pre.instantiate(store).getTypedFunc(store, "get", Int32.self, Int32.self).call(store, Int32(64))
         }),
-        ("call", { _ = try warmGet.call(warm, 64) }),
+        ("call", { _ = try warmGet.call(warm, Int32(64)) }),
     ]
     for (name, body) in cases {
         var times: [Double] = []

@@ -71,6 +71,9 @@ struct RunCommand: ParsableCommand {
             var config = Config(strategy: engine.strategy)
             config.consumeFuel = fuel != nil
             let engine = try Engine(config)
+            if verbose, config.strategy == .jit, Engine.jitName == "x86-64 JIT" {
+                log("kiln: CPU features: \(engine.cpuFeatures)")
+            }
             let module = try Module(engine, path: file)
             var wasi = WASIConfiguration()
             wasi.inheritStdio()

@@ -27,6 +27,11 @@ public struct Config: Sendable, Hashable {
     public var boundsChecks: BoundsChecks = .guardPages
     /// The proposals beyond WebAssembly 2.0 that modules may use.
     public var features: WasmFeatures = .webAssembly3
+    /// The x86-64 instruction-set extensions the JIT may use; nil detects the host's (see
+    /// `CPUFeatures`). A set forces a code path, e.g. `.x86Baseline` for SSE4.1 code on an
+    /// AVX2 machine; naming a feature the host lacks makes `Engine.init` throw. Ignored on
+    /// other processors.
+    public var cpuFeatures: CPUFeatures? = nil
     /// Restricts the JIT's register allocator to this many registers of each class. For
     /// tests that force a compiler invariant failure (`CompileError`); nil uses them all.
     var jitRegisterLimit: Int? = nil

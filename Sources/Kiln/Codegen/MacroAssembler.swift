@@ -71,6 +71,9 @@ protocol MacroAssembler {
     associatedtype Label
 
     init()
+    /// A macro assembler that may use the x86-64 extensions in `cpuFeatures` (others ignore
+    /// them).
+    init(cpuFeatures: CPUFeatures)
     /// The instruction set, as users read it ("x86-64", "AArch64").
     static var isaName: String { get }
     var offset: Int { get }
@@ -344,4 +347,6 @@ enum ValueWords {
 extension MacroAssembler {
     /// Most macro assemblers keep no literals apart from the code.
     mutating func emitLiteralPool() {}
+
+    init(cpuFeatures: CPUFeatures) { self.init() }
 }

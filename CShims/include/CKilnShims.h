@@ -51,6 +51,28 @@ enum {
 };
 
 // ---------------------------------------------------------------------------------------
+// CPU features (x86-64)
+// ---------------------------------------------------------------------------------------
+
+/// Bits of `kiln_x86_cpu_features` (the same as `CPUFeatures`' raw values).
+enum {
+    KILN_CPU_SSSE3 = 1 << 0,
+    KILN_CPU_SSE41 = 1 << 1,
+    KILN_CPU_SSE42 = 1 << 2,
+    KILN_CPU_POPCNT = 1 << 3,
+    KILN_CPU_LZCNT = 1 << 4,
+    KILN_CPU_BMI1 = 1 << 5,
+    KILN_CPU_BMI2 = 1 << 6,
+    KILN_CPU_AVX = 1 << 7,
+    KILN_CPU_AVX2 = 1 << 8,
+    KILN_CPU_FMA = 1 << 9,
+};
+
+/// The features of the x86-64 processor this runs on, from CPUID; AVX, AVX2 and FMA only
+/// when the OS saves the YMM registers (XGETBV). 0 on other architectures.
+uint64_t kiln_x86_cpu_features(void);
+
+// ---------------------------------------------------------------------------------------
 // Virtual memory
 // ---------------------------------------------------------------------------------------
 

@@ -70,7 +70,16 @@ struct RunCommand: ParsableCommand {
         do {
             var config = Config(strategy: engine.strategy)
             config.consumeFuel = fuel != nil
+            let lacking = CPUFeatures.x86Baseline.subtracting(CPUFeatures.host)
+            if config.strategy == .jit, Engine.jitName == "x86-64 JIT", !lacking.isEmpty {
+                // The JIT cannot run here (Engine would say so): the interpreter can.
+                if verbose { log("kiln: using the interpreter: the x86-64 JIT needs \(CPUFeatures.x86Baseline) (SSE4.1 and companions), this processor lacks \(lacking)") }
+                config.strategy = .interpreter
+            }
             let engine = try Engine(config)
+            if verbose, config.strategy == .jit, Engine.jitName == "x86-64 JIT" {
+                log("kiln: CPU features: \(engine.cpuFeatures)")
+            }
             let module = try Module(engine, path: file)
             var wasi = WASIConfiguration()
             wasi.inheritStdio()

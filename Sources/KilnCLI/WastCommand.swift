@@ -28,7 +28,11 @@ struct WastCommand: ParsableCommand {
         var config = Config(strategy: engine.strategy)
         config.boundsChecks = boundsChecks == .explicit ? .explicit : .guardPages
         config.features = spec == .v2 ? .webAssembly2 : .webAssembly3
-        let runner = WASTRunner(engine: try Engine(config))
+        let engine = try Engine(config)
+        if verbose, config.strategy == .jit, let jit = Engine.jitName {
+            print("engine: \(jit)\(Engine.jitName == "x86-64 JIT" ? ", CPU features: \(engine.cpuFeatures)" : "")")
+        }
+        let runner = WASTRunner(engine: engine)
         var total = WASTRunner.Tally()
         for file in files {
             let result = runner.run(path: file)

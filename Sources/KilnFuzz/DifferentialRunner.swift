@@ -55,14 +55,27 @@ public enum DifferentialRunner {
         argumentSeed & 4 != 0
     }
 
+    /// One module in four (seed bits 3 and 4, independent of the other choices) runs with the JIT held
+    /// to the x86-64 baseline (SSE4.1, no VEX), the others with the host's features, so both
+    /// SIMD code paths are fuzzed on an AVX machine.
+    public static func cpuFeatures(_ argumentSeed: UInt64) -> CPUFeatures? {
+        #if arch(x86_64)
+            return (argumentSeed >> 3) & 3 == 1 ? .x86Baseline : nil
+        #else
+            return nil
+        #endif
+    }
+
     public static func run(_ bytes: [UInt8], argumentSeed: UInt64) -> Report {
         let bounds = boundsChecks(argumentSeed)
         let deterministic = relaxedSIMDDeterministic(argumentSeed)
         var report = compare(
-            observe(bytes, .jit, boundsChecks: bounds, relaxedSIMDDeterministic: deterministic, argumentSeed: argumentSeed),
+            observe(bytes, .jit, boundsChecks: bounds, relaxedSIMDDeterministic: deterministic, argumentSeed: argumentSeed,
+                    cpuFeatures: cpuFeatures(argumentSeed)),
             observe(bytes, .interpreter, boundsChecks: bounds, relaxedSIMDDeterministic: deterministic, argumentSeed: argumentSeed))
         if !report.agreed && deterministic { report.detail = "(deterministic relaxed SIMD) " + report.detail }
         if !report.agreed && bounds == .explicit { report.detail = "(explicit bounds checks) " + report.detail }
+        if !report.agreed, let forced = cpuFeatures(argumentSeed) { report.detail = "(CPU features \(forced)) " + report.detail }
         return report
     }
 
@@ -118,10 +131,10 @@ public enum DifferentialRunner {
     }
 
     static func observe(_ bytes: [UInt8], _ strategy: Config.Strategy, boundsChecks: Config.BoundsChecks,
-                        relaxedSIMDDeterministic: Bool, argumentSeed: UInt64) -> Observation {
+                        relaxedSIMDDeterministic: Bool, argumentSeed: UInt64, cpuFeatures: CPUFeatures? = nil) -> Observation {
         let log = HostLog()
         var observation = observe(bytes, strategy, boundsChecks: boundsChecks, relaxedSIMDDeterministic: relaxedSIMDDeterministic,
-                                  argumentSeed: argumentSeed, log: log)
+                                  argumentSeed: argumentSeed, cpuFeatures: cpuFeatures, log: log)
         log.hostTag = nil
         // The store is gone: only the log's handles may still count.
         let leaks = log.refs.enumerated().compactMap { slot, ref in
@@ -132,10 +145,11 @@ public enum DifferentialRunner {
     }
 
     private static func observe(_ bytes: [UInt8], _ strategy: Config.Strategy, boundsChecks: Config.BoundsChecks,
-                                relaxedSIMDDeterministic: Bool, argumentSeed: UInt64, log: HostLog) -> Observation {
+                                relaxedSIMDDeterministic: Bool, argumentSeed: UInt64, cpuFeatures: CPUFeatures?, log: HostLog) -> Observation {
         var config = Config(strategy: strategy)
         config.boundsChecks = boundsChecks
         config.relaxedSIMDDeterministic = relaxedSIMDDeterministic
+        config.cpuFeatures = cpuFeatures
         config.consumeFuel = true
         config.maxWasmStack = 256 * 1024
         let engine: Engine

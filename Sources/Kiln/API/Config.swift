@@ -39,6 +39,11 @@ public struct Config: Sendable, Hashable {
     /// `relaxedSIMDDeterministic` picks. A flavor other than `.deterministic` and the host's
     /// is for the interpreter only (the JIT then keeps the deterministic sequences).
     var relaxedSIMDFlavorForTesting: RelaxedSIMDFlavor? = nil
+    /// The x86-64 instruction-set extensions the JIT may use; nil detects the host's (see
+    /// `CPUFeatures`). A set forces a code path, e.g. `.x86Baseline` for SSE4.1 code on an
+    /// AVX2 machine; naming a feature the host lacks makes `Engine.init` throw. Ignored on
+    /// other processors.
+    public var cpuFeatures: CPUFeatures? = nil
     /// Restricts the JIT's register allocator to this many registers of each class. For
     /// tests that force a compiler invariant failure (`CompileError`); nil uses them all.
     var jitRegisterLimit: Int? = nil

@@ -27,6 +27,34 @@ public final class Engine: Sendable {
             throw KilnError("Config.maxWasmStack must be at least 16 KiB (got \(config.maxWasmStack))")
         }
         self.config = config
+        self.cpuFeatures = try Engine.chooseCPUFeatures(config)
+    }
+
+    /// The x86-64 extensions this engine's machine code uses (`Config.cpuFeatures`, or the
+    /// host's); empty on other processors.
+    public let cpuFeatures: CPUFeatures
+
+    /// Checks a forced feature set against the host, and that the x86-64 JIT has what it
+    /// needs.
+    static func chooseCPUFeatures(_ config: Config, host: CPUFeatures = .host) throws -> CPUFeatures {
+        #if arch(x86_64)
+            let chosen = config.cpuFeatures ?? host
+            let missing = chosen.subtracting(host)
+            if !missing.isEmpty {
+                throw KilnError("Config.cpuFeatures asks for \(missing), which this processor does not have (it has \(host))")
+            }
+            if config.strategy == .jit {
+                let lacking = CPUFeatures.x86Baseline.subtracting(chosen)
+                if !lacking.isEmpty {
+                    let forced = config.cpuFeatures == nil ? "this processor lacks" : "Config.cpuFeatures leaves out"
+                    throw KilnError("the x86-64 JIT needs SSE4.1 and the rest of \(CPUFeatures.x86Baseline); \(forced) "
+                                    + "\(lacking): the interpreter strategy runs without them (kiln --engine interpreter)")
+                }
+            }
+            return chosen
+        #else
+            return []
+        #endif
     }
 
     deinit { epochCounter.deallocate() }

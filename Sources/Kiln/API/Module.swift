@@ -54,7 +54,7 @@ public final class Module: Sendable {
         case .jit where interpreted: backend = .interpreter(Instrumentation(engine.config))
         case .jit:
             backend = .jit(explicitBounds: engine.config.boundsChecks == .explicit, Instrumentation(engine.config),
-                           registerLimit: engine.config.jitRegisterLimit)
+                           registerLimit: engine.config.jitRegisterLimit, cpuFeatures: engine.cpuFeatures)
         }
         (self.info, self.interpreted, self.compiled) = try Module.decodeAndValidate(binary, features: engine.config.features, backend: backend)
         self.typeIds = engine.types.ids(for: info)

@@ -79,7 +79,27 @@ extension CodeGenerator {
         var operands: SIMDOperands
         var owned: [Reg] = []
         var pushed: ValType = .v128
+        let threeOperand = masm.simdResultMayDiffer(op)
         switch op.shape {
+        case .unary where threeOperand:
+            // Read a cached local in place; the result gets a register of its own.
+            let a = simdSource(pop())
+            let result = ownsRegister(a) ? a : allocate(float: true)
+            operands = SIMDOperands(result: result, a: a)
+            if result != a { owned = [a] }
+        case .binary where threeOperand:
+            let b = simdSource(pop())
+            let a = simdSource(pop())
+            let result: Reg
+            if ownsRegister(a) {
+                result = a
+            } else if ownsRegister(b) {
+                result = b
+            } else {
+                result = allocate(float: true)
+            }
+            operands = SIMDOperands(result: result, a: a, b: b)
+            owned = [a, b].filter { $0 != result }
         case .unary:
             let a = register(pop())
             operands = SIMDOperands(result: a, a: a)
@@ -132,6 +152,19 @@ extension CodeGenerator {
         for reg in owned { release(reg) }
         push(pushed, .reg(operands.result))
     }
+
+    /// A v128 operand to read only: the register caching a local (borrowed, so nothing
+    /// evicts it during this instruction), or a register of its own.
+    mutating func simdSource(_ popped: (value: Value, index: Int)) -> Reg {
+        if case .local(let local) = popped.value.location, let cached = localCache[local] {
+            borrowed.insert(cached.reg)
+            return cached.reg
+        }
+        return register(popped)
+    }
+
+    /// Whether `reg` belongs to the current instruction (it caches no local).
+    func ownsRegister(_ reg: Reg) -> Bool { cacheOwner(reg) == nil }
 
     mutating func allocateTemporaries(_ counts: (gprs: Int, fprs: Int), into operands: inout SIMDOperands) {
         for _ in 0..<counts.gprs { operands.gprs.append(allocate(float: false)) }

@@ -28,7 +28,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     let module: ModuleInfo
     let layout: VMContextLayout
     let explicitBounds: Bool
-    var masm = M()
+    var masm: M
     /// Entry labels of the defined functions.
     var functionLabels: [M.Label] = []
     /// Code offsets where each defined function starts and ends.
@@ -193,7 +193,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     }
 
     init(module: ModuleInfo, explicitBounds: Bool, instrumentation: Instrumentation = Instrumentation(),
-         registerLimit: Int? = nil, placeholderAddresses: Bool = false) {
+         registerLimit: Int? = nil, placeholderAddresses: Bool = false, cpuFeatures: CPUFeatures = .x86Baseline) {
+        self.masm = M(cpuFeatures: cpuFeatures)
         self.placeholderAddresses = placeholderAddresses
         self.module = module
         self.layout = VMContextLayout(module)

@@ -71,6 +71,9 @@ protocol MacroAssembler {
     associatedtype Label
 
     init()
+    /// A macro assembler that may use the x86-64 extensions in `cpuFeatures` (others ignore
+    /// them).
+    init(cpuFeatures: CPUFeatures)
     /// The instruction set, as users read it ("x86-64", "AArch64").
     static var isaName: String { get }
     var offset: Int { get }
@@ -243,6 +246,10 @@ protocol MacroAssembler {
     /// How many temporary registers of each class `simd(op, ...)` needs (the code
     /// generator allocates them and passes them in `SIMDOperands`).
     static func simdTemporaries(_ op: SIMDOp) -> (gprs: Int, fprs: Int)
+    /// Whether `simd(op, ...)` takes a v128 result register apart from `a` (three-operand
+    /// forms, x86's AVX): then `a` and `b` may be registers caching locals, which it leaves
+    /// intact, and the result may be any free register.
+    func simdResultMayDiffer(_ op: SIMDOp) -> Bool
     /// The same for `shuffle`, `extractLane` and `replaceLane`.
     static var laneTemporaries: (gprs: Int, fprs: Int) { get }
     /// The relaxed SIMD flavor this ISA's native forms compute (`RelaxedSIMDFlavor`).
@@ -317,7 +324,8 @@ enum SIMDMemoryAccess: Sendable, Equatable {
 /// intact. A v128 result goes to `result`, which is `a` whenever `a` is a v128 (x86's
 /// two-operand forms then need no copy); a scalar result (`extract_lane`, tests) or a
 /// splat's vector goes to a register of its own class, which may be `a` when the classes
-/// agree.
+/// agree. The exception: for an operation `simdResultMayDiffer` accepts, `result` may be
+/// another register and `a`, `b` are read only (they may cache locals).
 struct SIMDOperands {
     var result: Reg
     var a: Reg
@@ -351,4 +359,9 @@ enum ValueWords {
 extension MacroAssembler {
     /// Most macro assemblers keep no literals apart from the code.
     mutating func emitLiteralPool() {}
+
+    init(cpuFeatures: CPUFeatures) { self.init() }
+
+    /// Two-operand machines write the result over the first operand.
+    func simdResultMayDiffer(_ op: SIMDOp) -> Bool { false }
 }

@@ -11,7 +11,8 @@ struct ModuleValidator {
         case interpreter(Instrumentation)
         /// Machine code; modules the JIT leaves alone go to the interpreter.
         /// `registerLimit` restricts the allocator (tests only: see `CodeGenerator`).
-        case jit(explicitBounds: Bool, Instrumentation, registerLimit: Int? = nil)
+        /// `cpuFeatures`: the x86-64 extensions the code may use.
+        case jit(explicitBounds: Bool, Instrumentation, registerLimit: Int? = nil, cpuFeatures: CPUFeatures = .x86Baseline)
     }
 
     /// Validates `module` and compiles it for `backend` in the same pass.
@@ -27,10 +28,11 @@ struct ModuleValidator {
             return (nil, nil)
         case .interpreter(let instrumentation):
             return (try validator.validateFunctions(translate: true, instrumentation), nil)
-        case .jit(let explicitBounds, let instrumentation, let registerLimit):
+        case .jit(let explicitBounds, let instrumentation, let registerLimit, let cpuFeatures):
             if JITCompiler.isSupported {
                 var generator = CodeGenerator<HostMacroAssembler>(module: module, explicitBounds: explicitBounds,
-                                                                  instrumentation: instrumentation, registerLimit: registerLimit)
+                                                                  instrumentation: instrumentation, registerLimit: registerLimit,
+                                                                  cpuFeatures: cpuFeatures)
                 try validator.validateFunctions(&generator) { $0.finishFunction() }
                 // A validation error found after a compiler failure still comes first: the
                 // module is invalid whatever the compiler thought of it.
@@ -307,13 +309,15 @@ extension ModuleValidator {
     /// `CodeGenerator.placeholderAddresses`): code to read, never to run. Returns each
     /// function's bytes. For golden code tests.
     static func compileForReading<M: MacroAssembler>(_ binary: [UInt8], for isa: M.Type,
-                                                    explicitBounds: Bool = false) throws -> [[UInt8]] {
+                                                    explicitBounds: Bool = false,
+                                                    cpuFeatures: CPUFeatures = .x86Baseline) throws -> [[UInt8]] {
         try binary.withUnsafeBytes { buffer in
             guard let base = buffer.baseAddress else { return [] }
             let module = try ModuleDecoder.decode(buffer)
             let validator = ModuleValidator(module: module, base: base, length: buffer.count)
             try validator.validateModule()
-            var generator = CodeGenerator<M>(module: module, explicitBounds: explicitBounds, placeholderAddresses: true)
+            var generator = CodeGenerator<M>(module: module, explicitBounds: explicitBounds, placeholderAddresses: true,
+                                             cpuFeatures: cpuFeatures)
             try validator.validateFunctions(&generator) { $0.finishFunction() }
             if let failure = generator.failure { throw failure }
             let code = try generator.masm.finish()

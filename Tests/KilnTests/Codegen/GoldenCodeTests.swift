@@ -18,6 +18,8 @@ import Testing
     struct Case: CustomStringConvertible, Sendable {
         var name: String
         var explicitBounds = false
+        /// The x86-64 extensions the code may use.
+        var cpuFeatures: CPUFeatures = .x86Baseline
         var wat: String
         var description: String { name }
     }
@@ -100,15 +102,33 @@ import Testing
             """),
     ]
 
+    /// SIMD on x86-64 at the SSE4.1 baseline and with AVX2: with AVX a binary operation on
+    /// locals is one VEX instruction (`vpaddd xmm2, xmm0, xmm1`), with no `movaps` copies,
+    /// and a splat one broadcast.
+    static let simdWAT = """
+        (module
+          (func (export "mix") (param v128 v128) (result v128) (local $s v128)
+            (local.set $s (i32x4.add (local.get 0) (local.get 1)))
+            (f32x4.mul (local.get $s) (i32x4.sub (local.get $s) (local.get 1))))
+          (func (export "splat") (param i32) (result v128)
+            (i8x16.add (i8x16.splat (local.get 0)) (v128.const i32x4 1 2 3 4))))
+        """
+    static let simdCases: [Case] = [
+        Case(name: "simd-sse41", wat: simdWAT),
+        Case(name: "simd-avx2", cpuFeatures: CPUFeatures.x86Baseline.union([.avx, .avx2]), wat: simdWAT),
+    ]
+
     enum ISA: String, CaseIterable, Sendable {
         case x86_64 = "x86-64"
         case aarch64 = "aarch64"
 
         var triple: String { self == .x86_64 ? "x86_64-linux-gnu" : "aarch64-linux-gnu" }
 
-        func compile(_ binary: [UInt8], explicitBounds: Bool) throws -> [[UInt8]] {
+        func compile(_ binary: [UInt8], explicitBounds: Bool, cpuFeatures: CPUFeatures = .x86Baseline) throws -> [[UInt8]] {
             switch self {
-            case .x86_64: try ModuleValidator.compileForReading(binary, for: X64MacroAssembler.self, explicitBounds: explicitBounds)
+            case .x86_64:
+                try ModuleValidator.compileForReading(binary, for: X64MacroAssembler.self, explicitBounds: explicitBounds,
+                                                      cpuFeatures: cpuFeatures)
             case .aarch64: try ModuleValidator.compileForReading(binary, for: AArch64MacroAssembler.self, explicitBounds: explicitBounds)
             }
         }
@@ -151,7 +171,8 @@ import Testing
 
     /// The golden file's text; without llvm-mc, the disassembly sections are left out.
     static func listing(_ testCase: Case, _ isa: ISA, withDisassembly: Bool) throws -> String {
-        let functions = try isa.compile(try TextFormat.encode(testCase.wat), explicitBounds: testCase.explicitBounds)
+        let functions = try isa.compile(try TextFormat.encode(testCase.wat), explicitBounds: testCase.explicitBounds,
+                                        cpuFeatures: testCase.cpuFeatures)
         var text = "# \(testCase.name) on \(isa.rawValue)\(testCase.explicitBounds ? ", explicit bounds checks" : "")"
         text += ": \(functions.count) functions, \(functions.reduce(0) { $0 + $1.count }) bytes\n"
         for (i, bytes) in functions.enumerated() {
@@ -183,6 +204,31 @@ import Testing
 
     @Test(arguments: cases, ISA.allCases)
     func generatedCodeMatchesGolden(_ testCase: Case, _ isa: ISA) throws {
+        try check(testCase, isa)
+    }
+
+    @Test(arguments: simdCases)
+    func simdCodeMatchesGolden(_ testCase: Case) throws {
+        try check(testCase, .x86_64)
+    }
+
+    /// With AVX, the binary operations of the SIMD case are single VEX instructions: no
+    /// register copies at all (the SSE4.1 code needs them for the cached local).
+    @Test(.enabled(if: haveLLVMMC, "llvm-mc disassembles the code"))
+    func avxBinaryOperationsNeedNoCopies() throws {
+        let binary = try TextFormat.encode(Self.simdWAT)
+        let sse = try ISA.x86_64.compile(binary, explicitBounds: false)
+        let avx = try ISA.x86_64.compile(binary, explicitBounds: false, cpuFeatures: Self.simdCases[1].cpuFeatures)
+        let sseText = try #require(Self.disassemble(sse[0], .x86_64))
+        let avxText = try #require(Self.disassemble(avx[0], .x86_64))
+        #expect(sseText.contains("movaps") || sseText.contains("movdqa"))
+        #expect(!avxText.contains("movaps") && !avxText.contains("movdqa"), "\(avxText)")
+        #expect(avxText.contains("vpaddd") && avxText.contains("vpsubd") && avxText.contains("vmulps"))
+        let splat = try #require(Self.disassemble(avx[1], .x86_64))
+        #expect(splat.contains("vpbroadcastb"), "\(splat)")
+    }
+
+    func check(_ testCase: Case, _ isa: ISA) throws {
         let file = Self.directory.appendingPathComponent("\(testCase.name).\(isa.rawValue).txt")
         let disassembly = Self.haveLLVMMC
         let actual = try Self.listing(testCase, isa, withDisassembly: disassembly)

@@ -1127,4 +1127,1404 @@ import Testing
         check("movq xmm15, xmm7", [0xF3, 0x44, 0x0F, 0x7E, 0xFF]) { a in a.movqZeroingUpper(.xmm15, .xmm7) }
         check("movsd xmm15, xmm7", [0xF2, 0x44, 0x0F, 0x10, 0xFF]) { a in a.movsd(.xmm15, .xmm7) }
     }
+
+    /// `vop xmm, xmm, xmm/[m]` (or `vop xmm, xmm/[m]`) for every PackedOp
+    @Test func vexPacked0() {
+        check("vpaddb xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xFC, 0xCB]) { a in a.vex(.paddb, .xmm1, .xmm2, .xmm3) }
+        check("vpaddb xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xFC, 0xCF]) { a in a.vex(.paddb, .xmm9, .xmm10, .xmm15) }
+        check("vpaddb xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xFC, 0xC1]) { a in a.vex(.paddb, .xmm0, .xmm8, .xmm1) }
+        check("vpaddb xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xFC, 0xF8]) { a in a.vex(.paddb, .xmm15, .xmm7, .xmm8) }
+        check("vpaddb xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xFC, 0xD1]) { a in a.vex(.paddb, .xmm2, .xmm2, .xmm9) }
+        check("vpaddb xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xFC, 0x5C, 0x24, 0x10]) { a in a.vex(.paddb, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpaddb xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xFC, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.paddb, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpaddb xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xFC, 0x30]) { a in a.vex(.paddb, .xmm14, .xmm14, .base(.rax)) }
+        check("vpaddb xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xFC, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.paddb, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpaddb xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xFC, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.paddb, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpaddw xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xFD, 0xCB]) { a in a.vex(.paddw, .xmm1, .xmm2, .xmm3) }
+        check("vpaddw xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xFD, 0xCF]) { a in a.vex(.paddw, .xmm9, .xmm10, .xmm15) }
+        check("vpaddw xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xFD, 0xC1]) { a in a.vex(.paddw, .xmm0, .xmm8, .xmm1) }
+        check("vpaddw xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xFD, 0xF8]) { a in a.vex(.paddw, .xmm15, .xmm7, .xmm8) }
+        check("vpaddw xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xFD, 0xD1]) { a in a.vex(.paddw, .xmm2, .xmm2, .xmm9) }
+        check("vpaddw xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xFD, 0x5C, 0x24, 0x10]) { a in a.vex(.paddw, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpaddw xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xFD, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.paddw, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpaddw xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xFD, 0x30]) { a in a.vex(.paddw, .xmm14, .xmm14, .base(.rax)) }
+        check("vpaddw xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xFD, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.paddw, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpaddw xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xFD, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.paddw, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpaddd xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xFE, 0xCB]) { a in a.vex(.paddd, .xmm1, .xmm2, .xmm3) }
+        check("vpaddd xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xFE, 0xCF]) { a in a.vex(.paddd, .xmm9, .xmm10, .xmm15) }
+        check("vpaddd xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xFE, 0xC1]) { a in a.vex(.paddd, .xmm0, .xmm8, .xmm1) }
+        check("vpaddd xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xFE, 0xF8]) { a in a.vex(.paddd, .xmm15, .xmm7, .xmm8) }
+        check("vpaddd xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xFE, 0xD1]) { a in a.vex(.paddd, .xmm2, .xmm2, .xmm9) }
+        check("vpaddd xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xFE, 0x5C, 0x24, 0x10]) { a in a.vex(.paddd, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpaddd xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xFE, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.paddd, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpaddd xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xFE, 0x30]) { a in a.vex(.paddd, .xmm14, .xmm14, .base(.rax)) }
+        check("vpaddd xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xFE, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.paddd, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpaddd xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xFE, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.paddd, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpaddq xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xD4, 0xCB]) { a in a.vex(.paddq, .xmm1, .xmm2, .xmm3) }
+        check("vpaddq xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xD4, 0xCF]) { a in a.vex(.paddq, .xmm9, .xmm10, .xmm15) }
+        check("vpaddq xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xD4, 0xC1]) { a in a.vex(.paddq, .xmm0, .xmm8, .xmm1) }
+        check("vpaddq xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xD4, 0xF8]) { a in a.vex(.paddq, .xmm15, .xmm7, .xmm8) }
+        check("vpaddq xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xD4, 0xD1]) { a in a.vex(.paddq, .xmm2, .xmm2, .xmm9) }
+        check("vpaddq xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xD4, 0x5C, 0x24, 0x10]) { a in a.vex(.paddq, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpaddq xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xD4, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.paddq, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpaddq xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xD4, 0x30]) { a in a.vex(.paddq, .xmm14, .xmm14, .base(.rax)) }
+        check("vpaddq xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xD4, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.paddq, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpaddq xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xD4, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.paddq, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpsubb xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xF8, 0xCB]) { a in a.vex(.psubb, .xmm1, .xmm2, .xmm3) }
+        check("vpsubb xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xF8, 0xCF]) { a in a.vex(.psubb, .xmm9, .xmm10, .xmm15) }
+        check("vpsubb xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xF8, 0xC1]) { a in a.vex(.psubb, .xmm0, .xmm8, .xmm1) }
+        check("vpsubb xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xF8, 0xF8]) { a in a.vex(.psubb, .xmm15, .xmm7, .xmm8) }
+        check("vpsubb xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xF8, 0xD1]) { a in a.vex(.psubb, .xmm2, .xmm2, .xmm9) }
+        check("vpsubb xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xF8, 0x5C, 0x24, 0x10]) { a in a.vex(.psubb, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpsubb xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xF8, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.psubb, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpsubb xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xF8, 0x30]) { a in a.vex(.psubb, .xmm14, .xmm14, .base(.rax)) }
+        check("vpsubb xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xF8, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.psubb, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpsubb xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xF8, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.psubb, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpsubw xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xF9, 0xCB]) { a in a.vex(.psubw, .xmm1, .xmm2, .xmm3) }
+        check("vpsubw xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xF9, 0xCF]) { a in a.vex(.psubw, .xmm9, .xmm10, .xmm15) }
+        check("vpsubw xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xF9, 0xC1]) { a in a.vex(.psubw, .xmm0, .xmm8, .xmm1) }
+        check("vpsubw xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xF9, 0xF8]) { a in a.vex(.psubw, .xmm15, .xmm7, .xmm8) }
+        check("vpsubw xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xF9, 0xD1]) { a in a.vex(.psubw, .xmm2, .xmm2, .xmm9) }
+        check("vpsubw xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xF9, 0x5C, 0x24, 0x10]) { a in a.vex(.psubw, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpsubw xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xF9, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.psubw, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpsubw xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xF9, 0x30]) { a in a.vex(.psubw, .xmm14, .xmm14, .base(.rax)) }
+        check("vpsubw xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xF9, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.psubw, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpsubw xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xF9, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.psubw, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpsubd xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xFA, 0xCB]) { a in a.vex(.psubd, .xmm1, .xmm2, .xmm3) }
+        check("vpsubd xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xFA, 0xCF]) { a in a.vex(.psubd, .xmm9, .xmm10, .xmm15) }
+        check("vpsubd xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xFA, 0xC1]) { a in a.vex(.psubd, .xmm0, .xmm8, .xmm1) }
+        check("vpsubd xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xFA, 0xF8]) { a in a.vex(.psubd, .xmm15, .xmm7, .xmm8) }
+        check("vpsubd xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xFA, 0xD1]) { a in a.vex(.psubd, .xmm2, .xmm2, .xmm9) }
+        check("vpsubd xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xFA, 0x5C, 0x24, 0x10]) { a in a.vex(.psubd, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpsubd xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xFA, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.psubd, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpsubd xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xFA, 0x30]) { a in a.vex(.psubd, .xmm14, .xmm14, .base(.rax)) }
+        check("vpsubd xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xFA, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.psubd, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpsubd xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xFA, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.psubd, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpsubq xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xFB, 0xCB]) { a in a.vex(.psubq, .xmm1, .xmm2, .xmm3) }
+        check("vpsubq xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xFB, 0xCF]) { a in a.vex(.psubq, .xmm9, .xmm10, .xmm15) }
+        check("vpsubq xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xFB, 0xC1]) { a in a.vex(.psubq, .xmm0, .xmm8, .xmm1) }
+        check("vpsubq xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xFB, 0xF8]) { a in a.vex(.psubq, .xmm15, .xmm7, .xmm8) }
+        check("vpsubq xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xFB, 0xD1]) { a in a.vex(.psubq, .xmm2, .xmm2, .xmm9) }
+        check("vpsubq xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xFB, 0x5C, 0x24, 0x10]) { a in a.vex(.psubq, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpsubq xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xFB, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.psubq, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpsubq xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xFB, 0x30]) { a in a.vex(.psubq, .xmm14, .xmm14, .base(.rax)) }
+        check("vpsubq xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xFB, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.psubq, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpsubq xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xFB, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.psubq, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpaddsb xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xEC, 0xCB]) { a in a.vex(.paddsb, .xmm1, .xmm2, .xmm3) }
+        check("vpaddsb xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xEC, 0xCF]) { a in a.vex(.paddsb, .xmm9, .xmm10, .xmm15) }
+        check("vpaddsb xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xEC, 0xC1]) { a in a.vex(.paddsb, .xmm0, .xmm8, .xmm1) }
+        check("vpaddsb xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xEC, 0xF8]) { a in a.vex(.paddsb, .xmm15, .xmm7, .xmm8) }
+        check("vpaddsb xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xEC, 0xD1]) { a in a.vex(.paddsb, .xmm2, .xmm2, .xmm9) }
+        check("vpaddsb xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xEC, 0x5C, 0x24, 0x10]) { a in a.vex(.paddsb, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpaddsb xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xEC, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.paddsb, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpaddsb xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xEC, 0x30]) { a in a.vex(.paddsb, .xmm14, .xmm14, .base(.rax)) }
+        check("vpaddsb xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xEC, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.paddsb, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpaddsb xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xEC, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.paddsb, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpaddsw xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xED, 0xCB]) { a in a.vex(.paddsw, .xmm1, .xmm2, .xmm3) }
+        check("vpaddsw xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xED, 0xCF]) { a in a.vex(.paddsw, .xmm9, .xmm10, .xmm15) }
+        check("vpaddsw xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xED, 0xC1]) { a in a.vex(.paddsw, .xmm0, .xmm8, .xmm1) }
+        check("vpaddsw xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xED, 0xF8]) { a in a.vex(.paddsw, .xmm15, .xmm7, .xmm8) }
+        check("vpaddsw xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xED, 0xD1]) { a in a.vex(.paddsw, .xmm2, .xmm2, .xmm9) }
+        check("vpaddsw xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xED, 0x5C, 0x24, 0x10]) { a in a.vex(.paddsw, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpaddsw xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xED, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.paddsw, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpaddsw xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xED, 0x30]) { a in a.vex(.paddsw, .xmm14, .xmm14, .base(.rax)) }
+        check("vpaddsw xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xED, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.paddsw, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpaddsw xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xED, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.paddsw, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpaddusb xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xDC, 0xCB]) { a in a.vex(.paddusb, .xmm1, .xmm2, .xmm3) }
+        check("vpaddusb xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xDC, 0xCF]) { a in a.vex(.paddusb, .xmm9, .xmm10, .xmm15) }
+        check("vpaddusb xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xDC, 0xC1]) { a in a.vex(.paddusb, .xmm0, .xmm8, .xmm1) }
+        check("vpaddusb xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xDC, 0xF8]) { a in a.vex(.paddusb, .xmm15, .xmm7, .xmm8) }
+        check("vpaddusb xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xDC, 0xD1]) { a in a.vex(.paddusb, .xmm2, .xmm2, .xmm9) }
+        check("vpaddusb xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xDC, 0x5C, 0x24, 0x10]) { a in a.vex(.paddusb, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpaddusb xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xDC, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.paddusb, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpaddusb xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xDC, 0x30]) { a in a.vex(.paddusb, .xmm14, .xmm14, .base(.rax)) }
+        check("vpaddusb xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xDC, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.paddusb, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpaddusb xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xDC, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.paddusb, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpaddusw xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xDD, 0xCB]) { a in a.vex(.paddusw, .xmm1, .xmm2, .xmm3) }
+        check("vpaddusw xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xDD, 0xCF]) { a in a.vex(.paddusw, .xmm9, .xmm10, .xmm15) }
+        check("vpaddusw xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xDD, 0xC1]) { a in a.vex(.paddusw, .xmm0, .xmm8, .xmm1) }
+        check("vpaddusw xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xDD, 0xF8]) { a in a.vex(.paddusw, .xmm15, .xmm7, .xmm8) }
+        check("vpaddusw xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xDD, 0xD1]) { a in a.vex(.paddusw, .xmm2, .xmm2, .xmm9) }
+        check("vpaddusw xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xDD, 0x5C, 0x24, 0x10]) { a in a.vex(.paddusw, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpaddusw xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xDD, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.paddusw, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpaddusw xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xDD, 0x30]) { a in a.vex(.paddusw, .xmm14, .xmm14, .base(.rax)) }
+        check("vpaddusw xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xDD, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.paddusw, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpaddusw xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xDD, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.paddusw, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpsubsb xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xE8, 0xCB]) { a in a.vex(.psubsb, .xmm1, .xmm2, .xmm3) }
+        check("vpsubsb xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xE8, 0xCF]) { a in a.vex(.psubsb, .xmm9, .xmm10, .xmm15) }
+        check("vpsubsb xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xE8, 0xC1]) { a in a.vex(.psubsb, .xmm0, .xmm8, .xmm1) }
+        check("vpsubsb xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xE8, 0xF8]) { a in a.vex(.psubsb, .xmm15, .xmm7, .xmm8) }
+        check("vpsubsb xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xE8, 0xD1]) { a in a.vex(.psubsb, .xmm2, .xmm2, .xmm9) }
+        check("vpsubsb xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xE8, 0x5C, 0x24, 0x10]) { a in a.vex(.psubsb, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpsubsb xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xE8, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.psubsb, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpsubsb xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xE8, 0x30]) { a in a.vex(.psubsb, .xmm14, .xmm14, .base(.rax)) }
+        check("vpsubsb xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xE8, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.psubsb, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpsubsb xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xE8, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.psubsb, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpsubsw xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xE9, 0xCB]) { a in a.vex(.psubsw, .xmm1, .xmm2, .xmm3) }
+        check("vpsubsw xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xE9, 0xCF]) { a in a.vex(.psubsw, .xmm9, .xmm10, .xmm15) }
+        check("vpsubsw xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xE9, 0xC1]) { a in a.vex(.psubsw, .xmm0, .xmm8, .xmm1) }
+        check("vpsubsw xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xE9, 0xF8]) { a in a.vex(.psubsw, .xmm15, .xmm7, .xmm8) }
+        check("vpsubsw xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xE9, 0xD1]) { a in a.vex(.psubsw, .xmm2, .xmm2, .xmm9) }
+        check("vpsubsw xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xE9, 0x5C, 0x24, 0x10]) { a in a.vex(.psubsw, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpsubsw xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xE9, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.psubsw, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpsubsw xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xE9, 0x30]) { a in a.vex(.psubsw, .xmm14, .xmm14, .base(.rax)) }
+        check("vpsubsw xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xE9, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.psubsw, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpsubsw xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xE9, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.psubsw, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpsubusb xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xD8, 0xCB]) { a in a.vex(.psubusb, .xmm1, .xmm2, .xmm3) }
+        check("vpsubusb xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xD8, 0xCF]) { a in a.vex(.psubusb, .xmm9, .xmm10, .xmm15) }
+        check("vpsubusb xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xD8, 0xC1]) { a in a.vex(.psubusb, .xmm0, .xmm8, .xmm1) }
+        check("vpsubusb xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xD8, 0xF8]) { a in a.vex(.psubusb, .xmm15, .xmm7, .xmm8) }
+        check("vpsubusb xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xD8, 0xD1]) { a in a.vex(.psubusb, .xmm2, .xmm2, .xmm9) }
+        check("vpsubusb xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xD8, 0x5C, 0x24, 0x10]) { a in a.vex(.psubusb, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpsubusb xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xD8, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.psubusb, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpsubusb xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xD8, 0x30]) { a in a.vex(.psubusb, .xmm14, .xmm14, .base(.rax)) }
+        check("vpsubusb xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xD8, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.psubusb, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpsubusb xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xD8, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.psubusb, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpsubusw xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xD9, 0xCB]) { a in a.vex(.psubusw, .xmm1, .xmm2, .xmm3) }
+        check("vpsubusw xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xD9, 0xCF]) { a in a.vex(.psubusw, .xmm9, .xmm10, .xmm15) }
+        check("vpsubusw xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xD9, 0xC1]) { a in a.vex(.psubusw, .xmm0, .xmm8, .xmm1) }
+        check("vpsubusw xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xD9, 0xF8]) { a in a.vex(.psubusw, .xmm15, .xmm7, .xmm8) }
+        check("vpsubusw xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xD9, 0xD1]) { a in a.vex(.psubusw, .xmm2, .xmm2, .xmm9) }
+        check("vpsubusw xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xD9, 0x5C, 0x24, 0x10]) { a in a.vex(.psubusw, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpsubusw xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xD9, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.psubusw, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpsubusw xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xD9, 0x30]) { a in a.vex(.psubusw, .xmm14, .xmm14, .base(.rax)) }
+        check("vpsubusw xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xD9, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.psubusw, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpsubusw xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xD9, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.psubusw, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpmullw xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xD5, 0xCB]) { a in a.vex(.pmullw, .xmm1, .xmm2, .xmm3) }
+        check("vpmullw xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xD5, 0xCF]) { a in a.vex(.pmullw, .xmm9, .xmm10, .xmm15) }
+        check("vpmullw xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xD5, 0xC1]) { a in a.vex(.pmullw, .xmm0, .xmm8, .xmm1) }
+        check("vpmullw xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xD5, 0xF8]) { a in a.vex(.pmullw, .xmm15, .xmm7, .xmm8) }
+        check("vpmullw xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xD5, 0xD1]) { a in a.vex(.pmullw, .xmm2, .xmm2, .xmm9) }
+        check("vpmullw xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xD5, 0x5C, 0x24, 0x10]) { a in a.vex(.pmullw, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpmullw xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xD5, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pmullw, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpmullw xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xD5, 0x30]) { a in a.vex(.pmullw, .xmm14, .xmm14, .base(.rax)) }
+        check("vpmullw xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xD5, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pmullw, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpmullw xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xD5, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pmullw, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpmulld xmm1, xmm2, xmm3", [0xC4, 0xE2, 0x69, 0x40, 0xCB]) { a in a.vex(.pmulld, .xmm1, .xmm2, .xmm3) }
+        check("vpmulld xmm9, xmm10, xmm15", [0xC4, 0x42, 0x29, 0x40, 0xCF]) { a in a.vex(.pmulld, .xmm9, .xmm10, .xmm15) }
+        check("vpmulld xmm0, xmm8, xmm1", [0xC4, 0xE2, 0x39, 0x40, 0xC1]) { a in a.vex(.pmulld, .xmm0, .xmm8, .xmm1) }
+        check("vpmulld xmm15, xmm7, xmm8", [0xC4, 0x42, 0x41, 0x40, 0xF8]) { a in a.vex(.pmulld, .xmm15, .xmm7, .xmm8) }
+        check("vpmulld xmm2, xmm2, xmm9", [0xC4, 0xC2, 0x69, 0x40, 0xD1]) { a in a.vex(.pmulld, .xmm2, .xmm2, .xmm9) }
+        check("vpmulld xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC2, 0x59, 0x40, 0x5C, 0x24, 0x10]) { a in a.vex(.pmulld, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpmulld xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x71, 0x40, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pmulld, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpmulld xmm14, xmm14, xmmword ptr [rax]", [0xC4, 0x62, 0x09, 0x40, 0x30]) { a in a.vex(.pmulld, .xmm14, .xmm14, .base(.rax)) }
+        check("vpmulld xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x19, 0x40, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pmulld, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpmulld xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC4, 0xE2, 0x31, 0x40, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pmulld, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpmuludq xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xF4, 0xCB]) { a in a.vex(.pmuludq, .xmm1, .xmm2, .xmm3) }
+        check("vpmuludq xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xF4, 0xCF]) { a in a.vex(.pmuludq, .xmm9, .xmm10, .xmm15) }
+        check("vpmuludq xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xF4, 0xC1]) { a in a.vex(.pmuludq, .xmm0, .xmm8, .xmm1) }
+        check("vpmuludq xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xF4, 0xF8]) { a in a.vex(.pmuludq, .xmm15, .xmm7, .xmm8) }
+        check("vpmuludq xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xF4, 0xD1]) { a in a.vex(.pmuludq, .xmm2, .xmm2, .xmm9) }
+        check("vpmuludq xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xF4, 0x5C, 0x24, 0x10]) { a in a.vex(.pmuludq, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpmuludq xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xF4, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pmuludq, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpmuludq xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xF4, 0x30]) { a in a.vex(.pmuludq, .xmm14, .xmm14, .base(.rax)) }
+        check("vpmuludq xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xF4, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pmuludq, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpmuludq xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xF4, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pmuludq, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpmuldq xmm1, xmm2, xmm3", [0xC4, 0xE2, 0x69, 0x28, 0xCB]) { a in a.vex(.pmuldq, .xmm1, .xmm2, .xmm3) }
+        check("vpmuldq xmm9, xmm10, xmm15", [0xC4, 0x42, 0x29, 0x28, 0xCF]) { a in a.vex(.pmuldq, .xmm9, .xmm10, .xmm15) }
+        check("vpmuldq xmm0, xmm8, xmm1", [0xC4, 0xE2, 0x39, 0x28, 0xC1]) { a in a.vex(.pmuldq, .xmm0, .xmm8, .xmm1) }
+        check("vpmuldq xmm15, xmm7, xmm8", [0xC4, 0x42, 0x41, 0x28, 0xF8]) { a in a.vex(.pmuldq, .xmm15, .xmm7, .xmm8) }
+        check("vpmuldq xmm2, xmm2, xmm9", [0xC4, 0xC2, 0x69, 0x28, 0xD1]) { a in a.vex(.pmuldq, .xmm2, .xmm2, .xmm9) }
+        check("vpmuldq xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC2, 0x59, 0x28, 0x5C, 0x24, 0x10]) { a in a.vex(.pmuldq, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpmuldq xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x71, 0x28, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pmuldq, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpmuldq xmm14, xmm14, xmmword ptr [rax]", [0xC4, 0x62, 0x09, 0x28, 0x30]) { a in a.vex(.pmuldq, .xmm14, .xmm14, .base(.rax)) }
+        check("vpmuldq xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x19, 0x28, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pmuldq, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpmuldq xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC4, 0xE2, 0x31, 0x28, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pmuldq, .xmm7, .xmm9, .ripRelative(4660)) }
+    }
+
+    /// `vop xmm, xmm, xmm/[m]` (or `vop xmm, xmm/[m]`) for every PackedOp
+    @Test func vexPacked1() {
+        check("vpmulhw xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xE5, 0xCB]) { a in a.vex(.pmulhw, .xmm1, .xmm2, .xmm3) }
+        check("vpmulhw xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xE5, 0xCF]) { a in a.vex(.pmulhw, .xmm9, .xmm10, .xmm15) }
+        check("vpmulhw xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xE5, 0xC1]) { a in a.vex(.pmulhw, .xmm0, .xmm8, .xmm1) }
+        check("vpmulhw xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xE5, 0xF8]) { a in a.vex(.pmulhw, .xmm15, .xmm7, .xmm8) }
+        check("vpmulhw xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xE5, 0xD1]) { a in a.vex(.pmulhw, .xmm2, .xmm2, .xmm9) }
+        check("vpmulhw xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xE5, 0x5C, 0x24, 0x10]) { a in a.vex(.pmulhw, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpmulhw xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xE5, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pmulhw, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpmulhw xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xE5, 0x30]) { a in a.vex(.pmulhw, .xmm14, .xmm14, .base(.rax)) }
+        check("vpmulhw xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xE5, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pmulhw, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpmulhw xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xE5, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pmulhw, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpmulhuw xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xE4, 0xCB]) { a in a.vex(.pmulhuw, .xmm1, .xmm2, .xmm3) }
+        check("vpmulhuw xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xE4, 0xCF]) { a in a.vex(.pmulhuw, .xmm9, .xmm10, .xmm15) }
+        check("vpmulhuw xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xE4, 0xC1]) { a in a.vex(.pmulhuw, .xmm0, .xmm8, .xmm1) }
+        check("vpmulhuw xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xE4, 0xF8]) { a in a.vex(.pmulhuw, .xmm15, .xmm7, .xmm8) }
+        check("vpmulhuw xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xE4, 0xD1]) { a in a.vex(.pmulhuw, .xmm2, .xmm2, .xmm9) }
+        check("vpmulhuw xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xE4, 0x5C, 0x24, 0x10]) { a in a.vex(.pmulhuw, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpmulhuw xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xE4, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pmulhuw, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpmulhuw xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xE4, 0x30]) { a in a.vex(.pmulhuw, .xmm14, .xmm14, .base(.rax)) }
+        check("vpmulhuw xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xE4, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pmulhuw, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpmulhuw xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xE4, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pmulhuw, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpmaddwd xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xF5, 0xCB]) { a in a.vex(.pmaddwd, .xmm1, .xmm2, .xmm3) }
+        check("vpmaddwd xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xF5, 0xCF]) { a in a.vex(.pmaddwd, .xmm9, .xmm10, .xmm15) }
+        check("vpmaddwd xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xF5, 0xC1]) { a in a.vex(.pmaddwd, .xmm0, .xmm8, .xmm1) }
+        check("vpmaddwd xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xF5, 0xF8]) { a in a.vex(.pmaddwd, .xmm15, .xmm7, .xmm8) }
+        check("vpmaddwd xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xF5, 0xD1]) { a in a.vex(.pmaddwd, .xmm2, .xmm2, .xmm9) }
+        check("vpmaddwd xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xF5, 0x5C, 0x24, 0x10]) { a in a.vex(.pmaddwd, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpmaddwd xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xF5, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pmaddwd, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpmaddwd xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xF5, 0x30]) { a in a.vex(.pmaddwd, .xmm14, .xmm14, .base(.rax)) }
+        check("vpmaddwd xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xF5, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pmaddwd, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpmaddwd xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xF5, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pmaddwd, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpmaddubsw xmm1, xmm2, xmm3", [0xC4, 0xE2, 0x69, 0x04, 0xCB]) { a in a.vex(.pmaddubsw, .xmm1, .xmm2, .xmm3) }
+        check("vpmaddubsw xmm9, xmm10, xmm15", [0xC4, 0x42, 0x29, 0x04, 0xCF]) { a in a.vex(.pmaddubsw, .xmm9, .xmm10, .xmm15) }
+        check("vpmaddubsw xmm0, xmm8, xmm1", [0xC4, 0xE2, 0x39, 0x04, 0xC1]) { a in a.vex(.pmaddubsw, .xmm0, .xmm8, .xmm1) }
+        check("vpmaddubsw xmm15, xmm7, xmm8", [0xC4, 0x42, 0x41, 0x04, 0xF8]) { a in a.vex(.pmaddubsw, .xmm15, .xmm7, .xmm8) }
+        check("vpmaddubsw xmm2, xmm2, xmm9", [0xC4, 0xC2, 0x69, 0x04, 0xD1]) { a in a.vex(.pmaddubsw, .xmm2, .xmm2, .xmm9) }
+        check("vpmaddubsw xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC2, 0x59, 0x04, 0x5C, 0x24, 0x10]) { a in a.vex(.pmaddubsw, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpmaddubsw xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x71, 0x04, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pmaddubsw, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpmaddubsw xmm14, xmm14, xmmword ptr [rax]", [0xC4, 0x62, 0x09, 0x04, 0x30]) { a in a.vex(.pmaddubsw, .xmm14, .xmm14, .base(.rax)) }
+        check("vpmaddubsw xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x19, 0x04, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pmaddubsw, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpmaddubsw xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC4, 0xE2, 0x31, 0x04, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pmaddubsw, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpmulhrsw xmm1, xmm2, xmm3", [0xC4, 0xE2, 0x69, 0x0B, 0xCB]) { a in a.vex(.pmulhrsw, .xmm1, .xmm2, .xmm3) }
+        check("vpmulhrsw xmm9, xmm10, xmm15", [0xC4, 0x42, 0x29, 0x0B, 0xCF]) { a in a.vex(.pmulhrsw, .xmm9, .xmm10, .xmm15) }
+        check("vpmulhrsw xmm0, xmm8, xmm1", [0xC4, 0xE2, 0x39, 0x0B, 0xC1]) { a in a.vex(.pmulhrsw, .xmm0, .xmm8, .xmm1) }
+        check("vpmulhrsw xmm15, xmm7, xmm8", [0xC4, 0x42, 0x41, 0x0B, 0xF8]) { a in a.vex(.pmulhrsw, .xmm15, .xmm7, .xmm8) }
+        check("vpmulhrsw xmm2, xmm2, xmm9", [0xC4, 0xC2, 0x69, 0x0B, 0xD1]) { a in a.vex(.pmulhrsw, .xmm2, .xmm2, .xmm9) }
+        check("vpmulhrsw xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC2, 0x59, 0x0B, 0x5C, 0x24, 0x10]) { a in a.vex(.pmulhrsw, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpmulhrsw xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x71, 0x0B, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pmulhrsw, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpmulhrsw xmm14, xmm14, xmmword ptr [rax]", [0xC4, 0x62, 0x09, 0x0B, 0x30]) { a in a.vex(.pmulhrsw, .xmm14, .xmm14, .base(.rax)) }
+        check("vpmulhrsw xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x19, 0x0B, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pmulhrsw, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpmulhrsw xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC4, 0xE2, 0x31, 0x0B, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pmulhrsw, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpavgb xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xE0, 0xCB]) { a in a.vex(.pavgb, .xmm1, .xmm2, .xmm3) }
+        check("vpavgb xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xE0, 0xCF]) { a in a.vex(.pavgb, .xmm9, .xmm10, .xmm15) }
+        check("vpavgb xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xE0, 0xC1]) { a in a.vex(.pavgb, .xmm0, .xmm8, .xmm1) }
+        check("vpavgb xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xE0, 0xF8]) { a in a.vex(.pavgb, .xmm15, .xmm7, .xmm8) }
+        check("vpavgb xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xE0, 0xD1]) { a in a.vex(.pavgb, .xmm2, .xmm2, .xmm9) }
+        check("vpavgb xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xE0, 0x5C, 0x24, 0x10]) { a in a.vex(.pavgb, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpavgb xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xE0, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pavgb, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpavgb xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xE0, 0x30]) { a in a.vex(.pavgb, .xmm14, .xmm14, .base(.rax)) }
+        check("vpavgb xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xE0, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pavgb, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpavgb xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xE0, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pavgb, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpavgw xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xE3, 0xCB]) { a in a.vex(.pavgw, .xmm1, .xmm2, .xmm3) }
+        check("vpavgw xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xE3, 0xCF]) { a in a.vex(.pavgw, .xmm9, .xmm10, .xmm15) }
+        check("vpavgw xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xE3, 0xC1]) { a in a.vex(.pavgw, .xmm0, .xmm8, .xmm1) }
+        check("vpavgw xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xE3, 0xF8]) { a in a.vex(.pavgw, .xmm15, .xmm7, .xmm8) }
+        check("vpavgw xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xE3, 0xD1]) { a in a.vex(.pavgw, .xmm2, .xmm2, .xmm9) }
+        check("vpavgw xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xE3, 0x5C, 0x24, 0x10]) { a in a.vex(.pavgw, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpavgw xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xE3, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pavgw, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpavgw xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xE3, 0x30]) { a in a.vex(.pavgw, .xmm14, .xmm14, .base(.rax)) }
+        check("vpavgw xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xE3, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pavgw, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpavgw xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xE3, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pavgw, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpabsb xmm1, xmm2", [0xC4, 0xE2, 0x79, 0x1C, 0xCA]) { a in a.vex(.pabsb, .xmm1, .xmm2) }
+        check("vpabsb xmm9, xmm15", [0xC4, 0x42, 0x79, 0x1C, 0xCF]) { a in a.vex(.pabsb, .xmm9, .xmm15) }
+        check("vpabsb xmm0, xmm8", [0xC4, 0xC2, 0x79, 0x1C, 0xC0]) { a in a.vex(.pabsb, .xmm0, .xmm8) }
+        check("vpabsb xmm15, xmm7", [0xC4, 0x62, 0x79, 0x1C, 0xFF]) { a in a.vex(.pabsb, .xmm15, .xmm7) }
+        check("vpabsb xmm0, xmm15", [0xC4, 0xC2, 0x79, 0x1C, 0xC7]) { a in a.vex(.pabsb, .xmm0, .xmm15) }
+        check("vpabsb xmm8, xmm0", [0xC4, 0x62, 0x79, 0x1C, 0xC0]) { a in a.vex(.pabsb, .xmm8, .xmm0) }
+        check("vpabsb xmm3, xmmword ptr [r12 + 16]", [0xC4, 0xC2, 0x79, 0x1C, 0x5C, 0x24, 0x10]) { a in a.vex(.pabsb, .xmm3, .base(.r12, 16)) }
+        check("vpabsb xmm10, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x79, 0x1C, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pabsb, .xmm10, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpabsb xmm14, xmmword ptr [rax]", [0xC4, 0x62, 0x79, 0x1C, 0x30]) { a in a.vex(.pabsb, .xmm14, .base(.rax)) }
+        check("vpabsb xmm0, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x79, 0x1C, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pabsb, .xmm0, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpabsb xmm7, xmmword ptr [rip + 4660]", [0xC4, 0xE2, 0x79, 0x1C, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pabsb, .xmm7, .ripRelative(4660)) }
+        check("vpabsw xmm1, xmm2", [0xC4, 0xE2, 0x79, 0x1D, 0xCA]) { a in a.vex(.pabsw, .xmm1, .xmm2) }
+        check("vpabsw xmm9, xmm15", [0xC4, 0x42, 0x79, 0x1D, 0xCF]) { a in a.vex(.pabsw, .xmm9, .xmm15) }
+        check("vpabsw xmm0, xmm8", [0xC4, 0xC2, 0x79, 0x1D, 0xC0]) { a in a.vex(.pabsw, .xmm0, .xmm8) }
+        check("vpabsw xmm15, xmm7", [0xC4, 0x62, 0x79, 0x1D, 0xFF]) { a in a.vex(.pabsw, .xmm15, .xmm7) }
+        check("vpabsw xmm0, xmm15", [0xC4, 0xC2, 0x79, 0x1D, 0xC7]) { a in a.vex(.pabsw, .xmm0, .xmm15) }
+        check("vpabsw xmm8, xmm0", [0xC4, 0x62, 0x79, 0x1D, 0xC0]) { a in a.vex(.pabsw, .xmm8, .xmm0) }
+        check("vpabsw xmm3, xmmword ptr [r12 + 16]", [0xC4, 0xC2, 0x79, 0x1D, 0x5C, 0x24, 0x10]) { a in a.vex(.pabsw, .xmm3, .base(.r12, 16)) }
+        check("vpabsw xmm10, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x79, 0x1D, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pabsw, .xmm10, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpabsw xmm14, xmmword ptr [rax]", [0xC4, 0x62, 0x79, 0x1D, 0x30]) { a in a.vex(.pabsw, .xmm14, .base(.rax)) }
+        check("vpabsw xmm0, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x79, 0x1D, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pabsw, .xmm0, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpabsw xmm7, xmmword ptr [rip + 4660]", [0xC4, 0xE2, 0x79, 0x1D, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pabsw, .xmm7, .ripRelative(4660)) }
+        check("vpabsd xmm1, xmm2", [0xC4, 0xE2, 0x79, 0x1E, 0xCA]) { a in a.vex(.pabsd, .xmm1, .xmm2) }
+        check("vpabsd xmm9, xmm15", [0xC4, 0x42, 0x79, 0x1E, 0xCF]) { a in a.vex(.pabsd, .xmm9, .xmm15) }
+        check("vpabsd xmm0, xmm8", [0xC4, 0xC2, 0x79, 0x1E, 0xC0]) { a in a.vex(.pabsd, .xmm0, .xmm8) }
+        check("vpabsd xmm15, xmm7", [0xC4, 0x62, 0x79, 0x1E, 0xFF]) { a in a.vex(.pabsd, .xmm15, .xmm7) }
+        check("vpabsd xmm0, xmm15", [0xC4, 0xC2, 0x79, 0x1E, 0xC7]) { a in a.vex(.pabsd, .xmm0, .xmm15) }
+        check("vpabsd xmm8, xmm0", [0xC4, 0x62, 0x79, 0x1E, 0xC0]) { a in a.vex(.pabsd, .xmm8, .xmm0) }
+        check("vpabsd xmm3, xmmword ptr [r12 + 16]", [0xC4, 0xC2, 0x79, 0x1E, 0x5C, 0x24, 0x10]) { a in a.vex(.pabsd, .xmm3, .base(.r12, 16)) }
+        check("vpabsd xmm10, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x79, 0x1E, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pabsd, .xmm10, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpabsd xmm14, xmmword ptr [rax]", [0xC4, 0x62, 0x79, 0x1E, 0x30]) { a in a.vex(.pabsd, .xmm14, .base(.rax)) }
+        check("vpabsd xmm0, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x79, 0x1E, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pabsd, .xmm0, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpabsd xmm7, xmmword ptr [rip + 4660]", [0xC4, 0xE2, 0x79, 0x1E, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pabsd, .xmm7, .ripRelative(4660)) }
+        check("vpsignb xmm1, xmm2, xmm3", [0xC4, 0xE2, 0x69, 0x08, 0xCB]) { a in a.vex(.psignb, .xmm1, .xmm2, .xmm3) }
+        check("vpsignb xmm9, xmm10, xmm15", [0xC4, 0x42, 0x29, 0x08, 0xCF]) { a in a.vex(.psignb, .xmm9, .xmm10, .xmm15) }
+        check("vpsignb xmm0, xmm8, xmm1", [0xC4, 0xE2, 0x39, 0x08, 0xC1]) { a in a.vex(.psignb, .xmm0, .xmm8, .xmm1) }
+        check("vpsignb xmm15, xmm7, xmm8", [0xC4, 0x42, 0x41, 0x08, 0xF8]) { a in a.vex(.psignb, .xmm15, .xmm7, .xmm8) }
+        check("vpsignb xmm2, xmm2, xmm9", [0xC4, 0xC2, 0x69, 0x08, 0xD1]) { a in a.vex(.psignb, .xmm2, .xmm2, .xmm9) }
+        check("vpsignb xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC2, 0x59, 0x08, 0x5C, 0x24, 0x10]) { a in a.vex(.psignb, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpsignb xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x71, 0x08, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.psignb, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpsignb xmm14, xmm14, xmmword ptr [rax]", [0xC4, 0x62, 0x09, 0x08, 0x30]) { a in a.vex(.psignb, .xmm14, .xmm14, .base(.rax)) }
+        check("vpsignb xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x19, 0x08, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.psignb, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpsignb xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC4, 0xE2, 0x31, 0x08, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.psignb, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpsignw xmm1, xmm2, xmm3", [0xC4, 0xE2, 0x69, 0x09, 0xCB]) { a in a.vex(.psignw, .xmm1, .xmm2, .xmm3) }
+        check("vpsignw xmm9, xmm10, xmm15", [0xC4, 0x42, 0x29, 0x09, 0xCF]) { a in a.vex(.psignw, .xmm9, .xmm10, .xmm15) }
+        check("vpsignw xmm0, xmm8, xmm1", [0xC4, 0xE2, 0x39, 0x09, 0xC1]) { a in a.vex(.psignw, .xmm0, .xmm8, .xmm1) }
+        check("vpsignw xmm15, xmm7, xmm8", [0xC4, 0x42, 0x41, 0x09, 0xF8]) { a in a.vex(.psignw, .xmm15, .xmm7, .xmm8) }
+        check("vpsignw xmm2, xmm2, xmm9", [0xC4, 0xC2, 0x69, 0x09, 0xD1]) { a in a.vex(.psignw, .xmm2, .xmm2, .xmm9) }
+        check("vpsignw xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC2, 0x59, 0x09, 0x5C, 0x24, 0x10]) { a in a.vex(.psignw, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpsignw xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x71, 0x09, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.psignw, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpsignw xmm14, xmm14, xmmword ptr [rax]", [0xC4, 0x62, 0x09, 0x09, 0x30]) { a in a.vex(.psignw, .xmm14, .xmm14, .base(.rax)) }
+        check("vpsignw xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x19, 0x09, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.psignw, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpsignw xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC4, 0xE2, 0x31, 0x09, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.psignw, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpsignd xmm1, xmm2, xmm3", [0xC4, 0xE2, 0x69, 0x0A, 0xCB]) { a in a.vex(.psignd, .xmm1, .xmm2, .xmm3) }
+        check("vpsignd xmm9, xmm10, xmm15", [0xC4, 0x42, 0x29, 0x0A, 0xCF]) { a in a.vex(.psignd, .xmm9, .xmm10, .xmm15) }
+        check("vpsignd xmm0, xmm8, xmm1", [0xC4, 0xE2, 0x39, 0x0A, 0xC1]) { a in a.vex(.psignd, .xmm0, .xmm8, .xmm1) }
+        check("vpsignd xmm15, xmm7, xmm8", [0xC4, 0x42, 0x41, 0x0A, 0xF8]) { a in a.vex(.psignd, .xmm15, .xmm7, .xmm8) }
+        check("vpsignd xmm2, xmm2, xmm9", [0xC4, 0xC2, 0x69, 0x0A, 0xD1]) { a in a.vex(.psignd, .xmm2, .xmm2, .xmm9) }
+        check("vpsignd xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC2, 0x59, 0x0A, 0x5C, 0x24, 0x10]) { a in a.vex(.psignd, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpsignd xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x71, 0x0A, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.psignd, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpsignd xmm14, xmm14, xmmword ptr [rax]", [0xC4, 0x62, 0x09, 0x0A, 0x30]) { a in a.vex(.psignd, .xmm14, .xmm14, .base(.rax)) }
+        check("vpsignd xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x19, 0x0A, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.psignd, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpsignd xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC4, 0xE2, 0x31, 0x0A, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.psignd, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpminsb xmm1, xmm2, xmm3", [0xC4, 0xE2, 0x69, 0x38, 0xCB]) { a in a.vex(.pminsb, .xmm1, .xmm2, .xmm3) }
+        check("vpminsb xmm9, xmm10, xmm15", [0xC4, 0x42, 0x29, 0x38, 0xCF]) { a in a.vex(.pminsb, .xmm9, .xmm10, .xmm15) }
+        check("vpminsb xmm0, xmm8, xmm1", [0xC4, 0xE2, 0x39, 0x38, 0xC1]) { a in a.vex(.pminsb, .xmm0, .xmm8, .xmm1) }
+        check("vpminsb xmm15, xmm7, xmm8", [0xC4, 0x42, 0x41, 0x38, 0xF8]) { a in a.vex(.pminsb, .xmm15, .xmm7, .xmm8) }
+        check("vpminsb xmm2, xmm2, xmm9", [0xC4, 0xC2, 0x69, 0x38, 0xD1]) { a in a.vex(.pminsb, .xmm2, .xmm2, .xmm9) }
+        check("vpminsb xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC2, 0x59, 0x38, 0x5C, 0x24, 0x10]) { a in a.vex(.pminsb, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpminsb xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x71, 0x38, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pminsb, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpminsb xmm14, xmm14, xmmword ptr [rax]", [0xC4, 0x62, 0x09, 0x38, 0x30]) { a in a.vex(.pminsb, .xmm14, .xmm14, .base(.rax)) }
+        check("vpminsb xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x19, 0x38, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pminsb, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpminsb xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC4, 0xE2, 0x31, 0x38, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pminsb, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpminsw xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xEA, 0xCB]) { a in a.vex(.pminsw, .xmm1, .xmm2, .xmm3) }
+        check("vpminsw xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xEA, 0xCF]) { a in a.vex(.pminsw, .xmm9, .xmm10, .xmm15) }
+        check("vpminsw xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xEA, 0xC1]) { a in a.vex(.pminsw, .xmm0, .xmm8, .xmm1) }
+        check("vpminsw xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xEA, 0xF8]) { a in a.vex(.pminsw, .xmm15, .xmm7, .xmm8) }
+        check("vpminsw xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xEA, 0xD1]) { a in a.vex(.pminsw, .xmm2, .xmm2, .xmm9) }
+        check("vpminsw xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xEA, 0x5C, 0x24, 0x10]) { a in a.vex(.pminsw, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpminsw xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xEA, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pminsw, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpminsw xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xEA, 0x30]) { a in a.vex(.pminsw, .xmm14, .xmm14, .base(.rax)) }
+        check("vpminsw xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xEA, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pminsw, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpminsw xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xEA, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pminsw, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpminsd xmm1, xmm2, xmm3", [0xC4, 0xE2, 0x69, 0x39, 0xCB]) { a in a.vex(.pminsd, .xmm1, .xmm2, .xmm3) }
+        check("vpminsd xmm9, xmm10, xmm15", [0xC4, 0x42, 0x29, 0x39, 0xCF]) { a in a.vex(.pminsd, .xmm9, .xmm10, .xmm15) }
+        check("vpminsd xmm0, xmm8, xmm1", [0xC4, 0xE2, 0x39, 0x39, 0xC1]) { a in a.vex(.pminsd, .xmm0, .xmm8, .xmm1) }
+        check("vpminsd xmm15, xmm7, xmm8", [0xC4, 0x42, 0x41, 0x39, 0xF8]) { a in a.vex(.pminsd, .xmm15, .xmm7, .xmm8) }
+        check("vpminsd xmm2, xmm2, xmm9", [0xC4, 0xC2, 0x69, 0x39, 0xD1]) { a in a.vex(.pminsd, .xmm2, .xmm2, .xmm9) }
+        check("vpminsd xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC2, 0x59, 0x39, 0x5C, 0x24, 0x10]) { a in a.vex(.pminsd, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpminsd xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x71, 0x39, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pminsd, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpminsd xmm14, xmm14, xmmword ptr [rax]", [0xC4, 0x62, 0x09, 0x39, 0x30]) { a in a.vex(.pminsd, .xmm14, .xmm14, .base(.rax)) }
+        check("vpminsd xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x19, 0x39, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pminsd, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpminsd xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC4, 0xE2, 0x31, 0x39, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pminsd, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpminub xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xDA, 0xCB]) { a in a.vex(.pminub, .xmm1, .xmm2, .xmm3) }
+        check("vpminub xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xDA, 0xCF]) { a in a.vex(.pminub, .xmm9, .xmm10, .xmm15) }
+        check("vpminub xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xDA, 0xC1]) { a in a.vex(.pminub, .xmm0, .xmm8, .xmm1) }
+        check("vpminub xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xDA, 0xF8]) { a in a.vex(.pminub, .xmm15, .xmm7, .xmm8) }
+        check("vpminub xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xDA, 0xD1]) { a in a.vex(.pminub, .xmm2, .xmm2, .xmm9) }
+        check("vpminub xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xDA, 0x5C, 0x24, 0x10]) { a in a.vex(.pminub, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpminub xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xDA, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pminub, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpminub xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xDA, 0x30]) { a in a.vex(.pminub, .xmm14, .xmm14, .base(.rax)) }
+        check("vpminub xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xDA, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pminub, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpminub xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xDA, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pminub, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpminuw xmm1, xmm2, xmm3", [0xC4, 0xE2, 0x69, 0x3A, 0xCB]) { a in a.vex(.pminuw, .xmm1, .xmm2, .xmm3) }
+        check("vpminuw xmm9, xmm10, xmm15", [0xC4, 0x42, 0x29, 0x3A, 0xCF]) { a in a.vex(.pminuw, .xmm9, .xmm10, .xmm15) }
+        check("vpminuw xmm0, xmm8, xmm1", [0xC4, 0xE2, 0x39, 0x3A, 0xC1]) { a in a.vex(.pminuw, .xmm0, .xmm8, .xmm1) }
+        check("vpminuw xmm15, xmm7, xmm8", [0xC4, 0x42, 0x41, 0x3A, 0xF8]) { a in a.vex(.pminuw, .xmm15, .xmm7, .xmm8) }
+        check("vpminuw xmm2, xmm2, xmm9", [0xC4, 0xC2, 0x69, 0x3A, 0xD1]) { a in a.vex(.pminuw, .xmm2, .xmm2, .xmm9) }
+        check("vpminuw xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC2, 0x59, 0x3A, 0x5C, 0x24, 0x10]) { a in a.vex(.pminuw, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpminuw xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x71, 0x3A, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pminuw, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpminuw xmm14, xmm14, xmmword ptr [rax]", [0xC4, 0x62, 0x09, 0x3A, 0x30]) { a in a.vex(.pminuw, .xmm14, .xmm14, .base(.rax)) }
+        check("vpminuw xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x19, 0x3A, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pminuw, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpminuw xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC4, 0xE2, 0x31, 0x3A, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pminuw, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpminud xmm1, xmm2, xmm3", [0xC4, 0xE2, 0x69, 0x3B, 0xCB]) { a in a.vex(.pminud, .xmm1, .xmm2, .xmm3) }
+        check("vpminud xmm9, xmm10, xmm15", [0xC4, 0x42, 0x29, 0x3B, 0xCF]) { a in a.vex(.pminud, .xmm9, .xmm10, .xmm15) }
+        check("vpminud xmm0, xmm8, xmm1", [0xC4, 0xE2, 0x39, 0x3B, 0xC1]) { a in a.vex(.pminud, .xmm0, .xmm8, .xmm1) }
+        check("vpminud xmm15, xmm7, xmm8", [0xC4, 0x42, 0x41, 0x3B, 0xF8]) { a in a.vex(.pminud, .xmm15, .xmm7, .xmm8) }
+        check("vpminud xmm2, xmm2, xmm9", [0xC4, 0xC2, 0x69, 0x3B, 0xD1]) { a in a.vex(.pminud, .xmm2, .xmm2, .xmm9) }
+        check("vpminud xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC2, 0x59, 0x3B, 0x5C, 0x24, 0x10]) { a in a.vex(.pminud, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpminud xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x71, 0x3B, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pminud, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpminud xmm14, xmm14, xmmword ptr [rax]", [0xC4, 0x62, 0x09, 0x3B, 0x30]) { a in a.vex(.pminud, .xmm14, .xmm14, .base(.rax)) }
+        check("vpminud xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x19, 0x3B, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pminud, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpminud xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC4, 0xE2, 0x31, 0x3B, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pminud, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpmaxsb xmm1, xmm2, xmm3", [0xC4, 0xE2, 0x69, 0x3C, 0xCB]) { a in a.vex(.pmaxsb, .xmm1, .xmm2, .xmm3) }
+        check("vpmaxsb xmm9, xmm10, xmm15", [0xC4, 0x42, 0x29, 0x3C, 0xCF]) { a in a.vex(.pmaxsb, .xmm9, .xmm10, .xmm15) }
+        check("vpmaxsb xmm0, xmm8, xmm1", [0xC4, 0xE2, 0x39, 0x3C, 0xC1]) { a in a.vex(.pmaxsb, .xmm0, .xmm8, .xmm1) }
+        check("vpmaxsb xmm15, xmm7, xmm8", [0xC4, 0x42, 0x41, 0x3C, 0xF8]) { a in a.vex(.pmaxsb, .xmm15, .xmm7, .xmm8) }
+        check("vpmaxsb xmm2, xmm2, xmm9", [0xC4, 0xC2, 0x69, 0x3C, 0xD1]) { a in a.vex(.pmaxsb, .xmm2, .xmm2, .xmm9) }
+        check("vpmaxsb xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC2, 0x59, 0x3C, 0x5C, 0x24, 0x10]) { a in a.vex(.pmaxsb, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpmaxsb xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x71, 0x3C, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pmaxsb, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpmaxsb xmm14, xmm14, xmmword ptr [rax]", [0xC4, 0x62, 0x09, 0x3C, 0x30]) { a in a.vex(.pmaxsb, .xmm14, .xmm14, .base(.rax)) }
+        check("vpmaxsb xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x19, 0x3C, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pmaxsb, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpmaxsb xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC4, 0xE2, 0x31, 0x3C, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pmaxsb, .xmm7, .xmm9, .ripRelative(4660)) }
+    }
+
+    /// `vop xmm, xmm, xmm/[m]` (or `vop xmm, xmm/[m]`) for every PackedOp
+    @Test func vexPacked2() {
+        check("vpmaxsw xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xEE, 0xCB]) { a in a.vex(.pmaxsw, .xmm1, .xmm2, .xmm3) }
+        check("vpmaxsw xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xEE, 0xCF]) { a in a.vex(.pmaxsw, .xmm9, .xmm10, .xmm15) }
+        check("vpmaxsw xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xEE, 0xC1]) { a in a.vex(.pmaxsw, .xmm0, .xmm8, .xmm1) }
+        check("vpmaxsw xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xEE, 0xF8]) { a in a.vex(.pmaxsw, .xmm15, .xmm7, .xmm8) }
+        check("vpmaxsw xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xEE, 0xD1]) { a in a.vex(.pmaxsw, .xmm2, .xmm2, .xmm9) }
+        check("vpmaxsw xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xEE, 0x5C, 0x24, 0x10]) { a in a.vex(.pmaxsw, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpmaxsw xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xEE, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pmaxsw, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpmaxsw xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xEE, 0x30]) { a in a.vex(.pmaxsw, .xmm14, .xmm14, .base(.rax)) }
+        check("vpmaxsw xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xEE, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pmaxsw, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpmaxsw xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xEE, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pmaxsw, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpmaxsd xmm1, xmm2, xmm3", [0xC4, 0xE2, 0x69, 0x3D, 0xCB]) { a in a.vex(.pmaxsd, .xmm1, .xmm2, .xmm3) }
+        check("vpmaxsd xmm9, xmm10, xmm15", [0xC4, 0x42, 0x29, 0x3D, 0xCF]) { a in a.vex(.pmaxsd, .xmm9, .xmm10, .xmm15) }
+        check("vpmaxsd xmm0, xmm8, xmm1", [0xC4, 0xE2, 0x39, 0x3D, 0xC1]) { a in a.vex(.pmaxsd, .xmm0, .xmm8, .xmm1) }
+        check("vpmaxsd xmm15, xmm7, xmm8", [0xC4, 0x42, 0x41, 0x3D, 0xF8]) { a in a.vex(.pmaxsd, .xmm15, .xmm7, .xmm8) }
+        check("vpmaxsd xmm2, xmm2, xmm9", [0xC4, 0xC2, 0x69, 0x3D, 0xD1]) { a in a.vex(.pmaxsd, .xmm2, .xmm2, .xmm9) }
+        check("vpmaxsd xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC2, 0x59, 0x3D, 0x5C, 0x24, 0x10]) { a in a.vex(.pmaxsd, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpmaxsd xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x71, 0x3D, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pmaxsd, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpmaxsd xmm14, xmm14, xmmword ptr [rax]", [0xC4, 0x62, 0x09, 0x3D, 0x30]) { a in a.vex(.pmaxsd, .xmm14, .xmm14, .base(.rax)) }
+        check("vpmaxsd xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x19, 0x3D, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pmaxsd, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpmaxsd xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC4, 0xE2, 0x31, 0x3D, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pmaxsd, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpmaxub xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xDE, 0xCB]) { a in a.vex(.pmaxub, .xmm1, .xmm2, .xmm3) }
+        check("vpmaxub xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xDE, 0xCF]) { a in a.vex(.pmaxub, .xmm9, .xmm10, .xmm15) }
+        check("vpmaxub xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xDE, 0xC1]) { a in a.vex(.pmaxub, .xmm0, .xmm8, .xmm1) }
+        check("vpmaxub xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xDE, 0xF8]) { a in a.vex(.pmaxub, .xmm15, .xmm7, .xmm8) }
+        check("vpmaxub xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xDE, 0xD1]) { a in a.vex(.pmaxub, .xmm2, .xmm2, .xmm9) }
+        check("vpmaxub xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xDE, 0x5C, 0x24, 0x10]) { a in a.vex(.pmaxub, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpmaxub xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xDE, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pmaxub, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpmaxub xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xDE, 0x30]) { a in a.vex(.pmaxub, .xmm14, .xmm14, .base(.rax)) }
+        check("vpmaxub xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xDE, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pmaxub, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpmaxub xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xDE, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pmaxub, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpmaxuw xmm1, xmm2, xmm3", [0xC4, 0xE2, 0x69, 0x3E, 0xCB]) { a in a.vex(.pmaxuw, .xmm1, .xmm2, .xmm3) }
+        check("vpmaxuw xmm9, xmm10, xmm15", [0xC4, 0x42, 0x29, 0x3E, 0xCF]) { a in a.vex(.pmaxuw, .xmm9, .xmm10, .xmm15) }
+        check("vpmaxuw xmm0, xmm8, xmm1", [0xC4, 0xE2, 0x39, 0x3E, 0xC1]) { a in a.vex(.pmaxuw, .xmm0, .xmm8, .xmm1) }
+        check("vpmaxuw xmm15, xmm7, xmm8", [0xC4, 0x42, 0x41, 0x3E, 0xF8]) { a in a.vex(.pmaxuw, .xmm15, .xmm7, .xmm8) }
+        check("vpmaxuw xmm2, xmm2, xmm9", [0xC4, 0xC2, 0x69, 0x3E, 0xD1]) { a in a.vex(.pmaxuw, .xmm2, .xmm2, .xmm9) }
+        check("vpmaxuw xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC2, 0x59, 0x3E, 0x5C, 0x24, 0x10]) { a in a.vex(.pmaxuw, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpmaxuw xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x71, 0x3E, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pmaxuw, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpmaxuw xmm14, xmm14, xmmword ptr [rax]", [0xC4, 0x62, 0x09, 0x3E, 0x30]) { a in a.vex(.pmaxuw, .xmm14, .xmm14, .base(.rax)) }
+        check("vpmaxuw xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x19, 0x3E, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pmaxuw, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpmaxuw xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC4, 0xE2, 0x31, 0x3E, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pmaxuw, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpmaxud xmm1, xmm2, xmm3", [0xC4, 0xE2, 0x69, 0x3F, 0xCB]) { a in a.vex(.pmaxud, .xmm1, .xmm2, .xmm3) }
+        check("vpmaxud xmm9, xmm10, xmm15", [0xC4, 0x42, 0x29, 0x3F, 0xCF]) { a in a.vex(.pmaxud, .xmm9, .xmm10, .xmm15) }
+        check("vpmaxud xmm0, xmm8, xmm1", [0xC4, 0xE2, 0x39, 0x3F, 0xC1]) { a in a.vex(.pmaxud, .xmm0, .xmm8, .xmm1) }
+        check("vpmaxud xmm15, xmm7, xmm8", [0xC4, 0x42, 0x41, 0x3F, 0xF8]) { a in a.vex(.pmaxud, .xmm15, .xmm7, .xmm8) }
+        check("vpmaxud xmm2, xmm2, xmm9", [0xC4, 0xC2, 0x69, 0x3F, 0xD1]) { a in a.vex(.pmaxud, .xmm2, .xmm2, .xmm9) }
+        check("vpmaxud xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC2, 0x59, 0x3F, 0x5C, 0x24, 0x10]) { a in a.vex(.pmaxud, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpmaxud xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x71, 0x3F, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pmaxud, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpmaxud xmm14, xmm14, xmmword ptr [rax]", [0xC4, 0x62, 0x09, 0x3F, 0x30]) { a in a.vex(.pmaxud, .xmm14, .xmm14, .base(.rax)) }
+        check("vpmaxud xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x19, 0x3F, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pmaxud, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpmaxud xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC4, 0xE2, 0x31, 0x3F, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pmaxud, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpcmpeqb xmm1, xmm2, xmm3", [0xC5, 0xE9, 0x74, 0xCB]) { a in a.vex(.pcmpeqb, .xmm1, .xmm2, .xmm3) }
+        check("vpcmpeqb xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0x74, 0xCF]) { a in a.vex(.pcmpeqb, .xmm9, .xmm10, .xmm15) }
+        check("vpcmpeqb xmm0, xmm8, xmm1", [0xC5, 0xB9, 0x74, 0xC1]) { a in a.vex(.pcmpeqb, .xmm0, .xmm8, .xmm1) }
+        check("vpcmpeqb xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0x74, 0xF8]) { a in a.vex(.pcmpeqb, .xmm15, .xmm7, .xmm8) }
+        check("vpcmpeqb xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0x74, 0xD1]) { a in a.vex(.pcmpeqb, .xmm2, .xmm2, .xmm9) }
+        check("vpcmpeqb xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0x74, 0x5C, 0x24, 0x10]) { a in a.vex(.pcmpeqb, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpcmpeqb xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0x74, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pcmpeqb, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpcmpeqb xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0x74, 0x30]) { a in a.vex(.pcmpeqb, .xmm14, .xmm14, .base(.rax)) }
+        check("vpcmpeqb xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0x74, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pcmpeqb, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpcmpeqb xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0x74, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pcmpeqb, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpcmpeqw xmm1, xmm2, xmm3", [0xC5, 0xE9, 0x75, 0xCB]) { a in a.vex(.pcmpeqw, .xmm1, .xmm2, .xmm3) }
+        check("vpcmpeqw xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0x75, 0xCF]) { a in a.vex(.pcmpeqw, .xmm9, .xmm10, .xmm15) }
+        check("vpcmpeqw xmm0, xmm8, xmm1", [0xC5, 0xB9, 0x75, 0xC1]) { a in a.vex(.pcmpeqw, .xmm0, .xmm8, .xmm1) }
+        check("vpcmpeqw xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0x75, 0xF8]) { a in a.vex(.pcmpeqw, .xmm15, .xmm7, .xmm8) }
+        check("vpcmpeqw xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0x75, 0xD1]) { a in a.vex(.pcmpeqw, .xmm2, .xmm2, .xmm9) }
+        check("vpcmpeqw xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0x75, 0x5C, 0x24, 0x10]) { a in a.vex(.pcmpeqw, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpcmpeqw xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0x75, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pcmpeqw, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpcmpeqw xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0x75, 0x30]) { a in a.vex(.pcmpeqw, .xmm14, .xmm14, .base(.rax)) }
+        check("vpcmpeqw xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0x75, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pcmpeqw, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpcmpeqw xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0x75, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pcmpeqw, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpcmpeqd xmm1, xmm2, xmm3", [0xC5, 0xE9, 0x76, 0xCB]) { a in a.vex(.pcmpeqd, .xmm1, .xmm2, .xmm3) }
+        check("vpcmpeqd xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0x76, 0xCF]) { a in a.vex(.pcmpeqd, .xmm9, .xmm10, .xmm15) }
+        check("vpcmpeqd xmm0, xmm8, xmm1", [0xC5, 0xB9, 0x76, 0xC1]) { a in a.vex(.pcmpeqd, .xmm0, .xmm8, .xmm1) }
+        check("vpcmpeqd xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0x76, 0xF8]) { a in a.vex(.pcmpeqd, .xmm15, .xmm7, .xmm8) }
+        check("vpcmpeqd xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0x76, 0xD1]) { a in a.vex(.pcmpeqd, .xmm2, .xmm2, .xmm9) }
+        check("vpcmpeqd xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0x76, 0x5C, 0x24, 0x10]) { a in a.vex(.pcmpeqd, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpcmpeqd xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0x76, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pcmpeqd, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpcmpeqd xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0x76, 0x30]) { a in a.vex(.pcmpeqd, .xmm14, .xmm14, .base(.rax)) }
+        check("vpcmpeqd xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0x76, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pcmpeqd, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpcmpeqd xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0x76, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pcmpeqd, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpcmpeqq xmm1, xmm2, xmm3", [0xC4, 0xE2, 0x69, 0x29, 0xCB]) { a in a.vex(.pcmpeqq, .xmm1, .xmm2, .xmm3) }
+        check("vpcmpeqq xmm9, xmm10, xmm15", [0xC4, 0x42, 0x29, 0x29, 0xCF]) { a in a.vex(.pcmpeqq, .xmm9, .xmm10, .xmm15) }
+        check("vpcmpeqq xmm0, xmm8, xmm1", [0xC4, 0xE2, 0x39, 0x29, 0xC1]) { a in a.vex(.pcmpeqq, .xmm0, .xmm8, .xmm1) }
+        check("vpcmpeqq xmm15, xmm7, xmm8", [0xC4, 0x42, 0x41, 0x29, 0xF8]) { a in a.vex(.pcmpeqq, .xmm15, .xmm7, .xmm8) }
+        check("vpcmpeqq xmm2, xmm2, xmm9", [0xC4, 0xC2, 0x69, 0x29, 0xD1]) { a in a.vex(.pcmpeqq, .xmm2, .xmm2, .xmm9) }
+        check("vpcmpeqq xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC2, 0x59, 0x29, 0x5C, 0x24, 0x10]) { a in a.vex(.pcmpeqq, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpcmpeqq xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x71, 0x29, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pcmpeqq, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpcmpeqq xmm14, xmm14, xmmword ptr [rax]", [0xC4, 0x62, 0x09, 0x29, 0x30]) { a in a.vex(.pcmpeqq, .xmm14, .xmm14, .base(.rax)) }
+        check("vpcmpeqq xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x19, 0x29, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pcmpeqq, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpcmpeqq xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC4, 0xE2, 0x31, 0x29, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pcmpeqq, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpcmpgtb xmm1, xmm2, xmm3", [0xC5, 0xE9, 0x64, 0xCB]) { a in a.vex(.pcmpgtb, .xmm1, .xmm2, .xmm3) }
+        check("vpcmpgtb xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0x64, 0xCF]) { a in a.vex(.pcmpgtb, .xmm9, .xmm10, .xmm15) }
+        check("vpcmpgtb xmm0, xmm8, xmm1", [0xC5, 0xB9, 0x64, 0xC1]) { a in a.vex(.pcmpgtb, .xmm0, .xmm8, .xmm1) }
+        check("vpcmpgtb xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0x64, 0xF8]) { a in a.vex(.pcmpgtb, .xmm15, .xmm7, .xmm8) }
+        check("vpcmpgtb xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0x64, 0xD1]) { a in a.vex(.pcmpgtb, .xmm2, .xmm2, .xmm9) }
+        check("vpcmpgtb xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0x64, 0x5C, 0x24, 0x10]) { a in a.vex(.pcmpgtb, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpcmpgtb xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0x64, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pcmpgtb, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpcmpgtb xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0x64, 0x30]) { a in a.vex(.pcmpgtb, .xmm14, .xmm14, .base(.rax)) }
+        check("vpcmpgtb xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0x64, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pcmpgtb, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpcmpgtb xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0x64, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pcmpgtb, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpcmpgtw xmm1, xmm2, xmm3", [0xC5, 0xE9, 0x65, 0xCB]) { a in a.vex(.pcmpgtw, .xmm1, .xmm2, .xmm3) }
+        check("vpcmpgtw xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0x65, 0xCF]) { a in a.vex(.pcmpgtw, .xmm9, .xmm10, .xmm15) }
+        check("vpcmpgtw xmm0, xmm8, xmm1", [0xC5, 0xB9, 0x65, 0xC1]) { a in a.vex(.pcmpgtw, .xmm0, .xmm8, .xmm1) }
+        check("vpcmpgtw xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0x65, 0xF8]) { a in a.vex(.pcmpgtw, .xmm15, .xmm7, .xmm8) }
+        check("vpcmpgtw xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0x65, 0xD1]) { a in a.vex(.pcmpgtw, .xmm2, .xmm2, .xmm9) }
+        check("vpcmpgtw xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0x65, 0x5C, 0x24, 0x10]) { a in a.vex(.pcmpgtw, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpcmpgtw xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0x65, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pcmpgtw, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpcmpgtw xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0x65, 0x30]) { a in a.vex(.pcmpgtw, .xmm14, .xmm14, .base(.rax)) }
+        check("vpcmpgtw xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0x65, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pcmpgtw, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpcmpgtw xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0x65, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pcmpgtw, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpcmpgtd xmm1, xmm2, xmm3", [0xC5, 0xE9, 0x66, 0xCB]) { a in a.vex(.pcmpgtd, .xmm1, .xmm2, .xmm3) }
+        check("vpcmpgtd xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0x66, 0xCF]) { a in a.vex(.pcmpgtd, .xmm9, .xmm10, .xmm15) }
+        check("vpcmpgtd xmm0, xmm8, xmm1", [0xC5, 0xB9, 0x66, 0xC1]) { a in a.vex(.pcmpgtd, .xmm0, .xmm8, .xmm1) }
+        check("vpcmpgtd xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0x66, 0xF8]) { a in a.vex(.pcmpgtd, .xmm15, .xmm7, .xmm8) }
+        check("vpcmpgtd xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0x66, 0xD1]) { a in a.vex(.pcmpgtd, .xmm2, .xmm2, .xmm9) }
+        check("vpcmpgtd xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0x66, 0x5C, 0x24, 0x10]) { a in a.vex(.pcmpgtd, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpcmpgtd xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0x66, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pcmpgtd, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpcmpgtd xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0x66, 0x30]) { a in a.vex(.pcmpgtd, .xmm14, .xmm14, .base(.rax)) }
+        check("vpcmpgtd xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0x66, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pcmpgtd, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpcmpgtd xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0x66, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pcmpgtd, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpcmpgtq xmm1, xmm2, xmm3", [0xC4, 0xE2, 0x69, 0x37, 0xCB]) { a in a.vex(.pcmpgtq, .xmm1, .xmm2, .xmm3) }
+        check("vpcmpgtq xmm9, xmm10, xmm15", [0xC4, 0x42, 0x29, 0x37, 0xCF]) { a in a.vex(.pcmpgtq, .xmm9, .xmm10, .xmm15) }
+        check("vpcmpgtq xmm0, xmm8, xmm1", [0xC4, 0xE2, 0x39, 0x37, 0xC1]) { a in a.vex(.pcmpgtq, .xmm0, .xmm8, .xmm1) }
+        check("vpcmpgtq xmm15, xmm7, xmm8", [0xC4, 0x42, 0x41, 0x37, 0xF8]) { a in a.vex(.pcmpgtq, .xmm15, .xmm7, .xmm8) }
+        check("vpcmpgtq xmm2, xmm2, xmm9", [0xC4, 0xC2, 0x69, 0x37, 0xD1]) { a in a.vex(.pcmpgtq, .xmm2, .xmm2, .xmm9) }
+        check("vpcmpgtq xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC2, 0x59, 0x37, 0x5C, 0x24, 0x10]) { a in a.vex(.pcmpgtq, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpcmpgtq xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x71, 0x37, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pcmpgtq, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpcmpgtq xmm14, xmm14, xmmword ptr [rax]", [0xC4, 0x62, 0x09, 0x37, 0x30]) { a in a.vex(.pcmpgtq, .xmm14, .xmm14, .base(.rax)) }
+        check("vpcmpgtq xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x19, 0x37, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pcmpgtq, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpcmpgtq xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC4, 0xE2, 0x31, 0x37, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pcmpgtq, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpand xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xDB, 0xCB]) { a in a.vex(.pand, .xmm1, .xmm2, .xmm3) }
+        check("vpand xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xDB, 0xCF]) { a in a.vex(.pand, .xmm9, .xmm10, .xmm15) }
+        check("vpand xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xDB, 0xC1]) { a in a.vex(.pand, .xmm0, .xmm8, .xmm1) }
+        check("vpand xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xDB, 0xF8]) { a in a.vex(.pand, .xmm15, .xmm7, .xmm8) }
+        check("vpand xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xDB, 0xD1]) { a in a.vex(.pand, .xmm2, .xmm2, .xmm9) }
+        check("vpand xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xDB, 0x5C, 0x24, 0x10]) { a in a.vex(.pand, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpand xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xDB, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pand, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpand xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xDB, 0x30]) { a in a.vex(.pand, .xmm14, .xmm14, .base(.rax)) }
+        check("vpand xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xDB, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pand, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpand xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xDB, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pand, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpandn xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xDF, 0xCB]) { a in a.vex(.pandn, .xmm1, .xmm2, .xmm3) }
+        check("vpandn xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xDF, 0xCF]) { a in a.vex(.pandn, .xmm9, .xmm10, .xmm15) }
+        check("vpandn xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xDF, 0xC1]) { a in a.vex(.pandn, .xmm0, .xmm8, .xmm1) }
+        check("vpandn xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xDF, 0xF8]) { a in a.vex(.pandn, .xmm15, .xmm7, .xmm8) }
+        check("vpandn xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xDF, 0xD1]) { a in a.vex(.pandn, .xmm2, .xmm2, .xmm9) }
+        check("vpandn xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xDF, 0x5C, 0x24, 0x10]) { a in a.vex(.pandn, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpandn xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xDF, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pandn, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpandn xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xDF, 0x30]) { a in a.vex(.pandn, .xmm14, .xmm14, .base(.rax)) }
+        check("vpandn xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xDF, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pandn, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpandn xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xDF, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pandn, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpor xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xEB, 0xCB]) { a in a.vex(.por, .xmm1, .xmm2, .xmm3) }
+        check("vpor xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xEB, 0xCF]) { a in a.vex(.por, .xmm9, .xmm10, .xmm15) }
+        check("vpor xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xEB, 0xC1]) { a in a.vex(.por, .xmm0, .xmm8, .xmm1) }
+        check("vpor xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xEB, 0xF8]) { a in a.vex(.por, .xmm15, .xmm7, .xmm8) }
+        check("vpor xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xEB, 0xD1]) { a in a.vex(.por, .xmm2, .xmm2, .xmm9) }
+        check("vpor xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xEB, 0x5C, 0x24, 0x10]) { a in a.vex(.por, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpor xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xEB, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.por, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpor xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xEB, 0x30]) { a in a.vex(.por, .xmm14, .xmm14, .base(.rax)) }
+        check("vpor xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xEB, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.por, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpor xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xEB, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.por, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpxor xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xEF, 0xCB]) { a in a.vex(.pxor, .xmm1, .xmm2, .xmm3) }
+        check("vpxor xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xEF, 0xCF]) { a in a.vex(.pxor, .xmm9, .xmm10, .xmm15) }
+        check("vpxor xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xEF, 0xC1]) { a in a.vex(.pxor, .xmm0, .xmm8, .xmm1) }
+        check("vpxor xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xEF, 0xF8]) { a in a.vex(.pxor, .xmm15, .xmm7, .xmm8) }
+        check("vpxor xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xEF, 0xD1]) { a in a.vex(.pxor, .xmm2, .xmm2, .xmm9) }
+        check("vpxor xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xEF, 0x5C, 0x24, 0x10]) { a in a.vex(.pxor, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpxor xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xEF, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pxor, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpxor xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xEF, 0x30]) { a in a.vex(.pxor, .xmm14, .xmm14, .base(.rax)) }
+        check("vpxor xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xEF, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pxor, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpxor xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xEF, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pxor, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vptest xmm1, xmm2", [0xC4, 0xE2, 0x79, 0x17, 0xCA]) { a in a.vex(.ptest, .xmm1, .xmm2) }
+        check("vptest xmm9, xmm15", [0xC4, 0x42, 0x79, 0x17, 0xCF]) { a in a.vex(.ptest, .xmm9, .xmm15) }
+        check("vptest xmm0, xmm8", [0xC4, 0xC2, 0x79, 0x17, 0xC0]) { a in a.vex(.ptest, .xmm0, .xmm8) }
+        check("vptest xmm15, xmm7", [0xC4, 0x62, 0x79, 0x17, 0xFF]) { a in a.vex(.ptest, .xmm15, .xmm7) }
+        check("vptest xmm0, xmm15", [0xC4, 0xC2, 0x79, 0x17, 0xC7]) { a in a.vex(.ptest, .xmm0, .xmm15) }
+        check("vptest xmm8, xmm0", [0xC4, 0x62, 0x79, 0x17, 0xC0]) { a in a.vex(.ptest, .xmm8, .xmm0) }
+        check("vptest xmm3, xmmword ptr [r12 + 16]", [0xC4, 0xC2, 0x79, 0x17, 0x5C, 0x24, 0x10]) { a in a.vex(.ptest, .xmm3, .base(.r12, 16)) }
+        check("vptest xmm10, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x79, 0x17, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.ptest, .xmm10, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vptest xmm14, xmmword ptr [rax]", [0xC4, 0x62, 0x79, 0x17, 0x30]) { a in a.vex(.ptest, .xmm14, .base(.rax)) }
+        check("vptest xmm0, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x79, 0x17, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.ptest, .xmm0, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vptest xmm7, xmmword ptr [rip + 4660]", [0xC4, 0xE2, 0x79, 0x17, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.ptest, .xmm7, .ripRelative(4660)) }
+        check("vpacksswb xmm1, xmm2, xmm3", [0xC5, 0xE9, 0x63, 0xCB]) { a in a.vex(.packsswb, .xmm1, .xmm2, .xmm3) }
+        check("vpacksswb xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0x63, 0xCF]) { a in a.vex(.packsswb, .xmm9, .xmm10, .xmm15) }
+        check("vpacksswb xmm0, xmm8, xmm1", [0xC5, 0xB9, 0x63, 0xC1]) { a in a.vex(.packsswb, .xmm0, .xmm8, .xmm1) }
+        check("vpacksswb xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0x63, 0xF8]) { a in a.vex(.packsswb, .xmm15, .xmm7, .xmm8) }
+        check("vpacksswb xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0x63, 0xD1]) { a in a.vex(.packsswb, .xmm2, .xmm2, .xmm9) }
+        check("vpacksswb xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0x63, 0x5C, 0x24, 0x10]) { a in a.vex(.packsswb, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpacksswb xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0x63, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.packsswb, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpacksswb xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0x63, 0x30]) { a in a.vex(.packsswb, .xmm14, .xmm14, .base(.rax)) }
+        check("vpacksswb xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0x63, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.packsswb, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpacksswb xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0x63, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.packsswb, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpackuswb xmm1, xmm2, xmm3", [0xC5, 0xE9, 0x67, 0xCB]) { a in a.vex(.packuswb, .xmm1, .xmm2, .xmm3) }
+        check("vpackuswb xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0x67, 0xCF]) { a in a.vex(.packuswb, .xmm9, .xmm10, .xmm15) }
+        check("vpackuswb xmm0, xmm8, xmm1", [0xC5, 0xB9, 0x67, 0xC1]) { a in a.vex(.packuswb, .xmm0, .xmm8, .xmm1) }
+        check("vpackuswb xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0x67, 0xF8]) { a in a.vex(.packuswb, .xmm15, .xmm7, .xmm8) }
+        check("vpackuswb xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0x67, 0xD1]) { a in a.vex(.packuswb, .xmm2, .xmm2, .xmm9) }
+        check("vpackuswb xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0x67, 0x5C, 0x24, 0x10]) { a in a.vex(.packuswb, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpackuswb xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0x67, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.packuswb, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpackuswb xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0x67, 0x30]) { a in a.vex(.packuswb, .xmm14, .xmm14, .base(.rax)) }
+        check("vpackuswb xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0x67, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.packuswb, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpackuswb xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0x67, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.packuswb, .xmm7, .xmm9, .ripRelative(4660)) }
+    }
+
+    /// `vop xmm, xmm, xmm/[m]` (or `vop xmm, xmm/[m]`) for every PackedOp
+    @Test func vexPacked3() {
+        check("vpackssdw xmm1, xmm2, xmm3", [0xC5, 0xE9, 0x6B, 0xCB]) { a in a.vex(.packssdw, .xmm1, .xmm2, .xmm3) }
+        check("vpackssdw xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0x6B, 0xCF]) { a in a.vex(.packssdw, .xmm9, .xmm10, .xmm15) }
+        check("vpackssdw xmm0, xmm8, xmm1", [0xC5, 0xB9, 0x6B, 0xC1]) { a in a.vex(.packssdw, .xmm0, .xmm8, .xmm1) }
+        check("vpackssdw xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0x6B, 0xF8]) { a in a.vex(.packssdw, .xmm15, .xmm7, .xmm8) }
+        check("vpackssdw xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0x6B, 0xD1]) { a in a.vex(.packssdw, .xmm2, .xmm2, .xmm9) }
+        check("vpackssdw xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0x6B, 0x5C, 0x24, 0x10]) { a in a.vex(.packssdw, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpackssdw xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0x6B, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.packssdw, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpackssdw xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0x6B, 0x30]) { a in a.vex(.packssdw, .xmm14, .xmm14, .base(.rax)) }
+        check("vpackssdw xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0x6B, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.packssdw, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpackssdw xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0x6B, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.packssdw, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpackusdw xmm1, xmm2, xmm3", [0xC4, 0xE2, 0x69, 0x2B, 0xCB]) { a in a.vex(.packusdw, .xmm1, .xmm2, .xmm3) }
+        check("vpackusdw xmm9, xmm10, xmm15", [0xC4, 0x42, 0x29, 0x2B, 0xCF]) { a in a.vex(.packusdw, .xmm9, .xmm10, .xmm15) }
+        check("vpackusdw xmm0, xmm8, xmm1", [0xC4, 0xE2, 0x39, 0x2B, 0xC1]) { a in a.vex(.packusdw, .xmm0, .xmm8, .xmm1) }
+        check("vpackusdw xmm15, xmm7, xmm8", [0xC4, 0x42, 0x41, 0x2B, 0xF8]) { a in a.vex(.packusdw, .xmm15, .xmm7, .xmm8) }
+        check("vpackusdw xmm2, xmm2, xmm9", [0xC4, 0xC2, 0x69, 0x2B, 0xD1]) { a in a.vex(.packusdw, .xmm2, .xmm2, .xmm9) }
+        check("vpackusdw xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC2, 0x59, 0x2B, 0x5C, 0x24, 0x10]) { a in a.vex(.packusdw, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpackusdw xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x71, 0x2B, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.packusdw, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpackusdw xmm14, xmm14, xmmword ptr [rax]", [0xC4, 0x62, 0x09, 0x2B, 0x30]) { a in a.vex(.packusdw, .xmm14, .xmm14, .base(.rax)) }
+        check("vpackusdw xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x19, 0x2B, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.packusdw, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpackusdw xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC4, 0xE2, 0x31, 0x2B, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.packusdw, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpunpcklbw xmm1, xmm2, xmm3", [0xC5, 0xE9, 0x60, 0xCB]) { a in a.vex(.punpcklbw, .xmm1, .xmm2, .xmm3) }
+        check("vpunpcklbw xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0x60, 0xCF]) { a in a.vex(.punpcklbw, .xmm9, .xmm10, .xmm15) }
+        check("vpunpcklbw xmm0, xmm8, xmm1", [0xC5, 0xB9, 0x60, 0xC1]) { a in a.vex(.punpcklbw, .xmm0, .xmm8, .xmm1) }
+        check("vpunpcklbw xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0x60, 0xF8]) { a in a.vex(.punpcklbw, .xmm15, .xmm7, .xmm8) }
+        check("vpunpcklbw xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0x60, 0xD1]) { a in a.vex(.punpcklbw, .xmm2, .xmm2, .xmm9) }
+        check("vpunpcklbw xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0x60, 0x5C, 0x24, 0x10]) { a in a.vex(.punpcklbw, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpunpcklbw xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0x60, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.punpcklbw, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpunpcklbw xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0x60, 0x30]) { a in a.vex(.punpcklbw, .xmm14, .xmm14, .base(.rax)) }
+        check("vpunpcklbw xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0x60, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.punpcklbw, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpunpcklbw xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0x60, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.punpcklbw, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpunpcklwd xmm1, xmm2, xmm3", [0xC5, 0xE9, 0x61, 0xCB]) { a in a.vex(.punpcklwd, .xmm1, .xmm2, .xmm3) }
+        check("vpunpcklwd xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0x61, 0xCF]) { a in a.vex(.punpcklwd, .xmm9, .xmm10, .xmm15) }
+        check("vpunpcklwd xmm0, xmm8, xmm1", [0xC5, 0xB9, 0x61, 0xC1]) { a in a.vex(.punpcklwd, .xmm0, .xmm8, .xmm1) }
+        check("vpunpcklwd xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0x61, 0xF8]) { a in a.vex(.punpcklwd, .xmm15, .xmm7, .xmm8) }
+        check("vpunpcklwd xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0x61, 0xD1]) { a in a.vex(.punpcklwd, .xmm2, .xmm2, .xmm9) }
+        check("vpunpcklwd xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0x61, 0x5C, 0x24, 0x10]) { a in a.vex(.punpcklwd, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpunpcklwd xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0x61, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.punpcklwd, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpunpcklwd xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0x61, 0x30]) { a in a.vex(.punpcklwd, .xmm14, .xmm14, .base(.rax)) }
+        check("vpunpcklwd xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0x61, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.punpcklwd, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpunpcklwd xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0x61, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.punpcklwd, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpunpckldq xmm1, xmm2, xmm3", [0xC5, 0xE9, 0x62, 0xCB]) { a in a.vex(.punpckldq, .xmm1, .xmm2, .xmm3) }
+        check("vpunpckldq xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0x62, 0xCF]) { a in a.vex(.punpckldq, .xmm9, .xmm10, .xmm15) }
+        check("vpunpckldq xmm0, xmm8, xmm1", [0xC5, 0xB9, 0x62, 0xC1]) { a in a.vex(.punpckldq, .xmm0, .xmm8, .xmm1) }
+        check("vpunpckldq xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0x62, 0xF8]) { a in a.vex(.punpckldq, .xmm15, .xmm7, .xmm8) }
+        check("vpunpckldq xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0x62, 0xD1]) { a in a.vex(.punpckldq, .xmm2, .xmm2, .xmm9) }
+        check("vpunpckldq xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0x62, 0x5C, 0x24, 0x10]) { a in a.vex(.punpckldq, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpunpckldq xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0x62, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.punpckldq, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpunpckldq xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0x62, 0x30]) { a in a.vex(.punpckldq, .xmm14, .xmm14, .base(.rax)) }
+        check("vpunpckldq xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0x62, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.punpckldq, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpunpckldq xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0x62, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.punpckldq, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpunpcklqdq xmm1, xmm2, xmm3", [0xC5, 0xE9, 0x6C, 0xCB]) { a in a.vex(.punpcklqdq, .xmm1, .xmm2, .xmm3) }
+        check("vpunpcklqdq xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0x6C, 0xCF]) { a in a.vex(.punpcklqdq, .xmm9, .xmm10, .xmm15) }
+        check("vpunpcklqdq xmm0, xmm8, xmm1", [0xC5, 0xB9, 0x6C, 0xC1]) { a in a.vex(.punpcklqdq, .xmm0, .xmm8, .xmm1) }
+        check("vpunpcklqdq xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0x6C, 0xF8]) { a in a.vex(.punpcklqdq, .xmm15, .xmm7, .xmm8) }
+        check("vpunpcklqdq xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0x6C, 0xD1]) { a in a.vex(.punpcklqdq, .xmm2, .xmm2, .xmm9) }
+        check("vpunpcklqdq xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0x6C, 0x5C, 0x24, 0x10]) { a in a.vex(.punpcklqdq, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpunpcklqdq xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0x6C, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.punpcklqdq, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpunpcklqdq xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0x6C, 0x30]) { a in a.vex(.punpcklqdq, .xmm14, .xmm14, .base(.rax)) }
+        check("vpunpcklqdq xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0x6C, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.punpcklqdq, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpunpcklqdq xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0x6C, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.punpcklqdq, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpunpckhbw xmm1, xmm2, xmm3", [0xC5, 0xE9, 0x68, 0xCB]) { a in a.vex(.punpckhbw, .xmm1, .xmm2, .xmm3) }
+        check("vpunpckhbw xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0x68, 0xCF]) { a in a.vex(.punpckhbw, .xmm9, .xmm10, .xmm15) }
+        check("vpunpckhbw xmm0, xmm8, xmm1", [0xC5, 0xB9, 0x68, 0xC1]) { a in a.vex(.punpckhbw, .xmm0, .xmm8, .xmm1) }
+        check("vpunpckhbw xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0x68, 0xF8]) { a in a.vex(.punpckhbw, .xmm15, .xmm7, .xmm8) }
+        check("vpunpckhbw xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0x68, 0xD1]) { a in a.vex(.punpckhbw, .xmm2, .xmm2, .xmm9) }
+        check("vpunpckhbw xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0x68, 0x5C, 0x24, 0x10]) { a in a.vex(.punpckhbw, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpunpckhbw xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0x68, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.punpckhbw, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpunpckhbw xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0x68, 0x30]) { a in a.vex(.punpckhbw, .xmm14, .xmm14, .base(.rax)) }
+        check("vpunpckhbw xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0x68, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.punpckhbw, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpunpckhbw xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0x68, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.punpckhbw, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpunpckhwd xmm1, xmm2, xmm3", [0xC5, 0xE9, 0x69, 0xCB]) { a in a.vex(.punpckhwd, .xmm1, .xmm2, .xmm3) }
+        check("vpunpckhwd xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0x69, 0xCF]) { a in a.vex(.punpckhwd, .xmm9, .xmm10, .xmm15) }
+        check("vpunpckhwd xmm0, xmm8, xmm1", [0xC5, 0xB9, 0x69, 0xC1]) { a in a.vex(.punpckhwd, .xmm0, .xmm8, .xmm1) }
+        check("vpunpckhwd xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0x69, 0xF8]) { a in a.vex(.punpckhwd, .xmm15, .xmm7, .xmm8) }
+        check("vpunpckhwd xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0x69, 0xD1]) { a in a.vex(.punpckhwd, .xmm2, .xmm2, .xmm9) }
+        check("vpunpckhwd xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0x69, 0x5C, 0x24, 0x10]) { a in a.vex(.punpckhwd, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpunpckhwd xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0x69, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.punpckhwd, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpunpckhwd xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0x69, 0x30]) { a in a.vex(.punpckhwd, .xmm14, .xmm14, .base(.rax)) }
+        check("vpunpckhwd xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0x69, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.punpckhwd, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpunpckhwd xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0x69, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.punpckhwd, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpunpckhdq xmm1, xmm2, xmm3", [0xC5, 0xE9, 0x6A, 0xCB]) { a in a.vex(.punpckhdq, .xmm1, .xmm2, .xmm3) }
+        check("vpunpckhdq xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0x6A, 0xCF]) { a in a.vex(.punpckhdq, .xmm9, .xmm10, .xmm15) }
+        check("vpunpckhdq xmm0, xmm8, xmm1", [0xC5, 0xB9, 0x6A, 0xC1]) { a in a.vex(.punpckhdq, .xmm0, .xmm8, .xmm1) }
+        check("vpunpckhdq xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0x6A, 0xF8]) { a in a.vex(.punpckhdq, .xmm15, .xmm7, .xmm8) }
+        check("vpunpckhdq xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0x6A, 0xD1]) { a in a.vex(.punpckhdq, .xmm2, .xmm2, .xmm9) }
+        check("vpunpckhdq xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0x6A, 0x5C, 0x24, 0x10]) { a in a.vex(.punpckhdq, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpunpckhdq xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0x6A, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.punpckhdq, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpunpckhdq xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0x6A, 0x30]) { a in a.vex(.punpckhdq, .xmm14, .xmm14, .base(.rax)) }
+        check("vpunpckhdq xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0x6A, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.punpckhdq, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpunpckhdq xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0x6A, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.punpckhdq, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpunpckhqdq xmm1, xmm2, xmm3", [0xC5, 0xE9, 0x6D, 0xCB]) { a in a.vex(.punpckhqdq, .xmm1, .xmm2, .xmm3) }
+        check("vpunpckhqdq xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0x6D, 0xCF]) { a in a.vex(.punpckhqdq, .xmm9, .xmm10, .xmm15) }
+        check("vpunpckhqdq xmm0, xmm8, xmm1", [0xC5, 0xB9, 0x6D, 0xC1]) { a in a.vex(.punpckhqdq, .xmm0, .xmm8, .xmm1) }
+        check("vpunpckhqdq xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0x6D, 0xF8]) { a in a.vex(.punpckhqdq, .xmm15, .xmm7, .xmm8) }
+        check("vpunpckhqdq xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0x6D, 0xD1]) { a in a.vex(.punpckhqdq, .xmm2, .xmm2, .xmm9) }
+        check("vpunpckhqdq xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0x6D, 0x5C, 0x24, 0x10]) { a in a.vex(.punpckhqdq, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpunpckhqdq xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0x6D, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.punpckhqdq, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpunpckhqdq xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0x6D, 0x30]) { a in a.vex(.punpckhqdq, .xmm14, .xmm14, .base(.rax)) }
+        check("vpunpckhqdq xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0x6D, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.punpckhqdq, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpunpckhqdq xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0x6D, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.punpckhqdq, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpmovsxbw xmm1, xmm2", [0xC4, 0xE2, 0x79, 0x20, 0xCA]) { a in a.vex(.pmovsxbw, .xmm1, .xmm2) }
+        check("vpmovsxbw xmm9, xmm15", [0xC4, 0x42, 0x79, 0x20, 0xCF]) { a in a.vex(.pmovsxbw, .xmm9, .xmm15) }
+        check("vpmovsxbw xmm0, xmm8", [0xC4, 0xC2, 0x79, 0x20, 0xC0]) { a in a.vex(.pmovsxbw, .xmm0, .xmm8) }
+        check("vpmovsxbw xmm15, xmm7", [0xC4, 0x62, 0x79, 0x20, 0xFF]) { a in a.vex(.pmovsxbw, .xmm15, .xmm7) }
+        check("vpmovsxbw xmm0, xmm15", [0xC4, 0xC2, 0x79, 0x20, 0xC7]) { a in a.vex(.pmovsxbw, .xmm0, .xmm15) }
+        check("vpmovsxbw xmm8, xmm0", [0xC4, 0x62, 0x79, 0x20, 0xC0]) { a in a.vex(.pmovsxbw, .xmm8, .xmm0) }
+        check("vpmovsxbw xmm3, qword ptr [r12 + 16]", [0xC4, 0xC2, 0x79, 0x20, 0x5C, 0x24, 0x10]) { a in a.vex(.pmovsxbw, .xmm3, .base(.r12, 16)) }
+        check("vpmovsxbw xmm10, qword ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x79, 0x20, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pmovsxbw, .xmm10, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpmovsxbw xmm14, qword ptr [rax]", [0xC4, 0x62, 0x79, 0x20, 0x30]) { a in a.vex(.pmovsxbw, .xmm14, .base(.rax)) }
+        check("vpmovsxbw xmm0, qword ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x79, 0x20, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pmovsxbw, .xmm0, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpmovsxbw xmm7, qword ptr [rip + 4660]", [0xC4, 0xE2, 0x79, 0x20, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pmovsxbw, .xmm7, .ripRelative(4660)) }
+        check("vpmovsxwd xmm1, xmm2", [0xC4, 0xE2, 0x79, 0x23, 0xCA]) { a in a.vex(.pmovsxwd, .xmm1, .xmm2) }
+        check("vpmovsxwd xmm9, xmm15", [0xC4, 0x42, 0x79, 0x23, 0xCF]) { a in a.vex(.pmovsxwd, .xmm9, .xmm15) }
+        check("vpmovsxwd xmm0, xmm8", [0xC4, 0xC2, 0x79, 0x23, 0xC0]) { a in a.vex(.pmovsxwd, .xmm0, .xmm8) }
+        check("vpmovsxwd xmm15, xmm7", [0xC4, 0x62, 0x79, 0x23, 0xFF]) { a in a.vex(.pmovsxwd, .xmm15, .xmm7) }
+        check("vpmovsxwd xmm0, xmm15", [0xC4, 0xC2, 0x79, 0x23, 0xC7]) { a in a.vex(.pmovsxwd, .xmm0, .xmm15) }
+        check("vpmovsxwd xmm8, xmm0", [0xC4, 0x62, 0x79, 0x23, 0xC0]) { a in a.vex(.pmovsxwd, .xmm8, .xmm0) }
+        check("vpmovsxwd xmm3, qword ptr [r12 + 16]", [0xC4, 0xC2, 0x79, 0x23, 0x5C, 0x24, 0x10]) { a in a.vex(.pmovsxwd, .xmm3, .base(.r12, 16)) }
+        check("vpmovsxwd xmm10, qword ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x79, 0x23, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pmovsxwd, .xmm10, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpmovsxwd xmm14, qword ptr [rax]", [0xC4, 0x62, 0x79, 0x23, 0x30]) { a in a.vex(.pmovsxwd, .xmm14, .base(.rax)) }
+        check("vpmovsxwd xmm0, qword ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x79, 0x23, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pmovsxwd, .xmm0, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpmovsxwd xmm7, qword ptr [rip + 4660]", [0xC4, 0xE2, 0x79, 0x23, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pmovsxwd, .xmm7, .ripRelative(4660)) }
+        check("vpmovsxdq xmm1, xmm2", [0xC4, 0xE2, 0x79, 0x25, 0xCA]) { a in a.vex(.pmovsxdq, .xmm1, .xmm2) }
+        check("vpmovsxdq xmm9, xmm15", [0xC4, 0x42, 0x79, 0x25, 0xCF]) { a in a.vex(.pmovsxdq, .xmm9, .xmm15) }
+        check("vpmovsxdq xmm0, xmm8", [0xC4, 0xC2, 0x79, 0x25, 0xC0]) { a in a.vex(.pmovsxdq, .xmm0, .xmm8) }
+        check("vpmovsxdq xmm15, xmm7", [0xC4, 0x62, 0x79, 0x25, 0xFF]) { a in a.vex(.pmovsxdq, .xmm15, .xmm7) }
+        check("vpmovsxdq xmm0, xmm15", [0xC4, 0xC2, 0x79, 0x25, 0xC7]) { a in a.vex(.pmovsxdq, .xmm0, .xmm15) }
+        check("vpmovsxdq xmm8, xmm0", [0xC4, 0x62, 0x79, 0x25, 0xC0]) { a in a.vex(.pmovsxdq, .xmm8, .xmm0) }
+        check("vpmovsxdq xmm3, qword ptr [r12 + 16]", [0xC4, 0xC2, 0x79, 0x25, 0x5C, 0x24, 0x10]) { a in a.vex(.pmovsxdq, .xmm3, .base(.r12, 16)) }
+        check("vpmovsxdq xmm10, qword ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x79, 0x25, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pmovsxdq, .xmm10, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpmovsxdq xmm14, qword ptr [rax]", [0xC4, 0x62, 0x79, 0x25, 0x30]) { a in a.vex(.pmovsxdq, .xmm14, .base(.rax)) }
+        check("vpmovsxdq xmm0, qword ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x79, 0x25, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pmovsxdq, .xmm0, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpmovsxdq xmm7, qword ptr [rip + 4660]", [0xC4, 0xE2, 0x79, 0x25, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pmovsxdq, .xmm7, .ripRelative(4660)) }
+        check("vpmovzxbw xmm1, xmm2", [0xC4, 0xE2, 0x79, 0x30, 0xCA]) { a in a.vex(.pmovzxbw, .xmm1, .xmm2) }
+        check("vpmovzxbw xmm9, xmm15", [0xC4, 0x42, 0x79, 0x30, 0xCF]) { a in a.vex(.pmovzxbw, .xmm9, .xmm15) }
+        check("vpmovzxbw xmm0, xmm8", [0xC4, 0xC2, 0x79, 0x30, 0xC0]) { a in a.vex(.pmovzxbw, .xmm0, .xmm8) }
+        check("vpmovzxbw xmm15, xmm7", [0xC4, 0x62, 0x79, 0x30, 0xFF]) { a in a.vex(.pmovzxbw, .xmm15, .xmm7) }
+        check("vpmovzxbw xmm0, xmm15", [0xC4, 0xC2, 0x79, 0x30, 0xC7]) { a in a.vex(.pmovzxbw, .xmm0, .xmm15) }
+        check("vpmovzxbw xmm8, xmm0", [0xC4, 0x62, 0x79, 0x30, 0xC0]) { a in a.vex(.pmovzxbw, .xmm8, .xmm0) }
+        check("vpmovzxbw xmm3, qword ptr [r12 + 16]", [0xC4, 0xC2, 0x79, 0x30, 0x5C, 0x24, 0x10]) { a in a.vex(.pmovzxbw, .xmm3, .base(.r12, 16)) }
+        check("vpmovzxbw xmm10, qword ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x79, 0x30, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pmovzxbw, .xmm10, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpmovzxbw xmm14, qword ptr [rax]", [0xC4, 0x62, 0x79, 0x30, 0x30]) { a in a.vex(.pmovzxbw, .xmm14, .base(.rax)) }
+        check("vpmovzxbw xmm0, qword ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x79, 0x30, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pmovzxbw, .xmm0, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpmovzxbw xmm7, qword ptr [rip + 4660]", [0xC4, 0xE2, 0x79, 0x30, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pmovzxbw, .xmm7, .ripRelative(4660)) }
+        check("vpmovzxwd xmm1, xmm2", [0xC4, 0xE2, 0x79, 0x33, 0xCA]) { a in a.vex(.pmovzxwd, .xmm1, .xmm2) }
+        check("vpmovzxwd xmm9, xmm15", [0xC4, 0x42, 0x79, 0x33, 0xCF]) { a in a.vex(.pmovzxwd, .xmm9, .xmm15) }
+        check("vpmovzxwd xmm0, xmm8", [0xC4, 0xC2, 0x79, 0x33, 0xC0]) { a in a.vex(.pmovzxwd, .xmm0, .xmm8) }
+        check("vpmovzxwd xmm15, xmm7", [0xC4, 0x62, 0x79, 0x33, 0xFF]) { a in a.vex(.pmovzxwd, .xmm15, .xmm7) }
+        check("vpmovzxwd xmm0, xmm15", [0xC4, 0xC2, 0x79, 0x33, 0xC7]) { a in a.vex(.pmovzxwd, .xmm0, .xmm15) }
+        check("vpmovzxwd xmm8, xmm0", [0xC4, 0x62, 0x79, 0x33, 0xC0]) { a in a.vex(.pmovzxwd, .xmm8, .xmm0) }
+        check("vpmovzxwd xmm3, qword ptr [r12 + 16]", [0xC4, 0xC2, 0x79, 0x33, 0x5C, 0x24, 0x10]) { a in a.vex(.pmovzxwd, .xmm3, .base(.r12, 16)) }
+        check("vpmovzxwd xmm10, qword ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x79, 0x33, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pmovzxwd, .xmm10, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpmovzxwd xmm14, qword ptr [rax]", [0xC4, 0x62, 0x79, 0x33, 0x30]) { a in a.vex(.pmovzxwd, .xmm14, .base(.rax)) }
+        check("vpmovzxwd xmm0, qword ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x79, 0x33, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pmovzxwd, .xmm0, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpmovzxwd xmm7, qword ptr [rip + 4660]", [0xC4, 0xE2, 0x79, 0x33, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pmovzxwd, .xmm7, .ripRelative(4660)) }
+        check("vpmovzxdq xmm1, xmm2", [0xC4, 0xE2, 0x79, 0x35, 0xCA]) { a in a.vex(.pmovzxdq, .xmm1, .xmm2) }
+        check("vpmovzxdq xmm9, xmm15", [0xC4, 0x42, 0x79, 0x35, 0xCF]) { a in a.vex(.pmovzxdq, .xmm9, .xmm15) }
+        check("vpmovzxdq xmm0, xmm8", [0xC4, 0xC2, 0x79, 0x35, 0xC0]) { a in a.vex(.pmovzxdq, .xmm0, .xmm8) }
+        check("vpmovzxdq xmm15, xmm7", [0xC4, 0x62, 0x79, 0x35, 0xFF]) { a in a.vex(.pmovzxdq, .xmm15, .xmm7) }
+        check("vpmovzxdq xmm0, xmm15", [0xC4, 0xC2, 0x79, 0x35, 0xC7]) { a in a.vex(.pmovzxdq, .xmm0, .xmm15) }
+        check("vpmovzxdq xmm8, xmm0", [0xC4, 0x62, 0x79, 0x35, 0xC0]) { a in a.vex(.pmovzxdq, .xmm8, .xmm0) }
+        check("vpmovzxdq xmm3, qword ptr [r12 + 16]", [0xC4, 0xC2, 0x79, 0x35, 0x5C, 0x24, 0x10]) { a in a.vex(.pmovzxdq, .xmm3, .base(.r12, 16)) }
+        check("vpmovzxdq xmm10, qword ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x79, 0x35, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pmovzxdq, .xmm10, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpmovzxdq xmm14, qword ptr [rax]", [0xC4, 0x62, 0x79, 0x35, 0x30]) { a in a.vex(.pmovzxdq, .xmm14, .base(.rax)) }
+        check("vpmovzxdq xmm0, qword ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x79, 0x35, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pmovzxdq, .xmm0, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpmovzxdq xmm7, qword ptr [rip + 4660]", [0xC4, 0xE2, 0x79, 0x35, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pmovzxdq, .xmm7, .ripRelative(4660)) }
+        check("vpshufb xmm1, xmm2, xmm3", [0xC4, 0xE2, 0x69, 0x00, 0xCB]) { a in a.vex(.pshufb, .xmm1, .xmm2, .xmm3) }
+        check("vpshufb xmm9, xmm10, xmm15", [0xC4, 0x42, 0x29, 0x00, 0xCF]) { a in a.vex(.pshufb, .xmm9, .xmm10, .xmm15) }
+        check("vpshufb xmm0, xmm8, xmm1", [0xC4, 0xE2, 0x39, 0x00, 0xC1]) { a in a.vex(.pshufb, .xmm0, .xmm8, .xmm1) }
+        check("vpshufb xmm15, xmm7, xmm8", [0xC4, 0x42, 0x41, 0x00, 0xF8]) { a in a.vex(.pshufb, .xmm15, .xmm7, .xmm8) }
+        check("vpshufb xmm2, xmm2, xmm9", [0xC4, 0xC2, 0x69, 0x00, 0xD1]) { a in a.vex(.pshufb, .xmm2, .xmm2, .xmm9) }
+        check("vpshufb xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC2, 0x59, 0x00, 0x5C, 0x24, 0x10]) { a in a.vex(.pshufb, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpshufb xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x71, 0x00, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pshufb, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpshufb xmm14, xmm14, xmmword ptr [rax]", [0xC4, 0x62, 0x09, 0x00, 0x30]) { a in a.vex(.pshufb, .xmm14, .xmm14, .base(.rax)) }
+        check("vpshufb xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x19, 0x00, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pshufb, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpshufb xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC4, 0xE2, 0x31, 0x00, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pshufb, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vmovhlps xmm1, xmm2, xmm3", [0xC5, 0xE8, 0x12, 0xCB]) { a in a.vex(.movhlps, .xmm1, .xmm2, .xmm3) }
+        check("vmovhlps xmm9, xmm10, xmm15", [0xC4, 0x41, 0x28, 0x12, 0xCF]) { a in a.vex(.movhlps, .xmm9, .xmm10, .xmm15) }
+        check("vmovhlps xmm0, xmm8, xmm1", [0xC5, 0xB8, 0x12, 0xC1]) { a in a.vex(.movhlps, .xmm0, .xmm8, .xmm1) }
+        check("vmovhlps xmm15, xmm7, xmm8", [0xC4, 0x41, 0x40, 0x12, 0xF8]) { a in a.vex(.movhlps, .xmm15, .xmm7, .xmm8) }
+        check("vmovhlps xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x68, 0x12, 0xD1]) { a in a.vex(.movhlps, .xmm2, .xmm2, .xmm9) }
+        check("vmovlhps xmm1, xmm2, xmm3", [0xC5, 0xE8, 0x16, 0xCB]) { a in a.vex(.movlhps, .xmm1, .xmm2, .xmm3) }
+        check("vmovlhps xmm9, xmm10, xmm15", [0xC4, 0x41, 0x28, 0x16, 0xCF]) { a in a.vex(.movlhps, .xmm9, .xmm10, .xmm15) }
+        check("vmovlhps xmm0, xmm8, xmm1", [0xC5, 0xB8, 0x16, 0xC1]) { a in a.vex(.movlhps, .xmm0, .xmm8, .xmm1) }
+        check("vmovlhps xmm15, xmm7, xmm8", [0xC4, 0x41, 0x40, 0x16, 0xF8]) { a in a.vex(.movlhps, .xmm15, .xmm7, .xmm8) }
+        check("vmovlhps xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x68, 0x16, 0xD1]) { a in a.vex(.movlhps, .xmm2, .xmm2, .xmm9) }
+        check("vunpcklps xmm1, xmm2, xmm3", [0xC5, 0xE8, 0x14, 0xCB]) { a in a.vex(.unpcklps, .xmm1, .xmm2, .xmm3) }
+        check("vunpcklps xmm9, xmm10, xmm15", [0xC4, 0x41, 0x28, 0x14, 0xCF]) { a in a.vex(.unpcklps, .xmm9, .xmm10, .xmm15) }
+        check("vunpcklps xmm0, xmm8, xmm1", [0xC5, 0xB8, 0x14, 0xC1]) { a in a.vex(.unpcklps, .xmm0, .xmm8, .xmm1) }
+        check("vunpcklps xmm15, xmm7, xmm8", [0xC4, 0x41, 0x40, 0x14, 0xF8]) { a in a.vex(.unpcklps, .xmm15, .xmm7, .xmm8) }
+        check("vunpcklps xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x68, 0x14, 0xD1]) { a in a.vex(.unpcklps, .xmm2, .xmm2, .xmm9) }
+        check("vunpcklps xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x58, 0x14, 0x5C, 0x24, 0x10]) { a in a.vex(.unpcklps, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vunpcklps xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x70, 0x14, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.unpcklps, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vunpcklps xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x08, 0x14, 0x30]) { a in a.vex(.unpcklps, .xmm14, .xmm14, .base(.rax)) }
+        check("vunpcklps xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x18, 0x14, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.unpcklps, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vunpcklps xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB0, 0x14, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.unpcklps, .xmm7, .xmm9, .ripRelative(4660)) }
+    }
+
+    /// `vop xmm, xmm, xmm/[m]` (or `vop xmm, xmm/[m]`) for every PackedOp
+    @Test func vexPacked4() {
+        check("vunpckhps xmm1, xmm2, xmm3", [0xC5, 0xE8, 0x15, 0xCB]) { a in a.vex(.unpckhps, .xmm1, .xmm2, .xmm3) }
+        check("vunpckhps xmm9, xmm10, xmm15", [0xC4, 0x41, 0x28, 0x15, 0xCF]) { a in a.vex(.unpckhps, .xmm9, .xmm10, .xmm15) }
+        check("vunpckhps xmm0, xmm8, xmm1", [0xC5, 0xB8, 0x15, 0xC1]) { a in a.vex(.unpckhps, .xmm0, .xmm8, .xmm1) }
+        check("vunpckhps xmm15, xmm7, xmm8", [0xC4, 0x41, 0x40, 0x15, 0xF8]) { a in a.vex(.unpckhps, .xmm15, .xmm7, .xmm8) }
+        check("vunpckhps xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x68, 0x15, 0xD1]) { a in a.vex(.unpckhps, .xmm2, .xmm2, .xmm9) }
+        check("vunpckhps xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x58, 0x15, 0x5C, 0x24, 0x10]) { a in a.vex(.unpckhps, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vunpckhps xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x70, 0x15, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.unpckhps, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vunpckhps xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x08, 0x15, 0x30]) { a in a.vex(.unpckhps, .xmm14, .xmm14, .base(.rax)) }
+        check("vunpckhps xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x18, 0x15, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.unpckhps, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vunpckhps xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB0, 0x15, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.unpckhps, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpsllw xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xF1, 0xCB]) { a in a.vex(.psllw, .xmm1, .xmm2, .xmm3) }
+        check("vpsllw xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xF1, 0xCF]) { a in a.vex(.psllw, .xmm9, .xmm10, .xmm15) }
+        check("vpsllw xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xF1, 0xC1]) { a in a.vex(.psllw, .xmm0, .xmm8, .xmm1) }
+        check("vpsllw xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xF1, 0xF8]) { a in a.vex(.psllw, .xmm15, .xmm7, .xmm8) }
+        check("vpsllw xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xF1, 0xD1]) { a in a.vex(.psllw, .xmm2, .xmm2, .xmm9) }
+        check("vpsllw xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xF1, 0x5C, 0x24, 0x10]) { a in a.vex(.psllw, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpsllw xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xF1, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.psllw, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpsllw xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xF1, 0x30]) { a in a.vex(.psllw, .xmm14, .xmm14, .base(.rax)) }
+        check("vpsllw xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xF1, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.psllw, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpsllw xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xF1, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.psllw, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpslld xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xF2, 0xCB]) { a in a.vex(.pslld, .xmm1, .xmm2, .xmm3) }
+        check("vpslld xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xF2, 0xCF]) { a in a.vex(.pslld, .xmm9, .xmm10, .xmm15) }
+        check("vpslld xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xF2, 0xC1]) { a in a.vex(.pslld, .xmm0, .xmm8, .xmm1) }
+        check("vpslld xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xF2, 0xF8]) { a in a.vex(.pslld, .xmm15, .xmm7, .xmm8) }
+        check("vpslld xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xF2, 0xD1]) { a in a.vex(.pslld, .xmm2, .xmm2, .xmm9) }
+        check("vpslld xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xF2, 0x5C, 0x24, 0x10]) { a in a.vex(.pslld, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpslld xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xF2, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.pslld, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpslld xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xF2, 0x30]) { a in a.vex(.pslld, .xmm14, .xmm14, .base(.rax)) }
+        check("vpslld xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xF2, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.pslld, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpslld xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xF2, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.pslld, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpsllq xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xF3, 0xCB]) { a in a.vex(.psllq, .xmm1, .xmm2, .xmm3) }
+        check("vpsllq xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xF3, 0xCF]) { a in a.vex(.psllq, .xmm9, .xmm10, .xmm15) }
+        check("vpsllq xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xF3, 0xC1]) { a in a.vex(.psllq, .xmm0, .xmm8, .xmm1) }
+        check("vpsllq xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xF3, 0xF8]) { a in a.vex(.psllq, .xmm15, .xmm7, .xmm8) }
+        check("vpsllq xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xF3, 0xD1]) { a in a.vex(.psllq, .xmm2, .xmm2, .xmm9) }
+        check("vpsllq xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xF3, 0x5C, 0x24, 0x10]) { a in a.vex(.psllq, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpsllq xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xF3, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.psllq, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpsllq xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xF3, 0x30]) { a in a.vex(.psllq, .xmm14, .xmm14, .base(.rax)) }
+        check("vpsllq xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xF3, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.psllq, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpsllq xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xF3, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.psllq, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpsrlw xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xD1, 0xCB]) { a in a.vex(.psrlw, .xmm1, .xmm2, .xmm3) }
+        check("vpsrlw xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xD1, 0xCF]) { a in a.vex(.psrlw, .xmm9, .xmm10, .xmm15) }
+        check("vpsrlw xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xD1, 0xC1]) { a in a.vex(.psrlw, .xmm0, .xmm8, .xmm1) }
+        check("vpsrlw xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xD1, 0xF8]) { a in a.vex(.psrlw, .xmm15, .xmm7, .xmm8) }
+        check("vpsrlw xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xD1, 0xD1]) { a in a.vex(.psrlw, .xmm2, .xmm2, .xmm9) }
+        check("vpsrlw xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xD1, 0x5C, 0x24, 0x10]) { a in a.vex(.psrlw, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpsrlw xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xD1, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.psrlw, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpsrlw xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xD1, 0x30]) { a in a.vex(.psrlw, .xmm14, .xmm14, .base(.rax)) }
+        check("vpsrlw xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xD1, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.psrlw, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpsrlw xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xD1, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.psrlw, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpsrld xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xD2, 0xCB]) { a in a.vex(.psrld, .xmm1, .xmm2, .xmm3) }
+        check("vpsrld xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xD2, 0xCF]) { a in a.vex(.psrld, .xmm9, .xmm10, .xmm15) }
+        check("vpsrld xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xD2, 0xC1]) { a in a.vex(.psrld, .xmm0, .xmm8, .xmm1) }
+        check("vpsrld xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xD2, 0xF8]) { a in a.vex(.psrld, .xmm15, .xmm7, .xmm8) }
+        check("vpsrld xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xD2, 0xD1]) { a in a.vex(.psrld, .xmm2, .xmm2, .xmm9) }
+        check("vpsrld xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xD2, 0x5C, 0x24, 0x10]) { a in a.vex(.psrld, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpsrld xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xD2, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.psrld, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpsrld xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xD2, 0x30]) { a in a.vex(.psrld, .xmm14, .xmm14, .base(.rax)) }
+        check("vpsrld xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xD2, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.psrld, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpsrld xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xD2, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.psrld, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpsrlq xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xD3, 0xCB]) { a in a.vex(.psrlq, .xmm1, .xmm2, .xmm3) }
+        check("vpsrlq xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xD3, 0xCF]) { a in a.vex(.psrlq, .xmm9, .xmm10, .xmm15) }
+        check("vpsrlq xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xD3, 0xC1]) { a in a.vex(.psrlq, .xmm0, .xmm8, .xmm1) }
+        check("vpsrlq xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xD3, 0xF8]) { a in a.vex(.psrlq, .xmm15, .xmm7, .xmm8) }
+        check("vpsrlq xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xD3, 0xD1]) { a in a.vex(.psrlq, .xmm2, .xmm2, .xmm9) }
+        check("vpsrlq xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xD3, 0x5C, 0x24, 0x10]) { a in a.vex(.psrlq, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpsrlq xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xD3, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.psrlq, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpsrlq xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xD3, 0x30]) { a in a.vex(.psrlq, .xmm14, .xmm14, .base(.rax)) }
+        check("vpsrlq xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xD3, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.psrlq, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpsrlq xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xD3, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.psrlq, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpsraw xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xE1, 0xCB]) { a in a.vex(.psraw, .xmm1, .xmm2, .xmm3) }
+        check("vpsraw xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xE1, 0xCF]) { a in a.vex(.psraw, .xmm9, .xmm10, .xmm15) }
+        check("vpsraw xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xE1, 0xC1]) { a in a.vex(.psraw, .xmm0, .xmm8, .xmm1) }
+        check("vpsraw xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xE1, 0xF8]) { a in a.vex(.psraw, .xmm15, .xmm7, .xmm8) }
+        check("vpsraw xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xE1, 0xD1]) { a in a.vex(.psraw, .xmm2, .xmm2, .xmm9) }
+        check("vpsraw xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xE1, 0x5C, 0x24, 0x10]) { a in a.vex(.psraw, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpsraw xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xE1, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.psraw, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpsraw xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xE1, 0x30]) { a in a.vex(.psraw, .xmm14, .xmm14, .base(.rax)) }
+        check("vpsraw xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xE1, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.psraw, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpsraw xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xE1, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.psraw, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vpsrad xmm1, xmm2, xmm3", [0xC5, 0xE9, 0xE2, 0xCB]) { a in a.vex(.psrad, .xmm1, .xmm2, .xmm3) }
+        check("vpsrad xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0xE2, 0xCF]) { a in a.vex(.psrad, .xmm9, .xmm10, .xmm15) }
+        check("vpsrad xmm0, xmm8, xmm1", [0xC5, 0xB9, 0xE2, 0xC1]) { a in a.vex(.psrad, .xmm0, .xmm8, .xmm1) }
+        check("vpsrad xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0xE2, 0xF8]) { a in a.vex(.psrad, .xmm15, .xmm7, .xmm8) }
+        check("vpsrad xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0xE2, 0xD1]) { a in a.vex(.psrad, .xmm2, .xmm2, .xmm9) }
+        check("vpsrad xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0xE2, 0x5C, 0x24, 0x10]) { a in a.vex(.psrad, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vpsrad xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0xE2, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.psrad, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpsrad xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0xE2, 0x30]) { a in a.vex(.psrad, .xmm14, .xmm14, .base(.rax)) }
+        check("vpsrad xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0xE2, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.psrad, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpsrad xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0xE2, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.psrad, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vaddps xmm1, xmm2, xmm3", [0xC5, 0xE8, 0x58, 0xCB]) { a in a.vex(.addps, .xmm1, .xmm2, .xmm3) }
+        check("vaddps xmm9, xmm10, xmm15", [0xC4, 0x41, 0x28, 0x58, 0xCF]) { a in a.vex(.addps, .xmm9, .xmm10, .xmm15) }
+        check("vaddps xmm0, xmm8, xmm1", [0xC5, 0xB8, 0x58, 0xC1]) { a in a.vex(.addps, .xmm0, .xmm8, .xmm1) }
+        check("vaddps xmm15, xmm7, xmm8", [0xC4, 0x41, 0x40, 0x58, 0xF8]) { a in a.vex(.addps, .xmm15, .xmm7, .xmm8) }
+        check("vaddps xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x68, 0x58, 0xD1]) { a in a.vex(.addps, .xmm2, .xmm2, .xmm9) }
+        check("vaddps xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x58, 0x58, 0x5C, 0x24, 0x10]) { a in a.vex(.addps, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vaddps xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x70, 0x58, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.addps, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vaddps xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x08, 0x58, 0x30]) { a in a.vex(.addps, .xmm14, .xmm14, .base(.rax)) }
+        check("vaddps xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x18, 0x58, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.addps, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vaddps xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB0, 0x58, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.addps, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vaddpd xmm1, xmm2, xmm3", [0xC5, 0xE9, 0x58, 0xCB]) { a in a.vex(.addpd, .xmm1, .xmm2, .xmm3) }
+        check("vaddpd xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0x58, 0xCF]) { a in a.vex(.addpd, .xmm9, .xmm10, .xmm15) }
+        check("vaddpd xmm0, xmm8, xmm1", [0xC5, 0xB9, 0x58, 0xC1]) { a in a.vex(.addpd, .xmm0, .xmm8, .xmm1) }
+        check("vaddpd xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0x58, 0xF8]) { a in a.vex(.addpd, .xmm15, .xmm7, .xmm8) }
+        check("vaddpd xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0x58, 0xD1]) { a in a.vex(.addpd, .xmm2, .xmm2, .xmm9) }
+        check("vaddpd xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0x58, 0x5C, 0x24, 0x10]) { a in a.vex(.addpd, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vaddpd xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0x58, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.addpd, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vaddpd xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0x58, 0x30]) { a in a.vex(.addpd, .xmm14, .xmm14, .base(.rax)) }
+        check("vaddpd xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0x58, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.addpd, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vaddpd xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0x58, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.addpd, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vsubps xmm1, xmm2, xmm3", [0xC5, 0xE8, 0x5C, 0xCB]) { a in a.vex(.subps, .xmm1, .xmm2, .xmm3) }
+        check("vsubps xmm9, xmm10, xmm15", [0xC4, 0x41, 0x28, 0x5C, 0xCF]) { a in a.vex(.subps, .xmm9, .xmm10, .xmm15) }
+        check("vsubps xmm0, xmm8, xmm1", [0xC5, 0xB8, 0x5C, 0xC1]) { a in a.vex(.subps, .xmm0, .xmm8, .xmm1) }
+        check("vsubps xmm15, xmm7, xmm8", [0xC4, 0x41, 0x40, 0x5C, 0xF8]) { a in a.vex(.subps, .xmm15, .xmm7, .xmm8) }
+        check("vsubps xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x68, 0x5C, 0xD1]) { a in a.vex(.subps, .xmm2, .xmm2, .xmm9) }
+        check("vsubps xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x58, 0x5C, 0x5C, 0x24, 0x10]) { a in a.vex(.subps, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vsubps xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x70, 0x5C, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.subps, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vsubps xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x08, 0x5C, 0x30]) { a in a.vex(.subps, .xmm14, .xmm14, .base(.rax)) }
+        check("vsubps xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x18, 0x5C, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.subps, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vsubps xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB0, 0x5C, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.subps, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vsubpd xmm1, xmm2, xmm3", [0xC5, 0xE9, 0x5C, 0xCB]) { a in a.vex(.subpd, .xmm1, .xmm2, .xmm3) }
+        check("vsubpd xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0x5C, 0xCF]) { a in a.vex(.subpd, .xmm9, .xmm10, .xmm15) }
+        check("vsubpd xmm0, xmm8, xmm1", [0xC5, 0xB9, 0x5C, 0xC1]) { a in a.vex(.subpd, .xmm0, .xmm8, .xmm1) }
+        check("vsubpd xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0x5C, 0xF8]) { a in a.vex(.subpd, .xmm15, .xmm7, .xmm8) }
+        check("vsubpd xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0x5C, 0xD1]) { a in a.vex(.subpd, .xmm2, .xmm2, .xmm9) }
+        check("vsubpd xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0x5C, 0x5C, 0x24, 0x10]) { a in a.vex(.subpd, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vsubpd xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0x5C, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.subpd, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vsubpd xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0x5C, 0x30]) { a in a.vex(.subpd, .xmm14, .xmm14, .base(.rax)) }
+        check("vsubpd xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0x5C, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.subpd, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vsubpd xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0x5C, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.subpd, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vmulps xmm1, xmm2, xmm3", [0xC5, 0xE8, 0x59, 0xCB]) { a in a.vex(.mulps, .xmm1, .xmm2, .xmm3) }
+        check("vmulps xmm9, xmm10, xmm15", [0xC4, 0x41, 0x28, 0x59, 0xCF]) { a in a.vex(.mulps, .xmm9, .xmm10, .xmm15) }
+        check("vmulps xmm0, xmm8, xmm1", [0xC5, 0xB8, 0x59, 0xC1]) { a in a.vex(.mulps, .xmm0, .xmm8, .xmm1) }
+        check("vmulps xmm15, xmm7, xmm8", [0xC4, 0x41, 0x40, 0x59, 0xF8]) { a in a.vex(.mulps, .xmm15, .xmm7, .xmm8) }
+        check("vmulps xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x68, 0x59, 0xD1]) { a in a.vex(.mulps, .xmm2, .xmm2, .xmm9) }
+        check("vmulps xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x58, 0x59, 0x5C, 0x24, 0x10]) { a in a.vex(.mulps, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vmulps xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x70, 0x59, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.mulps, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vmulps xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x08, 0x59, 0x30]) { a in a.vex(.mulps, .xmm14, .xmm14, .base(.rax)) }
+        check("vmulps xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x18, 0x59, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.mulps, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vmulps xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB0, 0x59, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.mulps, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vmulpd xmm1, xmm2, xmm3", [0xC5, 0xE9, 0x59, 0xCB]) { a in a.vex(.mulpd, .xmm1, .xmm2, .xmm3) }
+        check("vmulpd xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0x59, 0xCF]) { a in a.vex(.mulpd, .xmm9, .xmm10, .xmm15) }
+        check("vmulpd xmm0, xmm8, xmm1", [0xC5, 0xB9, 0x59, 0xC1]) { a in a.vex(.mulpd, .xmm0, .xmm8, .xmm1) }
+        check("vmulpd xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0x59, 0xF8]) { a in a.vex(.mulpd, .xmm15, .xmm7, .xmm8) }
+        check("vmulpd xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0x59, 0xD1]) { a in a.vex(.mulpd, .xmm2, .xmm2, .xmm9) }
+        check("vmulpd xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0x59, 0x5C, 0x24, 0x10]) { a in a.vex(.mulpd, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vmulpd xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0x59, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.mulpd, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vmulpd xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0x59, 0x30]) { a in a.vex(.mulpd, .xmm14, .xmm14, .base(.rax)) }
+        check("vmulpd xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0x59, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.mulpd, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vmulpd xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0x59, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.mulpd, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vdivps xmm1, xmm2, xmm3", [0xC5, 0xE8, 0x5E, 0xCB]) { a in a.vex(.divps, .xmm1, .xmm2, .xmm3) }
+        check("vdivps xmm9, xmm10, xmm15", [0xC4, 0x41, 0x28, 0x5E, 0xCF]) { a in a.vex(.divps, .xmm9, .xmm10, .xmm15) }
+        check("vdivps xmm0, xmm8, xmm1", [0xC5, 0xB8, 0x5E, 0xC1]) { a in a.vex(.divps, .xmm0, .xmm8, .xmm1) }
+        check("vdivps xmm15, xmm7, xmm8", [0xC4, 0x41, 0x40, 0x5E, 0xF8]) { a in a.vex(.divps, .xmm15, .xmm7, .xmm8) }
+        check("vdivps xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x68, 0x5E, 0xD1]) { a in a.vex(.divps, .xmm2, .xmm2, .xmm9) }
+        check("vdivps xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x58, 0x5E, 0x5C, 0x24, 0x10]) { a in a.vex(.divps, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vdivps xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x70, 0x5E, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.divps, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vdivps xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x08, 0x5E, 0x30]) { a in a.vex(.divps, .xmm14, .xmm14, .base(.rax)) }
+        check("vdivps xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x18, 0x5E, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.divps, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vdivps xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB0, 0x5E, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.divps, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vdivpd xmm1, xmm2, xmm3", [0xC5, 0xE9, 0x5E, 0xCB]) { a in a.vex(.divpd, .xmm1, .xmm2, .xmm3) }
+        check("vdivpd xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0x5E, 0xCF]) { a in a.vex(.divpd, .xmm9, .xmm10, .xmm15) }
+        check("vdivpd xmm0, xmm8, xmm1", [0xC5, 0xB9, 0x5E, 0xC1]) { a in a.vex(.divpd, .xmm0, .xmm8, .xmm1) }
+        check("vdivpd xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0x5E, 0xF8]) { a in a.vex(.divpd, .xmm15, .xmm7, .xmm8) }
+        check("vdivpd xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0x5E, 0xD1]) { a in a.vex(.divpd, .xmm2, .xmm2, .xmm9) }
+        check("vdivpd xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0x5E, 0x5C, 0x24, 0x10]) { a in a.vex(.divpd, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vdivpd xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0x5E, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.divpd, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vdivpd xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0x5E, 0x30]) { a in a.vex(.divpd, .xmm14, .xmm14, .base(.rax)) }
+        check("vdivpd xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0x5E, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.divpd, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vdivpd xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0x5E, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.divpd, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vminps xmm1, xmm2, xmm3", [0xC5, 0xE8, 0x5D, 0xCB]) { a in a.vex(.minps, .xmm1, .xmm2, .xmm3) }
+        check("vminps xmm9, xmm10, xmm15", [0xC4, 0x41, 0x28, 0x5D, 0xCF]) { a in a.vex(.minps, .xmm9, .xmm10, .xmm15) }
+        check("vminps xmm0, xmm8, xmm1", [0xC5, 0xB8, 0x5D, 0xC1]) { a in a.vex(.minps, .xmm0, .xmm8, .xmm1) }
+        check("vminps xmm15, xmm7, xmm8", [0xC4, 0x41, 0x40, 0x5D, 0xF8]) { a in a.vex(.minps, .xmm15, .xmm7, .xmm8) }
+        check("vminps xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x68, 0x5D, 0xD1]) { a in a.vex(.minps, .xmm2, .xmm2, .xmm9) }
+        check("vminps xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x58, 0x5D, 0x5C, 0x24, 0x10]) { a in a.vex(.minps, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vminps xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x70, 0x5D, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.minps, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vminps xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x08, 0x5D, 0x30]) { a in a.vex(.minps, .xmm14, .xmm14, .base(.rax)) }
+        check("vminps xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x18, 0x5D, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.minps, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vminps xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB0, 0x5D, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.minps, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vminpd xmm1, xmm2, xmm3", [0xC5, 0xE9, 0x5D, 0xCB]) { a in a.vex(.minpd, .xmm1, .xmm2, .xmm3) }
+        check("vminpd xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0x5D, 0xCF]) { a in a.vex(.minpd, .xmm9, .xmm10, .xmm15) }
+        check("vminpd xmm0, xmm8, xmm1", [0xC5, 0xB9, 0x5D, 0xC1]) { a in a.vex(.minpd, .xmm0, .xmm8, .xmm1) }
+        check("vminpd xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0x5D, 0xF8]) { a in a.vex(.minpd, .xmm15, .xmm7, .xmm8) }
+        check("vminpd xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0x5D, 0xD1]) { a in a.vex(.minpd, .xmm2, .xmm2, .xmm9) }
+        check("vminpd xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0x5D, 0x5C, 0x24, 0x10]) { a in a.vex(.minpd, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vminpd xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0x5D, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.minpd, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vminpd xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0x5D, 0x30]) { a in a.vex(.minpd, .xmm14, .xmm14, .base(.rax)) }
+        check("vminpd xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0x5D, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.minpd, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vminpd xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0x5D, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.minpd, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vmaxps xmm1, xmm2, xmm3", [0xC5, 0xE8, 0x5F, 0xCB]) { a in a.vex(.maxps, .xmm1, .xmm2, .xmm3) }
+        check("vmaxps xmm9, xmm10, xmm15", [0xC4, 0x41, 0x28, 0x5F, 0xCF]) { a in a.vex(.maxps, .xmm9, .xmm10, .xmm15) }
+        check("vmaxps xmm0, xmm8, xmm1", [0xC5, 0xB8, 0x5F, 0xC1]) { a in a.vex(.maxps, .xmm0, .xmm8, .xmm1) }
+        check("vmaxps xmm15, xmm7, xmm8", [0xC4, 0x41, 0x40, 0x5F, 0xF8]) { a in a.vex(.maxps, .xmm15, .xmm7, .xmm8) }
+        check("vmaxps xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x68, 0x5F, 0xD1]) { a in a.vex(.maxps, .xmm2, .xmm2, .xmm9) }
+        check("vmaxps xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x58, 0x5F, 0x5C, 0x24, 0x10]) { a in a.vex(.maxps, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vmaxps xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x70, 0x5F, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.maxps, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vmaxps xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x08, 0x5F, 0x30]) { a in a.vex(.maxps, .xmm14, .xmm14, .base(.rax)) }
+        check("vmaxps xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x18, 0x5F, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.maxps, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vmaxps xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB0, 0x5F, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.maxps, .xmm7, .xmm9, .ripRelative(4660)) }
+    }
+
+    /// `vop xmm, xmm, xmm/[m]` (or `vop xmm, xmm/[m]`) for every PackedOp
+    @Test func vexPacked5() {
+        check("vmaxpd xmm1, xmm2, xmm3", [0xC5, 0xE9, 0x5F, 0xCB]) { a in a.vex(.maxpd, .xmm1, .xmm2, .xmm3) }
+        check("vmaxpd xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0x5F, 0xCF]) { a in a.vex(.maxpd, .xmm9, .xmm10, .xmm15) }
+        check("vmaxpd xmm0, xmm8, xmm1", [0xC5, 0xB9, 0x5F, 0xC1]) { a in a.vex(.maxpd, .xmm0, .xmm8, .xmm1) }
+        check("vmaxpd xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0x5F, 0xF8]) { a in a.vex(.maxpd, .xmm15, .xmm7, .xmm8) }
+        check("vmaxpd xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0x5F, 0xD1]) { a in a.vex(.maxpd, .xmm2, .xmm2, .xmm9) }
+        check("vmaxpd xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0x5F, 0x5C, 0x24, 0x10]) { a in a.vex(.maxpd, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vmaxpd xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0x5F, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.maxpd, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vmaxpd xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0x5F, 0x30]) { a in a.vex(.maxpd, .xmm14, .xmm14, .base(.rax)) }
+        check("vmaxpd xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0x5F, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.maxpd, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vmaxpd xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0x5F, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.maxpd, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vsqrtps xmm1, xmm2", [0xC5, 0xF8, 0x51, 0xCA]) { a in a.vex(.sqrtps, .xmm1, .xmm2) }
+        check("vsqrtps xmm9, xmm15", [0xC4, 0x41, 0x78, 0x51, 0xCF]) { a in a.vex(.sqrtps, .xmm9, .xmm15) }
+        check("vsqrtps xmm0, xmm8", [0xC4, 0xC1, 0x78, 0x51, 0xC0]) { a in a.vex(.sqrtps, .xmm0, .xmm8) }
+        check("vsqrtps xmm15, xmm7", [0xC5, 0x78, 0x51, 0xFF]) { a in a.vex(.sqrtps, .xmm15, .xmm7) }
+        check("vsqrtps xmm0, xmm15", [0xC4, 0xC1, 0x78, 0x51, 0xC7]) { a in a.vex(.sqrtps, .xmm0, .xmm15) }
+        check("vsqrtps xmm8, xmm0", [0xC5, 0x78, 0x51, 0xC0]) { a in a.vex(.sqrtps, .xmm8, .xmm0) }
+        check("vsqrtps xmm3, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x78, 0x51, 0x5C, 0x24, 0x10]) { a in a.vex(.sqrtps, .xmm3, .base(.r12, 16)) }
+        check("vsqrtps xmm10, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x78, 0x51, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.sqrtps, .xmm10, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vsqrtps xmm14, xmmword ptr [rax]", [0xC5, 0x78, 0x51, 0x30]) { a in a.vex(.sqrtps, .xmm14, .base(.rax)) }
+        check("vsqrtps xmm0, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x78, 0x51, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.sqrtps, .xmm0, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vsqrtps xmm7, xmmword ptr [rip + 4660]", [0xC5, 0xF8, 0x51, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.sqrtps, .xmm7, .ripRelative(4660)) }
+        check("vsqrtpd xmm1, xmm2", [0xC5, 0xF9, 0x51, 0xCA]) { a in a.vex(.sqrtpd, .xmm1, .xmm2) }
+        check("vsqrtpd xmm9, xmm15", [0xC4, 0x41, 0x79, 0x51, 0xCF]) { a in a.vex(.sqrtpd, .xmm9, .xmm15) }
+        check("vsqrtpd xmm0, xmm8", [0xC4, 0xC1, 0x79, 0x51, 0xC0]) { a in a.vex(.sqrtpd, .xmm0, .xmm8) }
+        check("vsqrtpd xmm15, xmm7", [0xC5, 0x79, 0x51, 0xFF]) { a in a.vex(.sqrtpd, .xmm15, .xmm7) }
+        check("vsqrtpd xmm0, xmm15", [0xC4, 0xC1, 0x79, 0x51, 0xC7]) { a in a.vex(.sqrtpd, .xmm0, .xmm15) }
+        check("vsqrtpd xmm8, xmm0", [0xC5, 0x79, 0x51, 0xC0]) { a in a.vex(.sqrtpd, .xmm8, .xmm0) }
+        check("vsqrtpd xmm3, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x79, 0x51, 0x5C, 0x24, 0x10]) { a in a.vex(.sqrtpd, .xmm3, .base(.r12, 16)) }
+        check("vsqrtpd xmm10, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x79, 0x51, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.sqrtpd, .xmm10, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vsqrtpd xmm14, xmmword ptr [rax]", [0xC5, 0x79, 0x51, 0x30]) { a in a.vex(.sqrtpd, .xmm14, .base(.rax)) }
+        check("vsqrtpd xmm0, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x79, 0x51, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.sqrtpd, .xmm0, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vsqrtpd xmm7, xmmword ptr [rip + 4660]", [0xC5, 0xF9, 0x51, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.sqrtpd, .xmm7, .ripRelative(4660)) }
+        check("vandps xmm1, xmm2, xmm3", [0xC5, 0xE8, 0x54, 0xCB]) { a in a.vex(.andps, .xmm1, .xmm2, .xmm3) }
+        check("vandps xmm9, xmm10, xmm15", [0xC4, 0x41, 0x28, 0x54, 0xCF]) { a in a.vex(.andps, .xmm9, .xmm10, .xmm15) }
+        check("vandps xmm0, xmm8, xmm1", [0xC5, 0xB8, 0x54, 0xC1]) { a in a.vex(.andps, .xmm0, .xmm8, .xmm1) }
+        check("vandps xmm15, xmm7, xmm8", [0xC4, 0x41, 0x40, 0x54, 0xF8]) { a in a.vex(.andps, .xmm15, .xmm7, .xmm8) }
+        check("vandps xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x68, 0x54, 0xD1]) { a in a.vex(.andps, .xmm2, .xmm2, .xmm9) }
+        check("vandps xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x58, 0x54, 0x5C, 0x24, 0x10]) { a in a.vex(.andps, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vandps xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x70, 0x54, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.andps, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vandps xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x08, 0x54, 0x30]) { a in a.vex(.andps, .xmm14, .xmm14, .base(.rax)) }
+        check("vandps xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x18, 0x54, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.andps, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vandps xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB0, 0x54, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.andps, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vandpd xmm1, xmm2, xmm3", [0xC5, 0xE9, 0x54, 0xCB]) { a in a.vex(.andpd, .xmm1, .xmm2, .xmm3) }
+        check("vandpd xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0x54, 0xCF]) { a in a.vex(.andpd, .xmm9, .xmm10, .xmm15) }
+        check("vandpd xmm0, xmm8, xmm1", [0xC5, 0xB9, 0x54, 0xC1]) { a in a.vex(.andpd, .xmm0, .xmm8, .xmm1) }
+        check("vandpd xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0x54, 0xF8]) { a in a.vex(.andpd, .xmm15, .xmm7, .xmm8) }
+        check("vandpd xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0x54, 0xD1]) { a in a.vex(.andpd, .xmm2, .xmm2, .xmm9) }
+        check("vandpd xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0x54, 0x5C, 0x24, 0x10]) { a in a.vex(.andpd, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vandpd xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0x54, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.andpd, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vandpd xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0x54, 0x30]) { a in a.vex(.andpd, .xmm14, .xmm14, .base(.rax)) }
+        check("vandpd xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0x54, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.andpd, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vandpd xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0x54, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.andpd, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vandnps xmm1, xmm2, xmm3", [0xC5, 0xE8, 0x55, 0xCB]) { a in a.vex(.andnps, .xmm1, .xmm2, .xmm3) }
+        check("vandnps xmm9, xmm10, xmm15", [0xC4, 0x41, 0x28, 0x55, 0xCF]) { a in a.vex(.andnps, .xmm9, .xmm10, .xmm15) }
+        check("vandnps xmm0, xmm8, xmm1", [0xC5, 0xB8, 0x55, 0xC1]) { a in a.vex(.andnps, .xmm0, .xmm8, .xmm1) }
+        check("vandnps xmm15, xmm7, xmm8", [0xC4, 0x41, 0x40, 0x55, 0xF8]) { a in a.vex(.andnps, .xmm15, .xmm7, .xmm8) }
+        check("vandnps xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x68, 0x55, 0xD1]) { a in a.vex(.andnps, .xmm2, .xmm2, .xmm9) }
+        check("vandnps xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x58, 0x55, 0x5C, 0x24, 0x10]) { a in a.vex(.andnps, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vandnps xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x70, 0x55, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.andnps, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vandnps xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x08, 0x55, 0x30]) { a in a.vex(.andnps, .xmm14, .xmm14, .base(.rax)) }
+        check("vandnps xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x18, 0x55, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.andnps, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vandnps xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB0, 0x55, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.andnps, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vandnpd xmm1, xmm2, xmm3", [0xC5, 0xE9, 0x55, 0xCB]) { a in a.vex(.andnpd, .xmm1, .xmm2, .xmm3) }
+        check("vandnpd xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0x55, 0xCF]) { a in a.vex(.andnpd, .xmm9, .xmm10, .xmm15) }
+        check("vandnpd xmm0, xmm8, xmm1", [0xC5, 0xB9, 0x55, 0xC1]) { a in a.vex(.andnpd, .xmm0, .xmm8, .xmm1) }
+        check("vandnpd xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0x55, 0xF8]) { a in a.vex(.andnpd, .xmm15, .xmm7, .xmm8) }
+        check("vandnpd xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0x55, 0xD1]) { a in a.vex(.andnpd, .xmm2, .xmm2, .xmm9) }
+        check("vandnpd xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0x55, 0x5C, 0x24, 0x10]) { a in a.vex(.andnpd, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vandnpd xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0x55, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.andnpd, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vandnpd xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0x55, 0x30]) { a in a.vex(.andnpd, .xmm14, .xmm14, .base(.rax)) }
+        check("vandnpd xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0x55, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.andnpd, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vandnpd xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0x55, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.andnpd, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vorps xmm1, xmm2, xmm3", [0xC5, 0xE8, 0x56, 0xCB]) { a in a.vex(.orps, .xmm1, .xmm2, .xmm3) }
+        check("vorps xmm9, xmm10, xmm15", [0xC4, 0x41, 0x28, 0x56, 0xCF]) { a in a.vex(.orps, .xmm9, .xmm10, .xmm15) }
+        check("vorps xmm0, xmm8, xmm1", [0xC5, 0xB8, 0x56, 0xC1]) { a in a.vex(.orps, .xmm0, .xmm8, .xmm1) }
+        check("vorps xmm15, xmm7, xmm8", [0xC4, 0x41, 0x40, 0x56, 0xF8]) { a in a.vex(.orps, .xmm15, .xmm7, .xmm8) }
+        check("vorps xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x68, 0x56, 0xD1]) { a in a.vex(.orps, .xmm2, .xmm2, .xmm9) }
+        check("vorps xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x58, 0x56, 0x5C, 0x24, 0x10]) { a in a.vex(.orps, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vorps xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x70, 0x56, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.orps, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vorps xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x08, 0x56, 0x30]) { a in a.vex(.orps, .xmm14, .xmm14, .base(.rax)) }
+        check("vorps xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x18, 0x56, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.orps, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vorps xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB0, 0x56, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.orps, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vorpd xmm1, xmm2, xmm3", [0xC5, 0xE9, 0x56, 0xCB]) { a in a.vex(.orpd, .xmm1, .xmm2, .xmm3) }
+        check("vorpd xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0x56, 0xCF]) { a in a.vex(.orpd, .xmm9, .xmm10, .xmm15) }
+        check("vorpd xmm0, xmm8, xmm1", [0xC5, 0xB9, 0x56, 0xC1]) { a in a.vex(.orpd, .xmm0, .xmm8, .xmm1) }
+        check("vorpd xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0x56, 0xF8]) { a in a.vex(.orpd, .xmm15, .xmm7, .xmm8) }
+        check("vorpd xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0x56, 0xD1]) { a in a.vex(.orpd, .xmm2, .xmm2, .xmm9) }
+        check("vorpd xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0x56, 0x5C, 0x24, 0x10]) { a in a.vex(.orpd, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vorpd xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0x56, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.orpd, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vorpd xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0x56, 0x30]) { a in a.vex(.orpd, .xmm14, .xmm14, .base(.rax)) }
+        check("vorpd xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0x56, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.orpd, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vorpd xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0x56, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.orpd, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vxorps xmm1, xmm2, xmm3", [0xC5, 0xE8, 0x57, 0xCB]) { a in a.vex(.xorps, .xmm1, .xmm2, .xmm3) }
+        check("vxorps xmm9, xmm10, xmm15", [0xC4, 0x41, 0x28, 0x57, 0xCF]) { a in a.vex(.xorps, .xmm9, .xmm10, .xmm15) }
+        check("vxorps xmm0, xmm8, xmm1", [0xC5, 0xB8, 0x57, 0xC1]) { a in a.vex(.xorps, .xmm0, .xmm8, .xmm1) }
+        check("vxorps xmm15, xmm7, xmm8", [0xC4, 0x41, 0x40, 0x57, 0xF8]) { a in a.vex(.xorps, .xmm15, .xmm7, .xmm8) }
+        check("vxorps xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x68, 0x57, 0xD1]) { a in a.vex(.xorps, .xmm2, .xmm2, .xmm9) }
+        check("vxorps xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x58, 0x57, 0x5C, 0x24, 0x10]) { a in a.vex(.xorps, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vxorps xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x70, 0x57, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.xorps, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vxorps xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x08, 0x57, 0x30]) { a in a.vex(.xorps, .xmm14, .xmm14, .base(.rax)) }
+        check("vxorps xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x18, 0x57, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.xorps, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vxorps xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB0, 0x57, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.xorps, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vxorpd xmm1, xmm2, xmm3", [0xC5, 0xE9, 0x57, 0xCB]) { a in a.vex(.xorpd, .xmm1, .xmm2, .xmm3) }
+        check("vxorpd xmm9, xmm10, xmm15", [0xC4, 0x41, 0x29, 0x57, 0xCF]) { a in a.vex(.xorpd, .xmm9, .xmm10, .xmm15) }
+        check("vxorpd xmm0, xmm8, xmm1", [0xC5, 0xB9, 0x57, 0xC1]) { a in a.vex(.xorpd, .xmm0, .xmm8, .xmm1) }
+        check("vxorpd xmm15, xmm7, xmm8", [0xC4, 0x41, 0x41, 0x57, 0xF8]) { a in a.vex(.xorpd, .xmm15, .xmm7, .xmm8) }
+        check("vxorpd xmm2, xmm2, xmm9", [0xC4, 0xC1, 0x69, 0x57, 0xD1]) { a in a.vex(.xorpd, .xmm2, .xmm2, .xmm9) }
+        check("vxorpd xmm3, xmm4, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x59, 0x57, 0x5C, 0x24, 0x10]) { a in a.vex(.xorpd, .xmm3, .xmm4, .base(.r12, 16)) }
+        check("vxorpd xmm10, xmm1, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x71, 0x57, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.xorpd, .xmm10, .xmm1, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vxorpd xmm14, xmm14, xmmword ptr [rax]", [0xC5, 0x09, 0x57, 0x30]) { a in a.vex(.xorpd, .xmm14, .xmm14, .base(.rax)) }
+        check("vxorpd xmm0, xmm12, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x19, 0x57, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.xorpd, .xmm0, .xmm12, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vxorpd xmm7, xmm9, xmmword ptr [rip + 4660]", [0xC5, 0xB1, 0x57, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.xorpd, .xmm7, .xmm9, .ripRelative(4660)) }
+        check("vcvtdq2ps xmm1, xmm2", [0xC5, 0xF8, 0x5B, 0xCA]) { a in a.vex(.cvtdq2ps, .xmm1, .xmm2) }
+        check("vcvtdq2ps xmm9, xmm15", [0xC4, 0x41, 0x78, 0x5B, 0xCF]) { a in a.vex(.cvtdq2ps, .xmm9, .xmm15) }
+        check("vcvtdq2ps xmm0, xmm8", [0xC4, 0xC1, 0x78, 0x5B, 0xC0]) { a in a.vex(.cvtdq2ps, .xmm0, .xmm8) }
+        check("vcvtdq2ps xmm15, xmm7", [0xC5, 0x78, 0x5B, 0xFF]) { a in a.vex(.cvtdq2ps, .xmm15, .xmm7) }
+        check("vcvtdq2ps xmm0, xmm15", [0xC4, 0xC1, 0x78, 0x5B, 0xC7]) { a in a.vex(.cvtdq2ps, .xmm0, .xmm15) }
+        check("vcvtdq2ps xmm8, xmm0", [0xC5, 0x78, 0x5B, 0xC0]) { a in a.vex(.cvtdq2ps, .xmm8, .xmm0) }
+        check("vcvtdq2ps xmm3, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x78, 0x5B, 0x5C, 0x24, 0x10]) { a in a.vex(.cvtdq2ps, .xmm3, .base(.r12, 16)) }
+        check("vcvtdq2ps xmm10, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x78, 0x5B, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.cvtdq2ps, .xmm10, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vcvtdq2ps xmm14, xmmword ptr [rax]", [0xC5, 0x78, 0x5B, 0x30]) { a in a.vex(.cvtdq2ps, .xmm14, .base(.rax)) }
+        check("vcvtdq2ps xmm0, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x78, 0x5B, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.cvtdq2ps, .xmm0, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vcvtdq2ps xmm7, xmmword ptr [rip + 4660]", [0xC5, 0xF8, 0x5B, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.cvtdq2ps, .xmm7, .ripRelative(4660)) }
+        check("vcvttps2dq xmm1, xmm2", [0xC5, 0xFA, 0x5B, 0xCA]) { a in a.vex(.cvttps2dq, .xmm1, .xmm2) }
+        check("vcvttps2dq xmm9, xmm15", [0xC4, 0x41, 0x7A, 0x5B, 0xCF]) { a in a.vex(.cvttps2dq, .xmm9, .xmm15) }
+        check("vcvttps2dq xmm0, xmm8", [0xC4, 0xC1, 0x7A, 0x5B, 0xC0]) { a in a.vex(.cvttps2dq, .xmm0, .xmm8) }
+        check("vcvttps2dq xmm15, xmm7", [0xC5, 0x7A, 0x5B, 0xFF]) { a in a.vex(.cvttps2dq, .xmm15, .xmm7) }
+        check("vcvttps2dq xmm0, xmm15", [0xC4, 0xC1, 0x7A, 0x5B, 0xC7]) { a in a.vex(.cvttps2dq, .xmm0, .xmm15) }
+        check("vcvttps2dq xmm8, xmm0", [0xC5, 0x7A, 0x5B, 0xC0]) { a in a.vex(.cvttps2dq, .xmm8, .xmm0) }
+        check("vcvttps2dq xmm3, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x7A, 0x5B, 0x5C, 0x24, 0x10]) { a in a.vex(.cvttps2dq, .xmm3, .base(.r12, 16)) }
+        check("vcvttps2dq xmm10, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x7A, 0x5B, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.cvttps2dq, .xmm10, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vcvttps2dq xmm14, xmmword ptr [rax]", [0xC5, 0x7A, 0x5B, 0x30]) { a in a.vex(.cvttps2dq, .xmm14, .base(.rax)) }
+        check("vcvttps2dq xmm0, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x7A, 0x5B, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.cvttps2dq, .xmm0, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vcvttps2dq xmm7, xmmword ptr [rip + 4660]", [0xC5, 0xFA, 0x5B, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.cvttps2dq, .xmm7, .ripRelative(4660)) }
+        check("vcvtps2pd xmm1, xmm2", [0xC5, 0xF8, 0x5A, 0xCA]) { a in a.vex(.cvtps2pd, .xmm1, .xmm2) }
+        check("vcvtps2pd xmm9, xmm15", [0xC4, 0x41, 0x78, 0x5A, 0xCF]) { a in a.vex(.cvtps2pd, .xmm9, .xmm15) }
+        check("vcvtps2pd xmm0, xmm8", [0xC4, 0xC1, 0x78, 0x5A, 0xC0]) { a in a.vex(.cvtps2pd, .xmm0, .xmm8) }
+        check("vcvtps2pd xmm15, xmm7", [0xC5, 0x78, 0x5A, 0xFF]) { a in a.vex(.cvtps2pd, .xmm15, .xmm7) }
+        check("vcvtps2pd xmm0, xmm15", [0xC4, 0xC1, 0x78, 0x5A, 0xC7]) { a in a.vex(.cvtps2pd, .xmm0, .xmm15) }
+        check("vcvtps2pd xmm8, xmm0", [0xC5, 0x78, 0x5A, 0xC0]) { a in a.vex(.cvtps2pd, .xmm8, .xmm0) }
+        check("vcvtps2pd xmm3, qword ptr [r12 + 16]", [0xC4, 0xC1, 0x78, 0x5A, 0x5C, 0x24, 0x10]) { a in a.vex(.cvtps2pd, .xmm3, .base(.r12, 16)) }
+        check("vcvtps2pd xmm10, qword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x78, 0x5A, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.cvtps2pd, .xmm10, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vcvtps2pd xmm14, qword ptr [rax]", [0xC5, 0x78, 0x5A, 0x30]) { a in a.vex(.cvtps2pd, .xmm14, .base(.rax)) }
+        check("vcvtps2pd xmm0, qword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x78, 0x5A, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.cvtps2pd, .xmm0, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vcvtps2pd xmm7, qword ptr [rip + 4660]", [0xC5, 0xF8, 0x5A, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.cvtps2pd, .xmm7, .ripRelative(4660)) }
+        check("vcvtpd2ps xmm1, xmm2", [0xC5, 0xF9, 0x5A, 0xCA]) { a in a.vex(.cvtpd2ps, .xmm1, .xmm2) }
+        check("vcvtpd2ps xmm9, xmm15", [0xC4, 0x41, 0x79, 0x5A, 0xCF]) { a in a.vex(.cvtpd2ps, .xmm9, .xmm15) }
+        check("vcvtpd2ps xmm0, xmm8", [0xC4, 0xC1, 0x79, 0x5A, 0xC0]) { a in a.vex(.cvtpd2ps, .xmm0, .xmm8) }
+        check("vcvtpd2ps xmm15, xmm7", [0xC5, 0x79, 0x5A, 0xFF]) { a in a.vex(.cvtpd2ps, .xmm15, .xmm7) }
+        check("vcvtpd2ps xmm0, xmm15", [0xC4, 0xC1, 0x79, 0x5A, 0xC7]) { a in a.vex(.cvtpd2ps, .xmm0, .xmm15) }
+        check("vcvtpd2ps xmm8, xmm0", [0xC5, 0x79, 0x5A, 0xC0]) { a in a.vex(.cvtpd2ps, .xmm8, .xmm0) }
+        check("vcvtpd2ps xmm3, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x79, 0x5A, 0x5C, 0x24, 0x10]) { a in a.vex(.cvtpd2ps, .xmm3, .base(.r12, 16)) }
+        check("vcvtpd2ps xmm10, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x79, 0x5A, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.cvtpd2ps, .xmm10, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vcvtpd2ps xmm14, xmmword ptr [rax]", [0xC5, 0x79, 0x5A, 0x30]) { a in a.vex(.cvtpd2ps, .xmm14, .base(.rax)) }
+        check("vcvtpd2ps xmm0, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x79, 0x5A, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.cvtpd2ps, .xmm0, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vcvtpd2ps xmm7, xmmword ptr [rip + 4660]", [0xC5, 0xF9, 0x5A, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.cvtpd2ps, .xmm7, .ripRelative(4660)) }
+        check("vcvtdq2pd xmm1, xmm2", [0xC5, 0xFA, 0xE6, 0xCA]) { a in a.vex(.cvtdq2pd, .xmm1, .xmm2) }
+        check("vcvtdq2pd xmm9, xmm15", [0xC4, 0x41, 0x7A, 0xE6, 0xCF]) { a in a.vex(.cvtdq2pd, .xmm9, .xmm15) }
+        check("vcvtdq2pd xmm0, xmm8", [0xC4, 0xC1, 0x7A, 0xE6, 0xC0]) { a in a.vex(.cvtdq2pd, .xmm0, .xmm8) }
+        check("vcvtdq2pd xmm15, xmm7", [0xC5, 0x7A, 0xE6, 0xFF]) { a in a.vex(.cvtdq2pd, .xmm15, .xmm7) }
+        check("vcvtdq2pd xmm0, xmm15", [0xC4, 0xC1, 0x7A, 0xE6, 0xC7]) { a in a.vex(.cvtdq2pd, .xmm0, .xmm15) }
+        check("vcvtdq2pd xmm8, xmm0", [0xC5, 0x7A, 0xE6, 0xC0]) { a in a.vex(.cvtdq2pd, .xmm8, .xmm0) }
+        check("vcvtdq2pd xmm3, qword ptr [r12 + 16]", [0xC4, 0xC1, 0x7A, 0xE6, 0x5C, 0x24, 0x10]) { a in a.vex(.cvtdq2pd, .xmm3, .base(.r12, 16)) }
+        check("vcvtdq2pd xmm10, qword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x7A, 0xE6, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.cvtdq2pd, .xmm10, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vcvtdq2pd xmm14, qword ptr [rax]", [0xC5, 0x7A, 0xE6, 0x30]) { a in a.vex(.cvtdq2pd, .xmm14, .base(.rax)) }
+        check("vcvtdq2pd xmm0, qword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x7A, 0xE6, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.cvtdq2pd, .xmm0, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vcvtdq2pd xmm7, qword ptr [rip + 4660]", [0xC5, 0xFA, 0xE6, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.cvtdq2pd, .xmm7, .ripRelative(4660)) }
+        check("vcvttpd2dq xmm1, xmm2", [0xC5, 0xF9, 0xE6, 0xCA]) { a in a.vex(.cvttpd2dq, .xmm1, .xmm2) }
+        check("vcvttpd2dq xmm9, xmm15", [0xC4, 0x41, 0x79, 0xE6, 0xCF]) { a in a.vex(.cvttpd2dq, .xmm9, .xmm15) }
+        check("vcvttpd2dq xmm0, xmm8", [0xC4, 0xC1, 0x79, 0xE6, 0xC0]) { a in a.vex(.cvttpd2dq, .xmm0, .xmm8) }
+        check("vcvttpd2dq xmm15, xmm7", [0xC5, 0x79, 0xE6, 0xFF]) { a in a.vex(.cvttpd2dq, .xmm15, .xmm7) }
+        check("vcvttpd2dq xmm0, xmm15", [0xC4, 0xC1, 0x79, 0xE6, 0xC7]) { a in a.vex(.cvttpd2dq, .xmm0, .xmm15) }
+        check("vcvttpd2dq xmm8, xmm0", [0xC5, 0x79, 0xE6, 0xC0]) { a in a.vex(.cvttpd2dq, .xmm8, .xmm0) }
+        check("vcvttpd2dq xmm3, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x79, 0xE6, 0x5C, 0x24, 0x10]) { a in a.vex(.cvttpd2dq, .xmm3, .base(.r12, 16)) }
+        check("vcvttpd2dq xmm10, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x79, 0xE6, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.cvttpd2dq, .xmm10, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vcvttpd2dq xmm14, xmmword ptr [rax]", [0xC5, 0x79, 0xE6, 0x30]) { a in a.vex(.cvttpd2dq, .xmm14, .base(.rax)) }
+        check("vcvttpd2dq xmm0, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x79, 0xE6, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.cvttpd2dq, .xmm0, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vcvttpd2dq xmm7, xmmword ptr [rip + 4660]", [0xC5, 0xF9, 0xE6, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.cvttpd2dq, .xmm7, .ripRelative(4660)) }
+        check("vmovaps xmm1, xmm2", [0xC5, 0xF8, 0x28, 0xCA]) { a in a.vex(.movaps, .xmm1, .xmm2) }
+        check("vmovaps xmm9, xmm15", [0xC4, 0x41, 0x78, 0x28, 0xCF]) { a in a.vex(.movaps, .xmm9, .xmm15) }
+        check("vmovaps xmm0, xmm8", [0xC5, 0x78, 0x29, 0xC0]) { a in a.vex(.movaps, .xmm0, .xmm8) }
+        check("vmovaps xmm15, xmm7", [0xC5, 0x78, 0x28, 0xFF]) { a in a.vex(.movaps, .xmm15, .xmm7) }
+        check("vmovaps xmm0, xmm15", [0xC5, 0x78, 0x29, 0xF8]) { a in a.vex(.movaps, .xmm0, .xmm15) }
+        check("vmovaps xmm8, xmm0", [0xC5, 0x78, 0x28, 0xC0]) { a in a.vex(.movaps, .xmm8, .xmm0) }
+        check("vmovaps xmm3, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x78, 0x28, 0x5C, 0x24, 0x10]) { a in a.vex(.movaps, .xmm3, .base(.r12, 16)) }
+        check("vmovaps xmm10, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x78, 0x28, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.movaps, .xmm10, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vmovaps xmm14, xmmword ptr [rax]", [0xC5, 0x78, 0x28, 0x30]) { a in a.vex(.movaps, .xmm14, .base(.rax)) }
+        check("vmovaps xmm0, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x78, 0x28, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.movaps, .xmm0, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vmovaps xmm7, xmmword ptr [rip + 4660]", [0xC5, 0xF8, 0x28, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.movaps, .xmm7, .ripRelative(4660)) }
+        check("vmovdqa xmm1, xmm2", [0xC5, 0xF9, 0x6F, 0xCA]) { a in a.vex(.movdqa, .xmm1, .xmm2) }
+        check("vmovdqa xmm9, xmm15", [0xC4, 0x41, 0x79, 0x6F, 0xCF]) { a in a.vex(.movdqa, .xmm9, .xmm15) }
+        check("vmovdqa xmm0, xmm8", [0xC5, 0x79, 0x7F, 0xC0]) { a in a.vex(.movdqa, .xmm0, .xmm8) }
+        check("vmovdqa xmm15, xmm7", [0xC5, 0x79, 0x6F, 0xFF]) { a in a.vex(.movdqa, .xmm15, .xmm7) }
+        check("vmovdqa xmm0, xmm15", [0xC5, 0x79, 0x7F, 0xF8]) { a in a.vex(.movdqa, .xmm0, .xmm15) }
+        check("vmovdqa xmm8, xmm0", [0xC5, 0x79, 0x6F, 0xC0]) { a in a.vex(.movdqa, .xmm8, .xmm0) }
+        check("vmovdqa xmm3, xmmword ptr [r12 + 16]", [0xC4, 0xC1, 0x79, 0x6F, 0x5C, 0x24, 0x10]) { a in a.vex(.movdqa, .xmm3, .base(.r12, 16)) }
+        check("vmovdqa xmm10, xmmword ptr [rbp + r9*8 - 4096]", [0xC4, 0x21, 0x79, 0x6F, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vex(.movdqa, .xmm10, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vmovdqa xmm14, xmmword ptr [rax]", [0xC5, 0x79, 0x6F, 0x30]) { a in a.vex(.movdqa, .xmm14, .base(.rax)) }
+        check("vmovdqa xmm0, xmmword ptr [r13 + r14*2 + 100000]", [0xC4, 0x81, 0x79, 0x6F, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vex(.movdqa, .xmm0, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vmovdqa xmm7, xmmword ptr [rip + 4660]", [0xC5, 0xF9, 0x6F, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vex(.movdqa, .xmm7, .ripRelative(4660)) }
+    }
+
+    /// `vop xmm, xmm, xmm, imm8` (or `vop xmm, xmm, imm8`) for every PackedImmediateOp
+    @Test func vexPackedImmediate() {
+        check("vpshufd xmm1, xmm3, 0", [0xC5, 0xF9, 0x70, 0xCB, 0x00]) { a in a.vex(.pshufd, .xmm1, .xmm3, imm: 0x0) }
+        check("vpshufd xmm9, xmm15, 27", [0xC4, 0x41, 0x79, 0x70, 0xCF, 0x1B]) { a in a.vex(.pshufd, .xmm9, .xmm15, imm: 0x1b) }
+        check("vpshufd xmm0, xmm1, 128", [0xC5, 0xF9, 0x70, 0xC1, 0x80]) { a in a.vex(.pshufd, .xmm0, .xmm1, imm: 0x80) }
+        check("vpshufd xmm15, xmm8, 255", [0xC4, 0x41, 0x79, 0x70, 0xF8, 0xFF]) { a in a.vex(.pshufd, .xmm15, .xmm8, imm: 0xff) }
+        check("vpshufd xmm2, xmm9, 68", [0xC4, 0xC1, 0x79, 0x70, 0xD1, 0x44]) { a in a.vex(.pshufd, .xmm2, .xmm9, imm: 0x44) }
+        check("vpshuflw xmm1, xmm3, 0", [0xC5, 0xFB, 0x70, 0xCB, 0x00]) { a in a.vex(.pshuflw, .xmm1, .xmm3, imm: 0x0) }
+        check("vpshuflw xmm9, xmm15, 27", [0xC4, 0x41, 0x7B, 0x70, 0xCF, 0x1B]) { a in a.vex(.pshuflw, .xmm9, .xmm15, imm: 0x1b) }
+        check("vpshuflw xmm0, xmm1, 128", [0xC5, 0xFB, 0x70, 0xC1, 0x80]) { a in a.vex(.pshuflw, .xmm0, .xmm1, imm: 0x80) }
+        check("vpshuflw xmm15, xmm8, 255", [0xC4, 0x41, 0x7B, 0x70, 0xF8, 0xFF]) { a in a.vex(.pshuflw, .xmm15, .xmm8, imm: 0xff) }
+        check("vpshuflw xmm2, xmm9, 68", [0xC4, 0xC1, 0x7B, 0x70, 0xD1, 0x44]) { a in a.vex(.pshuflw, .xmm2, .xmm9, imm: 0x44) }
+        check("vpshufhw xmm1, xmm3, 0", [0xC5, 0xFA, 0x70, 0xCB, 0x00]) { a in a.vex(.pshufhw, .xmm1, .xmm3, imm: 0x0) }
+        check("vpshufhw xmm9, xmm15, 27", [0xC4, 0x41, 0x7A, 0x70, 0xCF, 0x1B]) { a in a.vex(.pshufhw, .xmm9, .xmm15, imm: 0x1b) }
+        check("vpshufhw xmm0, xmm1, 128", [0xC5, 0xFA, 0x70, 0xC1, 0x80]) { a in a.vex(.pshufhw, .xmm0, .xmm1, imm: 0x80) }
+        check("vpshufhw xmm15, xmm8, 255", [0xC4, 0x41, 0x7A, 0x70, 0xF8, 0xFF]) { a in a.vex(.pshufhw, .xmm15, .xmm8, imm: 0xff) }
+        check("vpshufhw xmm2, xmm9, 68", [0xC4, 0xC1, 0x7A, 0x70, 0xD1, 0x44]) { a in a.vex(.pshufhw, .xmm2, .xmm9, imm: 0x44) }
+        check("vshufps xmm1, xmm2, xmm3, 0", [0xC5, 0xE8, 0xC6, 0xCB, 0x00]) { a in a.vex(.shufps, .xmm1, .xmm2, .xmm3, imm: 0x0) }
+        check("vshufps xmm9, xmm10, xmm15, 27", [0xC4, 0x41, 0x28, 0xC6, 0xCF, 0x1B]) { a in a.vex(.shufps, .xmm9, .xmm10, .xmm15, imm: 0x1b) }
+        check("vshufps xmm0, xmm8, xmm1, 128", [0xC5, 0xB8, 0xC6, 0xC1, 0x80]) { a in a.vex(.shufps, .xmm0, .xmm8, .xmm1, imm: 0x80) }
+        check("vshufps xmm15, xmm7, xmm8, 255", [0xC4, 0x41, 0x40, 0xC6, 0xF8, 0xFF]) { a in a.vex(.shufps, .xmm15, .xmm7, .xmm8, imm: 0xff) }
+        check("vshufps xmm2, xmm2, xmm9, 68", [0xC4, 0xC1, 0x68, 0xC6, 0xD1, 0x44]) { a in a.vex(.shufps, .xmm2, .xmm2, .xmm9, imm: 0x44) }
+        check("vshufpd xmm1, xmm2, xmm3, 0", [0xC5, 0xE9, 0xC6, 0xCB, 0x00]) { a in a.vex(.shufpd, .xmm1, .xmm2, .xmm3, imm: 0x0) }
+        check("vshufpd xmm9, xmm10, xmm15, 27", [0xC4, 0x41, 0x29, 0xC6, 0xCF, 0x1B]) { a in a.vex(.shufpd, .xmm9, .xmm10, .xmm15, imm: 0x1b) }
+        check("vshufpd xmm0, xmm8, xmm1, 128", [0xC5, 0xB9, 0xC6, 0xC1, 0x80]) { a in a.vex(.shufpd, .xmm0, .xmm8, .xmm1, imm: 0x80) }
+        check("vshufpd xmm15, xmm7, xmm8, 255", [0xC4, 0x41, 0x41, 0xC6, 0xF8, 0xFF]) { a in a.vex(.shufpd, .xmm15, .xmm7, .xmm8, imm: 0xff) }
+        check("vshufpd xmm2, xmm2, xmm9, 68", [0xC4, 0xC1, 0x69, 0xC6, 0xD1, 0x44]) { a in a.vex(.shufpd, .xmm2, .xmm2, .xmm9, imm: 0x44) }
+        check("vcmpps xmm1, xmm2, xmm3, 0", [0xC5, 0xE8, 0xC2, 0xCB, 0x00]) { a in a.vex(.cmpps, .xmm1, .xmm2, .xmm3, imm: 0x0) }
+        check("vcmpps xmm9, xmm10, xmm15, 3", [0xC4, 0x41, 0x28, 0xC2, 0xCF, 0x03]) { a in a.vex(.cmpps, .xmm9, .xmm10, .xmm15, imm: 0x3) }
+        check("vcmpps xmm0, xmm8, xmm1, 0", [0xC5, 0xB8, 0xC2, 0xC1, 0x00]) { a in a.vex(.cmpps, .xmm0, .xmm8, .xmm1, imm: 0x0) }
+        check("vcmpps xmm15, xmm7, xmm8, 7", [0xC4, 0x41, 0x40, 0xC2, 0xF8, 0x07]) { a in a.vex(.cmpps, .xmm15, .xmm7, .xmm8, imm: 0x7) }
+        check("vcmpps xmm2, xmm2, xmm9, 4", [0xC4, 0xC1, 0x68, 0xC2, 0xD1, 0x04]) { a in a.vex(.cmpps, .xmm2, .xmm2, .xmm9, imm: 0x4) }
+        check("vcmppd xmm1, xmm2, xmm3, 0", [0xC5, 0xE9, 0xC2, 0xCB, 0x00]) { a in a.vex(.cmppd, .xmm1, .xmm2, .xmm3, imm: 0x0) }
+        check("vcmppd xmm9, xmm10, xmm15, 3", [0xC4, 0x41, 0x29, 0xC2, 0xCF, 0x03]) { a in a.vex(.cmppd, .xmm9, .xmm10, .xmm15, imm: 0x3) }
+        check("vcmppd xmm0, xmm8, xmm1, 0", [0xC5, 0xB9, 0xC2, 0xC1, 0x00]) { a in a.vex(.cmppd, .xmm0, .xmm8, .xmm1, imm: 0x0) }
+        check("vcmppd xmm15, xmm7, xmm8, 7", [0xC4, 0x41, 0x41, 0xC2, 0xF8, 0x07]) { a in a.vex(.cmppd, .xmm15, .xmm7, .xmm8, imm: 0x7) }
+        check("vcmppd xmm2, xmm2, xmm9, 4", [0xC4, 0xC1, 0x69, 0xC2, 0xD1, 0x04]) { a in a.vex(.cmppd, .xmm2, .xmm2, .xmm9, imm: 0x4) }
+        check("vroundps xmm1, xmm3, 0", [0xC4, 0xE3, 0x79, 0x08, 0xCB, 0x00]) { a in a.vex(.roundps, .xmm1, .xmm3, imm: 0x0) }
+        check("vroundps xmm9, xmm15, 11", [0xC4, 0x43, 0x79, 0x08, 0xCF, 0x0B]) { a in a.vex(.roundps, .xmm9, .xmm15, imm: 0xb) }
+        check("vroundps xmm0, xmm1, 0", [0xC4, 0xE3, 0x79, 0x08, 0xC1, 0x00]) { a in a.vex(.roundps, .xmm0, .xmm1, imm: 0x0) }
+        check("vroundps xmm15, xmm8, 15", [0xC4, 0x43, 0x79, 0x08, 0xF8, 0x0F]) { a in a.vex(.roundps, .xmm15, .xmm8, imm: 0xf) }
+        check("vroundps xmm2, xmm9, 4", [0xC4, 0xC3, 0x79, 0x08, 0xD1, 0x04]) { a in a.vex(.roundps, .xmm2, .xmm9, imm: 0x4) }
+        check("vroundpd xmm1, xmm3, 0", [0xC4, 0xE3, 0x79, 0x09, 0xCB, 0x00]) { a in a.vex(.roundpd, .xmm1, .xmm3, imm: 0x0) }
+        check("vroundpd xmm9, xmm15, 11", [0xC4, 0x43, 0x79, 0x09, 0xCF, 0x0B]) { a in a.vex(.roundpd, .xmm9, .xmm15, imm: 0xb) }
+        check("vroundpd xmm0, xmm1, 0", [0xC4, 0xE3, 0x79, 0x09, 0xC1, 0x00]) { a in a.vex(.roundpd, .xmm0, .xmm1, imm: 0x0) }
+        check("vroundpd xmm15, xmm8, 15", [0xC4, 0x43, 0x79, 0x09, 0xF8, 0x0F]) { a in a.vex(.roundpd, .xmm15, .xmm8, imm: 0xf) }
+        check("vroundpd xmm2, xmm9, 4", [0xC4, 0xC3, 0x79, 0x09, 0xD1, 0x04]) { a in a.vex(.roundpd, .xmm2, .xmm9, imm: 0x4) }
+        check("vpblendw xmm1, xmm2, xmm3, 0", [0xC4, 0xE3, 0x69, 0x0E, 0xCB, 0x00]) { a in a.vex(.pblendw, .xmm1, .xmm2, .xmm3, imm: 0x0) }
+        check("vpblendw xmm9, xmm10, xmm15, 27", [0xC4, 0x43, 0x29, 0x0E, 0xCF, 0x1B]) { a in a.vex(.pblendw, .xmm9, .xmm10, .xmm15, imm: 0x1b) }
+        check("vpblendw xmm0, xmm8, xmm1, 128", [0xC4, 0xE3, 0x39, 0x0E, 0xC1, 0x80]) { a in a.vex(.pblendw, .xmm0, .xmm8, .xmm1, imm: 0x80) }
+        check("vpblendw xmm15, xmm7, xmm8, 255", [0xC4, 0x43, 0x41, 0x0E, 0xF8, 0xFF]) { a in a.vex(.pblendw, .xmm15, .xmm7, .xmm8, imm: 0xff) }
+        check("vpblendw xmm2, xmm2, xmm9, 68", [0xC4, 0xC3, 0x69, 0x0E, 0xD1, 0x44]) { a in a.vex(.pblendw, .xmm2, .xmm2, .xmm9, imm: 0x44) }
+        check("vpalignr xmm1, xmm2, xmm3, 0", [0xC4, 0xE3, 0x69, 0x0F, 0xCB, 0x00]) { a in a.vex(.palignr, .xmm1, .xmm2, .xmm3, imm: 0x0) }
+        check("vpalignr xmm9, xmm10, xmm15, 27", [0xC4, 0x43, 0x29, 0x0F, 0xCF, 0x1B]) { a in a.vex(.palignr, .xmm9, .xmm10, .xmm15, imm: 0x1b) }
+        check("vpalignr xmm0, xmm8, xmm1, 128", [0xC4, 0xE3, 0x39, 0x0F, 0xC1, 0x80]) { a in a.vex(.palignr, .xmm0, .xmm8, .xmm1, imm: 0x80) }
+        check("vpalignr xmm15, xmm7, xmm8, 255", [0xC4, 0x43, 0x41, 0x0F, 0xF8, 0xFF]) { a in a.vex(.palignr, .xmm15, .xmm7, .xmm8, imm: 0xff) }
+        check("vpalignr xmm2, xmm2, xmm9, 68", [0xC4, 0xC3, 0x69, 0x0F, 0xD1, 0x44]) { a in a.vex(.palignr, .xmm2, .xmm2, .xmm9, imm: 0x44) }
+        check("vblendps xmm1, xmm2, xmm3, 0", [0xC4, 0xE3, 0x69, 0x0C, 0xCB, 0x00]) { a in a.vex(.blendps, .xmm1, .xmm2, .xmm3, imm: 0x0) }
+        check("vblendps xmm9, xmm10, xmm15, 27", [0xC4, 0x43, 0x29, 0x0C, 0xCF, 0x1B]) { a in a.vex(.blendps, .xmm9, .xmm10, .xmm15, imm: 0x1b) }
+        check("vblendps xmm0, xmm8, xmm1, 128", [0xC4, 0xE3, 0x39, 0x0C, 0xC1, 0x80]) { a in a.vex(.blendps, .xmm0, .xmm8, .xmm1, imm: 0x80) }
+        check("vblendps xmm15, xmm7, xmm8, 255", [0xC4, 0x43, 0x41, 0x0C, 0xF8, 0xFF]) { a in a.vex(.blendps, .xmm15, .xmm7, .xmm8, imm: 0xff) }
+        check("vblendps xmm2, xmm2, xmm9, 68", [0xC4, 0xC3, 0x69, 0x0C, 0xD1, 0x44]) { a in a.vex(.blendps, .xmm2, .xmm2, .xmm9, imm: 0x44) }
+        check("vblendpd xmm1, xmm2, xmm3, 0", [0xC4, 0xE3, 0x69, 0x0D, 0xCB, 0x00]) { a in a.vex(.blendpd, .xmm1, .xmm2, .xmm3, imm: 0x0) }
+        check("vblendpd xmm9, xmm10, xmm15, 27", [0xC4, 0x43, 0x29, 0x0D, 0xCF, 0x1B]) { a in a.vex(.blendpd, .xmm9, .xmm10, .xmm15, imm: 0x1b) }
+        check("vblendpd xmm0, xmm8, xmm1, 128", [0xC4, 0xE3, 0x39, 0x0D, 0xC1, 0x80]) { a in a.vex(.blendpd, .xmm0, .xmm8, .xmm1, imm: 0x80) }
+        check("vblendpd xmm15, xmm7, xmm8, 255", [0xC4, 0x43, 0x41, 0x0D, 0xF8, 0xFF]) { a in a.vex(.blendpd, .xmm15, .xmm7, .xmm8, imm: 0xff) }
+        check("vblendpd xmm2, xmm2, xmm9, 68", [0xC4, 0xC3, 0x69, 0x0D, 0xD1, 0x44]) { a in a.vex(.blendpd, .xmm2, .xmm2, .xmm9, imm: 0x44) }
+        check("vinsertps xmm1, xmm2, xmm3, 0", [0xC4, 0xE3, 0x69, 0x21, 0xCB, 0x00]) { a in a.vex(.insertps, .xmm1, .xmm2, .xmm3, imm: 0x0) }
+        check("vinsertps xmm9, xmm10, xmm15, 27", [0xC4, 0x43, 0x29, 0x21, 0xCF, 0x1B]) { a in a.vex(.insertps, .xmm9, .xmm10, .xmm15, imm: 0x1b) }
+        check("vinsertps xmm0, xmm8, xmm1, 128", [0xC4, 0xE3, 0x39, 0x21, 0xC1, 0x80]) { a in a.vex(.insertps, .xmm0, .xmm8, .xmm1, imm: 0x80) }
+        check("vinsertps xmm15, xmm7, xmm8, 255", [0xC4, 0x43, 0x41, 0x21, 0xF8, 0xFF]) { a in a.vex(.insertps, .xmm15, .xmm7, .xmm8, imm: 0xff) }
+        check("vinsertps xmm2, xmm2, xmm9, 68", [0xC4, 0xC3, 0x69, 0x21, 0xD1, 0x44]) { a in a.vex(.insertps, .xmm2, .xmm2, .xmm9, imm: 0x44) }
+    }
+
+    /// `vop xmm, xmm, imm8` for every PackedShiftImmediateOp
+    @Test func vexPackedShiftImmediate() {
+        check("vpsrlw xmm1, xmm2, 1", [0xC5, 0xF1, 0x71, 0xD2, 0x01]) { a in a.vex(.psrlw, .xmm1, .xmm2, imm: 1) }
+        check("vpsrlw xmm9, xmm15, 7", [0xC4, 0xC1, 0x31, 0x71, 0xD7, 0x07]) { a in a.vex(.psrlw, .xmm9, .xmm15, imm: 7) }
+        check("vpsrlw xmm0, xmm8, 63", [0xC4, 0xC1, 0x79, 0x71, 0xD0, 0x3F]) { a in a.vex(.psrlw, .xmm0, .xmm8, imm: 63) }
+        check("vpsrlw xmm15, xmm7, 0", [0xC5, 0x81, 0x71, 0xD7, 0x00]) { a in a.vex(.psrlw, .xmm15, .xmm7, imm: 0) }
+        check("vpsrlw xmm3, xmm3, 15", [0xC5, 0xE1, 0x71, 0xD3, 0x0F]) { a in a.vex(.psrlw, .xmm3, .xmm3, imm: 15) }
+        check("vpsraw xmm1, xmm2, 1", [0xC5, 0xF1, 0x71, 0xE2, 0x01]) { a in a.vex(.psraw, .xmm1, .xmm2, imm: 1) }
+        check("vpsraw xmm9, xmm15, 7", [0xC4, 0xC1, 0x31, 0x71, 0xE7, 0x07]) { a in a.vex(.psraw, .xmm9, .xmm15, imm: 7) }
+        check("vpsraw xmm0, xmm8, 63", [0xC4, 0xC1, 0x79, 0x71, 0xE0, 0x3F]) { a in a.vex(.psraw, .xmm0, .xmm8, imm: 63) }
+        check("vpsraw xmm15, xmm7, 0", [0xC5, 0x81, 0x71, 0xE7, 0x00]) { a in a.vex(.psraw, .xmm15, .xmm7, imm: 0) }
+        check("vpsraw xmm3, xmm3, 15", [0xC5, 0xE1, 0x71, 0xE3, 0x0F]) { a in a.vex(.psraw, .xmm3, .xmm3, imm: 15) }
+        check("vpsllw xmm1, xmm2, 1", [0xC5, 0xF1, 0x71, 0xF2, 0x01]) { a in a.vex(.psllw, .xmm1, .xmm2, imm: 1) }
+        check("vpsllw xmm9, xmm15, 7", [0xC4, 0xC1, 0x31, 0x71, 0xF7, 0x07]) { a in a.vex(.psllw, .xmm9, .xmm15, imm: 7) }
+        check("vpsllw xmm0, xmm8, 63", [0xC4, 0xC1, 0x79, 0x71, 0xF0, 0x3F]) { a in a.vex(.psllw, .xmm0, .xmm8, imm: 63) }
+        check("vpsllw xmm15, xmm7, 0", [0xC5, 0x81, 0x71, 0xF7, 0x00]) { a in a.vex(.psllw, .xmm15, .xmm7, imm: 0) }
+        check("vpsllw xmm3, xmm3, 15", [0xC5, 0xE1, 0x71, 0xF3, 0x0F]) { a in a.vex(.psllw, .xmm3, .xmm3, imm: 15) }
+        check("vpsrld xmm1, xmm2, 1", [0xC5, 0xF1, 0x72, 0xD2, 0x01]) { a in a.vex(.psrld, .xmm1, .xmm2, imm: 1) }
+        check("vpsrld xmm9, xmm15, 7", [0xC4, 0xC1, 0x31, 0x72, 0xD7, 0x07]) { a in a.vex(.psrld, .xmm9, .xmm15, imm: 7) }
+        check("vpsrld xmm0, xmm8, 63", [0xC4, 0xC1, 0x79, 0x72, 0xD0, 0x3F]) { a in a.vex(.psrld, .xmm0, .xmm8, imm: 63) }
+        check("vpsrld xmm15, xmm7, 0", [0xC5, 0x81, 0x72, 0xD7, 0x00]) { a in a.vex(.psrld, .xmm15, .xmm7, imm: 0) }
+        check("vpsrld xmm3, xmm3, 15", [0xC5, 0xE1, 0x72, 0xD3, 0x0F]) { a in a.vex(.psrld, .xmm3, .xmm3, imm: 15) }
+        check("vpsrad xmm1, xmm2, 1", [0xC5, 0xF1, 0x72, 0xE2, 0x01]) { a in a.vex(.psrad, .xmm1, .xmm2, imm: 1) }
+        check("vpsrad xmm9, xmm15, 7", [0xC4, 0xC1, 0x31, 0x72, 0xE7, 0x07]) { a in a.vex(.psrad, .xmm9, .xmm15, imm: 7) }
+        check("vpsrad xmm0, xmm8, 63", [0xC4, 0xC1, 0x79, 0x72, 0xE0, 0x3F]) { a in a.vex(.psrad, .xmm0, .xmm8, imm: 63) }
+        check("vpsrad xmm15, xmm7, 0", [0xC5, 0x81, 0x72, 0xE7, 0x00]) { a in a.vex(.psrad, .xmm15, .xmm7, imm: 0) }
+        check("vpsrad xmm3, xmm3, 15", [0xC5, 0xE1, 0x72, 0xE3, 0x0F]) { a in a.vex(.psrad, .xmm3, .xmm3, imm: 15) }
+        check("vpslld xmm1, xmm2, 1", [0xC5, 0xF1, 0x72, 0xF2, 0x01]) { a in a.vex(.pslld, .xmm1, .xmm2, imm: 1) }
+        check("vpslld xmm9, xmm15, 7", [0xC4, 0xC1, 0x31, 0x72, 0xF7, 0x07]) { a in a.vex(.pslld, .xmm9, .xmm15, imm: 7) }
+        check("vpslld xmm0, xmm8, 63", [0xC4, 0xC1, 0x79, 0x72, 0xF0, 0x3F]) { a in a.vex(.pslld, .xmm0, .xmm8, imm: 63) }
+        check("vpslld xmm15, xmm7, 0", [0xC5, 0x81, 0x72, 0xF7, 0x00]) { a in a.vex(.pslld, .xmm15, .xmm7, imm: 0) }
+        check("vpslld xmm3, xmm3, 15", [0xC5, 0xE1, 0x72, 0xF3, 0x0F]) { a in a.vex(.pslld, .xmm3, .xmm3, imm: 15) }
+        check("vpsrlq xmm1, xmm2, 1", [0xC5, 0xF1, 0x73, 0xD2, 0x01]) { a in a.vex(.psrlq, .xmm1, .xmm2, imm: 1) }
+        check("vpsrlq xmm9, xmm15, 7", [0xC4, 0xC1, 0x31, 0x73, 0xD7, 0x07]) { a in a.vex(.psrlq, .xmm9, .xmm15, imm: 7) }
+        check("vpsrlq xmm0, xmm8, 63", [0xC4, 0xC1, 0x79, 0x73, 0xD0, 0x3F]) { a in a.vex(.psrlq, .xmm0, .xmm8, imm: 63) }
+        check("vpsrlq xmm15, xmm7, 0", [0xC5, 0x81, 0x73, 0xD7, 0x00]) { a in a.vex(.psrlq, .xmm15, .xmm7, imm: 0) }
+        check("vpsrlq xmm3, xmm3, 15", [0xC5, 0xE1, 0x73, 0xD3, 0x0F]) { a in a.vex(.psrlq, .xmm3, .xmm3, imm: 15) }
+        check("vpsllq xmm1, xmm2, 1", [0xC5, 0xF1, 0x73, 0xF2, 0x01]) { a in a.vex(.psllq, .xmm1, .xmm2, imm: 1) }
+        check("vpsllq xmm9, xmm15, 7", [0xC4, 0xC1, 0x31, 0x73, 0xF7, 0x07]) { a in a.vex(.psllq, .xmm9, .xmm15, imm: 7) }
+        check("vpsllq xmm0, xmm8, 63", [0xC4, 0xC1, 0x79, 0x73, 0xF0, 0x3F]) { a in a.vex(.psllq, .xmm0, .xmm8, imm: 63) }
+        check("vpsllq xmm15, xmm7, 0", [0xC5, 0x81, 0x73, 0xF7, 0x00]) { a in a.vex(.psllq, .xmm15, .xmm7, imm: 0) }
+        check("vpsllq xmm3, xmm3, 15", [0xC5, 0xE1, 0x73, 0xF3, 0x0F]) { a in a.vex(.psllq, .xmm3, .xmm3, imm: 15) }
+        check("vpsrldq xmm1, xmm2, 1", [0xC5, 0xF1, 0x73, 0xDA, 0x01]) { a in a.vex(.psrldq, .xmm1, .xmm2, imm: 1) }
+        check("vpsrldq xmm9, xmm15, 7", [0xC4, 0xC1, 0x31, 0x73, 0xDF, 0x07]) { a in a.vex(.psrldq, .xmm9, .xmm15, imm: 7) }
+        check("vpsrldq xmm0, xmm8, 63", [0xC4, 0xC1, 0x79, 0x73, 0xD8, 0x3F]) { a in a.vex(.psrldq, .xmm0, .xmm8, imm: 63) }
+        check("vpsrldq xmm15, xmm7, 0", [0xC5, 0x81, 0x73, 0xDF, 0x00]) { a in a.vex(.psrldq, .xmm15, .xmm7, imm: 0) }
+        check("vpsrldq xmm3, xmm3, 15", [0xC5, 0xE1, 0x73, 0xDB, 0x0F]) { a in a.vex(.psrldq, .xmm3, .xmm3, imm: 15) }
+        check("vpslldq xmm1, xmm2, 1", [0xC5, 0xF1, 0x73, 0xFA, 0x01]) { a in a.vex(.pslldq, .xmm1, .xmm2, imm: 1) }
+        check("vpslldq xmm9, xmm15, 7", [0xC4, 0xC1, 0x31, 0x73, 0xFF, 0x07]) { a in a.vex(.pslldq, .xmm9, .xmm15, imm: 7) }
+        check("vpslldq xmm0, xmm8, 63", [0xC4, 0xC1, 0x79, 0x73, 0xF8, 0x3F]) { a in a.vex(.pslldq, .xmm0, .xmm8, imm: 63) }
+        check("vpslldq xmm15, xmm7, 0", [0xC5, 0x81, 0x73, 0xFF, 0x00]) { a in a.vex(.pslldq, .xmm15, .xmm7, imm: 0) }
+        check("vpslldq xmm3, xmm3, 15", [0xC5, 0xE1, 0x73, 0xFB, 0x0F]) { a in a.vex(.pslldq, .xmm3, .xmm3, imm: 15) }
+    }
+
+    /// vpbroadcastb/w/d/q from registers and memory, vmovd, vmovq
+    @Test func vexBroadcastsAndMoves() {
+        check("vpbroadcastb xmm1, xmm2", [0xC4, 0xE2, 0x79, 0x78, 0xCA]) { a in a.vpbroadcast(1, .xmm1, .xmm2) }
+        check("vpbroadcastb xmm9, xmm15", [0xC4, 0x42, 0x79, 0x78, 0xCF]) { a in a.vpbroadcast(1, .xmm9, .xmm15) }
+        check("vpbroadcastb xmm0, xmm8", [0xC4, 0xC2, 0x79, 0x78, 0xC0]) { a in a.vpbroadcast(1, .xmm0, .xmm8) }
+        check("vpbroadcastb xmm15, xmm7", [0xC4, 0x62, 0x79, 0x78, 0xFF]) { a in a.vpbroadcast(1, .xmm15, .xmm7) }
+        check("vpbroadcastb xmm3, byte ptr [r12 + 16]", [0xC4, 0xC2, 0x79, 0x78, 0x5C, 0x24, 0x10]) { a in a.vpbroadcast(1, .xmm3, .base(.r12, 16)) }
+        check("vpbroadcastb xmm10, byte ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x79, 0x78, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vpbroadcast(1, .xmm10, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpbroadcastb xmm14, byte ptr [rax]", [0xC4, 0x62, 0x79, 0x78, 0x30]) { a in a.vpbroadcast(1, .xmm14, .base(.rax)) }
+        check("vpbroadcastb xmm0, byte ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x79, 0x78, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vpbroadcast(1, .xmm0, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpbroadcastb xmm7, byte ptr [rip + 4660]", [0xC4, 0xE2, 0x79, 0x78, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vpbroadcast(1, .xmm7, .ripRelative(4660)) }
+        check("vpbroadcastw xmm1, xmm2", [0xC4, 0xE2, 0x79, 0x79, 0xCA]) { a in a.vpbroadcast(2, .xmm1, .xmm2) }
+        check("vpbroadcastw xmm9, xmm15", [0xC4, 0x42, 0x79, 0x79, 0xCF]) { a in a.vpbroadcast(2, .xmm9, .xmm15) }
+        check("vpbroadcastw xmm0, xmm8", [0xC4, 0xC2, 0x79, 0x79, 0xC0]) { a in a.vpbroadcast(2, .xmm0, .xmm8) }
+        check("vpbroadcastw xmm15, xmm7", [0xC4, 0x62, 0x79, 0x79, 0xFF]) { a in a.vpbroadcast(2, .xmm15, .xmm7) }
+        check("vpbroadcastw xmm3, word ptr [r12 + 16]", [0xC4, 0xC2, 0x79, 0x79, 0x5C, 0x24, 0x10]) { a in a.vpbroadcast(2, .xmm3, .base(.r12, 16)) }
+        check("vpbroadcastw xmm10, word ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x79, 0x79, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vpbroadcast(2, .xmm10, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpbroadcastw xmm14, word ptr [rax]", [0xC4, 0x62, 0x79, 0x79, 0x30]) { a in a.vpbroadcast(2, .xmm14, .base(.rax)) }
+        check("vpbroadcastw xmm0, word ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x79, 0x79, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vpbroadcast(2, .xmm0, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpbroadcastw xmm7, word ptr [rip + 4660]", [0xC4, 0xE2, 0x79, 0x79, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vpbroadcast(2, .xmm7, .ripRelative(4660)) }
+        check("vpbroadcastd xmm1, xmm2", [0xC4, 0xE2, 0x79, 0x58, 0xCA]) { a in a.vpbroadcast(4, .xmm1, .xmm2) }
+        check("vpbroadcastd xmm9, xmm15", [0xC4, 0x42, 0x79, 0x58, 0xCF]) { a in a.vpbroadcast(4, .xmm9, .xmm15) }
+        check("vpbroadcastd xmm0, xmm8", [0xC4, 0xC2, 0x79, 0x58, 0xC0]) { a in a.vpbroadcast(4, .xmm0, .xmm8) }
+        check("vpbroadcastd xmm15, xmm7", [0xC4, 0x62, 0x79, 0x58, 0xFF]) { a in a.vpbroadcast(4, .xmm15, .xmm7) }
+        check("vpbroadcastd xmm3, dword ptr [r12 + 16]", [0xC4, 0xC2, 0x79, 0x58, 0x5C, 0x24, 0x10]) { a in a.vpbroadcast(4, .xmm3, .base(.r12, 16)) }
+        check("vpbroadcastd xmm10, dword ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x79, 0x58, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vpbroadcast(4, .xmm10, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpbroadcastd xmm14, dword ptr [rax]", [0xC4, 0x62, 0x79, 0x58, 0x30]) { a in a.vpbroadcast(4, .xmm14, .base(.rax)) }
+        check("vpbroadcastd xmm0, dword ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x79, 0x58, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vpbroadcast(4, .xmm0, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpbroadcastd xmm7, dword ptr [rip + 4660]", [0xC4, 0xE2, 0x79, 0x58, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vpbroadcast(4, .xmm7, .ripRelative(4660)) }
+        check("vpbroadcastq xmm1, xmm2", [0xC4, 0xE2, 0x79, 0x59, 0xCA]) { a in a.vpbroadcast(8, .xmm1, .xmm2) }
+        check("vpbroadcastq xmm9, xmm15", [0xC4, 0x42, 0x79, 0x59, 0xCF]) { a in a.vpbroadcast(8, .xmm9, .xmm15) }
+        check("vpbroadcastq xmm0, xmm8", [0xC4, 0xC2, 0x79, 0x59, 0xC0]) { a in a.vpbroadcast(8, .xmm0, .xmm8) }
+        check("vpbroadcastq xmm15, xmm7", [0xC4, 0x62, 0x79, 0x59, 0xFF]) { a in a.vpbroadcast(8, .xmm15, .xmm7) }
+        check("vpbroadcastq xmm3, qword ptr [r12 + 16]", [0xC4, 0xC2, 0x79, 0x59, 0x5C, 0x24, 0x10]) { a in a.vpbroadcast(8, .xmm3, .base(.r12, 16)) }
+        check("vpbroadcastq xmm10, qword ptr [rbp + r9*8 - 4096]", [0xC4, 0x22, 0x79, 0x59, 0x94, 0xCD, 0x00, 0xF0, 0xFF, 0xFF]) { a in a.vpbroadcast(8, .xmm10, .base(.rbp, index: .r9, scale: 8, -4096)) }
+        check("vpbroadcastq xmm14, qword ptr [rax]", [0xC4, 0x62, 0x79, 0x59, 0x30]) { a in a.vpbroadcast(8, .xmm14, .base(.rax)) }
+        check("vpbroadcastq xmm0, qword ptr [r13 + r14*2 + 100000]", [0xC4, 0x82, 0x79, 0x59, 0x84, 0x75, 0xA0, 0x86, 0x01, 0x00]) { a in a.vpbroadcast(8, .xmm0, .base(.r13, index: .r14, scale: 2, 100000)) }
+        check("vpbroadcastq xmm7, qword ptr [rip + 4660]", [0xC4, 0xE2, 0x79, 0x59, 0x3D, 0x34, 0x12, 0x00, 0x00]) { a in a.vpbroadcast(8, .xmm7, .ripRelative(4660)) }
+        check("vmovd xmm1, eax", [0xC5, 0xF9, 0x6E, 0xC8]) { a in a.vmovd(.xmm1, .rax) }
+        check("vmovq xmm1, rax", [0xC4, 0xE1, 0xF9, 0x6E, 0xC8]) { a in a.vmovq(.xmm1, .rax) }
+        check("vmovd xmm2, r8d", [0xC4, 0xC1, 0x79, 0x6E, 0xD0]) { a in a.vmovd(.xmm2, .r8) }
+        check("vmovq xmm2, r8", [0xC4, 0xC1, 0xF9, 0x6E, 0xD0]) { a in a.vmovq(.xmm2, .r8) }
+        check("vmovd xmm12, edi", [0xC5, 0x79, 0x6E, 0xE7]) { a in a.vmovd(.xmm12, .rdi) }
+        check("vmovq xmm12, rdi", [0xC4, 0x61, 0xF9, 0x6E, 0xE7]) { a in a.vmovq(.xmm12, .rdi) }
+        check("vmovd xmm15, r15d", [0xC4, 0x41, 0x79, 0x6E, 0xFF]) { a in a.vmovd(.xmm15, .r15) }
+        check("vmovq xmm15, r15", [0xC4, 0x41, 0xF9, 0x6E, 0xFF]) { a in a.vmovq(.xmm15, .r15) }
+    }
 }

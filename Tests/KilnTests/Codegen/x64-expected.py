@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Generates X64SIMDEncodingTests.swift: byte-exact tests of the SIMD encoders of X64Assembler
-(X64Assembler+SIMD.swift and the SSE moves SIMD code uses) whose expected bytes come from LLVM's
+(X64Assembler+SIMD.swift, the SSE moves SIMD code uses, and the VEX forms of X64Assembler+VEX.swift) whose expected bytes come from LLVM's
 assembler, never from the encoder under test.
 
 Every case of `PackedOp`, `PackedImmediateOp` and `PackedShiftImmediateOp` is read from the
@@ -166,6 +166,75 @@ for x, disp in [(0, 0), (9, 0x1234), (15, -64)]:
 for d, s in PAIRS:
     ok(f"movq xmm{d}, xmm{s}", f"a.movqZeroingUpper(.xmm{d}, .xmm{s})")
     ok(f"movsd xmm{d}, xmm{s}", f"a.movsd(.xmm{d}, .xmm{s})")
+
+
+# ---------------------------------------------------------------------------------------
+# VEX (AVX, AVX2) forms: X64Assembler+VEX.swift.
+
+VEX_SOURCE = os.path.join(HERE, "..", "..", "..", "Sources", "Kiln", "Codegen", "X64", "X64Assembler+VEX.swift")
+
+
+def vex_unary(name):
+    """The cases `extension name`'s `isUnary` lists in X64Assembler+VEX.swift."""
+    text = open(VEX_SOURCE).read()
+    body = re.search(r"extension " + name + r" \{.*?var isUnary.*?case (.*?):", text, re.S).group(1)
+    return {c.strip().lstrip(".") for c in body.replace("\n", " ").split(",")}
+
+
+UNARY = vex_unary("PackedOp")
+UNARY_IMMEDIATE = vex_unary("PackedImmediateOp")
+# Register triples (dst, first source, second source): every mix of low and high.
+TRIPLES = [(1, 2, 3), (9, 10, 15), (0, 8, 1), (15, 7, 8), (2, 2, 9)]
+# Memory operands for VEX: also an extended index (VEX.X) and base (VEX.B), and rip.
+VEX_MEMORY = MEMORY + [
+    ("[r13 + r14*2 + 100000]", ".base(.r13, index: .r14, scale: 2, 100000)"),
+    ("[rip + 4660]", ".ripRelative(4660)"),
+]
+
+for part, ops in enumerate(chunks(packed, 20)):
+    group(f"vexPacked{part}", "`vop xmm, xmm, xmm/[m]` (or `vop xmm, xmm/[m]`) for every PackedOp")
+    for op in ops:
+        if op in UNARY:
+            for d, s in PAIRS + [(0, 15), (8, 0)]:
+                ok(f"v{op} xmm{d}, xmm{s}", f"a.vex(.{op}, .xmm{d}, .xmm{s})")
+        else:
+            for d, s1, s2 in TRIPLES:
+                ok(f"v{op} xmm{d}, xmm{s1}, xmm{s2}", f"a.vex(.{op}, .xmm{d}, .xmm{s1}, .xmm{s2})")
+        if op not in NO_MEMORY:
+            size = MEMORY_SIZE.get(op, "xmmword")
+            for i, (text, swift) in enumerate(VEX_MEMORY):
+                d, s1 = [(3, 4), (10, 1), (14, 14), (0, 12), (7, 9)][i]
+                if op in UNARY:
+                    ok(f"v{op} xmm{d}, {size} ptr {text}", f"a.vex(.{op}, .xmm{d}, {swift})")
+                else:
+                    ok(f"v{op} xmm{d}, xmm{s1}, {size} ptr {text}", f"a.vex(.{op}, .xmm{d}, .xmm{s1}, {swift})")
+
+group("vexPackedImmediate", "`vop xmm, xmm, xmm, imm8` (or `vop xmm, xmm, imm8`) for every PackedImmediateOp")
+for op in immediate:
+    for (d, s1, s2), imm in zip(TRIPLES, [0, 0x1B, 0x80, 0xFF, 0x44]):
+        if op in ("cmpps", "cmppd"):
+            imm &= 7
+        if op in ("roundps", "roundpd"):
+            imm &= 0xF
+        if op in UNARY_IMMEDIATE:
+            ok(f"v{op} xmm{d}, xmm{s2}, {imm}", f"a.vex(.{op}, .xmm{d}, .xmm{s2}, imm: {hex(imm)})")
+        else:
+            ok(f"v{op} xmm{d}, xmm{s1}, xmm{s2}, {imm}", f"a.vex(.{op}, .xmm{d}, .xmm{s1}, .xmm{s2}, imm: {hex(imm)})")
+
+group("vexPackedShiftImmediate", "`vop xmm, xmm, imm8` for every PackedShiftImmediateOp")
+for op in shifts:
+    for (d, s), imm in zip(PAIRS + [(3, 3)], [1, 7, 63, 0, 15]):
+        ok(f"v{op} xmm{d}, xmm{s}, {imm}", f"a.vex(.{op}, .xmm{d}, .xmm{s}, imm: {imm})")
+
+group("vexBroadcastsAndMoves", "vpbroadcastb/w/d/q from registers and memory, vmovd, vmovq")
+for bytes, name, size in [(1, "b", "byte"), (2, "w", "word"), (4, "d", "dword"), (8, "q", "qword")]:
+    for d, s in PAIRS:
+        ok(f"vpbroadcast{name} xmm{d}, xmm{s}", f"a.vpbroadcast({bytes}, .xmm{d}, .xmm{s})")
+    for (text, swift), d in zip(VEX_MEMORY, [3, 10, 14, 0, 7]):
+        ok(f"vpbroadcast{name} xmm{d}, {size} ptr {text}", f"a.vpbroadcast({bytes}, .xmm{d}, {swift})")
+for g, x in GPR_XMM:
+    ok(f"vmovd xmm{x}, {r32(g)}", f"a.vmovd(.xmm{x}, .{g})")
+    ok(f"vmovq xmm{x}, {g}", f"a.vmovq(.xmm{x}, .{g})")
 
 
 # ---------------------------------------------------------------------------------------

@@ -52,6 +52,11 @@ extension X64MacroAssembler {
         }
     }
 
+    /// With AVX, the single-instruction operations write any register: `vop r, a, b`.
+    func simdResultMayDiffer(_ op: SIMDOp) -> Bool {
+        avx && (S.directBinary[op] != nil || S.directUnary[op] != nil)
+    }
+
     static func simdTemporaries(_ op: SIMDOp) -> (gprs: Int, fprs: Int) {
         (0, compositeFPRs(op))
     }
@@ -110,14 +115,35 @@ extension X64MacroAssembler {
         // The vector result (unused by the tests, whose result is an integer register).
         let r = o.result.isFloat ? x(o.result) : S.scratchXMM
         if let packed = S.directBinary[op] {
-            asm.packed(packed, r, x(o.b!))
+            if avx {
+                asm.vex(packed, r, x(o.a), x(o.b!))
+            } else {
+                asm.packed(packed, r, x(o.b!))
+            }
             return
         }
         if let packed = S.directUnary[op] {
-            asm.packed(packed, r, x(o.a))
+            if avx {
+                asm.vex(packed, r, x(o.a))
+            } else {
+                asm.packed(packed, r, x(o.a))
+            }
             return
         }
         let t = S.scratchXMM
+        if avx2, let bytes = S.splatLaneBytes[op] {
+            // Broadcasts: the scalar to lane 0 first when it is an integer.
+            if !o.a.isFloat {
+                if bytes == 8 {
+                    asm.vmovq(r, g(o.a))
+                } else {
+                    asm.vmovd(r, g(o.a))
+                }
+            }
+            asm.vpbroadcast(bytes, r, r)
+            return
+        }
+        if avx && avxSIMD(op, o) { return }
         switch op {
         case .i8x16Splat:
             asm.movd(r, g(o.a))
@@ -200,6 +226,95 @@ extension X64MacroAssembler {
         }
     }
 
+    /// The loads with a one-instruction AVX form: an extension (from 64 bits of memory), or
+    /// (AVX2) a broadcast of so many bytes.
+    private static let avxLoads: [SIMDLoadOp: (PackedOp?, Int)] = [
+        .load8x8S: (.pmovsxbw, 0), .load8x8U: (.pmovzxbw, 0), .load16x4S: (.pmovsxwd, 0), .load16x4U: (.pmovzxwd, 0),
+        .load32x2S: (.pmovsxdq, 0), .load32x2U: (.pmovzxdq, 0),
+        .load8Splat: (nil, 1), .load16Splat: (nil, 2), .load32Splat: (nil, 4), .load64Splat: (nil, 8),
+    ]
+
+    /// The lane width in bytes of each splat (AVX2 broadcasts it).
+    private static let splatLaneBytes: [SIMDOp: Int] = [
+        .i8x16Splat: 1, .i16x8Splat: 2, .i32x4Splat: 4, .i64x2Splat: 8, .f32x4Splat: 4, .f64x2Splat: 8,
+    ]
+
+    /// The operations whose AVX form saves the copies of the SSE sequence (three-operand
+    /// forms); returns false for the others, which take the SSE sequence.
+    private mutating func avxSIMD(_ op: SIMDOp, _ o: SIMDOperands) -> Bool {
+        guard o.result.isFloat else { return false }
+        let r = x(o.result), t = S.scratchXMM
+        switch op {
+        case .v128AndNot:
+            // a & ~b: vpandn computes ~src1 & src2.
+            asm.vex(.pandn, r, x(o.b!), r)
+        case .i8x16Neg, .i16x8Neg, .i32x4Neg, .i64x2Neg:
+            asm.vex(.pxor, t, t, t)
+            asm.vex(S.laneSubtraction(op), r, t, r)
+        case .i8x16LtS, .i16x8LtS, .i32x4LtS, .i64x2LtS:
+            // a < b is b > a.
+            asm.vex(S.greaterSigned(op), r, x(o.b!), r)
+        case .f32x4Gt, .f32x4Ge, .f64x2Gt, .f64x2Ge:
+            let compare: PackedImmediateOp = S.isF64(op) ? .cmppd : .cmpps
+            asm.vex(compare, r, x(o.b!), r, imm: S.comparePredicate(op))
+        case .f32x4Pmin, .f64x2Pmin:
+            // b < a ? b : a is vminps r, b, a.
+            let min: PackedOp = S.isF64(op) ? .minpd : .minps
+            asm.vex(min, r, x(o.b!), r)
+        case .f32x4Pmax, .f64x2Pmax:
+            let max: PackedOp = S.isF64(op) ? .maxpd : .maxps
+            asm.vex(max, r, x(o.b!), r)
+        case .i8x16ShrS, .i8x16ShrU:
+            // Each byte doubled into a word, shifted right by n + 8, packed back.
+            guard let count = o.immediate else { return false }
+            let signed = op == .i8x16ShrS
+            let shift: PackedShiftImmediateOp = signed ? .psraw : .psrlw
+            let n = UInt8(Int(count) & 7) + 8
+            asm.vex(.punpckhbw, t, r, r)
+            asm.vex(.punpcklbw, r, r, r)
+            asm.vex(shift, r, r, imm: n)
+            asm.vex(shift, t, t, imm: n)
+            asm.vex(signed ? PackedOp.packsswb : .packuswb, r, r, t)
+        case .i64x2Abs:
+            // The sign of each lane spread over it, then (x ^ s) - s.
+            asm.vex(PackedShiftImmediateOp.psrad, t, r, imm: 31)
+            asm.vex(PackedImmediateOp.pshufd, t, t, imm: 0xF5)
+            asm.vex(.pxor, r, r, t)
+            asm.vex(.psubq, r, r, t)
+        case .i64x2Mul:
+            // lo(a) * lo(b) + ((hi(a) * lo(b) + lo(a) * hi(b)) << 32).
+            let b = x(o.b!), f0 = x(o.fprs[0])
+            asm.vex(PackedShiftImmediateOp.psrlq, t, r, imm: 32)
+            asm.vex(.pmuludq, t, t, b)
+            asm.vex(PackedShiftImmediateOp.psrlq, f0, b, imm: 32)
+            asm.vex(.pmuludq, f0, f0, r)
+            asm.vex(.paddq, t, t, f0)
+            asm.vex(PackedShiftImmediateOp.psllq, t, t, imm: 32)
+            asm.vex(.pmuludq, r, r, b)
+            asm.vex(.paddq, r, r, t)
+        case .i16x8ExtaddPairwiseI8x16S:
+            // vpmaddubsw reads its first source unsigned, its second signed.
+            constant(t, S.bytes(1))
+            asm.vex(.pmaddubsw, r, t, r)
+        case .i32x4ExtaddPairwiseI16x8U:
+            asm.vex(PackedShiftImmediateOp.psrld, t, r, imm: 16)
+            asm.vex(PackedShiftImmediateOp.pslld, r, r, imm: 16)
+            asm.vex(PackedShiftImmediateOp.psrld, r, r, imm: 16)
+            asm.vex(.paddd, r, r, t)
+        case .i32x4ExtmulLowI16x8S, .i32x4ExtmulHighI16x8S, .i32x4ExtmulLowI16x8U, .i32x4ExtmulHighI16x8U:
+            // The low and high halves of the 32-bit products, interleaved.
+            let signed = op == .i32x4ExtmulLowI16x8S || op == .i32x4ExtmulHighI16x8S
+            let high = op == .i32x4ExtmulHighI16x8S || op == .i32x4ExtmulHighI16x8U
+            let b = x(o.b!)
+            asm.vex(signed ? PackedOp.pmulhw : .pmulhuw, t, r, b)
+            asm.vex(.pmullw, r, r, b)
+            asm.vex(high ? PackedOp.punpckhwd : .punpcklwd, r, r, t)
+        default:
+            return false
+        }
+        return true
+    }
+
     /// The lane equality of an operation's lane width.
     private static func laneEquality(_ op: SIMDOp) -> PackedOp {
         switch op {
@@ -237,8 +352,12 @@ extension X64MacroAssembler {
         let fromA = bytes.allSatisfy { $0 < 16 }, fromB = bytes.allSatisfy { $0 >= 16 }
         // Consecutive bytes of a then b (a byte rotation of the pair): one palignr.
         if let first = bytes.first, first > 0 && first < 16, bytes.indices.allSatisfy({ bytes[$0] == first + UInt8($0) }) {
-            asm.packed(.palignr, b, r, imm: first)
-            asm.packed(.movdqa, r, b)
+            if avx {
+                asm.vex(.palignr, r, b, r, imm: first)
+            } else {
+                asm.packed(.palignr, b, r, imm: first)
+                asm.packed(.movdqa, r, b)
+            }
             return
         }
         // Whole 32-bit lanes of one operand: pshufd.
@@ -248,6 +367,10 @@ extension X64MacroAssembler {
         }
         if fromA {
             withLiteral(V128(bytes: bytes)) { asm, mask in asm.packed(.pshufb, r, mask) }
+            return
+        }
+        if fromB && avx {
+            withLiteral(V128(bytes: bytes.map { $0 - 16 })) { asm, mask in asm.vex(.pshufb, r, b, mask) }
             return
         }
         if fromB {
@@ -337,6 +460,17 @@ extension X64MacroAssembler {
     }
 
     private mutating func emitSIMDAccess(_ access: SIMDMemoryAccess, _ v: XMM, _ m: MemoryOperand) {
+        if avx, case .load(let op) = access, let forms = S.avxLoads[op] {
+            // AVX: extensions straight from memory; AVX2: broadcasts from memory.
+            if let extend = forms.0 {
+                asm.vex(extend, v, m)
+                return
+            }
+            if avx2 {
+                asm.vpbroadcast(forms.1, v, m)
+                return
+            }
+        }
         switch access {
         case .store: asm.movdqu(m, v)
         case .load(let op):

@@ -467,7 +467,7 @@ extension X64MacroAssembler {
         asm.packed(.movaps, value, mask)
     }
 
-    private static func isF64(_ op: SIMDOp) -> Bool {
+    static func isF64(_ op: SIMDOp) -> Bool {
         switch op {
         case .f64x2Eq, .f64x2Ne, .f64x2Lt, .f64x2Gt, .f64x2Le, .f64x2Ge, .f64x2Min, .f64x2Max,
             .f64x2RelaxedMin, .f64x2RelaxedMax, .f64x2Pmin, .f64x2Pmax:
@@ -478,7 +478,7 @@ extension X64MacroAssembler {
     }
 
     /// The cmpps predicate: lt and le also serve gt and ge with the operands swapped.
-    private static func comparePredicate(_ op: SIMDOp) -> UInt8 {
+    static func comparePredicate(_ op: SIMDOp) -> UInt8 {
         switch op {
         case .f32x4Eq, .f64x2Eq: return 0
         case .f32x4Lt, .f64x2Lt, .f32x4Gt, .f64x2Gt: return 1
@@ -506,7 +506,7 @@ extension X64MacroAssembler {
         }
     }
 
-    private static func greaterSigned(_ op: SIMDOp) -> PackedOp {
+    static func greaterSigned(_ op: SIMDOp) -> PackedOp {
         switch laneWidth(op) {
         case 8: return .pcmpgtb
         case 16: return .pcmpgtw

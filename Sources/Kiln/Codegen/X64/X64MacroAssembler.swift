@@ -48,7 +48,18 @@ struct X64MacroAssembler: MacroAssembler {
     var literalIndices: [V128: Int] = [:]
     var literalUses: [(end: Int, literal: Int)] = []
 
+    /// The extensions the code may use: VEX forms with AVX, broadcasts with AVX2. Without a
+    /// set, the baseline (SSE4.1 and its companions).
+    var features: CPUFeatures = .x86Baseline
+    /// Whether SIMD code uses the VEX-encoded three-operand forms.
+    var avx: Bool { features.contains(.avx) }
+    var avx2: Bool { features.contains(.avx2) }
+
     init() {}
+
+    init(cpuFeatures: CPUFeatures) {
+        features = cpuFeatures
+    }
 
     static let isaName = "x86-64"
     var offset: Int { asm.offset }

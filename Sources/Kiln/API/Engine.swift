@@ -48,7 +48,7 @@ public final class Engine: Sendable {
                 if !lacking.isEmpty {
                     let forced = config.cpuFeatures == nil ? "this processor lacks" : "Config.cpuFeatures leaves out"
                     throw KilnError("the x86-64 JIT needs SSE4.1 and the rest of \(CPUFeatures.x86Baseline); \(forced) "
-                                    + "\(lacking): the interpreter strategy runs without them (kiln --engine interpreter)")
+                                    + "\(lacking): the interpreter strategy runs without them (`kiln run --engine interp`)")
                 }
             }
             return chosen

@@ -23,6 +23,20 @@ void kiln_vm_release(void *address, size_t size) {
     if (address != NULL && size != 0) munmap(address, size);
 }
 
+int kiln_vm_decommit(void *address, size_t size) {
+    if (size == 0) return 0;
+#ifdef __linux__
+    // On Linux MADV_DONTNEED drops a private anonymous mapping's pages: the next touch
+    // maps a zero page. The reservation itself (its VMA) stays.
+    if (madvise(address, size, MADV_DONTNEED) != 0) return -1;
+    return mprotect(address, size, PROT_NONE);
+#else
+    // Elsewhere MADV_DONTNEED may keep the contents: map fresh pages over the range.
+    void *p = mmap(address, size, PROT_NONE, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    return p == MAP_FAILED ? -1 : 0;
+#endif
+}
+
 #include <sched.h>
 int kiln_sched_yield(void) { return sched_yield(); }
 

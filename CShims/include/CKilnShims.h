@@ -88,6 +88,11 @@ int kiln_vm_commit(void *address, size_t size);
 /// Releases a reservation made by kiln_vm_reserve.
 void kiln_vm_release(void *address, size_t size);
 
+/// Returns committed pages of a reservation to the state kiln_vm_reserve left them in:
+/// their contents dropped (they read as zeros when committed again) and inaccessible.
+/// Returns 0, or -1 with errno set.
+int kiln_vm_decommit(void *address, size_t size);
+
 
 // ---------------------------------------------------------------------------------------
 // Executable memory (W^X: pages are writable or executable, never both)

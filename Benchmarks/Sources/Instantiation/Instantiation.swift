@@ -1,6 +1,7 @@
 // Microseconds to create a store, instantiate a small module in it (one 1-page memory, a
 // data segment, a host import) and drop both, median of --runs runs of --count cycles,
-// one line per case (`engine case us_per_cycle`):
+// one line per case (`engine case us_per_cycle`); the `-pooled` engines use the pooling
+// allocator (`InstanceAllocationStrategy.pooling`):
 //
 //     Instantiation [--runs R] [--count N]
 //
@@ -43,8 +44,15 @@ func microseconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3
 }
 
-for (engineName, strategy) in [("kiln-jit", Config.Strategy.jit), ("kiln-interp", .interpreter)] {
-    let engine = try Engine(Config(strategy: strategy))
+let pooling = InstanceAllocationStrategy.pooling(PoolingAllocationConfig(totalMemories: 100))
+let engines: [(String, Config.Strategy, InstanceAllocationStrategy)] = [
+    ("kiln-jit", .jit, .onDemand), ("kiln-jit-pooled", .jit, pooling),
+    ("kiln-interp", .interpreter, .onDemand), ("kiln-interp-pooled", .interpreter, pooling),
+]
+for (engineName, strategy, allocation) in engines {
+    var config = Config(strategy: strategy)
+    config.allocationStrategy = allocation
+    let engine = try Engine(config)
     let module = try Module(engine, wat: wat)
     let linker = Linker<Void>(engine)
     try linker.funcWrap("host", "log") { (_: Int32) in }

@@ -25,6 +25,9 @@ public struct Config: Sendable, Hashable {
     /// Bytes of native stack wasm may use before `call stack exhausted`.
     public var maxWasmStack = 512 * 1024
     public var boundsChecks: BoundsChecks = .guardPages
+    /// Where instances' linear memories come from: reserved per memory (the default), or
+    /// slots of a pool reused from one instance to the next (see `PoolingAllocationConfig`).
+    public var allocationStrategy: InstanceAllocationStrategy = .onDemand
     /// The proposals beyond WebAssembly 2.0 that modules may use.
     public var features: WasmFeatures = .webAssembly3
     /// Whether the relaxed SIMD operations (WebAssembly 3.0) give the specification's

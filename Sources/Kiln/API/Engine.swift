@@ -15,6 +15,8 @@ public final class Engine: Sendable {
     let types = TypeRegistry()
     /// Wasm-convention entries for host and interpreted functions, per signature.
     let adapters = AdapterCache()
+    /// The pooling allocator's memory slots, with `InstanceAllocationStrategy.pooling`.
+    let memoryPool: MemoryPool?
 
     /// The machine-code entry a function without machine code gets under the JIT.
     func adapter(for typeId: UInt32) -> UnsafeMutableRawPointer? {
@@ -28,6 +30,10 @@ public final class Engine: Sendable {
         }
         self.config = config
         self.cpuFeatures = try Engine.chooseCPUFeatures(config)
+        switch config.allocationStrategy {
+        case .onDemand: memoryPool = nil
+        case .pooling(let limits): memoryPool = try MemoryPool(limits: limits, boundsChecks: config.boundsChecks)
+        }
     }
 
     /// The x86-64 extensions this engine's machine code uses (`Config.cpuFeatures`, or the

@@ -192,7 +192,8 @@ final class InstanceHandle {
 
         // Defined memories and tables.
         for type in info.memories[info.importedMemoryCount...] {
-            let memory = try MemoryInstance(type: type, boundsChecks: engine.config.boundsChecks, byteLimit: store.limits.maxMemoryBytes)
+            let memory = try MemoryInstance(type: type, boundsChecks: engine.config.boundsChecks, byteLimit: store.limits.maxMemoryBytes,
+                                            pool: engine.memoryPool)
             vmctx.storeBytes(of: memory.definition, toByteOffset: layout.memory(memoryIndex), as: UnsafeMutablePointer<KilnMemoryDefinition>.self)
             instance.memories.append(memory)
             memoryIndex += 1

@@ -18,44 +18,68 @@ final class MemoryInstance {
     private var reservation: UnsafeMutableRawPointer?
     private var reservationSize: Int
     private let usesGuardPages: Bool
-    /// The store's limit on this memory's size, in bytes.
+    /// The store's limit on this memory's size, in bytes (with a pool, the slot's too).
     private let byteLimit: UInt64
+    /// The pool and slot the reservation belongs to, when pooled: the reservation is then
+    /// the slot's, never moved nor released here.
+    private let pooled: (pool: MemoryPool, slot: MemoryPool.Slot)?
 
     var pages: UInt64 { definition.pointee.length / MemoryInstance.pageSize }
     /// The type's maximum, or the largest its address width allows. A 64-bit memory grows
     /// until its maximum, the store's byte limit or the host's address space stops it.
     var maxPages: UInt64 { min(type.limits.max ?? type.pageLimit, type.pageLimit) }
 
-    init(type: MemoryType, boundsChecks: Config.BoundsChecks, byteLimit: UInt64 = .max) throws {
+    /// A memory of `type`. With `pool`, a 32-bit memory takes one of its slots (and the
+    /// pool's size limit applies); other memories reserve their own address space.
+    init(type: MemoryType, boundsChecks: Config.BoundsChecks, byteLimit: UInt64 = .max, pool: MemoryPool? = nil) throws {
         self.type = type
         // No guard region can cover a 64-bit address space: 64-bit memories are always
         // checked explicitly.
         self.usesGuardPages = boundsChecks == .guardPages && !type.is64
-        self.byteLimit = byteLimit
-        definition = .allocate(capacity: 1)
         let bytes = type.limits.min * MemoryInstance.pageSize
-        guard bytes <= byteLimit else {
-            definition.deallocate()
-            throw KilnError("memory of \(type.limits.min) pages exceeds the store's limit")
+        if let pool, !type.is64 {
+            self.byteLimit = min(byteLimit, pool.limits.maxMemorySize)
+            guard bytes <= self.byteLimit else {
+                throw KilnError(bytes <= byteLimit
+                    ? "memory of \(type.limits.min) pages exceeds the pooling allocator's maxMemorySize of \(pool.limits.maxMemorySize) bytes"
+                    : "memory of \(type.limits.min) pages exceeds the store's limit")
+            }
+            let slot = try pool.acquire()
+            guard kiln_vm_commit(slot.base, Int(bytes)) == 0 else {
+                pool.release(slot, committed: Int(bytes))
+                throw KilnError("cannot map \(bytes) bytes of linear memory")
+            }
+            pooled = (pool, slot)
+            reservation = slot.base
+            reservationSize = pool.slotSize
+        } else {
+            self.byteLimit = byteLimit
+            guard bytes <= byteLimit else {
+                throw KilnError("memory of \(type.limits.min) pages exceeds the store's limit")
+            }
+            pooled = nil
+            reservationSize = usesGuardPages ? MemoryInstance.guardedReservation : MemoryInstance.roundToHostPage(Int(bytes))
+            reservation = reservationSize > 0 ? kiln_vm_reserve(reservationSize) : nil
+            if reservationSize > 0 && reservation == nil {
+                throw KilnError("cannot reserve \(reservationSize) bytes for a linear memory")
+            }
+            guard kiln_vm_commit(reservation, Int(bytes)) == 0 else {
+                kiln_vm_release(reservation, reservationSize)
+                throw KilnError("cannot map \(bytes) bytes of linear memory")
+            }
         }
-        reservationSize = usesGuardPages ? MemoryInstance.guardedReservation : MemoryInstance.roundToHostPage(Int(bytes))
-        reservation = reservationSize > 0 ? kiln_vm_reserve(reservationSize) : nil
-        if reservationSize > 0 && reservation == nil {
-            definition.deallocate()
-            throw KilnError("cannot reserve \(reservationSize) bytes for a linear memory")
-        }
-        guard kiln_vm_commit(reservation, Int(bytes)) == 0 else {
-            kiln_vm_release(reservation, reservationSize)
-            definition.deallocate()
-            throw KilnError("cannot map \(bytes) bytes of linear memory")
-        }
+        definition = .allocate(capacity: 1)
         definition.initialize(to: KilnMemoryDefinition(
             base: reservation?.assumingMemoryBound(to: UInt8.self) ?? UnsafeMutablePointer(bitPattern: 16),
             length: bytes))
     }
 
     deinit {
-        kiln_vm_release(reservation, reservationSize)
+        if let pooled {
+            pooled.pool.release(pooled.slot, committed: MemoryInstance.roundToHostPage(Int(definition.pointee.length)))
+        } else {
+            kiln_vm_release(reservation, reservationSize)
+        }
         definition.deallocate()
     }
 
@@ -73,7 +97,8 @@ final class MemoryInstance {
         let (newBytes, overflow) = (old + delta).multipliedReportingOverflow(by: MemoryInstance.pageSize)
         guard !overflow, newBytes <= byteLimit, newBytes <= UInt64(Int.max) else { return nil }
         let oldBytes = Int(definition.pointee.length)
-        if usesGuardPages {
+        if usesGuardPages || pooled != nil {
+            // In place: the reservation covers every size up to the limit checked above.
             guard let reservation, kiln_vm_commit(reservation, Int(newBytes)) == 0 else { return nil }
         } else {
             // Move into a larger mapping: accesses are checked against `length`, so no

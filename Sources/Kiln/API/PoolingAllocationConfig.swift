@@ -1,0 +1,28 @@
+/// How an engine gets the linear memories of the instances it makes (wasmtime's
+/// `InstanceAllocationStrategy`).
+public enum InstanceAllocationStrategy: Sendable, Hashable {
+    /// Each memory reserves its address space when created and releases it when dropped.
+    case onDemand
+    /// Memories come from slots reserved once per engine and reused: dropping a store
+    /// resets its memories' slots (their pages dropped, so the next instance reads zeros)
+    /// instead of unmapping them. Instantiating then costs no mapping of address space.
+    case pooling(PoolingAllocationConfig)
+}
+
+/// The limits of the pooling allocator (wasmtime's `PoolingAllocationConfig`).
+///
+/// A slot holds a 32-bit memory up to `maxMemorySize` bytes. 64-bit memories and memories the
+/// embedder creates with `Memory(store, type:)` are allocated on demand.
+public struct PoolingAllocationConfig: Sendable, Hashable {
+    /// How many pooled memories may be alive at once, over all stores of the engine.
+    /// Instantiating a module that needs one more fails with an error naming this limit.
+    public var totalMemories = 1000
+    /// The largest size, in bytes, of a pooled memory: a module whose memory's minimum is
+    /// larger fails to instantiate, and `memory.grow` fails beyond it. At most 4 GiB.
+    public var maxMemorySize: UInt64 = 1 << 32
+
+    public init(totalMemories: Int = 1000, maxMemorySize: UInt64 = 1 << 32) {
+        self.totalMemories = totalMemories
+        self.maxMemorySize = maxMemorySize
+    }
+}

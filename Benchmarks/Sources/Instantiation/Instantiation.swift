@@ -1,9 +1,9 @@
 // Microseconds to create a store, instantiate a small module in it (one 1-page memory, a
 // data segment, a host import) and drop both, median of --runs runs of --count cycles,
 // one line per case (`engine case us_per_cycle`); the `-pooled` engines use the pooling
-// allocator (`InstanceAllocationStrategy.pooling`):
+// allocator (`InstanceAllocationStrategy.pooling`, 64 KiB kept resident):
 //
-//     Instantiation [--runs R] [--count N]
+//     Instantiation [--runs R] [--count N] [--engine NAME]
 //
 // Cases:
 //   linker       Store + Linker.instantiate (imports looked up by name each time) + drop
@@ -27,13 +27,15 @@ let wat = """
 
 var runs = 5
 var count = 20_000
+var onlyEngine: String?
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
     case "--runs": runs = arguments.popFirst().flatMap(Int.init) ?? runs
     case "--count": count = arguments.popFirst().flatMap(Int.init) ?? count
+    case "--engine": onlyEngine = arguments.popFirst()
     default:
-        FileHandle.standardError.write("usage: Instantiation [--runs R] [--count N]\n".data(using: .utf8)!)
+        FileHandle.standardError.write("usage: Instantiation [--runs R] [--count N] [--engine NAME]\n".data(using: .utf8)!)
         exit(2)
     }
 }
@@ -44,12 +46,12 @@ func microseconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3
 }
 
-let pooling = InstanceAllocationStrategy.pooling(PoolingAllocationConfig(totalMemories: 100))
+let pooling = InstanceAllocationStrategy.pooling(PoolingAllocationConfig(totalMemories: 100, linearMemoryKeepResident: 65_536))
 let engines: [(String, Config.Strategy, InstanceAllocationStrategy)] = [
     ("kiln-jit", .jit, .onDemand), ("kiln-jit-pooled", .jit, pooling),
     ("kiln-interp", .interpreter, .onDemand), ("kiln-interp-pooled", .interpreter, pooling),
 ]
-for (engineName, strategy, allocation) in engines {
+for (engineName, strategy, allocation) in engines where onlyEngine == nil || onlyEngine == engineName {
     var config = Config(strategy: strategy)
     config.allocationStrategy = allocation
     let engine = try Engine(config)

@@ -20,9 +20,16 @@ public struct PoolingAllocationConfig: Sendable, Hashable {
     /// The largest size, in bytes, of a pooled memory: a module whose memory's minimum is
     /// larger fails to instantiate, and `memory.grow` fails beyond it. At most 4 GiB.
     public var maxMemorySize: UInt64 = 1 << 32
+    /// Bytes at the start of a memory's slot that are zeroed with a plain memory fill and
+    /// kept mapped when the memory is dropped, instead of being handed back to the system
+    /// (as wasmtime's `linear_memory_keep_resident`). Filling a small memory costs less than
+    /// the system call and the page faults of the next instance; for large ones it costs
+    /// more. 0, the default, hands every page back.
+    public var linearMemoryKeepResident = 0
 
-    public init(totalMemories: Int = 1000, maxMemorySize: UInt64 = 1 << 32) {
+    public init(totalMemories: Int = 1000, maxMemorySize: UInt64 = 1 << 32, linearMemoryKeepResident: Int = 0) {
         self.totalMemories = totalMemories
         self.maxMemorySize = maxMemorySize
+        self.linearMemoryKeepResident = linearMemoryKeepResident
     }
 }

@@ -44,11 +44,7 @@ final class MemoryInstance {
                     ? "memory of \(type.limits.min) pages exceeds the pooling allocator's maxMemorySize of \(pool.limits.maxMemorySize) bytes"
                     : "memory of \(type.limits.min) pages exceeds the store's limit")
             }
-            let slot = try pool.acquire()
-            guard kiln_vm_commit(slot.base, Int(bytes)) == 0 else {
-                pool.release(slot, committed: Int(bytes))
-                throw KilnError("cannot map \(bytes) bytes of linear memory")
-            }
+            let slot = try pool.acquire(bytes: Int(bytes))
             pooled = (pool, slot)
             reservation = slot.base
             reservationSize = pool.slotSize

@@ -20,7 +20,14 @@ final class MemoryPool: Sendable {
     private struct State {
         var reservations: [UnsafeMutableRawPointer] = []
         var free: [Int] = []
+        /// Per slot: how many bytes at its start are readable, writable and zero (kept
+        /// resident by `release`, up to `keepResident`); the rest of the slot is
+        /// inaccessible.
+        var resident: [Int] = []
     }
+
+    /// `linearMemoryKeepResident`, rounded down to host pages.
+    let keepResident: Int
 
     private let state = Mutex(State())
 
@@ -31,8 +38,12 @@ final class MemoryPool: Sendable {
         guard limits.totalMemories >= 0 else {
             throw KilnError("PoolingAllocationConfig.totalMemories cannot be negative (got \(limits.totalMemories))")
         }
+        guard limits.linearMemoryKeepResident >= 0 else {
+            throw KilnError("PoolingAllocationConfig.linearMemoryKeepResident cannot be negative (got \(limits.linearMemoryKeepResident))")
+        }
         self.limits = limits
         let page = Int(kiln_page_size())
+        keepResident = limits.linearMemoryKeepResident / page * page
         slotSize = boundsChecks == .guardPages
             ? MemoryInstance.guardedReservation
             : max(page, (Int(limits.maxMemorySize) + page - 1) / page * page)
@@ -50,10 +61,13 @@ final class MemoryPool: Sendable {
         let base: UnsafeMutableRawPointer
     }
 
-    /// Takes a free slot, reserving a new one while fewer than `totalMemories` exist.
-    func acquire() throws -> Slot {
-        try state.withLock { state throws -> Slot in
-            if let index = state.free.popLast() { return Slot(index: index, base: state.reservations[index]) }
+    /// Takes a free slot, reserving a new one while fewer than `totalMemories` exist, with
+    /// exactly its first `bytes` (a multiple of host pages) readable, writable and zero.
+    func acquire(bytes: Int) throws -> Slot {
+        let (slot, resident) = try state.withLock { state throws -> (Slot, Int) in
+            if let index = state.free.popLast() {
+                return (Slot(index: index, base: state.reservations[index]), state.resident[index])
+            }
             guard state.reservations.count < limits.totalMemories else {
                 throw KilnError("the pooling allocator's \(limits.totalMemories) memory slots are all in use "
                                 + "(PoolingAllocationConfig.totalMemories)")
@@ -62,16 +76,34 @@ final class MemoryPool: Sendable {
                 throw KilnError("cannot reserve \(slotSize) bytes for a pooled linear memory")
             }
             state.reservations.append(reservation)
-            return Slot(index: state.reservations.count - 1, base: reservation)
+            state.resident.append(0)
+            return (Slot(index: state.reservations.count - 1, base: reservation), 0)
         }
+        // Accessible must be exactly `bytes`: with guard pages, bytes past the memory's
+        // length that stayed accessible would let an out-of-bounds access through.
+        let adjusted = bytes > resident
+            ? kiln_vm_commit(slot.base, bytes)
+            : kiln_vm_decommit(slot.base + bytes, resident - bytes)
+        guard adjusted == 0 else {
+            // The slot's state is unknown now: it is not handed out again.
+            throw KilnError("cannot map \(bytes) bytes of linear memory")
+        }
+        return slot
     }
 
-    /// Gives a slot back, its first `committed` bytes decommitted. A slot that cannot be
-    /// reset (the system refused) is never handed out again rather than risk showing one
-    /// memory's bytes to the next.
+    /// Gives a slot back whose first `committed` bytes were accessible: the first
+    /// `keepResident` of them are zeroed and stay accessible (cheaper than a system call
+    /// and a page fault for small memories), the rest are decommitted. A slot that cannot
+    /// be reset (the system refused) is never handed out again rather than risk showing
+    /// one memory's bytes to the next.
     func release(_ slot: Slot, committed: Int) {
-        guard kiln_vm_decommit(slot.base, committed) == 0 else { return }
-        state.withLock { $0.free.append(slot.index) }
+        let kept = min(committed, keepResident)
+        slot.base.initializeMemory(as: UInt8.self, repeating: 0, count: kept)
+        guard kiln_vm_decommit(slot.base + kept, committed - kept) == 0 else { return }
+        state.withLock { state in
+            state.resident[slot.index] = kept
+            state.free.append(slot.index)
+        }
     }
 
     /// How many slots are reserved, and how many of them are free (for tests).

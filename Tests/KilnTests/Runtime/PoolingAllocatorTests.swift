@@ -21,10 +21,11 @@ import Testing
         """
 
     static func engine(_ strategy: Config.Strategy, memories: Int = 1, maxMemorySize: UInt64 = 1 << 32,
-                       boundsChecks: Config.BoundsChecks = .guardPages) throws -> Engine {
+                       boundsChecks: Config.BoundsChecks = .guardPages, keepResident: Int = 0) throws -> Engine {
         var config = Config(strategy: strategy)
         config.boundsChecks = boundsChecks
-        config.allocationStrategy = .pooling(PoolingAllocationConfig(totalMemories: memories, maxMemorySize: maxMemorySize))
+        config.allocationStrategy = .pooling(PoolingAllocationConfig(totalMemories: memories, maxMemorySize: maxMemorySize,
+                                                                     linearMemoryKeepResident: keepResident))
         return try Engine(config)
     }
 
@@ -37,9 +38,12 @@ import Testing
         return (base, try body(store, instance))
     }
 
-    @Test(arguments: strategies, [Config.BoundsChecks.guardPages, .explicit])
-    func theNextInstanceSeesNothingOfThePrevious(_ strategy: Config.Strategy, _ bounds: Config.BoundsChecks) throws {
-        let engine = try Self.engine(strategy, boundsChecks: bounds)
+    /// Every bounds-check mode, and slots reset by system call (keep resident 0), by memory
+    /// fill (1 MiB: more than the two pages used) and by both (one page filled, one dropped).
+    @Test(arguments: strategies, [(Config.BoundsChecks.guardPages, 0), (.explicit, 0), (.guardPages, 1 << 20),
+                                  (.explicit, 1 << 20), (.guardPages, 65_536)])
+    func theNextInstanceSeesNothingOfThePrevious(_ strategy: Config.Strategy, _ mode: (Config.BoundsChecks, Int)) throws {
+        let engine = try Self.engine(strategy, boundsChecks: mode.0, keepResident: mode.1)
         let module = try Module(engine, wat: Self.program)
         let first = try Self.withInstance(engine, module) { store, instance in
             try instance.getFunc(store, "scribble")!.call(store, [.i32(0x5EC2E7)])

@@ -12,6 +12,9 @@
 //   wasm-host-wasm a wasm loop calling a host import that calls back into wasm `add`
 //                  through TypedFunc: a full round trip per iteration
 //   wasm-wasm      the same loop calling a wasm function instead (the loop's own cost)
+//   wasm-host-v128 the wasm-host loop calling a host `(v128, v128) -> v128` import: libffi
+//                  has no 128-bit vector type, so machine code reaches it through the
+//                  per-signature adapter (values in an array) instead of a libffi closure
 // wasmtime_calls.py prints the same lines for wasmtime's Python binding.
 
 import Foundation
@@ -21,6 +24,7 @@ let wat = """
     (module
       (import "host" "add" (func $hostAdd (param i32 i32) (result i32)))
       (import "host" "roundTrip" (func $roundTrip (param i32 i32) (result i32)))
+      (import "host" "addV" (func $hostAddV (param v128 v128) (result v128)))
       (func $add (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
       (func (export "loopHost") (param $n i32) (result i32) (local $acc i32)
         (block $done (loop $next
@@ -36,6 +40,13 @@ let wat = """
           (local.set $n (i32.sub (local.get $n) (i32.const 1)))
           (br $next)))
         (local.get $acc))
+      (func (export "loopHostV128") (param $n i32) (result i32) (local $acc v128)
+        (block $done (loop $next
+          (br_if $done (i32.eqz (local.get $n)))
+          (local.set $acc (call $hostAddV (local.get $acc) (i32x4.splat (local.get $n))))
+          (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+          (br $next)))
+        (i32x4.extract_lane 0 (local.get $acc)))
       (func (export "loopWasm") (param $n i32) (result i32) (local $acc i32)
         (block $done (loop $next
           (br_if $done (i32.eqz (local.get $n)))
@@ -74,6 +85,9 @@ for (label, strategy) in [("kiln-jit", Config.Strategy.jit), ("kiln-interp", .in
     let store = Store(engine, data: ())
     let linker = Linker<Void>(engine)
     try linker.funcWrap("host", "add") { (a: Int32, b: Int32) -> Int32 in a &+ b }
+    try linker.funcWrap("host", "addV") { (a: V128, b: V128) -> V128 in
+        V128(lo: a.lo &+ b.lo, hi: a.hi &+ b.hi)
+    }
     try linker.funcWrap("host", "roundTrip") { (caller: Caller<Void>, a: Int32, b: Int32) -> Int32 in
         try typedAdd!.call(caller, a, b)
     }
@@ -84,6 +98,7 @@ for (label, strategy) in [("kiln-jit", Config.Strategy.jit), ("kiln-interp", .in
     let loopHost = try instance.getTypedFunc(store, "loopHost", (Int32).self, Int32.self)
     let loopRoundTrip = try instance.getTypedFunc(store, "loopRoundTrip", (Int32).self, Int32.self)
     let loopWasm = try instance.getTypedFunc(store, "loopWasm", (Int32).self, Int32.self)
+    let loopHostV128 = try instance.getTypedFunc(store, "loopHostV128", (Int32).self, Int32.self)
 
     let measurements = [
         Measurement(name: "typed") { n in
@@ -113,6 +128,7 @@ for (label, strategy) in [("kiln-jit", Config.Strategy.jit), ("kiln-interp", .in
             return acc
         },
         Measurement(name: "wasm-host") { n in try loopHost.call(store, n) },
+        Measurement(name: "wasm-host-v128") { n in try loopHostV128.call(store, n) },
         Measurement(name: "wasm-host-wasm") { n in try loopRoundTrip.call(store, n) },
         Measurement(name: "wasm-wasm") { n in try loopWasm.call(store, n) },
     ]

@@ -108,6 +108,23 @@ enum MachineCode {
     static let arrayCall = UInt(bitPattern: unsafeBitCast(
         { (reference: UnsafeMutablePointer<KilnFuncRef>, callerVMContext: UnsafeMutableRawPointer,
            rawValues: UnsafeMutableRawPointer) -> Int32 in
+            // A host function (one libffi cannot call: v128 in its type) takes the host
+            // closures' own path, with the exit listed as their C handler lists it: no type
+            // lookup and no reference counting on the way.
+            let context = reference.pointee.vmctx!
+            if context.load(as: UInt32.self) == UInt32(KILN_VMCTX_MAGIC_HOST) {
+                let runtime = callerVMContext.load(fromByteOffset: VMContextLayout.storeRuntimeOffset,
+                                                   as: UnsafeMutablePointer<KilnStoreRuntime>.self)
+                var exit = KilnExit(fp: callerVMContext.load(fromByteOffset: VMContextLayout.exitFramePointerOffset, as: UInt.self),
+                                    pc: callerVMContext.load(fromByteOffset: VMContextLayout.exitReturnAddressOffset, as: UInt.self),
+                                    previous: runtime.pointee.exits)
+                return withUnsafeMutablePointer(to: &exit) { listed in
+                    runtime.pointee.exits = listed
+                    defer { runtime.pointee.exits = listed.pointee.previous }
+                    return HostFunction.nativeEntry(context.load(fromByteOffset: 8, as: UnsafeMutableRawPointer.self),
+                                                    callerVMContext, rawValues)
+                }
+            }
             let values = rawValues.assumingMemoryBound(to: ValRaw.self)
             let caller = InstanceHandle.from(vmctx: callerVMContext)
             let store = caller.store

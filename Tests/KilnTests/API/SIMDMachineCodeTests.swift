@@ -221,6 +221,40 @@ import KilnWAST
         #expect(result == V128(lo: 9, hi: 1))
     }
 
+    /// A host function with v128 in its type (reached through the per-signature adapter,
+    /// libffi having no vector type) that throws: a wasm exception lands in the wasm
+    /// handler below it, a Swift error becomes a trap; the store works on afterwards.
+    @Test(arguments: strategies) func vectorHostFunctionsThrow(_ strategy: Config.Strategy) throws {
+        let engine = try Engine(Config(strategy: strategy))
+        let store = Store(engine)
+        let tag = try Tag(store, type: FuncType(params: [.i32]))
+        struct Refused: Error {}
+        let linker = Linker<Void>(engine)
+        try linker.define("host", "e", .tag(tag))
+        try linker.funcNew("host", "check", type: FuncType(params: [.v128, .i32], results: [.v128])) { caller, params, results in
+            guard case .v128(let v) = params[0], case .i32(let mode) = params[1] else { return }
+            if mode == 1 { throw WasmException(try Exception(caller, tag: tag, values: [.i32(Int32(truncatingIfNeeded: v.lo))])) }
+            if mode == 2 { throw Refused() }
+            results[0] = .v128(V128(lo: v.hi, hi: v.lo))
+        }
+        let module = try Module(engine, wat: """
+            (module
+              (import "host" "e" (tag $e (param i32)))
+              (import "host" "check" (func $check (param v128 i32) (result v128)))
+              (func (export "run") (param i32) (result i32)
+                (block $caught (result i32)
+                  (try_table (catch $e $caught)
+                    (return (i32x4.extract_lane 2 (call $check (v128.const i32x4 7 0 9 0) (local.get 0)))))
+                  (unreachable))))
+            """)
+        let run = try linker.instantiate(store, module).getTypedFunc(store, "run", Int32.self, Int32.self)
+        #expect(try run.call(store, 0) == 7)
+        #expect(try run.call(store, 1) == 7)
+        let trap = #expect(throws: Trap.self) { try run.call(store, 2) }
+        #expect(trap?.hostError is Refused)
+        #expect(try run.call(store, 0) == 7)
+    }
+
     /// A collection while machine code holds extern references in 16-byte frame slots
     /// beside v128 values: the stack maps find them.
     @Test(arguments: strategies) func referencesSurviveCollectionsInVectorFrames(_ strategy: Config.Strategy) throws {

@@ -47,6 +47,16 @@ public struct Config: Sendable, Hashable {
     /// AVX2 machine; naming a feature the host lacks makes `Engine.init` throw. Ignored on
     /// other processors.
     public var cpuFeatures: CPUFeatures? = nil
+    /// Compile function bodies on all cores (as wasmtime's `parallel_compilation`, default
+    /// on). The machine code is the same, byte for byte, as with one thread; a module too
+    /// small to be worth sharing out compiles on the calling thread either way.
+    public var parallelCompilation = true
+    /// For tests: compile in runs of about this many bytes of function bodies even when the
+    /// module is small (1: a run per function), on all cores when `parallelCompilation`.
+    var compilationBatchBytes: Int? = nil
+    /// For tests: compile every module a second time in one run on the calling thread and
+    /// fail (`CompileError`) unless the code and all it records are the same.
+    var verifyCompilationSchedule = false
     /// Restricts the JIT's register allocator to this many registers of each class. For
     /// tests that force a compiler invariant failure (`CompileError`); nil uses them all.
     var jitRegisterLimit: Int? = nil

@@ -54,7 +54,9 @@ public final class Module: Sendable {
         case .jit where interpreted: backend = .interpreter(Instrumentation(engine.config))
         case .jit:
             backend = .jit(explicitBounds: engine.config.boundsChecks == .explicit, Instrumentation(engine.config),
-                           registerLimit: engine.config.jitRegisterLimit, cpuFeatures: engine.cpuFeatures)
+                           registerLimit: engine.config.jitRegisterLimit, cpuFeatures: engine.cpuFeatures,
+                           compilation: engine.config.compilationSchedule,
+                           verifySchedule: engine.config.verifyCompilationSchedule)
         }
         (self.info, self.interpreted, self.compiled) = try Module.decodeAndValidate(binary, features: engine.config.features, backend: backend)
         self.typeIds = engine.types.ids(for: info)
@@ -137,6 +139,14 @@ public final class Module: Sendable {
 
     /// The name of the module from the name section, if any.
     public var name: String? { info.names.moduleName }
+}
+
+extension Config {
+    /// How the JIT shares out a module's functions among threads.
+    var compilationSchedule: CompilationSchedule {
+        if let batchBytes = compilationBatchBytes { return .parallel(batchBytes: batchBytes) }
+        return parallelCompilation ? .parallel() : .sequential
+    }
 }
 
 extension Module {

@@ -176,13 +176,13 @@ extension CodeGenerator {
             masm.moveVMContext(to: M.integerArgumentRegisters[0])
             masm.moveVMContext(to: M.integerArgumentRegisters[1])
             let callee = function - module.importedFunctionCount
-            masm.call(functionLabels[callee])
+            masm.call(function: callee)
             recordSafepoint()
             // A callee without a tail call returns with the stack pointer as it found it.
-            if callee >= currentFunction {
+            // Whether it has one is known for sure only once every function is compiled
+            // (functions compile apart): the reset goes if it turns out not to.
+            if mayTailCall[callee] {
                 pendingResets.append((callee, masm.offset))
-                masm.resetStackPointer()
-            } else if tailCallers.contains(callee) {
                 masm.resetStackPointer()
             }
         }

@@ -106,7 +106,7 @@ extension CodeGenerator {
         saveFuel()
         masm.moveVMContext(to: M.integerArgumentRegisters[0])
         masm.moveVMContext(to: M.integerArgumentRegisters[1])
-        masm.tailCall(.label(functionLabels[function - module.importedFunctionCount]),
+        masm.tailCall(.function(function - module.importedFunctionCount),
                       stackWords: stackArgumentWords(type), incomingStackWords: stackArgumentWords(functionType))
         reachable = false
     }

@@ -29,24 +29,30 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     let layout: VMContextLayout
     let explicitBounds: Bool
     var masm: M
-    /// Entry labels of the defined functions.
-    var functionLabels: [M.Label] = []
-    /// Code offsets where each defined function starts and ends.
+    /// The defined function (imports not counted) this generator compiles first: a generator
+    /// compiles a contiguous run of the module's functions (see `ModuleCompiler`), and every
+    /// code offset it records is an offset into its own code.
+    let firstFunction: Int
+    /// Per defined function of the module: whether its body may hold a tail call (a superset,
+    /// see `ModuleCompiler.mayTailCall`). Direct calls of the others need no stack-pointer
+    /// reset.
+    let mayTailCall: [Bool]
+    /// Code offsets where each function compiled here starts and ends.
     var functionRanges: [Range<Int>] = []
     /// Code offsets of memory accesses (which may fault on the guard region) and calls (for
     /// backtraces), with the wasm offsets of their instructions, in code order.
     var memoryAccesses: [(code: Int, wasm: Int)] = []
-    /// Per defined function: its safepoints (calls, and builtins that may collect).
+    /// Per function compiled here: its safepoints (calls, and builtins that may collect).
     var stackMaps: [StackMaps] = []
-    /// The defined functions compiled so far that contain a tail call: only their calls
-    /// may return with the stack pointer moved (see `CodeGenerator+TailCalls.swift`).
+    /// The defined functions compiled here that contain a tail call: only their calls may
+    /// return with the stack pointer moved (see `CodeGenerator+TailCalls.swift`).
     var tailCallers = Set<Int>()
-    /// Stack-pointer resets after direct calls to functions not compiled yet when the call
-    /// was, removed at the module's end if the callee has no tail call.
+    /// Stack-pointer resets after direct calls of functions that may have a tail call,
+    /// removed when the module is linked if the callee has none.
     var pendingResets: [(callee: Int, position: Int)] = []
     /// The current function's externref locals (in every stack map).
     var externRefLocals: [Int] = []
-    /// Per defined function compiled so far: its exception handlers.
+    /// Per function compiled here: its exception handlers.
     var handlerTables: [CompiledHandlers] = []
     /// The current function's exception handlers (see `CodeGenerator+Exceptions.swift`).
     var handlers = CompiledHandlers()
@@ -155,7 +161,10 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     var trapStubs: [TrapStub] = []
     var stackOverflowLabel: M.Label?
     var wasmOffset = 0
+    /// The defined function being compiled (imports not counted).
     var currentFunction = 0
+    /// Its index among the functions this generator compiles (`functionRanges`, `stackMaps`).
+    var compiledIndex = 0
     /// The current function's frame slots (8 or 16 bytes each).
     var frameSlots = FrameSlots(slotBytes: 8)
     /// The first compiler invariant found broken: translation stops and the module's code
@@ -193,8 +202,11 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     }
 
     init(module: ModuleInfo, explicitBounds: Bool, instrumentation: Instrumentation = Instrumentation(),
-         registerLimit: Int? = nil, placeholderAddresses: Bool = false, cpuFeatures: CPUFeatures = .x86Baseline) {
+         registerLimit: Int? = nil, placeholderAddresses: Bool = false, cpuFeatures: CPUFeatures = .x86Baseline,
+         firstFunction: Int = 0, mayTailCall: [Bool]? = nil) {
         self.masm = M(cpuFeatures: cpuFeatures)
+        self.firstFunction = firstFunction
+        self.mayTailCall = mayTailCall ?? Array(repeating: true, count: module.functionBodies.count)
         self.placeholderAddresses = placeholderAddresses
         self.module = module
         self.layout = VMContextLayout(module)
@@ -203,7 +215,6 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         self.registerLimit = max(1, registerLimit ?? Int.max)
         self.allocatableRegisters = RegisterSet(Array(M.allocatableGPRs.prefix(self.registerLimit))
                                                 + Array(M.allocatableFPRs.prefix(self.registerLimit)))
-        for _ in module.functionBodies { functionLabels.append(masm.newLabel()) }
     }
 
     // MARK: Frame layout
@@ -457,7 +468,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             saveFuel()
             masm.moveVMContext(to: M.integerArgumentRegisters[0])
             masm.callAddressRecordingExit(runtimeAddress(stub.builtin))
-            stackMaps[currentFunction].append(position: masm.offset, slots: stub.slots)
+            stackMaps[compiledIndex].append(position: masm.offset, slots: stub.slots)
             let trap = masm.newLabel()
             trapStubs.append(TrapStub(label: trap, code: nil, wasmOffset: wasmOffset))
             masm.branchIfNonZero(is64: true, M.secondIntegerResult, trap)
@@ -472,7 +483,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// locals (every local is in its frame slot at a call) and the spilled externref
     /// operands below the call's arguments.
     mutating func recordSafepoint() {
-        stackMaps[currentFunction].append(position: masm.offset, slots: safepointSlots())
+        stackMaps[compiledIndex].append(position: masm.offset, slots: safepointSlots())
         recordHandlerCallSite()
     }
 
@@ -582,7 +593,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     mutating func beginFunction(type: FuncType, locals: [ValType], mayUseSIMD: Bool) {
         if !translating { return }
         frameSlots = FrameSlots(slotBytes: mayUseSIMD || locals.contains(.v128) || type.results.contains(.v128) ? 16 : 8)
-        currentFunction = functionRanges.count
+        compiledIndex = functionRanges.count
+        currentFunction = firstFunction + compiledIndex
         functionType = type
         localTypes = locals
         externRefLocals = locals.indices.filter { locals[$0].isCountedReference }
@@ -601,7 +613,9 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         currentHandler = -1
         landingPads.removeAll(keepingCapacity: true)
 
-        masm.bind(functionLabels[currentFunction])
+        // Every function starts aligned, so its code is the same wherever the run it is
+        // compiled in starts (runs start aligned too).
+        masm.alignFunctionEntry()
         let start = masm.offset
         framePatch = masm.prologue()
         let overflow = masm.newLabel()
@@ -681,15 +695,10 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             invariantFailed(problem)
             return
         }
-        let start = functionRanges[currentFunction].lowerBound
-        functionRanges[currentFunction] = start..<masm.offset
-        if currentFunction == module.functionBodies.count - 1 {
-            // Every function is compiled: the resets whose callee has no tail call go.
-            for (callee, position) in pendingResets where !tailCallers.contains(callee) {
-                masm.removeStackPointerReset(at: position)
-            }
-            pendingResets.removeAll()
-        }
+        let start = functionRanges[compiledIndex].lowerBound
+        functionRanges[compiledIndex] = start..<masm.offset
+        // The function's constants follow it (outside its range: they are not code).
+        masm.emitLiteralPool()
     }
 
     /// Moves the results to where the calling convention wants them and returns.

@@ -22,28 +22,3 @@ enum JITCompiler {
     /// off, see `JITCompiler.isSupported`).
     typealias HostMacroAssembler = X64MacroAssembler
 #endif
-
-extension CodeGenerator {
-    /// Appends the array-call trampolines and maps the module's code.
-    mutating func finishModule() throws -> CompiledModule {
-        var trampolines: [Int] = []
-        for type in module.types {
-            masm.alignFunctionEntry()
-            trampolines.append(masm.offset)
-            masm.arrayCallTrampoline(type)
-        }
-        masm.emitLiteralPool()
-        let code: [UInt8]
-        do {
-            code = try masm.finish()
-        } catch {
-            throw CompileError(functionIndex: module.importedFunctionCount + module.functionBodies.count,
-                               functionName: nil, wasmOffset: 0, message: "in the array-call trampolines: \(error)")
-        }
-        let memory = try CodeMemory(code)
-        let compiled = CompiledModule(memory: memory, functionRanges: functionRanges, trampolines: trampolines,
-                                      memoryAccesses: memoryAccesses, stackMaps: stackMaps)
-        compiled.handlers = handlerTables
-        return compiled
-    }
-}

@@ -19,11 +19,21 @@ enum Operand: Equatable {
     case slot(Int32)
 }
 
+/// A direct call or tail jump to a defined function, at `position` (the instruction's first
+/// byte), whose displacement `MacroAssembler.linkFunctionReference` fills in once every
+/// function has its place in the module's code.
+struct FunctionReference: Sendable {
+    var position: Int
+    /// The defined function's index (imports not counted).
+    var function: Int
+}
+
 /// Where a tail call (`MacroAssembler.tailCall`) goes.
 enum TailCallTarget<Label> {
-    /// A defined function of the module being compiled, at `Label`. The two VMContext
-    /// arguments are already in place (the current one, twice).
-    case label(Label)
+    /// Defined function `index` of the module being compiled (a `FunctionReference` the
+    /// module's linking fills in). The two VMContext arguments are already in place (the
+    /// current one, twice).
+    case function(Int)
     /// The function a `KilnFuncRef` names (an import, a table entry, a typed reference),
     /// the reference in the register (not null, of the right type: checked before). The
     /// VMContext arguments are set from it, as `callFuncRef` sets them.
@@ -212,7 +222,14 @@ protocol MacroAssembler {
     mutating func branchIfZero(is64: Bool, _ reg: Reg, _ label: Label)
     mutating func branchIfNonZero(is64: Bool, _ reg: Reg, _ label: Label)
     mutating func jumpTable(index: Reg, targets: [Label], scratch: Reg)
-    mutating func call(_ label: Label)
+    /// A direct call of defined function `index`: the displacement is left for the linking
+    /// of the module's code, recorded in `functionReferences` (so functions compile apart).
+    mutating func call(function index: Int)
+    /// The direct calls and tail jumps emitted so far, in code order.
+    var functionReferences: [FunctionReference] { get }
+    /// Points the call or jump at `position` of `code` at `target` (offsets in `code`);
+    /// false when the distance is beyond the instruction's reach.
+    static func linkFunctionReference(in code: UnsafeMutableRawBufferPointer, at position: Int, to target: Int) -> Bool
     mutating func callFuncRef(_ reference: Reg)
     mutating func callAddress(_ address: UInt)
     /// Fuel lives in a register the allocator never hands out, within functions of a
@@ -281,8 +298,9 @@ protocol MacroAssembler {
                              definition: Reg, pinnedBase: Bool, boundsTrap: Label?)
 
     // Glue between Swift and machine code (one per signature)
-    /// Places what the code refers to but does not execute (constants), after the last
-    /// instruction: called once, when every function and trampoline is emitted.
+    /// Places what the code refers to but does not execute (constants) after the last
+    /// instruction: called after each function (so a function's code and its constants move
+    /// together when functions are compiled apart) and after the trampolines.
     mutating func emitLiteralPool()
     /// `void trampoline(code, vmctx, values)`: calls the wasm-convention function `code`
     /// with the parameters in the `ValRaw` array `values` and writes its results there.

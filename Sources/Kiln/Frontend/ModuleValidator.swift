@@ -12,7 +12,10 @@ struct ModuleValidator {
         /// Machine code; modules the JIT leaves alone go to the interpreter.
         /// `registerLimit` restricts the allocator (tests only: see `CodeGenerator`).
         /// `cpuFeatures`: the x86-64 extensions the code may use.
-        case jit(explicitBounds: Bool, Instrumentation, registerLimit: Int? = nil, cpuFeatures: CPUFeatures = .x86Baseline)
+        /// `compilation`: how the function bodies are shared out among threads.
+        /// `verifySchedule`: see `Config.verifyCompilationSchedule`.
+        case jit(explicitBounds: Bool, Instrumentation, registerLimit: Int? = nil, cpuFeatures: CPUFeatures = .x86Baseline,
+                 compilation: CompilationSchedule = .sequential, verifySchedule: Bool = false)
     }
 
     /// Validates `module` and compiles it for `backend` in the same pass.
@@ -28,22 +31,18 @@ struct ModuleValidator {
             return (nil, nil)
         case .interpreter(let instrumentation):
             return (try validator.validateFunctions(translate: true, instrumentation), nil)
-        case .jit(let explicitBounds, let instrumentation, let registerLimit, let cpuFeatures):
+        case .jit(let explicitBounds, let instrumentation, let registerLimit, let cpuFeatures, let compilation, let verify):
             if JITCompiler.isSupported {
-                var generator = CodeGenerator<HostMacroAssembler>(module: module, explicitBounds: explicitBounds,
-                                                                  instrumentation: instrumentation, registerLimit: registerLimit,
-                                                                  cpuFeatures: cpuFeatures)
-                try validator.validateFunctions(&generator) { $0.finishFunction() }
-                // A validation error found after a compiler failure still comes first: the
-                // module is invalid whatever the compiler thought of it.
-                if let failure = generator.failure { throw failure }
-                return (nil, try generator.finishModule())
+                let compiler = ModuleCompiler<HostMacroAssembler>(
+                    validator: validator, explicitBounds: explicitBounds, instrumentation: instrumentation,
+                    registerLimit: registerLimit, cpuFeatures: cpuFeatures)
+                return (nil, try compiler.compile(compilation, verify: verify))
             }
             return (try validator.validateFunctions(translate: true, instrumentation), nil)
         }
     }
 
-    private func validateModule() throws(WasmError) {
+    func validateModule() throws(WasmError) {
         let m = module
         // Types name only themselves and earlier types.
         for (i, type) in m.types.enumerated() {
@@ -238,11 +237,12 @@ struct ModuleValidator {
 
     /// Validates every function body, handing each instruction to `compiler` after it
     /// validated, and calling `finish` after each function.
-    private func validateFunctions<Compiler: FunctionCompiler>(
-        _ compiler: inout Compiler, finish: (inout Compiler) -> Void
+    func validateFunctions<Compiler: FunctionCompiler>(
+        _ compiler: inout Compiler, range: Range<Int>? = nil, finish: (inout Compiler) -> Void
     ) throws(WasmError) {
         var validator = FunctionValidator(module: module)
-        for (i, body) in module.functionBodies.enumerated() {
+        for i in range ?? module.functionBodies.indices {
+            let body = module.functionBodies[i]
             // As in the spec's reference interpreter, a body whose instructions run past its size
             // is read on into what follows and then found to have the wrong size.
             var reader = ByteReader(base: base, position: body.start, end: length,
@@ -316,12 +316,10 @@ extension ModuleValidator {
             let module = try ModuleDecoder.decode(buffer)
             let validator = ModuleValidator(module: module, base: base, length: buffer.count)
             try validator.validateModule()
-            var generator = CodeGenerator<M>(module: module, explicitBounds: explicitBounds, placeholderAddresses: true,
-                                             cpuFeatures: cpuFeatures)
-            try validator.validateFunctions(&generator) { $0.finishFunction() }
-            if let failure = generator.failure { throw failure }
-            let code = try generator.masm.finish()
-            return generator.functionRanges.map { Array(code[$0]) }
+            let compiler = ModuleCompiler<M>(validator: validator, explicitBounds: explicitBounds, instrumentation: Instrumentation(),
+                                             registerLimit: nil, cpuFeatures: cpuFeatures, placeholderAddresses: true)
+            let linked = try compiler.compileCode(.sequential)
+            return linked.functionRanges.map { Array(linked.code[$0]) }
         }
     }
 }

@@ -30,6 +30,25 @@ struct CompiledHandlers: Sendable {
     /// Bytes from the frame pointer down to the stack pointer inside the function's body.
     var frameBytes = 0
 
+    /// Every field, for comparisons in tests.
+    var description: String {
+        let clauses = handlers.map { handler in
+            handler.clauses.map { "\($0.kind) \($0.tag) \($0.landing) \($0.valueOffsets) \(String(describing: $0.exceptionOffset))" }
+                .joined(separator: ", ") + " next \(handler.next)"
+        }
+        return "\(clauses) sites \(callSites.map { "\($0.offset):\($0.handler)" }) frame \(frameBytes)"
+    }
+
+    /// Moves the call sites and landing pads by `distance` bytes (code compiled apart,
+    /// placed in the module).
+    mutating func shift(by distance: Int) {
+        guard distance != 0 else { return }
+        for i in callSites.indices { callSites[i].offset += distance }
+        for h in handlers.indices {
+            for c in handlers[h].clauses.indices { handlers[h].clauses[c].landing += distance }
+        }
+    }
+
     /// The innermost handler around the call whose return address is at `offset`, or -1.
     func handler(atReturnOffset offset: Int) -> Int {
         let i = callSites.partitionPoint { $0.offset < offset }

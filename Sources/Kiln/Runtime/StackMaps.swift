@@ -58,6 +58,12 @@ struct StackMaps: Sendable {
         starts.append(UInt32(words.count))
     }
 
+    /// Moves every safepoint by `distance` bytes (code compiled apart, placed in the module).
+    mutating func shift(by distance: Int) {
+        guard distance != 0 else { return }
+        for i in positions.indices { positions[i] = UInt32(Int(positions[i]) + distance) }
+    }
+
     /// The slots of the map at exactly `position`, or nil when there is no safepoint there.
     func slots(at position: Int) -> [Int]? {
         let index = positions.partitionPoint { Int($0) < position }

@@ -1,5 +1,5 @@
 import Testing
-import Kiln
+@testable import Kiln
 import KilnWAST
 
 /// The WebAssembly 3.0 spec suite (`../shared/wasm-testsuite-3.0`), every script under each
@@ -24,6 +24,23 @@ import KilnWAST
         let result = try run(name, Config(strategy: .jit))
         // Machine code for every module, SIMD included, on both ISAs.
         #expect(result?.interpretedModules == [])
+    }
+
+    /// Scripts with tail calls, exceptions, typed calls and SIMD constants, compiled a
+    /// function per run on all cores and checked against a sequential compile (see
+    /// `SpecTests.jitCompiledInBatches`).
+    static let batchedScripts = SpecSuite.files3.filter {
+        ($0.contains("call") || $0.contains("throw") || $0.contains("try") || $0.hasPrefix("legacy/")
+            || $0.hasPrefix("simd_const") || $0.hasPrefix("tag") || $0.hasPrefix("ref_func"))
+            && !SpecSuite.garbageCollectionScripts.contains($0)
+    }
+
+    @Test(arguments: batchedScripts)
+    func jitCompiledInBatches(_ name: String) throws {
+        var config = Config(strategy: .jit)
+        config.compilationBatchBytes = 1
+        config.verifyCompilationSchedule = true
+        try run(name, config)
     }
 
     static let memoryScripts = SpecSuite.files3.filter {

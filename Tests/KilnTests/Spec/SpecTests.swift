@@ -1,5 +1,5 @@
 import Testing
-import Kiln
+@testable import Kiln
 import KilnWAST
 
 /// Every top-level spec script, run in full under each engine configuration: modules load
@@ -23,6 +23,27 @@ import KilnWAST
         let result = try run(name, Config(strategy: .jit))
         // Machine code for every module, SIMD included, on both ISAs.
         #expect(result.interpretedModules == [])
+    }
+
+    /// The scripts compiled a function per run, on all cores, each module checked against a
+    /// sequential compile (code, ranges, safepoints, handlers the same byte for byte) and
+    /// then run: every script on x86-64; under emulation the ones with calls, tables,
+    /// constants and traps, which the linking touches.
+    static let batchedScripts = SpecSuite.topLevelFiles.filter {
+        #if arch(arm64)
+            $0.contains("call") || $0.hasPrefix("func") || $0.hasPrefix("simd_const") || $0.hasPrefix("unreachable")
+                || $0.hasPrefix("table") || $0.hasPrefix("fac") || $0.hasPrefix("names")
+        #else
+            true
+        #endif
+    }
+
+    @Test(arguments: batchedScripts)
+    func jitCompiledInBatches(_ name: String) throws {
+        var config = Config(strategy: .jit)
+        config.compilationBatchBytes = 1
+        config.verifyCompilationSchedule = true
+        try run(name, config)
     }
 
     static let memoryScripts = SpecSuite.topLevelFiles.filter {

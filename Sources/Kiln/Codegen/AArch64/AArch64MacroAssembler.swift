@@ -61,6 +61,7 @@ struct AArch64MacroAssembler: MacroAssembler {
     /// Where the current function's `resetStackPointer`s are: `patchFrameSize` fills them
     /// in with the prologue's size.
     private var stackPointerResets: [Int] = []
+    private(set) var functionReferences: [FunctionReference] = []
 
     init() {}
 
@@ -244,7 +245,9 @@ struct AArch64MacroAssembler: MacroAssembler {
         }
         asm.mov(.x, .sp, area)
         switch target {
-        case .label(let label): asm.b(label)
+        case .function(let index):
+            functionReferences.append(FunctionReference(position: asm.offset, function: index))
+            asm.b(offset: 0)
         case .funcRef:
             asm.ldr(.x, s, .base(reference))
             asm.br(s)
@@ -902,7 +905,21 @@ struct AArch64MacroAssembler: MacroAssembler {
         }
     }
 
-    mutating func call(_ label: Label) { asm.bl(label) }
+    mutating func call(function index: Int) {
+        functionReferences.append(FunctionReference(position: asm.offset, function: index))
+        asm.bl(offset: 0)
+    }
+
+    /// `bl` or `b`: imm26 is the word distance from the instruction, ±128 MiB.
+    static func linkFunctionReference(in code: UnsafeMutableRawBufferPointer, at position: Int, to target: Int) -> Bool {
+        let words = (target - position) >> 2
+        guard position >= 0, position + 4 <= code.count, (target - position) & 3 == 0,
+              words >= -(1 << 25), words < 1 << 25 else { return false }
+        let instruction = UInt32(littleEndian: code.loadUnaligned(fromByteOffset: position, as: UInt32.self))
+        let linked = instruction & 0xFC00_0000 | UInt32(truncatingIfNeeded: words) & 0x03FF_FFFF
+        code.storeBytes(of: linked.littleEndian, toByteOffset: position, as: UInt32.self)
+        return true
+    }
 
     /// Records the frame pointer and the return address `returnAddress` in the VMContext's
     /// exit fields (see KILN_VMCTX_EXIT_FP_OFFSET).

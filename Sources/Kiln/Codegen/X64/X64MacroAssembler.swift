@@ -41,6 +41,7 @@ struct X64MacroAssembler: MacroAssembler {
     /// Where the current function's `resetStackPointer`s are: `patchFrameSize` fills in
     /// their displacement with the prologue's.
     private var stackPointerResets: [Int] = []
+    private(set) var functionReferences: [FunctionReference] = []
     /// The v128 constants the code loads from memory (`emitLiteralPool` places them after
     /// the code), each once, and the instructions that refer to them: the code offset just
     /// past each (where its rip-relative displacement ends) and the constant's index.
@@ -155,7 +156,9 @@ struct X64MacroAssembler: MacroAssembler {
         asm.lea(.s64, .rsp, .base(area, -8))
         asm.mov(.s64, .base(.rsp, 0), s)
         switch target {
-        case .label(let label): asm.jmp(label)
+        case .function(let index):
+            functionReferences.append(FunctionReference(position: asm.offset, function: index))
+            asm.emit(0xE9, 0, 0, 0, 0)
         case .funcRef: asm.jmp(.base(.rax, 0))
         }
     }
@@ -855,7 +858,18 @@ struct X64MacroAssembler: MacroAssembler {
         }
     }
 
-    mutating func call(_ label: Label) { asm.call(label) }
+    mutating func call(function index: Int) {
+        functionReferences.append(FunctionReference(position: asm.offset, function: index))
+        asm.emit(0xE8, 0, 0, 0, 0)
+    }
+
+    /// `call rel32` (E8) or `jmp rel32` (E9): the displacement counts from the next instruction.
+    static func linkFunctionReference(in code: UnsafeMutableRawBufferPointer, at position: Int, to target: Int) -> Bool {
+        let displacement = target - (position + 5)
+        guard position >= 0, position + 5 <= code.count, let rel = Int32(exactly: displacement) else { return false }
+        code.storeBytes(of: rel.littleEndian, toByteOffset: position + 1, as: Int32.self)
+        return true
+    }
 
     mutating func callFuncRef(_ reference: Reg) {
         // rdi = callee vmctx, rsi = caller vmctx; rax keeps the reference for adapters.

@@ -1,19 +1,21 @@
-// Times Kiln's decode + validate on one module and prints the median throughput.
+// Times Kiln's decode + validate on one module and prints the median throughput; with
+// --compile, the JIT's compile on one thread and on all cores too (one line each).
 //
 // A plain executable rather than a Benchmark target so that scripts can call it
-// and parse one line of output:
-//     swift run -c release DecodeThroughput Kernels/build/large.wasm [--runs N]
+// and parse its lines of output:
+//     swift run -c release DecodeThroughput Kernels/build/large.wasm [--runs N] [--compile]
 
 import Foundation
 import Kiln
 
 @main
 struct DecodeThroughput {
-    static let usage = "usage: DecodeThroughput <module.wasm> [--runs N]   (default: 21 runs after 2 warm-up runs)"
+    static let usage = "usage: DecodeThroughput <module.wasm> [--runs N] [--compile]   (default: 21 runs after 2 warm-up runs)"
 
     static func main() {
         var path: String?
         var runs = 21
+        var compile = false
         var arguments = CommandLine.arguments.dropFirst()
         while let argument = arguments.popFirst() {
             switch argument {
@@ -22,6 +24,8 @@ struct DecodeThroughput {
                     fail("--runs needs a positive integer\n\(usage)")
                 }
                 runs = value
+            case "--compile":
+                compile = true
             case "-h", "--help":
                 print(usage)
                 return
@@ -36,23 +40,36 @@ struct DecodeThroughput {
         }
         let bytes = [UInt8](data)
 
-        let engine: Engine
-        do {
-            engine = try Engine(Config())
-            // Warm-up: the first runs pay for page faults in the allocator and caches.
-            for _ in 0..<2 {
-                try Module.validate(engine, bytes: bytes)
+        let validating: Engine
+        do { validating = try Engine(Config()) } catch { fail("\(error)") }
+        measure("validate", path: path, bytes: bytes, runs: runs) { try Module.validate(validating, bytes: bytes) }
+        guard compile else { return }
+        let threads: [Bool] = ProcessInfo.processInfo.environment["KILN_COMPILE_ONE_THREAD_ONLY"] == "1" ? [false] : [false, true]
+        for parallel in threads {
+            var config = Config(strategy: .jit)
+            config.parallelCompilation = parallel
+            let engine: Engine
+            do { engine = try Engine(config) } catch { fail("\(error)") }
+            measure(parallel ? "compile, all cores" : "compile, one thread", path: path, bytes: bytes, runs: runs) {
+                _ = try Module(engine, bytes: bytes)
             }
+        }
+    }
+
+    /// Runs `body` twice to warm up, then `runs` times, and prints the median throughput.
+    static func measure(_ what: String, path: String, bytes: [UInt8], runs: Int, _ body: () throws -> Void) {
+        do {
+            // Warm-up: the first runs pay for page faults in the allocator and caches.
+            for _ in 0..<2 { try body() }
         } catch {
             fail("\(path): \(error)")
         }
-
         var seconds: [Double] = []
         seconds.reserveCapacity(runs)
         for _ in 0..<runs {
             let start = ContinuousClock.now
             do {
-                try Module.validate(engine, bytes: bytes)
+                try body()
             } catch {
                 fail("\(path): \(error)")
             }
@@ -68,7 +85,7 @@ struct DecodeThroughput {
         let megabytes = Double(bytes.count) / 1_000_000
         func rate(_ time: Double) -> String { String(format: "%.1f", megabytes / time) }
         print(
-            "\(path): \(bytes.count) bytes, \(runs) runs, median \(String(format: "%.2f", median * 1000)) ms, "
+            "\(path): \(what): \(bytes.count) bytes, \(runs) runs, median \(String(format: "%.2f", median * 1000)) ms, "
                 + "median \(rate(median)) MB/s (best \(rate(seconds[0])), worst \(rate(seconds[runs - 1])))")
     }
 

@@ -164,6 +164,7 @@ extension CodeGenerator {
     }
 
     /// Whether `reg` belongs to the current instruction (it caches no local).
+    @inline(__always)
     func ownsRegister(_ reg: Reg) -> Bool { cacheOwner(reg) == nil }
 
     mutating func allocateTemporaries(_ counts: (gprs: Int, fprs: Int), into operands: inout SIMDOperands) {

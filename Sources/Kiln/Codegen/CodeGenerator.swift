@@ -132,6 +132,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// Per register (as `RegisterSet` bit index): the local it caches, or -1.
     var cacheOwners = [Int](repeating: -1, count: 64)
 
+    @inline(__always)
     func cacheOwner(_ reg: Reg) -> Int? {
         let owner = cacheOwners[RegisterSet.index(reg)]
         return owner >= 0 ? owner : nil
@@ -144,6 +145,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// How many locals are cached: most instructions find none and skip the scans.
     var cachedCount = 0
 
+    @inline(__always)
     var cachedLocals: [Int] { cachedCount == 0 ? [] : cacheOwners.filter { $0 >= 0 } }
 
     var functionType = FuncType()
@@ -171,6 +173,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// is thrown away (see `CompileError`).
     var failure: CompileError?
     /// Whether instructions are translated (not once the function's code is abandoned).
+    @inline(__always)
     var translating: Bool { failure == nil }
     /// How many of the ISA's allocatable registers of each class the allocator may use
     /// (all by default; tests lower it to force an allocator invariant failure).
@@ -219,14 +222,18 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
 
     // MARK: Frame layout
 
+    @inline(__always)
     var localCount: Int { localTypes.count }
     static var resultsPointerSlot: Int32 { -24 }
+    @inline(__always)
     func localSlot(_ index: Int) -> Int32 { frameSlots.offset(ofSlot: index) }
+    @inline(__always)
     func stackSlot(_ index: Int) -> Int32 { frameSlots.offset(ofSlot: localCount + index) }
 
     // MARK: Registers
 
     /// Whether values of `type` live in float registers (v128 too, whole).
+    @inline(__always)
     func isFloat(_ type: ValType) -> Bool { type == .f32 || type == .f64 || type == .v128 }
 
 
@@ -1270,6 +1277,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     }
 
     /// Whether an access goes through the pinned memory-0 base (a 32-bit memory 0).
+    @inline(__always)
     func isPinned(_ memArg: MemArg) -> Bool {
         memArg.memory == 0 && !module.memories[0].is64
     }

@@ -83,16 +83,19 @@ struct FunctionValidator {
 
     // MARK: Block types
 
+    @inline(__always)
     func parameterCount(_ type: BlockType) -> Int {
         if case .typeIndex(let index) = type { return module.types[Int(index)].params.count }
         return 0
     }
 
+    @inline(__always)
     func parameterType(_ type: BlockType, _ i: Int) -> ValType {
         guard case .typeIndex(let index) = type else { preconditionFailure("no parameters") }
         return module.types[Int(index)].params[i]
     }
 
+    @inline(__always)
     func resultCount(_ type: BlockType) -> Int {
         switch type {
         case .empty: return 0
@@ -101,6 +104,7 @@ struct FunctionValidator {
         }
     }
 
+    @inline(__always)
     func resultType(_ type: BlockType, _ i: Int) -> ValType {
         switch type {
         case .empty: preconditionFailure("no results")
@@ -110,10 +114,12 @@ struct FunctionValidator {
     }
 
     /// Arity of the values a branch to `frame` carries.
+    @inline(__always)
     func labelCount(_ frame: ControlFrame) -> Int {
         frame.kind == .loop ? parameterCount(frame.blockType) : resultCount(frame.blockType)
     }
 
+    @inline(__always)
     func labelType(_ frame: ControlFrame, _ i: Int) -> ValType {
         frame.kind == .loop ? parameterType(frame.blockType, i) : resultType(frame.blockType, i)
     }
@@ -150,6 +156,7 @@ struct FunctionValidator {
     }
 
     /// Checks that the type indices a type names exist.
+    @inline(__always)
     private func checkType(_ type: ValType) throws(WasmError) {
         if case .ref(let reference) = type { try checkHeapType(reference.heapType) }
     }
@@ -230,6 +237,7 @@ struct FunctionValidator {
         }
     }
 
+    @inline(__always)
     private func frame(atDepth depth: UInt32) throws(WasmError) -> ControlFrame {
         guard Int(depth) < frames.count else { throw error("unknown label") }
         return frames[frames.count - 1 - Int(depth)]
@@ -238,12 +246,14 @@ struct FunctionValidator {
     // MARK: Module context
 
     /// The type of memory `index`.
+    @inline(__always)
     private func memory(_ index: UInt32) throws(WasmError) -> MemoryType {
         guard Int(index) < module.memories.count else { throw error("unknown memory \(index)") }
         return module.memories[Int(index)]
     }
 
     /// Checks a load's or store's memarg and returns the memory's address type.
+    @inline(__always)
     private func checkMemArg(_ memArg: MemArg, natural: UInt32) throws(WasmError) -> ValType {
         let type = try memory(memArg.memory)
         guard memArg.align <= natural else { throw error("alignment must not be larger than natural") }
@@ -251,37 +261,44 @@ struct FunctionValidator {
         return type.addressType
     }
 
+    @inline(__always)
     private func table(_ index: UInt32) throws(WasmError) -> TableType {
         guard Int(index) < module.tables.count else { throw error("unknown table \(index)") }
         return module.tables[Int(index)]
     }
 
+    @inline(__always)
     private func elementType(_ index: UInt32) throws(WasmError) -> ValType {
         guard Int(index) < module.elements.count else { throw error("unknown elem segment \(index)") }
         return module.elements[Int(index)].type
     }
 
     /// The function type of tag `index` (its parameters are the exception's values).
+    @inline(__always)
     private func tagType(_ index: UInt32) throws(WasmError) -> FuncType {
         guard Int(index) < module.tags.count else { throw error("unknown tag \(index)") }
         return module.types[Int(module.tags[Int(index)])]
     }
 
+    @inline(__always)
     private func checkDataIndex(_ index: UInt32) throws(WasmError) {
         guard let count = module.dataCount else { throw .malformed("data count section required", at: offset) }
         guard index < count else { throw error("unknown data segment \(index)") }
     }
 
+    @inline(__always)
     private func local(_ index: UInt32) throws(WasmError) -> ValType {
         guard Int(index) < locals.count else { throw error("unknown local \(index)") }
         return locals[Int(index)]
     }
 
+    @inline(__always)
     private func global(_ index: UInt32) throws(WasmError) -> GlobalType {
         guard Int(index) < module.globals.count else { throw error("unknown global \(index)") }
         return module.globals[Int(index)]
     }
 
+    @inline(__always)
     private func functionType(_ index: UInt32) throws(WasmError) -> FuncType {
         guard Int(index) < module.functionTypes.count else { throw error("unknown function \(index)") }
         return module.functionType(of: Int(index))

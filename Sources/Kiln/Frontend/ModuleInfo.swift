@@ -51,6 +51,7 @@ struct ModuleInfo: Sendable {
     /// recursion group, as without GC).
     var canonicalTypes: [UInt32] = []
 
+    @inline(__always)
     func functionType(of functionIndex: Int) -> FuncType {
         types[Int(functionTypes[functionIndex])]
     }
@@ -58,8 +59,15 @@ struct ModuleInfo: Sendable {
     /// The subtyping of WebAssembly 3.0 without GC: a non-null reference stands where a
     /// nullable one of a supertype is expected; a concrete function type is a `func`; the
     /// bottom types are below everything in their hierarchy.
+    @inline(__always)
     func isSubtype(_ a: ValType, of b: ValType) -> Bool {
         if a == b { return true }
+        return isReferenceSubtype(a, of: b)
+    }
+
+    /// The rest of `isSubtype(_:of:)`, out of line: the validator calls it for every operand,
+    /// and a call that is not inlined copies the whole module description first.
+    func isReferenceSubtype(_ a: ValType, of b: ValType) -> Bool {
         guard case .ref(let x) = a, case .ref(let y) = b else { return false }
         if x.nullable && !y.nullable { return false }
         return isSubtype(x.heapType, of: y.heapType)

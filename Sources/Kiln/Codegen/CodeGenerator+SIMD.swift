@@ -77,7 +77,8 @@ extension CodeGenerator {
             return
         }
         var operands: SIMDOperands
-        var owned: [Reg] = []
+        // The operand registers the operation consumes (released after it): at most two.
+        var owned: (Reg?, Reg?) = (nil, nil)
         var pushed: ValType = .v128
         let threeOperand = masm.simdResultMayDiffer(op)
         switch op.shape {
@@ -86,7 +87,7 @@ extension CodeGenerator {
             let a = simdSource(pop())
             let result = ownsRegister(a) ? a : allocate(float: true)
             operands = SIMDOperands(result: result, a: a)
-            if result != a { owned = [a] }
+            if result != a { owned = (a, nil) }
         case .binary where threeOperand:
             let b = simdSource(pop())
             let a = simdSource(pop())
@@ -99,7 +100,7 @@ extension CodeGenerator {
                 result = allocate(float: true)
             }
             operands = SIMDOperands(result: result, a: a, b: b)
-            owned = [a, b].filter { $0 != result }
+            owned = (a != result ? a : nil, b != result ? b : nil)
         case .unary:
             let a = register(pop())
             operands = SIMDOperands(result: a, a: a)
@@ -107,17 +108,17 @@ extension CodeGenerator {
             let b = register(pop())
             let a = register(pop())
             operands = SIMDOperands(result: a, a: a, b: b)
-            owned = [b]
+            owned = (b, nil)
         case .ternary:
             let c = register(pop())
             let b = register(pop())
             let a = register(pop())
             operands = SIMDOperands(result: a, a: a, b: b, c: c)
-            owned = [b, c]
+            owned = (b, c)
         case .test:
             let a = register(pop())
             operands = SIMDOperands(result: allocate(float: false), a: a)
-            owned = [a]
+            owned = (a, nil)
             pushed = .i32
         case .shift:
             let count = pop()
@@ -129,7 +130,7 @@ extension CodeGenerator {
                 let b = register(count)
                 let a = register(pop())
                 operands = SIMDOperands(result: a, a: a, b: b)
-                owned = [b]
+                owned = (b, nil)
             }
         case .splat(let type):
             let a = register(pop())
@@ -137,7 +138,7 @@ extension CodeGenerator {
                 operands = SIMDOperands(result: a, a: a)
             } else {
                 operands = SIMDOperands(result: allocate(float: true), a: a)
-                owned = [a]
+                owned = (a, nil)
             }
         }
         // why: the ISA's own form only in its own flavor (the interpreter computes the same).
@@ -149,7 +150,8 @@ extension CodeGenerator {
             masm.simd(op, operands)
         }
         releaseTemporaries(operands)
-        for reg in owned { release(reg) }
+        if let reg = owned.0 { release(reg) }
+        if let reg = owned.1 { release(reg) }
         push(pushed, .reg(operands.result))
     }
 

@@ -4,13 +4,7 @@ import Testing
 /// CPU feature detection and `Config.cpuFeatures`: the engine checks a forced set against
 /// the host and the x86-64 JIT's baseline.
 @Suite struct CPUFeaturesTests {
-    static var isX64: Bool {
-        #if arch(x86_64)
-            return true
-        #else
-            return false
-        #endif
-    }
+    static var isX64: Bool { TestHost.isX64 }
 
     @Test func detectionIsConsistent() throws {
         let host = CPUFeatures.host

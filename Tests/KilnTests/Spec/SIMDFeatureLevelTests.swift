@@ -8,13 +8,7 @@ import KilnWAST
 /// AVX2 (broadcasts) where the host has them. A level the host lacks shows up as a skipped
 /// test naming what is missing.
 @Suite struct SIMDFeatureLevelTests {
-    static var isX64: Bool {
-        #if arch(x86_64)
-            return true
-        #else
-            return false
-        #endif
-    }
+    static var isX64: Bool { TestHost.isX64 }
 
     static let baseline = CPUFeatures.x86Baseline
     static let avx = CPUFeatures.x86Baseline.union(.avx)

@@ -376,9 +376,10 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     }
 
     /// Whether the current local cache already matches a loop head's.
-    func matchesLoopHead(_ target: Block) -> Bool {
-        for (local, reg) in target.loopLocals where localCache[local]?.reg != reg { return false }
-        for local in cachedLocals where localCache[local]!.dirty && !target.loopLocals.contains(where: { $0.local == local }) {
+    @inline(__always)
+    func matchesLoopHead(_ loopLocals: [(local: Int, reg: Reg)]) -> Bool {
+        for (local, reg) in loopLocals where localCache[local]?.reg != reg { return false }
+        for local in cachedLocals where localCache[local]!.dirty && !loopLocals.contains(where: { $0.local == local }) {
             return false
         }
         return true
@@ -387,12 +388,12 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// Emits, without changing the abstract state, what turns the current local cache into
     /// the loop head's: other dirty locals stored, loop locals moved or loaded into their
     /// registers (a parallel move).
-    mutating func emitLoopHeadConformance(_ target: Block) {
-        for local in cachedLocals where localCache[local]!.dirty && !target.loopLocals.contains(where: { $0.local == local }) {
+    mutating func emitLoopHeadConformance(_ loopLocals: [(local: Int, reg: Reg)]) {
+        for local in cachedLocals where localCache[local]!.dirty && !loopLocals.contains(where: { $0.local == local }) {
             masm.store(localTypes[local], slot: localSlot(local), localCache[local]!.reg)
         }
         var moves: [(destination: Reg, source: Reg, type: ValType)] = []
-        for (local, reg) in target.loopLocals {
+        for (local, reg) in loopLocals {
             if let cached = localCache[local], cached.reg != reg {
                 moves.append((reg, cached.reg, localTypes[local]))
             }
@@ -408,7 +409,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
                 moves[0].source = scratch
             }
         }
-        for (local, reg) in target.loopLocals where localCache[local] == nil {
+        for (local, reg) in loopLocals where localCache[local] == nil {
             masm.load(localTypes[local], reg, slot: localSlot(local))
         }
     }
@@ -736,11 +737,20 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// Writes the top label values where the target block expects them, without changing
     /// the abstract stack (a conditional branch falls through with it intact).
     mutating func emitBranchMoves(_ target: Block) {
-        let arity = target.labelTypes.count
+        emitBranchMoves(arity: target.labelTypes.count, height: target.height)
+    }
+
+    /// `emitBranchMoves` to the block at `index` of `blocks` (without copying it out).
+    mutating func emitBranchMoves(toBlock index: Int) {
+        emitBranchMoves(arity: blocks[index].labelTypes.count, height: blocks[index].height)
+    }
+
+    /// Writes the top `arity` values to the operand slots from `height` on.
+    mutating func emitBranchMoves(arity: Int, height: Int) {
         let first = stack.count - arity
-        guard first != target.height else { return }
+        guard first != height else { return }
         for i in 0..<arity {
-            let destination = stackSlot(target.height + i)
+            let destination = stackSlot(height + i)
             let value = stack[first + i]
             switch value.location {
             case .spilled: masm.copySlot(value.type, to: destination, from: stackSlot(first + i))
@@ -765,9 +775,9 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             emitReturn()
             return
         }
-        emitBranchMoves(blocks[index])
+        emitBranchMoves(toBlock: index)
         if blocks[index].kind == .loop {
-            emitLoopHeadConformance(blocks[index])
+            emitLoopHeadConformance(blocks[index].loopLocals)
         } else {
             for local in cachedLocals where localCache[local]!.dirty {
                 masm.store(localTypes[local], slot: localSlot(local), localCache[local]!.reg)
@@ -911,7 +921,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             var directLoops: [Int] = []
             for depth in depths.map(Int.init) {
                 let target = blocks[blocks.count - 1 - depth]
-                let direct = target.kind == .loop ? matchesLoopHead(target) : target.kind != .function
+                let direct = target.kind == .loop ? matchesLoopHead(target.loopLocals) : target.kind != .function
                 if direct && stack.count - target.labelTypes.count == target.height {
                     labels.append(target.label)
                     if target.kind == .loop { directLoops.append(blocks.count - 1 - depth) }
@@ -924,7 +934,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
                     stubs.append((stub, depth))
                 }
             }
-            for index in directLoops where !matchesLoopHead(blocks[index]) {
+            for index in directLoops where !matchesLoopHead(blocks[index].loopLocals) {
                 invariantFailed("br_table jumps straight to a loop head whose cached locals no longer match")
             }
             masm.jumpTable(index: index, targets: labels, scratch: scratch)
@@ -1211,15 +1221,17 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// flags), with the label's values on the stack.
     mutating func emitBranchIf(_ condition: (value: Value, index: Int), depth: UInt32) {
         spillOperands()
-        let target = blocks[blocks.count - 1 - Int(depth)]
-        let arity = target.labelTypes.count
-        if target.kind != .function && target.kind != .loop && stack.count - arity == target.height {
+        // Read in place: a copy of the block would retain and release its arrays.
+        let index = blocks.count - 1 - Int(depth)
+        let kind = blocks[index].kind, label = blocks[index].label
+        let direct = stack.count - blocks[index].labelTypes.count == blocks[index].height
+        if kind != .function && kind != .loop && direct {
             // Storing the locals on both paths leaves them cached (clean) for the fallthrough.
             writeBackAll()
-            jumpIf(condition, target.label)
-            blocks[blocks.count - 1 - Int(depth)].endReachable = true
-        } else if target.kind == .loop && stack.count - arity == target.height && matchesLoopHead(target) {
-            jumpIf(condition, target.label)
+            jumpIf(condition, label)
+            blocks[index].endReachable = true
+        } else if kind == .loop && direct && matchesLoopHead(blocks[index].loopLocals) {
+            jumpIf(condition, label)
         } else {
             let skip = masm.newLabel()
             jumpUnless(condition, skip)

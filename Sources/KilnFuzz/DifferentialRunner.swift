@@ -1,5 +1,5 @@
 import Foundation
-import Kiln
+@_spi(Testing) import Kiln
 
 /// Runs a module under the JIT and under the interpreter and compares everything wasm can
 /// observe: each export's results (NaNs made canonical: their bits may differ), traps by
@@ -64,6 +64,13 @@ public enum DifferentialRunner {
         #else
             return nil
         #endif
+    }
+
+    /// Half the modules (seed bit 5) are compiled by the JIT a function per run, on all
+    /// cores, and checked against a compile in one run (a difference is a compile error, so
+    /// the engines disagree): the linking of separately compiled functions is fuzzed.
+    public static func compilesInBatches(_ argumentSeed: UInt64) -> Bool {
+        (argumentSeed >> 5) & 1 == 1
     }
 
     public static func run(_ bytes: [UInt8], argumentSeed: UInt64) -> Report {
@@ -150,6 +157,10 @@ public enum DifferentialRunner {
         config.boundsChecks = boundsChecks
         config.relaxedSIMDDeterministic = relaxedSIMDDeterministic
         config.cpuFeatures = cpuFeatures
+        if strategy == .jit && compilesInBatches(argumentSeed) {
+            config.compilationBatchBytes = 1
+            config.verifyCompilationSchedule = true
+        }
         config.consumeFuel = true
         config.maxWasmStack = 256 * 1024
         let engine: Engine

@@ -51,12 +51,12 @@ public struct Config: Sendable, Hashable {
     /// on). The machine code is the same, byte for byte, as with one thread; a module too
     /// small to be worth sharing out compiles on the calling thread either way.
     public var parallelCompilation = true
-    /// For tests: compile in runs of about this many bytes of function bodies even when the
-    /// module is small (1: a run per function), on all cores when `parallelCompilation`.
-    var compilationBatchBytes: Int? = nil
-    /// For tests: compile every module a second time in one run on the calling thread and
-    /// fail (`CompileError`) unless the code and all it records are the same.
-    var verifyCompilationSchedule = false
+    /// For tests and the fuzzer: compile in runs of about this many bytes of function bodies
+    /// even when the module is small (1: a run per function), on all cores.
+    @_spi(Testing) public var compilationBatchBytes: Int? = nil
+    /// For tests and the fuzzer: compile every module a second time in one run on the calling
+    /// thread and fail (`CompileError`) unless the code and all it records are the same.
+    @_spi(Testing) public var verifyCompilationSchedule = false
     /// Restricts the JIT's register allocator to this many registers of each class. For
     /// tests that force a compiler invariant failure (`CompileError`); nil uses them all.
     var jitRegisterLimit: Int? = nil

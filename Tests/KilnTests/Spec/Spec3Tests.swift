@@ -1,5 +1,5 @@
 import Testing
-@testable import Kiln
+@_spi(Testing) @testable import Kiln
 import KilnWAST
 
 /// The WebAssembly 3.0 spec suite (`../shared/wasm-testsuite-3.0`), every script under each

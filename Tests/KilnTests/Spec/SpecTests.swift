@@ -1,5 +1,5 @@
 import Testing
-@testable import Kiln
+@_spi(Testing) @testable import Kiln
 import KilnWAST
 
 /// Every top-level spec script, run in full under each engine configuration: modules load

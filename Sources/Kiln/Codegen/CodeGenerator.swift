@@ -794,17 +794,23 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         wasmOffset = offset
         masm.instructionBoundary()
         borrowed = RegisterSet()
-        defer {
-            // Code after a run's end (reachable again) starts the next run.
-            if instrumentation.fuel && reachable && fuelRun == nil && !blocks.isEmpty { startFuelRun() }
-        }
+        translateInstruction(instruction, immediates: immediates)
+        // Code after a run's end (reachable again) starts the next run.
+        if instrumentation.fuel && reachable && fuelRun == nil && !blocks.isEmpty { startFuelRun() }
+    }
+
+    /// `translate` after the bookkeeping every instruction shares.
+    @inline(__always)
+    private mutating func translateInstruction(_ instruction: Instruction, immediates: Immediates) {
         if !reachable {
             translateUnreachable(instruction)
             return
         }
         switch instruction {
         case .brIf, .if, .select, .typedSelect: break
-        default: materializeFlags()
+        default:
+            // Most instructions find no flags on top: no call for them.
+            if case .flags = stack.last?.location { materializeFlags() }
         }
         if instrumentation.fuel {
             pendingFuel += Fuel.cost(instruction)

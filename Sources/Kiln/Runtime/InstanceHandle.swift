@@ -190,10 +190,16 @@ final class InstanceHandle {
             vmctx.storeBytes(of: reference, toByteOffset: layout.function(i), as: UnsafeMutablePointer<KilnFuncRef>.self)
         }
 
-        // Defined memories and tables.
-        for type in info.memories[info.importedMemoryCount...] {
+        // Defined memories and tables. With copy-on-write images, a memory starts with its
+        // data already there (the images exist only when every active segment fits, so no
+        // segment can trap), and the data segments below are not copied.
+        let images = engine.config.memoryInitCOW ? module.memoryImages.images(for: module) : nil
+        var imagesMapped = images != nil
+        for (definedIndex, type) in info.memories[info.importedMemoryCount...].enumerated() {
+            let image = images?[definedIndex]
             let memory = try MemoryInstance(type: type, boundsChecks: engine.config.boundsChecks, byteLimit: store.limits.maxMemoryBytes,
-                                            pool: engine.memoryPool)
+                                            pool: engine.memoryPool, image: image)
+            if image != nil && memory.image == nil { imagesMapped = false }
             vmctx.storeBytes(of: memory.definition, toByteOffset: layout.memory(memoryIndex), as: UnsafeMutablePointer<KilnMemoryDefinition>.self)
             instance.memories.append(memory)
             memoryIndex += 1
@@ -252,7 +258,9 @@ final class InstanceHandle {
             }
         }
         for (i, segment) in info.data.enumerated() {
-            if case .active(let memory, let offset) = segment.mode {
+            if case .active = segment.mode, imagesMapped {
+                instance.droppedData[i] = true
+            } else if case .active(let memory, let offset) = segment.mode {
                 let value = instance.evaluate(offset).lo
                 let start = info.memories[Int(memory)].is64 ? value : UInt64(UInt32(truncatingIfNeeded: value))
                 try instance.memoryInit(memory: Int(memory), segment: i, destination: start, source: 0,

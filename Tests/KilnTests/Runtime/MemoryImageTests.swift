@@ -136,20 +136,20 @@ import Testing
             let instance = try Instance(store, module, imports: [])
             return (store, instance, instance.getMemory(store, "memory")!)
         }
-        var (storeA, a, memoryA): (Store<Void>?, Instance, Memory) = try instance()
         let (storeB, b, memoryB) = try instance()
-        // Wasm writes into the image's pages (and next to them) in one instance...
-        for address: Int32 in [0, 1, 4095, 4096, 65535, 100, 131072, 131073, 200_000] {
-            _ = try a.getFunc(storeA!, "poke")!.call(storeA!, [.i32(address), .i32(0x77)])
-        }
-        try memoryA.write(storeA!, offset: 5000, [9, 9, 9])
-        #expect(try a.getFunc(storeA!, "peek")!.call(storeA!, [.i32(0)]).first?.i32 == 0x77)
-        // ...are not seen by another live instance, nor by the image.
-        #expect(try b.getFunc(storeB, "peek")!.call(storeB, [.i32(0)]).first?.i32 == Int32(UInt8(ascii: "a")))
-        #expect(try memoryB.read(storeB, offset: 0, count: memoryB.dataSize(storeB)) == pristine)
-        let baseA = memoryA.instance.definition.pointee.base
-        storeA = nil
-        _ = a
+        let baseA = try { () throws -> UnsafeMutablePointer<UInt8> in
+            let (storeA, a, memoryA) = try instance()
+            // Wasm writes into the image's pages (and next to them) in one instance...
+            for address: Int32 in [0, 1, 4095, 4096, 65535, 100, 131072, 131073, 196_000] {
+                _ = try a.getFunc(storeA, "poke")!.call(storeA, [.i32(address), .i32(0x77)])
+            }
+            try memoryA.write(storeA, offset: 5000, [9, 9, 9])
+            #expect(try a.getFunc(storeA, "peek")!.call(storeA, [.i32(0)]).first?.i32 == 0x77)
+            // ...are not seen by another live instance, nor by the image.
+            #expect(try b.getFunc(storeB, "peek")!.call(storeB, [.i32(0)]).first?.i32 == Int32(UInt8(ascii: "a")))
+            #expect(try memoryB.read(storeB, offset: 0, count: memoryB.dataSize(storeB)) == pristine)
+            return memoryA.instance.definition.pointee.base
+        }()
         // The next instance (in a pooled engine, in the slot just freed) starts pristine.
         for _ in 0..<2 {
             let (store, _, memory) = try instance()

@@ -16,7 +16,9 @@
 // 1 page (64 bytes of data) or 10 MiB of data (one segment in a 200-page memory), on
 // demand and pooled (nothing kept resident), with --data-count cycles for the 10 MiB one:
 //
-//     Instantiation [--runs R] [--count N] [--data-count N] [--engine NAME] [--only-cow]
+//     Instantiation [--runs R] [--count N] [--data-count N] [--engine NAME] [--only-cow] [--no-cow]
+//
+// (--no-cow: the first cases with memoryInitCOW off.)
 
 import Foundation
 import Kiln
@@ -37,6 +39,8 @@ var count = 20_000
 var onlyEngine: String?
 var dataCount = 200
 var onlyCOW = false
+/// The first cases with `memoryInitCOW` off (copying the data segment, as before it existed).
+var noCOW = false
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
@@ -45,8 +49,9 @@ while let argument = arguments.popFirst() {
     case "--engine": onlyEngine = arguments.popFirst()
     case "--data-count": dataCount = arguments.popFirst().flatMap(Int.init) ?? dataCount
     case "--only-cow": onlyCOW = true
+    case "--no-cow": noCOW = true
     default:
-        FileHandle.standardError.write("usage: Instantiation [--runs R] [--count N] [--engine NAME]\n".data(using: .utf8)!)
+        FileHandle.standardError.write("usage: Instantiation [--runs R] [--count N] [--data-count N] [--engine NAME] [--only-cow] [--no-cow]\n".data(using: .utf8)!)
         exit(2)
     }
 }
@@ -65,6 +70,7 @@ let engines: [(String, Config.Strategy, InstanceAllocationStrategy)] = [
 for (engineName, strategy, allocation) in engines where !onlyCOW && (onlyEngine == nil || onlyEngine == engineName) {
     var config = Config(strategy: strategy)
     config.allocationStrategy = allocation
+    config.memoryInitCOW = !noCOW
     let engine = try Engine(config)
     let module = try Module(engine, wat: wat)
     let linker = Linker<Void>(engine)

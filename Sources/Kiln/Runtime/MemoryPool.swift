@@ -75,7 +75,12 @@ final class MemoryPool: Sendable {
     /// except for `image` when given (it must lie inside `bytes`). Returns whether the image
     /// is mapped (false when the system refused: the bytes are then all zeros, and the
     /// caller copies the data instead).
-    func acquire(bytes: Int, image: MemoryImage? = nil) throws -> (slot: Slot, imageMapped: Bool) {
+    ///
+    /// An image that lies inside `keepResident` is not mapped (the caller copies the data):
+    /// resetting those bytes with a memory fill and copying the data again costs less than
+    /// the system calls and page faults of a mapping, which is what `keepResident` asks for.
+    func acquire(bytes: Int, image wanted: MemoryImage? = nil) throws -> (slot: Slot, imageMapped: Bool) {
+        let image = wanted.flatMap { $0.offset + $0.length > keepResident ? $0 : nil }
         let (slot, resident, mapped) = try state.withLock { state throws -> (Slot, Int, MemoryImage?) in
             // Prefer a recently freed slot that already holds this image.
             let recent = state.free.indices.suffix(16).reversed()

@@ -61,7 +61,11 @@ final class InstanceHandle {
         }
         for i in elementSegments.indices { dropElementSegment(i) }
         vmctx.deallocate()
+        if holdsCoreInstance { module.engine.coreInstances?.release() }
     }
+
+    /// Whether the instance counts against `PoolingAllocationConfig.totalCoreInstances`.
+    private var holdsCoreInstance = false
 
     /// How many defined globals have been initialized (instantiation may fail midway).
     private var definedGlobalsInitialized = 0
@@ -115,7 +119,9 @@ final class InstanceHandle {
         guard store.instances.count < store.limits.maxInstances else {
             throw KilnError("the store's limit of \(store.limits.maxInstances) instances is reached")
         }
+        try store.engine.coreInstances?.acquire()
         let instance = InstanceHandle(module: module, store: store)
+        instance.holdsCoreInstance = store.engine.coreInstances != nil
         let layout = instance.layout
         let vmctx = instance.vmctx
         let engine = store.engine
@@ -209,7 +215,8 @@ final class InstanceHandle {
             let initial = info.tableInitializers[definedIndex].flatMap { UnsafeMutableRawPointer(bitPattern: UInt(instance.evaluate($0).lo)) }
             var engineLevelType = type
             engineLevelType.elementType = instance.engineType(type.elementType)
-            let table = try TableInstance(type: engineLevelType, initial: initial, elementLimit: store.limits.maxTableElements)
+            let table = try TableInstance(type: engineLevelType, initial: initial, elementLimit: store.limits.maxTableElements,
+                                          pool: engine.tablePool)
             vmctx.storeBytes(of: table.definition, toByteOffset: layout.table(tableIndex), as: UnsafeMutablePointer<KilnTableDefinition>.self)
             instance.tables.append(table)
             tableIndex += 1

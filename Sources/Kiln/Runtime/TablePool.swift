@@ -1,11 +1,12 @@
+import CKilnShims
 import Synchronization
 
 /// The pooling allocator's table slots (`PoolingAllocationConfig.totalTables` and
 /// `maxTableElements`).
 ///
-/// A slot is room for `maxTableElements` references, allocated the first time it is needed
-/// and kept for the pool's lifetime (the allocation is large enough that the system maps it
-/// lazily: only the elements tables use become resident). A table taken from a slot
+/// A slot is room for `maxTableElements` references, mapped (anonymous zero pages) the first
+/// time it is needed and kept for the pool's lifetime: only the pages of the elements tables
+/// use become resident, so a slot costs address space, not memory, beyond them. A table taken from a slot
 /// initializes its elements and grows in place up to the slot's size; giving the slot back
 /// clears the elements it used, so no reference of one instance stays in the pool (and the
 /// next table initializes its own elements anyway).
@@ -18,6 +19,8 @@ final class TablePool: Sendable {
 
     private struct State {
         var slots: [UnsafeMutablePointer<UnsafeMutableRawPointer?>] = []
+        /// Bytes mapped per slot.
+        var slotBytes = 0
         var free: [Int] = []
     }
 
@@ -37,7 +40,7 @@ final class TablePool: Sendable {
 
     deinit {
         state.withLock { state in
-            for slot in state.slots { slot.deallocate() }
+            for slot in state.slots { kiln_vm_release(slot, state.slotBytes) }
         }
     }
 
@@ -49,8 +52,16 @@ final class TablePool: Sendable {
                 throw KilnError("the pooling allocator's \(totalTables) table slots are all in use "
                                 + "(PoolingAllocationConfig.totalTables)")
             }
-            let elements = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: max(maxTableElements, 1))
-            elements.initialize(repeating: nil, count: max(maxTableElements, 1))
+            // Not malloc and a fill: that would make every page of every slot resident.
+            let page = Int(kiln_page_size())
+            let bytes = (max(maxTableElements, 1) * MemoryLayout<UnsafeMutableRawPointer?>.stride + page - 1) / page * page
+            guard let mapping = kiln_vm_reserve(bytes) else { throw KilnError("cannot map \(bytes) bytes for a pooled table") }
+            guard kiln_vm_commit(mapping, bytes) == 0 else {
+                kiln_vm_release(mapping, bytes)
+                throw KilnError("cannot map \(bytes) bytes for a pooled table")
+            }
+            state.slotBytes = bytes
+            let elements = mapping.bindMemory(to: UnsafeMutableRawPointer?.self, capacity: bytes / MemoryLayout<UnsafeMutableRawPointer?>.stride)
             state.slots.append(elements)
             return (state.slots.count - 1, elements)
         }

@@ -73,11 +73,13 @@ final class MemoryInstance {
             if let image, let reservation {
                 if image.map(at: reservation) {
                     self.image = image
-                } else {
-                    // Failed midway, the range may be unmapped: give it all back.
+                } else if kiln_vm_remap_anonymous(reservation + image.offset, image.length) != 0
+                            || kiln_vm_commit(reservation + image.offset, image.length) != 0 {
+                    // The range may be unmapped now, and cannot be made zeros again.
                     kiln_vm_release(reservation, reservationSize)
-                    throw KilnError("cannot map the initial contents of a linear memory")
+                    throw KilnError("cannot map \(bytes) bytes of linear memory")
                 }
+                // Otherwise the memory is zeros, and `self.image` nil: the caller copies.
             }
         }
         definition = .allocate(capacity: 1)

@@ -66,6 +66,11 @@ let package = Package(
             name: "Instantiation",
             dependencies: [.product(name: "Kiln", package: kiln)]
         ),
+        // Plain command-line tool: resident memory over many instantiations, and of many live instances.
+        .executableTarget(
+            name: "InstantiationRSS",
+            dependencies: [.product(name: "Kiln", package: kiln)]
+        ),
         // Plain command-line tool for compare.sh: runs one kernel on one engine (Kiln
         // or WasmKit) and prints one machine-readable line. One process per engine and
         // kernel keeps the engines from sharing heap state or warmed-up caches.

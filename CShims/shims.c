@@ -37,6 +37,62 @@ int kiln_vm_decommit(void *address, size_t size) {
 #endif
 }
 
+#ifdef __linux__
+#include <fcntl.h>
+#include <sys/syscall.h>
+#ifndef MFD_CLOEXEC
+#define MFD_CLOEXEC 0x0001U
+#endif
+#ifndef MFD_ALLOW_SEALING
+#define MFD_ALLOW_SEALING 0x0002U
+#endif
+#ifndef F_ADD_SEALS
+#define F_ADD_SEALS 1033
+#define F_SEAL_SEAL 0x0001
+#define F_SEAL_SHRINK 0x0002
+#define F_SEAL_GROW 0x0004
+#define F_SEAL_WRITE 0x0008
+#endif
+#endif
+
+int kiln_image_create(size_t size, void **contents) {
+#ifdef __linux__
+    int fd = (int)syscall(SYS_memfd_create, "kiln-memory-image", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (fd < 0) return -1;
+    if (ftruncate(fd, (off_t)size) != 0) { close(fd); return -1; }
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (p == MAP_FAILED) { close(fd); return -1; }
+    *contents = p;
+    return fd;
+#else
+    (void)size; (void)contents;
+    return -1;
+#endif
+}
+
+int kiln_image_seal(int fd) {
+#if defined(__linux__) && defined(F_ADD_SEALS)
+    return fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+#else
+    (void)fd;
+    return 0;
+#endif
+}
+
+int kiln_image_map(void *address, size_t size, int fd) {
+    if (size == 0) return 0;
+    void *p = mmap(address, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, 0);
+    return p == MAP_FAILED ? -1 : 0;
+}
+
+int kiln_vm_remap_anonymous(void *address, size_t size) {
+    if (size == 0) return 0;
+    void *p = mmap(address, size, PROT_NONE, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    return p == MAP_FAILED ? -1 : 0;
+}
+
+void kiln_close_fd(int fd) { if (fd >= 0) close(fd); }
+
 #include <sched.h>
 int kiln_sched_yield(void) { return sched_yield(); }
 

@@ -93,6 +93,30 @@ void kiln_vm_release(void *address, size_t size);
 /// Returns 0, or -1 with errno set.
 int kiln_vm_decommit(void *address, size_t size);
 
+/// Copy-on-write memory images (Linux; elsewhere these fail and Kiln copies instead).
+///
+/// Creates an anonymous in-memory file (memfd) of `size` bytes, all zeros, and maps it
+/// shared and writable at `*contents` so the caller can lay out the image. Returns the file
+/// descriptor, or -1 with errno set. The caller unmaps `*contents` with kiln_vm_release and
+/// then calls kiln_image_seal.
+int kiln_image_create(size_t size, void **contents);
+
+/// Forbids any further change to the image's file (size or contents). Returns 0 or -1.
+int kiln_image_seal(int fd);
+
+/// Maps `size` bytes of the image file `fd` from its start at `address`, readable,
+/// writable and private (copy-on-write: writes never reach the file), replacing what was
+/// mapped there. Returns 0, or -1 with errno set.
+int kiln_image_map(void *address, size_t size, int fd);
+
+/// Replaces `[address, address + size)` with a fresh anonymous mapping with no access, as
+/// kiln_vm_reserve made it: an image mapped there is gone (unlike kiln_vm_decommit, which
+/// on a private file mapping would bring back the file's contents). Returns 0 or -1.
+int kiln_vm_remap_anonymous(void *address, size_t size);
+
+/// Closes a file descriptor.
+void kiln_close_fd(int fd);
+
 
 // ---------------------------------------------------------------------------------------
 // Executable memory (W^X: pages are writable or executable, never both)

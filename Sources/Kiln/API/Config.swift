@@ -28,6 +28,13 @@ public struct Config: Sendable, Hashable {
     /// Where instances' linear memories come from: reserved per memory (the default), or
     /// slots of a pool reused from one instance to the next (see `PoolingAllocationConfig`).
     public var allocationStrategy: InstanceAllocationStrategy = .onDemand
+    /// Whether a module's data segments are laid out once, in an in-memory file, and mapped
+    /// copy-on-write into each instance's memory instead of copied into it (as wasmtime's
+    /// `memory_init_cow`): instantiating then copies nothing, whatever the size of the data,
+    /// and pages are copied only when an instance writes to them. Applies on Linux to
+    /// modules whose active segments all have constant offsets, fit in the initial size of
+    /// a memory the module defines; other modules (and other hosts) copy as before.
+    public var memoryInitCOW = true
     /// The proposals beyond WebAssembly 2.0 that modules may use.
     public var features: WasmFeatures = .webAssembly3
     /// Whether the relaxed SIMD operations (WebAssembly 3.0) give the specification's

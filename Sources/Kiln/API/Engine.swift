@@ -17,6 +17,9 @@ public final class Engine: Sendable {
     let adapters = AdapterCache()
     /// The pooling allocator's memory slots, with `InstanceAllocationStrategy.pooling`.
     let memoryPool: MemoryPool?
+    /// The pooling allocator's table slots and its limit on live instances.
+    let tablePool: TablePool?
+    let coreInstances: CoreInstanceLimit?
 
     /// The machine-code entry a function without machine code gets under the JIT.
     func adapter(for typeId: UInt32) -> UnsafeMutableRawPointer? {
@@ -31,8 +34,14 @@ public final class Engine: Sendable {
         self.config = config
         self.cpuFeatures = try Engine.chooseCPUFeatures(config)
         switch config.allocationStrategy {
-        case .onDemand: memoryPool = nil
-        case .pooling(let limits): memoryPool = try MemoryPool(limits: limits, boundsChecks: config.boundsChecks)
+        case .onDemand:
+            memoryPool = nil
+            tablePool = nil
+            coreInstances = nil
+        case .pooling(let limits):
+            memoryPool = try MemoryPool(limits: limits, boundsChecks: config.boundsChecks)
+            tablePool = try TablePool(limits: limits)
+            coreInstances = try CoreInstanceLimit(limit: limits.totalCoreInstances)
         }
     }
 

@@ -11,6 +11,8 @@ public final class Module: Sendable {
     let interpreted: InterpretedModule?
     /// Machine code, when the JIT compiled the module.
     let compiled: CompiledModule?
+    /// Copy-on-write images of the initial memory contents, built on first instantiation.
+    let memoryImages = ModuleMemoryImages()
 
     /// Decodes and validates `bytes`: a binary module, or the text format when the
     /// first non-blank character is `(`.

@@ -61,7 +61,11 @@ final class InstanceHandle {
         }
         for i in elementSegments.indices { dropElementSegment(i) }
         vmctx.deallocate()
+        if holdsCoreInstance { module.engine.coreInstances?.release() }
     }
+
+    /// Whether the instance counts against `PoolingAllocationConfig.totalCoreInstances`.
+    private var holdsCoreInstance = false
 
     /// How many defined globals have been initialized (instantiation may fail midway).
     private var definedGlobalsInitialized = 0
@@ -115,7 +119,9 @@ final class InstanceHandle {
         guard store.instances.count < store.limits.maxInstances else {
             throw KilnError("the store's limit of \(store.limits.maxInstances) instances is reached")
         }
+        try store.engine.coreInstances?.acquire()
         let instance = InstanceHandle(module: module, store: store)
+        instance.holdsCoreInstance = store.engine.coreInstances != nil
         let layout = instance.layout
         let vmctx = instance.vmctx
         let engine = store.engine
@@ -190,10 +196,16 @@ final class InstanceHandle {
             vmctx.storeBytes(of: reference, toByteOffset: layout.function(i), as: UnsafeMutablePointer<KilnFuncRef>.self)
         }
 
-        // Defined memories and tables.
-        for type in info.memories[info.importedMemoryCount...] {
+        // Defined memories and tables. With copy-on-write images, a memory starts with its
+        // data already there (the images exist only when every active segment fits, so no
+        // segment can trap), and the data segments below are not copied.
+        let images = engine.config.memoryInitCOW ? module.memoryImages.images(for: module) : nil
+        var imagesMapped = images != nil
+        for (definedIndex, type) in info.memories[info.importedMemoryCount...].enumerated() {
+            let image = images?[definedIndex]
             let memory = try MemoryInstance(type: type, boundsChecks: engine.config.boundsChecks, byteLimit: store.limits.maxMemoryBytes,
-                                            pool: engine.memoryPool)
+                                            pool: engine.memoryPool, image: image)
+            if image != nil && memory.image == nil { imagesMapped = false }
             vmctx.storeBytes(of: memory.definition, toByteOffset: layout.memory(memoryIndex), as: UnsafeMutablePointer<KilnMemoryDefinition>.self)
             instance.memories.append(memory)
             memoryIndex += 1
@@ -203,7 +215,8 @@ final class InstanceHandle {
             let initial = info.tableInitializers[definedIndex].flatMap { UnsafeMutableRawPointer(bitPattern: UInt(instance.evaluate($0).lo)) }
             var engineLevelType = type
             engineLevelType.elementType = instance.engineType(type.elementType)
-            let table = try TableInstance(type: engineLevelType, initial: initial, elementLimit: store.limits.maxTableElements)
+            let table = try TableInstance(type: engineLevelType, initial: initial, elementLimit: store.limits.maxTableElements,
+                                          pool: engine.tablePool)
             vmctx.storeBytes(of: table.definition, toByteOffset: layout.table(tableIndex), as: UnsafeMutablePointer<KilnTableDefinition>.self)
             instance.tables.append(table)
             tableIndex += 1
@@ -252,7 +265,9 @@ final class InstanceHandle {
             }
         }
         for (i, segment) in info.data.enumerated() {
-            if case .active(let memory, let offset) = segment.mode {
+            if case .active = segment.mode, imagesMapped {
+                instance.droppedData[i] = true
+            } else if case .active(let memory, let offset) = segment.mode {
                 let value = instance.evaluate(offset).lo
                 let start = info.memories[Int(memory)].is64 ? value : UInt64(UInt32(truncatingIfNeeded: value))
                 try instance.memoryInit(memory: Int(memory), segment: i, destination: start, source: 0,

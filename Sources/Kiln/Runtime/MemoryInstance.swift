@@ -23,6 +23,9 @@ final class MemoryInstance {
     /// The pool and slot the reservation belongs to, when pooled: the reservation is then
     /// the slot's, never moved nor released here.
     private let pooled: (pool: MemoryPool, slot: MemoryPool.Slot)?
+    /// The copy-on-write image mapped over the start of the memory, if any (see
+    /// `MemoryImage`); nil once the memory moved (its bytes were copied to anonymous pages).
+    private(set) var image: MemoryImage?
 
     var pages: UInt64 { definition.pointee.length / MemoryInstance.pageSize }
     /// The type's maximum, or the largest its address width allows. A 64-bit memory grows
@@ -31,7 +34,10 @@ final class MemoryInstance {
 
     /// A memory of `type`. With `pool`, a 32-bit memory takes one of its slots (and the
     /// pool's size limit applies); other memories reserve their own address space.
-    init(type: MemoryType, boundsChecks: Config.BoundsChecks, byteLimit: UInt64 = .max, pool: MemoryPool? = nil) throws {
+    /// `image`: initial contents to map copy-on-write (it must lie inside the initial size);
+    /// `self.image` tells whether that succeeded (if not, the memory is zeros).
+    init(type: MemoryType, boundsChecks: Config.BoundsChecks, byteLimit: UInt64 = .max, pool: MemoryPool? = nil,
+         image: MemoryImage? = nil) throws {
         self.type = type
         // No guard region can cover a 64-bit address space: 64-bit memories are always
         // checked explicitly.
@@ -44,8 +50,9 @@ final class MemoryInstance {
                     ? "memory of \(type.limits.min) pages exceeds the pooling allocator's maxMemorySize of \(pool.limits.maxMemorySize) bytes"
                     : "memory of \(type.limits.min) pages exceeds the store's limit")
             }
-            let slot = try pool.acquire(bytes: Int(bytes))
+            let (slot, mapped) = try pool.acquire(bytes: Int(bytes), image: image)
             pooled = (pool, slot)
+            self.image = mapped ? image : nil
             reservation = slot.base
             reservationSize = pool.slotSize
         } else {
@@ -63,6 +70,17 @@ final class MemoryInstance {
                 kiln_vm_release(reservation, reservationSize)
                 throw KilnError("cannot map \(bytes) bytes of linear memory")
             }
+            if let image, let reservation {
+                if image.map(at: reservation) {
+                    self.image = image
+                } else if kiln_vm_remap_anonymous(reservation + image.offset, image.length) != 0
+                            || kiln_vm_commit(reservation + image.offset, image.length) != 0 {
+                    // The range may be unmapped now, and cannot be made zeros again.
+                    kiln_vm_release(reservation, reservationSize)
+                    throw KilnError("cannot map \(bytes) bytes of linear memory")
+                }
+                // Otherwise the memory is zeros, and `self.image` nil: the caller copies.
+            }
         }
         definition = .allocate(capacity: 1)
         definition.initialize(to: KilnMemoryDefinition(
@@ -72,7 +90,7 @@ final class MemoryInstance {
 
     deinit {
         if let pooled {
-            pooled.pool.release(pooled.slot, committed: MemoryInstance.roundToHostPage(Int(definition.pointee.length)))
+            pooled.pool.release(pooled.slot, committed: MemoryInstance.roundToHostPage(Int(definition.pointee.length)), image: image)
         } else {
             kiln_vm_release(reservation, reservationSize)
         }
@@ -107,6 +125,7 @@ final class MemoryInstance {
             kiln_vm_release(reservation, reservationSize)
             reservation = fresh
             reservationSize = size
+            image = nil
             definition.pointee.base = fresh.assumingMemoryBound(to: UInt8.self)
         }
         definition.pointee.length = newBytes

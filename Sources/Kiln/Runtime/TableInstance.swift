@@ -15,22 +15,43 @@ final class TableInstance {
     private(set) var type: TableType
     private var capacity: Int
     private let elementLimit: UInt64
+    /// The pool and slot the elements belong to, when pooled: never reallocated nor freed
+    /// here, and the capacity is the slot's (`elementLimit` is at most that).
+    private let pooled: (pool: TablePool, slot: Int)?
 
     var length: UInt64 { definition.pointee.length }
     var maxLength: UInt64 {
         min(type.limits.max ?? (type.is64 ? .max : UInt64(UInt32.max)), TableInstance.maxElements, elementLimit)
     }
 
-    init(type: TableType, initial: UnsafeMutableRawPointer?, elementLimit: UInt64 = .max) throws {
+    /// A table of `type` with every element `initial`. With `pool`, its elements come from
+    /// one of the pool's slots (and the pool's element limit applies).
+    init(type: TableType, initial: UnsafeMutableRawPointer?, elementLimit: UInt64 = .max, pool: TablePool? = nil) throws {
         self.type = type
-        self.elementLimit = elementLimit
         let count = type.limits.min
-        guard count <= min(TableInstance.maxElements, elementLimit) else {
-            throw KilnError("table of \(count) elements exceeds the limit")
+        let elements: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+        if let pool {
+            guard count <= UInt64(pool.maxTableElements) else {
+                throw KilnError("table of \(count) elements exceeds the pooling allocator's maxTableElements of "
+                                + "\(pool.maxTableElements) (PoolingAllocationConfig.maxTableElements)")
+            }
+            guard count <= elementLimit else { throw KilnError("table of \(count) elements exceeds the limit") }
+            self.elementLimit = min(elementLimit, UInt64(pool.maxTableElements))
+            let slot = try pool.acquire()
+            pooled = (pool, slot.index)
+            elements = slot.elements
+            capacity = max(pool.maxTableElements, 1)
+            elements.update(repeating: initial, count: Int(count))
+        } else {
+            self.elementLimit = elementLimit
+            guard count <= min(TableInstance.maxElements, elementLimit) else {
+                throw KilnError("table of \(count) elements exceeds the limit")
+            }
+            pooled = nil
+            capacity = max(Int(count), 1)
+            elements = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: capacity)
+            elements.initialize(repeating: initial, count: capacity)
         }
-        capacity = max(Int(count), 1)
-        let elements = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: capacity)
-        elements.initialize(repeating: initial, count: capacity)
         definition = .allocate(capacity: 1)
         definition.initialize(to: KilnTableDefinition(
             elements: UnsafeMutableRawPointer(elements).assumingMemoryBound(to: UnsafeMutableRawPointer?.self),
@@ -42,7 +63,11 @@ final class TableInstance {
         if isExtern {
             for i in 0..<Int(length) { ExternCounts.release(elements[i]) }
         }
-        definition.pointee.elements.deallocate()
+        if let pooled {
+            pooled.pool.release(pooled.slot, used: Int(length))
+        } else {
+            definition.pointee.elements.deallocate()
+        }
         definition.deallocate()
     }
 
@@ -111,6 +136,7 @@ final class TableInstance {
         if delta == 0 { return old }
         let newLength = Int(old + delta)
         if newLength > capacity {
+            precondition(pooled == nil, "a pooled table grows in place (maxLength is at most its slot)")
             let newCapacity = max(newLength, min(capacity * 2, Int(maxLength)))
             let fresh = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: newCapacity)
             fresh.moveInitialize(from: elements, count: Int(old))

@@ -195,6 +195,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     init(module: ModuleInfo, explicitBounds: Bool, instrumentation: Instrumentation = Instrumentation(),
          registerLimit: Int? = nil, placeholderAddresses: Bool = false, cpuFeatures: CPUFeatures = .x86Baseline) {
         self.masm = M(cpuFeatures: cpuFeatures)
+        self.masm.fixedLengthAddresses = !placeholderAddresses
         self.placeholderAddresses = placeholderAddresses
         self.module = module
         self.layout = VMContextLayout(module)

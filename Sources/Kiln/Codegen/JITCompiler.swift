@@ -40,9 +40,19 @@ extension CodeGenerator {
             throw CompileError(functionIndex: module.importedFunctionCount + module.functionBodies.count,
                                functionName: nil, wasmOffset: 0, message: "in the array-call trampolines: \(error)")
         }
+        // Every embedded runtime address, by the runtime function it is (nil when one is
+        // not, which no code generator path makes: the module then cannot be serialized).
+        var relocations: [Relocation]? = []
+        for (offset, address) in masm.embeddedAddresses {
+            guard let function = RuntimeFunction(address: address) else {
+                relocations = nil
+                break
+            }
+            relocations?.append(Relocation(offset: offset, function: function))
+        }
         let memory = try CodeMemory(code)
         let compiled = CompiledModule(memory: memory, functionRanges: functionRanges, trampolines: trampolines,
-                                      memoryAccesses: memoryAccesses, stackMaps: stackMaps)
+                                      memoryAccesses: memoryAccesses, stackMaps: stackMaps, relocations: relocations)
         compiled.handlers = handlerTables
         return compiled
     }

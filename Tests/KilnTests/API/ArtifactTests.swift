@@ -93,12 +93,12 @@ import KilnWAST
         #expect(module.exports.map(\.name) == original.exports.map(\.name))
         let store = Store(engine, data: ())
         let instance = try Linker<Void>(engine).instantiate(store, module)
-        #expect(try instance.getTypedFunc(store, "fib", Int32.self, Int32.self).call(store, 20) == 6765)
-        #expect(try instance.getTypedFunc(store, "grow", Int32.self, Int32.self).call(store, 2) == 1)
+        #expect(try instance.getTypedFunc(store, "fib", Int32.self, Int32.self).call(store, Int32(20)) == 6765)
+        #expect(try instance.getTypedFunc(store, "grow", Int32.self, Int32.self).call(store, Int32(2)) == 1)
         #expect(try instance.getTypedFunc(store, "size", Void.self, Int32.self).call(store) == 3)
         #expect(try instance.getTypedFunc(store, "tables", Void.self, Int32.self).call(store) == 15)
-        #expect(try instance.getTypedFunc(store, "fill", Int32.self, Int32.self).call(store, 10) == 7)
-        #expect(try instance.getTypedFunc(store, "catch", Int32.self, Int32.self).call(store, 42) == 42)
+        #expect(try instance.getTypedFunc(store, "fill", Int32.self, Int32.self).call(store, Int32(10)) == 7)
+        #expect(try instance.getTypedFunc(store, "catch", Int32.self, Int32.self).call(store, Int32(42)) == 42)
         let oob = try instance.getTypedFunc(store, "oob", Void.self, Int32.self)
         #expect(Self.message { _ = try oob.call(store) }?.contains("out of bounds memory access") == true)
         let trunc = try instance.getTypedFunc(store, "trunc", Double.self, Int32.self)
@@ -115,7 +115,7 @@ import KilnWAST
         let module = try Module(engine, deserializeFile: path)
         let store = Store(engine, data: ())
         let instance = try Linker<Void>(engine).instantiate(store, module)
-        #expect(try instance.getTypedFunc(store, "fib", Int32.self, Int32.self).call(store, 10) == 55)
+        #expect(try instance.getTypedFunc(store, "fib", Int32.self, Int32.self).call(store, Int32(10)) == 55)
         #expect(Self.message { _ = try Module(engine, deserializeFile: path + ".missing") }?.contains("cannot open") == true)
     }
 
@@ -149,7 +149,9 @@ import KilnWAST
         var config = Config(strategy: .jit)
         config.features = .webAssembly2
         let engine = try Engine(config)
+        let roundTrips = Counter()
         let runner = WASTRunner(engine: engine) { module in
+            roundTrips.value += 1
             let bytes = try module.serialize()
             let loaded = try Module(engine, deserialize: bytes)
             guard try loaded.serialize() == bytes else { throw KilnError("the deserialized module serializes differently") }
@@ -160,7 +162,10 @@ import KilnWAST
         #expect(result.tally.skipped == 0)
         #expect(result.tally.passed > 0)
         #expect(result.interpretedModules == [])
+        #expect(roundTrips.value > 0)
     }
+
+    final class Counter { var value = 0 }
 
     // MARK: Refusals
 

@@ -202,7 +202,7 @@ enum CompiledArtifact {
 
     /// Relocations (count; offset u32, function u16 each), function ranges (count; start,
     /// end u32), trampolines (count; offset u32), memory accesses (count; code u32, wasm
-    /// u32), stack maps (count; `StackMaps.write`), handlers (count; `CompiledHandlers.write`).
+    /// i32), stack maps (count; `StackMaps.write`), handlers (count; `CompiledHandlers.write`).
     private static func writeMetadata(_ compiled: CompiledModule, relocations: [Relocation], to writer: inout ArtifactWriter) {
         writer.u32(UInt32(relocations.count))
         for relocation in relocations {
@@ -219,7 +219,7 @@ enum CompiledArtifact {
         writer.u32(UInt32(compiled.memoryAccesses.count))
         for access in compiled.memoryAccesses {
             writer.u32(UInt32(access.code))
-            writer.u32(UInt32(truncatingIfNeeded: access.wasm))
+            writer.i32(Int32(truncatingIfNeeded: access.wasm))
         }
         writer.u32(UInt32(compiled.stackMaps.count))
         for maps in compiled.stackMaps { maps.write(to: &writer) }
@@ -236,7 +236,21 @@ enum CompiledArtifact {
         var compiled: CompiledModule
     }
 
+    /// `KILN_ARTIFACT_TIMING=1`: each phase of a load, on stderr (for benchmarks).
+    private static let timing = ProcessInfo.processInfo.environment["KILN_ARTIFACT_TIMING"] == "1"
+
+    private struct PhaseClock {
+        var last = ContinuousClock.now
+        mutating func lap(_ phase: String) {
+            guard CompiledArtifact.timing else { return }
+            let now = ContinuousClock.now
+            FileHandle.standardError.write(Data("artifact load: \(phase) \(last.duration(to: now))\n".utf8))
+            last = now
+        }
+    }
+
     static func deserialize(_ engine: Engine, _ bytes: UnsafeRawBufferPointer) throws -> Loaded {
+        var clock = PhaseClock()
         var reader = ArtifactReader(bytes)
         guard hasMagic(bytes) else {
             if bytes.count >= 4, bytes.prefix(4).elementsEqual([0x00, 0x61, 0x73, 0x6D]) {
@@ -257,6 +271,7 @@ enum CompiledArtifact {
         guard ArtifactChecksum.hash(body) == stored else {
             throw KilnError("compiled artifact is corrupted or truncated: checksum mismatch (\(bytes.count) bytes)")
         }
+        clock.lap("checksum")
         reader = ArtifactReader(body)
         reader.offset = magic.count + 4
         let config = try CodeConfig(reading: &reader)
@@ -291,6 +306,7 @@ enum CompiledArtifact {
         } catch {
             throw KilnError("compiled artifact: its module binary does not decode: \(error)")
         }
+        clock.lap("decode")
 
         // Relocations.
         let relocationCount = try metadata.count(elementSize: 6, what: "relocations")
@@ -345,7 +361,7 @@ enum CompiledArtifact {
         var previousAccess = 0
         for _ in 0..<accessCount {
             let at = metadata.offset
-            let codeOffset = Int(try metadata.u32()), wasmOffset = Int(try metadata.u32())
+            let codeOffset = Int(try metadata.u32()), wasmOffset = Int(try metadata.i32())
             guard codeOffset >= previousAccess, codeOffset <= codeLength else {
                 throw KilnError("compiled artifact: memory access out of order or outside the code at offset \(at)")
             }
@@ -375,6 +391,7 @@ enum CompiledArtifact {
             throw KilnError("compiled artifact: \(metadataEnd - metadata.offset) unexpected metadata bytes at offset \(metadata.offset)")
         }
 
+        clock.lap("metadata")
         let memory = try CodeMemory(copying: code) { base in
             for relocation in relocations {
                 guard HostMacroAssembler.patchAddress(in: base, length: codeLength, at: relocation.offset,
@@ -388,7 +405,10 @@ enum CompiledArtifact {
         let compiled = CompiledModule(memory: memory, functionRanges: functionRanges, trampolines: trampolines,
                                       memoryAccesses: memoryAccesses, stackMaps: stackMaps, relocations: relocations)
         compiled.handlers = handlers
-        return Loaded(binary: Array(binary), info: info, compiled: compiled)
+        clock.lap("code memory")
+        let loaded = Loaded(binary: Array(binary), info: info, compiled: compiled)
+        clock.lap("binary copy")
+        return loaded
     }
 
     /// Maps the file at `path` read-only and loads the artifact from the mapping.

@@ -56,6 +56,11 @@ let package = Package(
             name: "DecodeThroughput",
             dependencies: [.product(name: "Kiln", package: kiln)]
         ),
+        // Plain command-line tool: compile time against compiled-artifact load time.
+        .executableTarget(
+            name: "ArtifactLoad",
+            dependencies: [.product(name: "Kiln", package: kiln)]
+        ),
         // Plain command-line tool: ns per call across the Swift <-> wasm boundary.
         .executableTarget(
             name: "CallOverhead",

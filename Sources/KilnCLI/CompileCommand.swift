@@ -5,8 +5,19 @@ import Kiln
 struct CompileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compile",
-        abstract: "Compile a module with the JIT and report (or disassemble) its machine code."
+        abstract: "Compile a module with the JIT and report (or disassemble) its machine code; -o saves it as a compiled artifact.",
+        discussion: """
+            With -o OUT.cwasm the machine code is saved as a compiled artifact that \
+            `kiln run --allow-precompiled OUT.cwasm` runs without compiling. It is compiled \
+            with the configuration kiln run uses: give --fuel here if kiln run will get --fuel N.
+            """
     )
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write a compiled artifact (.cwasm) to OUT.", valueName: "OUT"))
+    var output: String?
+
+    @Flag(help: "Compile with fuel metering, for kiln run --fuel N.")
+    var fuel = false
 
     @Flag(help: "Print each function's machine code (disassembled with llvm-objdump when installed).")
     var disassemble = false
@@ -17,12 +28,22 @@ struct CompileCommand: ParsableCommand {
     mutating func run() throws {
         do {
             let start = ContinuousClock.now
-            let engine = try Engine(Config(strategy: .jit))
+            let engine = try Engine(runConfig(strategy: .jit, consumeFuel: fuel))
             let module = try Module(engine, path: file)
             let elapsed = ContinuousClock.now - start
             guard let functions = module.machineCode else {
+                if output != nil {
+                    throw KilnError("\(file) runs on the interpreter (\(module.interpreterReason ?? "no machine code")): no artifact to write")
+                }
                 print("\(file): runs on the interpreter (\(module.interpreterReason ?? "no machine code"))")
                 return
+            }
+            if let output {
+                let artifact = try module.serialize()
+                guard FileManager.default.createFile(atPath: output, contents: Data(artifact)) else {
+                    throw KilnError("cannot write \(output)")
+                }
+                print("\(output): \(artifact.count) bytes (compiled artifact)")
             }
             let total = functions.reduce(0) { $0 + $1.bytes.count }
             print("\(file): \(functions.count) functions, \(total) bytes of \(Engine.jitName ?? "JIT") machine code, compiled in \(elapsed)")

@@ -19,3 +19,12 @@ enum BoundsChecksChoice: String, ExpressibleByArgument, CaseIterable {
     case guardPages = "guard-pages"
     case explicit
 }
+
+/// The engine configuration `kiln run` uses, shared with `kiln compile -o` so an artifact is
+/// compiled exactly as `kiln run --allow-precompiled` will load it: the strategy, and fuel
+/// metering when `--fuel` is given.
+func runConfig(strategy: Config.Strategy, consumeFuel: Bool) -> Config {
+    var config = Config(strategy: strategy)
+    config.consumeFuel = consumeFuel
+    return config
+}

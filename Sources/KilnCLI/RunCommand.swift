@@ -46,6 +46,10 @@ struct RunCommand: ParsableCommand {
         valueName: "HOST:PORT"))
     var listeners: [String] = []
 
+    @Flag(name: .customLong("allow-precompiled"), help: ArgumentHelp(
+        "Allow FILE to be a compiled artifact (.cwasm, from kiln compile -o): trusted machine code, run as it is."))
+    var allowPrecompiled = false
+
     @Flag(name: .shortAndLong, help: "Say more about what happens (on stderr).")
     var verbose = false
 
@@ -68,10 +72,14 @@ struct RunCommand: ParsableCommand {
         let file = command[0]
         let arguments = Array(command.dropFirst())
         do {
-            var config = Config(strategy: engine.strategy)
-            config.consumeFuel = fuel != nil
+            var config = runConfig(strategy: engine.strategy, consumeFuel: fuel != nil)
+            let precompiled = RunCommand.isCompiledArtifact(file)
+            if precompiled && !allowPrecompiled {
+                throw KilnError("\(file) is a compiled artifact (machine code, not WebAssembly): pass --allow-precompiled to run it "
+                                + "(only for artifacts you trust)")
+            }
             let lacking = CPUFeatures.x86Baseline.subtracting(CPUFeatures.host)
-            if config.strategy == .jit, Engine.jitName == "x86-64 JIT", !lacking.isEmpty {
+            if config.strategy == .jit, Engine.jitName == "x86-64 JIT", !lacking.isEmpty, !precompiled {
                 // The JIT cannot run here (Engine would say so): the interpreter can.
                 if verbose { log("kiln: using the interpreter: the x86-64 JIT needs \(CPUFeatures.x86Baseline) (SSE4.1 and companions), this processor lacks \(lacking)") }
                 config.strategy = .interpreter
@@ -80,7 +88,7 @@ struct RunCommand: ParsableCommand {
             if verbose, config.strategy == .jit, Engine.jitName == "x86-64 JIT" {
                 log("kiln: CPU features: \(engine.cpuFeatures)")
             }
-            let module = try Module(engine, path: file)
+            let module = precompiled ? try Module(engine, deserializeFile: file) : try Module(engine, path: file)
             var wasi = WASIConfiguration()
             wasi.inheritStdio()
             wasi.arguments = [file] + (invoke == nil ? arguments : [])
@@ -140,6 +148,14 @@ struct RunCommand: ParsableCommand {
             log("error: \(error)")
             throw ExitCode(1)
         }
+    }
+
+    /// Whether the file starts with the compiled-artifact magic.
+    static func isCompiledArtifact(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 8)) ?? Data()
+        return Module.isCompiledArtifact([UInt8](head))
     }
 
     private func entryPoint(_ instance: Instance, _ store: Store<WASIContext>) throws -> (String, Func) {

@@ -38,9 +38,13 @@ public struct WASTRunner {
     }
 
     public let engine: Engine
+    /// Applied to every module the script loads (tests: e.g. serialize and deserialize it,
+    /// so the script's assertions run on the result).
+    public var moduleTransform: ((Module) throws -> Module)?
 
-    public init(engine: Engine) {
+    public init(engine: Engine, moduleTransform: ((Module) throws -> Module)? = nil) {
         self.engine = engine
+        self.moduleTransform = moduleTransform
     }
 
     public func run(path: String) -> FileResult {
@@ -74,6 +78,7 @@ public struct WASTRunner {
             return
         }
         var session = ScriptSession(engine: engine, source: source)
+        session.moduleTransform = moduleTransform
         session.restoresLegacyExceptions = legacy != nil
         while let (parsed, location) = script.nextDirectiveResult() {
             let outcome: Outcome
@@ -112,6 +117,7 @@ enum Outcome {
 /// The state a script builds up as it runs: its store, linker and named instances.
 struct ScriptSession {
     let engine: Engine
+    var moduleTransform: ((Module) throws -> Module)?
     /// The script's text, to recheck text modules (see `TextFormat.precheck`).
     let source: String
     let store: Store<Void>
@@ -448,7 +454,8 @@ struct ScriptSession {
             return .failure(error)
         case .success(let bytes):
             do {
-                let module = try Module(engine, bytes: bytes)
+                var module = try Module(engine, bytes: bytes)
+                if let moduleTransform { module = try moduleTransform(module) }
                 if engine.config.strategy == .jit, let reason = module.interpreterReason {
                     interpretedModules.reasons.append(reason)
                 }

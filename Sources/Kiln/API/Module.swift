@@ -67,6 +67,20 @@ public final class Module: Sendable {
         }
     }
 
+    /// A module loaded from a compiled artifact (see `CompiledArtifact`): decoded, not
+    /// validated or compiled again.
+    init(_ engine: Engine, binary: [UInt8], info: ModuleInfo, compiled: CompiledModule) {
+        self.engine = engine
+        self.bytes = binary
+        self.info = info
+        self.interpreted = nil
+        self.compiled = compiled
+        self.typeIds = engine.types.ids(for: info)
+        if ProcessInfo.processInfo.environment["KILN_PERFMAP"] == "1" {
+            writePerfMap()
+        }
+    }
+
     /// Appends the functions to /tmp/perf-<pid>.map, so `perf report` can name them.
     private func writePerfMap() {
         guard let code = machineCode else { return }

@@ -208,6 +208,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
          registerLimit: Int? = nil, placeholderAddresses: Bool = false, cpuFeatures: CPUFeatures = .x86Baseline,
          firstFunction: Int = 0, mayTailCall: [Bool]? = nil) {
         self.masm = M(cpuFeatures: cpuFeatures)
+        self.masm.fixedLengthAddresses = !placeholderAddresses
         self.firstFunction = firstFunction
         self.mayTailCall = mayTailCall ?? Array(repeating: true, count: module.functionBodies.count)
         self.placeholderAddresses = placeholderAddresses

@@ -232,6 +232,19 @@ protocol MacroAssembler {
     static func linkFunctionReference(in code: UnsafeMutableRawBufferPointer, at position: Int, to target: Int) -> Bool
     mutating func callFuncRef(_ reference: Reg)
     mutating func callAddress(_ address: UInt)
+    /// Whether runtime addresses (`callAddress`, `callAddressRecordingExit`, `trap`'s
+    /// `raise`) are materialized with a fixed-length sequence and recorded in
+    /// `embeddedAddresses`, so a compiled artifact can patch them in another process (the
+    /// default). Golden code tests turn it off: their placeholder addresses then take the
+    /// shortest encoding, as they always did.
+    var fixedLengthAddresses: Bool { get set }
+    /// (code offset, address) of every runtime address embedded so far with
+    /// `fixedLengthAddresses` on; the offset is where `patchAddress` rewrites it.
+    var embeddedAddresses: [(offset: Int, address: UInt)] { get }
+    /// Rewrites the fixed-length address sequence at `offset` of `code` (of `length`
+    /// bytes) to materialize `address`. Returns false, writing nothing, when the bytes
+    /// there are not such a sequence or do not fit.
+    static func patchAddress(in code: UnsafeMutableRawPointer, length: Int, at offset: Int, address: UInt) -> Bool
     /// Fuel lives in a register the allocator never hands out, within functions of a
     /// module metered with fuel; the store's `KilnStoreRuntime.fuel` (reached through the
     /// VMContext's runtime pointer at `runtimeOffset`) holds it across calls, returns and

@@ -57,6 +57,21 @@ struct ModuleCompiler<M: MacroAssembler> {
         var memoryAccesses: [(code: Int, wasm: Int)] = []
         var stackMaps: [StackMaps] = []
         var handlers: [CompiledHandlers] = []
+        /// (code offset, address) of every runtime address the code embeds (see
+        /// `MacroAssembler.embeddedAddresses`).
+        var embeddedAddresses: [(offset: Int, address: UInt)] = []
+
+        /// The embedded addresses by the runtime function each is, for serializing the code;
+        /// nil when one is no runtime function (no code generator path makes such code).
+        var relocations: [Relocation]? {
+            var relocations: [Relocation] = []
+            relocations.reserveCapacity(embeddedAddresses.count)
+            for (offset, address) in embeddedAddresses {
+                guard let function = RuntimeFunction(address: address) else { return nil }
+                relocations.append(Relocation(offset: offset, function: function))
+            }
+            return relocations
+        }
 
         /// What differs between two compilations of a module, or nil when nothing does.
         func difference(from other: LinkedCode) -> String? {
@@ -69,6 +84,7 @@ struct ModuleCompiler<M: MacroAssembler> {
             if !memoryAccesses.elementsEqual(other.memoryAccesses, by: { $0 == $1 }) { return "memory accesses" }
             if stackMaps.map(\.listing) != other.stackMaps.map(\.listing) { return "stack maps" }
             if handlers.map(\.description) != other.handlers.map(\.description) { return "exception handlers" }
+            if !embeddedAddresses.elementsEqual(other.embeddedAddresses, by: { $0 == $1 }) { return "embedded addresses" }
             return nil
         }
     }
@@ -83,7 +99,8 @@ struct ModuleCompiler<M: MacroAssembler> {
         }
         let memory = try CodeMemory(linked.code)
         let compiled = CompiledModule(memory: memory, functionRanges: linked.functionRanges, trampolines: linked.trampolines,
-                                      memoryAccesses: linked.memoryAccesses, stackMaps: linked.stackMaps)
+                                      memoryAccesses: linked.memoryAccesses, stackMaps: linked.stackMaps,
+                                      relocations: linked.relocations)
         compiled.handlers = linked.handlers
         return compiled
     }
@@ -190,8 +207,10 @@ struct ModuleCompiler<M: MacroAssembler> {
             references.append(contentsOf: generator.masm.functionReferences.map {
                 FunctionReference(position: $0.position + base, function: $0.function)
             })
+            linked.embeddedAddresses.append(contentsOf: generator.masm.embeddedAddresses.map { ($0.offset + base, $0.address) })
         }
         var masm = M(cpuFeatures: cpuFeatures)
+        masm.fixedLengthAddresses = !placeholderAddresses
         for type in module.types {
             masm.alignFunctionEntry()
             linked.trampolines.append(linked.code.count + masm.offset)
@@ -199,7 +218,9 @@ struct ModuleCompiler<M: MacroAssembler> {
         }
         masm.emitLiteralPool()
         do {
+            let base = linked.code.count
             linked.code.append(contentsOf: try masm.finish())
+            linked.embeddedAddresses.append(contentsOf: masm.embeddedAddresses.map { ($0.offset + base, $0.address) })
         } catch {
             throw CompileError(functionIndex: module.importedFunctionCount + module.functionBodies.count,
                                functionName: nil, wasmOffset: 0, message: "in the array-call trampolines: \(error)")

@@ -6,24 +6,45 @@ import Foundation
 /// unmapped when the owner goes away.
 final class CodeMemory: @unchecked Sendable {
     let base: UnsafeMutableRawPointer
+    /// The mapping's size (whole pages).
     let size: Int
+    /// How many bytes of code it holds (from `base`).
+    let length: Int
 
     init(_ bytes: [UInt8]) throws {
+        (base, size, length) = try bytes.withUnsafeBytes { try CodeMemory.map($0) { _ in } }
+    }
+
+    /// Maps `bytes` read-write, lets `patch` adjust the copy (relocations), then seals it
+    /// read-execute. Throws what `patch` throws, unmapping the memory.
+    init(copying bytes: UnsafeRawBufferPointer, patch: (UnsafeMutableRawPointer) throws -> Void) throws {
+        (base, size, length) = try CodeMemory.map(bytes, patch: patch)
+    }
+
+    private static func map(_ bytes: UnsafeRawBufferPointer, patch: (UnsafeMutableRawPointer) throws -> Void) throws
+        -> (UnsafeMutableRawPointer, Int, Int)
+    {
         if let path = getenv("KILN_DUMP_CODE"), let file = fopen(path, "wb") {
             // Debugging aid: the raw code, for `llvm-objdump -b binary -m i386:x86-64 -D`.
-            fwrite(bytes, 1, bytes.count, file)
+            fwrite(bytes.baseAddress, 1, bytes.count, file)
             fclose(file)
         }
         let page = Int(kiln_page_size())
-        size = max((bytes.count + page - 1) / page * page, page)
+        let size = max((bytes.count + page - 1) / page * page, page)
         guard let memory = kiln_code_alloc(size) else { throw KilnError("cannot map \(size) bytes for machine code") }
-        memory.copyMemory(from: bytes, byteCount: bytes.count)
+        if let source = bytes.baseAddress { memory.copyMemory(from: source, byteCount: bytes.count) }
+        do {
+            try patch(memory)
+        } catch {
+            kiln_code_free(memory, size)
+            throw error
+        }
         guard kiln_code_seal(memory, size) == 0 else {
             kiln_code_free(memory, size)
             throw KilnError("cannot make machine code executable")
         }
-        base = memory
         kiln_code_register(memory, size)
+        return (memory, size, bytes.count)
     }
 
     deinit {
@@ -50,9 +71,13 @@ final class CompiledModule: @unchecked Sendable {
     let stackMaps: [StackMaps]
     /// Per defined function: its exception handlers (empty until machine code has them).
     var handlers: [CompiledHandlers] = []
+    /// Where the code embeds runtime addresses (nil if one could not be named, which makes
+    /// the module impossible to serialize; never happens for code the generator makes).
+    let relocations: [Relocation]?
 
     init(memory: CodeMemory, functionRanges: [Range<Int>], trampolines: [Int], memoryAccesses: [(code: Int, wasm: Int)],
-         stackMaps: [StackMaps]) {
+         stackMaps: [StackMaps], relocations: [Relocation]?) {
+        self.relocations = relocations
         self.memory = memory
         self.functionRanges = functionRanges
         self.trampolines = trampolines

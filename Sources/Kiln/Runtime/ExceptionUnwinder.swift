@@ -56,6 +56,85 @@ struct CompiledHandlers: Sendable {
     }
 }
 
+extension CompiledHandlers {
+    /// For compiled artifacts: handler count (u32); per handler its clause count (u32),
+    /// per clause kind (u8), tag (u32), landing offset (u32), value offset count (u32) and
+    /// offsets (i32 each), whether there is an exception offset (u8) and it (i32); then the
+    /// next handler (i32). Then the call sites (count u32; offset u32, handler i32 each) and
+    /// the frame size (u32).
+    func write(to writer: inout ArtifactWriter) {
+        writer.u32(UInt32(handlers.count))
+        for handler in handlers {
+            writer.u32(UInt32(handler.clauses.count))
+            for clause in handler.clauses {
+                writer.u8(clause.kind.rawValue)
+                writer.u32(clause.tag)
+                writer.u32(UInt32(clause.landing))
+                writer.u32(UInt32(clause.valueOffsets.count))
+                for offset in clause.valueOffsets { writer.i32(offset) }
+                writer.u8(clause.exceptionOffset == nil ? 0 : 1)
+                writer.i32(clause.exceptionOffset ?? 0)
+            }
+            writer.i32(Int32(handler.next))
+        }
+        writer.u32(UInt32(callSites.count))
+        for site in callSites {
+            writer.u32(UInt32(site.offset))
+            writer.i32(Int32(site.handler))
+        }
+        writer.u32(UInt32(frameBytes))
+    }
+
+    /// Reads what `write` wrote, checking kinds, tags (below `tagCount`), landing pads
+    /// (inside the code), handler links and call sites (ascending).
+    init(reading reader: inout ArtifactReader, codeLength: Int, tagCount: Int) throws {
+        self.init()
+        let handlerCount = try reader.count(elementSize: 8, what: "handlers")
+        handlers.reserveCapacity(handlerCount)
+        for _ in 0..<handlerCount {
+            let clauseCount = try reader.count(elementSize: 18, what: "catch clauses")
+            var clauses: [Clause] = []
+            clauses.reserveCapacity(clauseCount)
+            for _ in 0..<clauseCount {
+                let at = reader.offset
+                guard let kind = CatchClause.Kind(rawValue: try reader.u8()) else {
+                    throw KilnError("compiled artifact: unknown catch clause kind at offset \(at)")
+                }
+                let tag = try reader.u32()
+                let landing = Int(try reader.u32())
+                guard (kind != .catch && kind != .catchRef) || Int(tag) < tagCount, landing < codeLength else {
+                    throw KilnError("compiled artifact: catch clause tag or landing pad out of range at offset \(at)")
+                }
+                let valueCount = try reader.count(elementSize: 4, what: "landing value offsets")
+                var valueOffsets: [Int32] = []
+                valueOffsets.reserveCapacity(valueCount)
+                for _ in 0..<valueCount { valueOffsets.append(try reader.i32()) }
+                let hasException = try reader.u8()
+                let exceptionOffset = try reader.i32()
+                clauses.append(Clause(kind: kind, tag: tag, landing: landing, valueOffsets: valueOffsets,
+                                      exceptionOffset: hasException != 0 ? exceptionOffset : nil))
+            }
+            let at = reader.offset
+            let next = Int(try reader.i32())
+            guard next >= -1, next < handlerCount else {
+                throw KilnError("compiled artifact: handler link \(next) out of range at offset \(at)")
+            }
+            handlers.append(Handler(clauses: clauses, next: next))
+        }
+        let siteCount = try reader.count(elementSize: 8, what: "call sites")
+        callSites.reserveCapacity(siteCount)
+        for _ in 0..<siteCount {
+            let at = reader.offset
+            let offset = Int(try reader.u32()), handler = Int(try reader.i32())
+            guard offset <= codeLength, handler >= -1, handler < handlerCount,
+                  callSites.last.map({ $0.offset < offset }) ?? true
+            else { throw KilnError("compiled artifact: call site out of range or order at offset \(at)") }
+            callSites.append((offset, handler))
+        }
+        frameBytes = Int(try reader.u32())
+    }
+}
+
 /// Finds where a wasm exception lands in machine code: walks the frames by the frame-pointer
 /// chain from a call site, looks each return address up in its function's handlers, and
 /// prepares the landing pad of the first clause that matches (its values written into the

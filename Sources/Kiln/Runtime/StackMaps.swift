@@ -88,6 +88,55 @@ struct StackMaps: Sendable {
     }
 }
 
+extension StackMaps {
+    /// For compiled artifacts: slot size (u8), safepoint count (u32), positions (u32 each),
+    /// map starts (count + 1, u32 each), bitmap word count (u32), words (u64 each).
+    func write(to writer: inout ArtifactWriter) {
+        writer.u8(UInt8(frameSlots.slotBytes))
+        writer.u32(UInt32(positions.count))
+        for position in positions { writer.u32(position) }
+        for start in starts { writer.u32(start) }
+        writer.u32(UInt32(words.count))
+        for word in words { writer.u64(word) }
+    }
+
+    /// Reads what `write` wrote, checking that the maps are well formed (slot size 8 or
+    /// 16, positions ascending, starts ascending from 0 to the word count).
+    init(reading reader: inout ArtifactReader) throws {
+        let at = reader.offset
+        let slotBytes = try reader.u8()
+        guard slotBytes == 8 || slotBytes == 16 else {
+            throw KilnError("compiled artifact: stack map slot size \(slotBytes) at offset \(at)")
+        }
+        self.init(frameSlots: FrameSlots(slotBytes: Int32(slotBytes)))
+        let count = try reader.count(elementSize: 8, what: "safepoints")
+        positions.reserveCapacity(count)
+        for _ in 0..<count {
+            let position = try reader.u32()
+            guard positions.last.map({ $0 < position }) ?? true else {
+                throw KilnError("compiled artifact: safepoints out of order at offset \(reader.offset - 4)")
+            }
+            positions.append(position)
+        }
+        starts = []
+        starts.reserveCapacity(count + 1)
+        for i in 0...count {
+            let start = try reader.u32()
+            guard i == 0 ? start == 0 : start >= starts[i - 1] else {
+                throw KilnError("compiled artifact: stack map starts out of order at offset \(reader.offset - 4)")
+            }
+            starts.append(start)
+        }
+        let wordsAt = reader.offset
+        let wordCount = try reader.count(elementSize: 8, what: "stack map words")
+        guard wordCount == Int(starts[count]) else {
+            throw KilnError("compiled artifact: \(wordCount) stack map words, maps need \(starts[count]) (offset \(wordsAt))")
+        }
+        words.reserveCapacity(wordCount)
+        for _ in 0..<wordCount { words.append(try reader.u64()) }
+    }
+}
+
 extension MachineCode {
     /// Adds to `live` the extern references in the machine-code frames that start at the
     /// frame `fp` of a wasm function stopped at return address `pc`, following frame

@@ -30,6 +30,8 @@ struct AArch64MacroAssembler: MacroAssembler {
     typealias Address = AArch64.Address
 
     var asm = AArch64Assembler()
+    var fixedLengthAddresses = true
+    private(set) var embeddedAddresses: [(offset: Int, address: UInt)] = []
 
     static let vmctx = R.x19
     static let memoryBase = R.x20
@@ -946,8 +948,44 @@ struct AArch64MacroAssembler: MacroAssembler {
     }
 
     mutating func callAddress(_ address: UInt) {
-        asm.mov(.x, AArch64MacroAssembler.scratch, imm: UInt64(address))
+        loadAddress(AArch64MacroAssembler.scratch, address)
         asm.blr(AArch64MacroAssembler.scratch)
+    }
+
+    /// `movz reg, #a0; movk reg, #a1, lsl #16; movk reg, #a2, lsl #32; movk reg, #a3, lsl #48`
+    /// (always four instructions, so it can be patched), recorded for relocation; with
+    /// `fixedLengthAddresses` off, the shortest sequence.
+    private mutating func loadAddress(_ reg: R, _ address: UInt) {
+        guard fixedLengthAddresses else {
+            asm.mov(.x, reg, imm: UInt64(address))
+            return
+        }
+        embeddedAddresses.append((asm.offset, address))
+        let value = UInt64(address)
+        asm.movz(.x, reg, imm16: UInt16(truncatingIfNeeded: value), shift: 0)
+        for shift in [16, 32, 48] {
+            asm.movk(.x, reg, imm16: UInt16(truncatingIfNeeded: value >> UInt64(shift)), shift: shift)
+        }
+    }
+
+    /// Patches the `movz`/`movk`×3 sequence of `loadAddress` at `offset` (checking that it
+    /// is one: the opcode, register and shift of each instruction).
+    static func patchAddress(in code: UnsafeMutableRawPointer, length: Int, at offset: Int, address: UInt) -> Bool {
+        guard offset >= 0, offset % 4 == 0, offset <= length - 16 else { return false }
+        let register = UInt32(scratch.number)
+        var words: [UInt32] = []
+        for i in 0..<4 {
+            let word = UInt32(littleEndian: code.load(fromByteOffset: offset + 4 * i, as: UInt32.self))
+            // sf=1, opc (movz 10 / movk 11), 100101, hw = i, imm16, rd.
+            let opcode: UInt32 = i == 0 ? 0xD280_0000 : 0xF280_0000
+            guard word & 0xFFE0_001F == opcode | UInt32(i) << 21 | register else { return false }
+            let imm16 = UInt32(truncatingIfNeeded: (UInt64(address) >> UInt64(16 * i)) & 0xFFFF)
+            words.append(word & ~(0xFFFF << 5) | imm16 << 5)
+        }
+        for (i, word) in words.enumerated() {
+            code.storeBytes(of: word.littleEndian, toByteOffset: offset + 4 * i, as: UInt32.self)
+        }
+        return true
     }
 
     private static var fuelOffset: Int64 { Int64(MemoryLayout<KilnStoreRuntime>.offset(of: \.fuel)!) }
@@ -1004,7 +1042,7 @@ struct AArch64MacroAssembler: MacroAssembler {
     mutating func callAddressRecordingExit(_ address: UInt) {
         let returnAddress = asm.newLabel()
         recordExit(returnAddress: returnAddress)
-        asm.mov(.x, AArch64MacroAssembler.scratch, imm: UInt64(address))
+        loadAddress(AArch64MacroAssembler.scratch, address)
         asm.blr(AArch64MacroAssembler.scratch)
         asm.bind(returnAddress)
     }
@@ -1021,7 +1059,7 @@ struct AArch64MacroAssembler: MacroAssembler {
         asm.mov(.w, .x1, imm: UInt64(UInt32(bitPattern: wasmOffset)))
         asm.mov(.x, .x2, .fp)
         asm.adr(.x3, asm.here())
-        asm.mov(.x, AArch64MacroAssembler.scratch, imm: UInt64(raise))
+        loadAddress(AArch64MacroAssembler.scratch, raise)
         asm.blr(AArch64MacroAssembler.scratch)
         asm.udf()
     }

@@ -19,6 +19,8 @@ struct X64MacroAssembler: MacroAssembler {
     typealias Label = Kiln.Label
 
     var asm = X64Assembler()
+    var fixedLengthAddresses = true
+    private(set) var embeddedAddresses: [(offset: Int, address: UInt)] = []
 
     static let vmctx = GPR.r15
     static let memoryBase = GPR.r14
@@ -888,8 +890,29 @@ struct X64MacroAssembler: MacroAssembler {
     }
 
     mutating func callAddress(_ address: UInt) {
-        asm.mov(.s64, X64MacroAssembler.scratch, imm: Int64(bitPattern: UInt64(address)))
+        loadAddress(X64MacroAssembler.scratch, address)
         asm.call(X64MacroAssembler.scratch)
+    }
+
+    /// `movabs reg, address`, recorded for relocation (or, with `fixedLengthAddresses`
+    /// off, the shortest `mov`).
+    private mutating func loadAddress(_ reg: GPR, _ address: UInt) {
+        if fixedLengthAddresses {
+            asm.movabs(reg, imm: Int64(bitPattern: UInt64(address)))
+            embeddedAddresses.append((asm.offset - 8, address))
+        } else {
+            asm.mov(.s64, reg, imm: Int64(bitPattern: UInt64(address)))
+        }
+    }
+
+    /// Patches the 8-byte immediate of a `movabs r11, imm64` (49 BB imm64) at `offset`.
+    static func patchAddress(in code: UnsafeMutableRawPointer, length: Int, at offset: Int, address: UInt) -> Bool {
+        guard offset >= 2, offset <= length - 8,
+              code.load(fromByteOffset: offset - 2, as: UInt8.self) == 0x49,
+              code.load(fromByteOffset: offset - 1, as: UInt8.self) == 0xB8 | scratch.low3
+        else { return false }
+        code.storeBytes(of: UInt64(address).littleEndian, toByteOffset: offset, as: UInt64.self)
+        return true
     }
 
     /// Holds the fuel in metered functions (callee-saved in the C convention, so host
@@ -941,7 +964,7 @@ struct X64MacroAssembler: MacroAssembler {
         asm.mov(.s64, .base(X64MacroAssembler.vmctx, Int32(KILN_VMCTX_EXIT_FP_OFFSET)), .rbp)
         asm.leaLabel(X64MacroAssembler.scratch, returnAddress)
         asm.mov(.s64, .base(X64MacroAssembler.vmctx, Int32(KILN_VMCTX_EXIT_PC_OFFSET)), X64MacroAssembler.scratch)
-        asm.mov(.s64, X64MacroAssembler.scratch, imm: Int64(bitPattern: UInt64(address)))
+        loadAddress(X64MacroAssembler.scratch, address)
         asm.call(X64MacroAssembler.scratch)
         asm.bind(returnAddress)
     }
@@ -958,7 +981,7 @@ struct X64MacroAssembler: MacroAssembler {
         asm.mov(.s64, .rdx, .rbp)
         asm.leaLabel(.rcx, asm.here())
         asm.and(.s64, .rsp, imm: -16)
-        asm.mov(.s64, X64MacroAssembler.scratch, imm: Int64(bitPattern: UInt64(raise)))
+        loadAddress(X64MacroAssembler.scratch, raise)
         asm.call(X64MacroAssembler.scratch)
         asm.ud2()
     }

@@ -142,9 +142,22 @@ import KilnWAST
         }
     }
 
+    /// The scripts whose modules round-trip: all of them on x86-64; under emulation (where the
+    /// 2.0 suite already runs as machine code in `SpecTests`) those with calls, builtins
+    /// (memory and table operations), traps and constants, whose code holds relocations.
+    static let roundTripScripts = SpecSuite.topLevelFiles.filter {
+        #if arch(arm64)
+            $0.contains("call") || $0.hasPrefix("func") || $0.hasPrefix("memory_grow") || $0.hasPrefix("table")
+                || $0.hasPrefix("bulk") || $0.hasPrefix("traps") || $0.hasPrefix("simd_const") || $0.hasPrefix("conversions")
+                || $0.hasPrefix("unreachable") || $0.hasPrefix("fac")
+        #else
+            true
+        #endif
+    }
+
     /// Every module of every 2.0 spec script is serialized, deserialized (and checked to give
     /// the same artifact again), and the script's assertions run on the deserialized module.
-    @Test(arguments: SpecSuite.topLevelFiles)
+    @Test(arguments: roundTripScripts)
     func specModulesRoundTrip(_ name: String) throws {
         var config = Config(strategy: .jit)
         config.features = .webAssembly2

@@ -25,10 +25,15 @@ import KilnWAST
     @Test(.enabled(if: isX64, "x86-64 only"), arguments: scripts3)
     func sse41Baseline3(_ name: String) throws { try run(name, v3: true, Self.baseline) }
 
-    @Test(.enabled(if: hostHasAVX, "this host has no AVX: the VEX code path is not tested here"), arguments: scripts2)
+    /// AVX without AVX2 differs from the AVX2 level only in splats and load-splats (no
+    /// broadcasts): those scripts at this level, the VEX forms at the AVX2 level (CI time).
+    static let splatScripts2 = scripts2.filter { $0.contains("splat") || $0.contains("load") }
+    static let splatScripts3 = scripts3.filter { $0.contains("splat") || $0.contains("load") }
+
+    @Test(.enabled(if: hostHasAVX, "this host has no AVX: the VEX code path is not tested here"), arguments: splatScripts2)
     func avx2_0(_ name: String) throws { try run(name, v3: false, Self.avx) }
 
-    @Test(.enabled(if: hostHasAVX, "this host has no AVX: the VEX code path is not tested here"), arguments: scripts3)
+    @Test(.enabled(if: hostHasAVX, "this host has no AVX: the VEX code path is not tested here"), arguments: splatScripts3)
     func avx3_0(_ name: String) throws { try run(name, v3: true, Self.avx) }
 
     @Test(.enabled(if: hostHasAVX2, "this host has no AVX2: the broadcast code path is not tested here"), arguments: scripts2)

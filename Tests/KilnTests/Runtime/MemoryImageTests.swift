@@ -236,32 +236,13 @@ import Testing
 
     /// A binary module with one memory of `pages` and `size` bytes of data at `offset`.
     static func binary(pages: UInt32, offset: UInt32, size: Int) -> [UInt8] {
-        func leb(_ value: UInt64) -> [UInt8] {
-            var value = value, out: [UInt8] = []
-            repeat {
-                var byte = UInt8(value & 0x7F)
-                value >>= 7
-                if value != 0 { byte |= 0x80 }
-                out.append(byte)
-            } while value != 0
-            return out
-        }
-        func sleb(_ value: Int64) -> [UInt8] {
-            var value = value, out: [UInt8] = []
-            while true {
-                let byte = UInt8(value & 0x7F)
-                value >>= 7
-                if (value == 0 && byte & 0x40 == 0) || (value == -1 && byte & 0x40 != 0) { out.append(byte); return out }
-                out.append(byte | 0x80)
-            }
-        }
-        func section(_ id: UInt8, _ body: [UInt8]) -> [UInt8] { [id] + leb(UInt64(body.count)) + body }
         var data = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 12) }
         if !data.isEmpty { data[0] = 1 }
-        return [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00]
+        let leb = WasmBytes.uleb, section = WasmBytes.section
+        return WasmBytes.header
             + section(5, [1, 0] + leb(UInt64(pages)))
             + section(7, [1] + leb(6) + Array("memory".utf8) + [2, 0])
-            + section(11, [1, 0, 0x41] + sleb(Int64(Int32(bitPattern: offset))) + [0x0B] + leb(UInt64(data.count)) + data)
+            + section(11, [1, 0, 0x41] + WasmBytes.sleb(Int64(Int32(bitPattern: offset))) + [0x0B] + leb(UInt64(data.count)) + data)
     }
 
     @Test(arguments: [setups[0], setups[1], setups[4], setups[5]])

@@ -143,10 +143,12 @@ extension CodeGenerator {
     }
 
     /// Pushes the results of a call that just returned.
-    mutating func collectResults(_ type: FuncType, resultsWord: Int) {
+    /// `mayReachHost`: the callee may be a host function, directly or by a tail call.
+    mutating func collectResults(_ type: FuncType, resultsWord: Int, mayReachHost: Bool = true) {
         if type.results.count == 1 {
             let reg = isFloat(type.results[0]) ? M.floatResult : M.integerResult
             freeRegisters.remove(reg)
+            if type.results[0] == .i32 && mayReachHost { masm.normalizeCallResultI32(reg) }
             push(type.results[0], .reg(reg))
         } else if type.results.count > 1 {
             let temporary = M.allocatableGPRs[M.allocatableGPRs.count - 1]
@@ -158,7 +160,9 @@ extension CodeGenerator {
                 masm.store(type, slot: stackSlot(stack.count - 1), reg)
             }
         }
-        reloadMemoryBase()
+        // The callee left the register as it found it, but a memory that moves when it grows
+        // may have moved.
+        if explicitBounds || module.memories.first?.is64 == true { reloadMemoryBase() }
     }
 
     mutating func emitCall(function: Int) {
@@ -187,7 +191,9 @@ extension CodeGenerator {
             }
         }
         reloadFuel()
-        collectResults(type, resultsWord: resultsWord)
+        // A defined callee without a tail call returns what wasm code computed.
+        let mayReachHost = function < module.importedFunctionCount || mayTailCall[function - module.importedFunctionCount]
+        collectResults(type, resultsWord: resultsWord, mayReachHost: mayReachHost)
     }
 
     /// `call_ref`: a call through the function reference on top of the stack (trapping on null).

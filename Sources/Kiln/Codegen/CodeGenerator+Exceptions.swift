@@ -53,7 +53,10 @@ extension CodeGenerator {
             let exceptionOffset = hasReference ? stackSlot(target.height + values.count) : nil
             maxStackDepth = max(maxStackDepth, target.height + values.count + (hasReference ? 1 : 0))
             if target.kind != .loop && target.kind != .function { blocks[index].endReachable = true }
-            landingPads.append(LandingPad(handler: handler, clause: i, target: target, wasmOffset: wasmOffset))
+            // A pad reaches the label with nothing cached: a block whose merge is not decided
+            // yet merges with none (the pad keeps the copy made here, so it must not change).
+            if target.kind == .block && target.mergeLocals == nil { blocks[index].mergeLocals = [] }
+            landingPads.append(LandingPad(handler: handler, clause: i, target: blocks[index], wasmOffset: wasmOffset))
             clauses.append(CompiledHandlers.Clause(kind: clause.kind, tag: clause.tag, landing: 0,
                                                    valueOffsets: valueOffsets, exceptionOffset: exceptionOffset))
         }
@@ -181,6 +184,10 @@ extension CodeGenerator {
                 emitReturn()
             case .loop:
                 for (local, reg) in target.loopLocals { masm.load(localTypes[local], reg, slot: localSlot(local)) }
+                masm.jump(target.label)
+            case .block:
+                // Every local is in its slot here (calls, throws included, store them first).
+                for (local, reg) in target.mergeLocals ?? [] { masm.load(localTypes[local], reg, slot: localSlot(local)) }
                 masm.jump(target.label)
             default:
                 masm.jump(target.label)

@@ -1,10 +1,54 @@
 /// Scalar numeric instructions: comparisons, arithmetic, conversions.
 extension CodeGenerator {
-    mutating func translateNumeric(_ op: NumericOp) {
+    /// The local the next instruction stores this operation's result to (`local.set` or
+    /// `local.tee`), if any: computing the result straight into that local's register saves
+    /// the move that re-homing it would cost at the loop's back edge.
+    func resultLocal(_ immediates: Immediates) -> Int? {
+        var reader = immediates.reader
+        switch try? reader.read() {
+        case .localSet(let target)?, .localTee(let target)?: return Int(target)
+        default: return nil
+        }
+    }
+
+    /// Spills the operands that still read `local` lazily, before its register changes.
+    mutating func spillReaders(of local: Int) {
+        for i in stack.indices where stack[i].location == .local(local) { spill(i) }
+    }
+
+    /// A register to compute a result for `local` into, when it is neither input: the
+    /// local's own register (its old value then goes to the operands still reading it; the
+    /// caller pushes `.local(local)`, which the `local.set` that follows finds in place), or
+    /// else the register the innermost loop's head keeps the local in, when free (the caller
+    /// pushes `.reg`, which the `local.set` caches there).
+    mutating func resultRegister(for local: Int?, avoiding inputs: [Reg]) -> (reg: Reg, isLocalsOwn: Bool)? {
+        guard let local else { return nil }
+        if let own = localCache[local]?.reg {
+            guard !inputs.contains(own) else { return nil }
+            spillReaders(of: local)
+            return (own, true)
+        }
+        guard let head = blocks.last(where: { $0.kind == .loop })?.loopLocals.first(where: { $0.local == local })?.reg,
+              freeRegisters.contains(head) else { return nil }
+        freeRegisters.remove(head)
+        return (head, false)
+    }
+
+    /// Pushes a result computed by `resultRegister`.
+    mutating func pushResult(_ type: ValType, _ destination: (reg: Reg, isLocalsOwn: Bool), local: Int) {
+        if destination.isLocalsOwn {
+            localCache[local]!.dirty = true
+            push(type, .local(local))
+        } else {
+            push(type, .reg(destination.reg))
+        }
+    }
+
+    mutating func translateNumeric(_ op: NumericOp, immediates: Immediates) {
         let raw = op.rawValue
         switch raw {
         case 0x45, 0x50:  // eqz
-            let reg = register(pop())
+            let reg = readRegister(pop())
             masm.testZero(is64: raw == 0x50, reg)
             release(reg)
             push(.i32, .flags(.eq))
@@ -13,7 +57,7 @@ extension CodeGenerator {
             let conditions: [IntCondition] = [.eq, .ne, .ltS, .ltU, .gtS, .gtU, .leS, .leU, .geS, .geU]
             let condition = conditions[Int(raw - (is64 ? 0x51 : 0x46))]
             let b = operand(pop())
-            let a = register(pop())
+            let a = readRegister(pop())
             masm.compare(is64: is64, a, b)
             releaseOperand(b)
             release(a)
@@ -21,10 +65,18 @@ extension CodeGenerator {
         case 0x5B...0x66:
             let is64 = raw >= 0x61
             let conditions: [FloatCondition] = [.eq, .ne, .lt, .gt, .le, .ge]
-            let b = register(pop())
-            let a = register(pop())
+            let condition = conditions[Int(raw - (is64 ? 0x61 : 0x5B))]
+            let b = readRegister(pop())
+            let a = readRegister(pop())
+            if let flags = masm.floatCompareFlags(condition, is64: is64, a, b) {
+                // Left in the flags for a branch or select that consumes it next.
+                release(a)
+                release(b)
+                push(.i32, .flags(flags))
+                return
+            }
             let dst = allocate(float: false)
-            masm.floatCompare(conditions[Int(raw - (is64 ? 0x61 : 0x5B))], is64: is64, dst, a, b)
+            masm.floatCompare(condition, is64: is64, dst, a, b)
             release(a)
             release(b)
             push(.i32, .reg(dst))
@@ -50,10 +102,37 @@ extension CodeGenerator {
                 default: binary = .xor
                 }
                 let b = operand(pop())
-                let a = register(pop())
-                masm.integerBinary(binary, is64: is64, a, b)
-                releaseOperand(b)
-                push(is64 ? .i64 : .i32, .reg(a))
+                let aPopped = pop()
+                let type: ValType = is64 ? .i64 : .i32
+                let target = resultLocal(immediates)
+                if let target, aPopped.value.location == .local(target), let reg = localCache[target]?.reg {
+                    // `local.set x (op (local.get x) b)`: the local's register, in place.
+                    spillReaders(of: target)
+                    masm.integerBinary(binary, is64: is64, reg, b)
+                    releaseOperand(b)
+                    localCache[target]!.dirty = true
+                    push(type, .local(target))
+                } else if isCachedLocal(aPopped) {
+                    // A local's register stays intact: the result goes to a register of its own.
+                    let a = readRegister(aPopped)
+                    var inputs = [a]
+                    if case .reg(let r) = b { inputs.append(r) }
+                    if let destination = resultRegister(for: target, avoiding: inputs) {
+                        masm.integerBinary(binary, is64: is64, destination.reg, a, b)
+                        releaseOperand(b)
+                        pushResult(type, destination, local: target!)
+                    } else {
+                        let dst = allocate(float: false)
+                        masm.integerBinary(binary, is64: is64, dst, a, b)
+                        releaseOperand(b)
+                        push(type, .reg(dst))
+                    }
+                } else {
+                    let a = register(aPopped)
+                    masm.integerBinary(binary, is64: is64, a, b)
+                    releaseOperand(b)
+                    push(type, .reg(a))
+                }
             case 3, 4, 5, 6:
                 let kinds: [DivisionKind] = [.divS, .divU, .remS, .remU]
                 emitDivision(kinds[index - 3], is64: is64)
@@ -70,11 +149,35 @@ extension CodeGenerator {
         case 0x92...0x98, 0xA0...0xA6:
             let is64 = raw >= 0xA0
             let ops: [FloatBinaryOp] = [.add, .sub, .mul, .div, .min, .max, .copysign]
-            let b = register(pop())
-            let a = register(pop())
-            masm.floatBinary(ops[Int(raw - (is64 ? 0xA0 : 0x92))], is64: is64, a, b)
-            release(b)
-            push(is64 ? .f64 : .f32, .reg(a))
+            let op = ops[Int(raw - (is64 ? 0xA0 : 0x92))]
+            let b = readRegister(pop())
+            let aPopped = pop()
+            let type: ValType = is64 ? .f64 : .f32
+            let target = resultLocal(immediates)
+            if let target, aPopped.value.location == .local(target), let reg = localCache[target]?.reg {
+                spillReaders(of: target)
+                masm.floatBinary(op, is64: is64, reg, b)
+                release(b)
+                localCache[target]!.dirty = true
+                push(type, .local(target))
+            } else if isCachedLocal(aPopped) {
+                let a = readRegister(aPopped)
+                if let destination = resultRegister(for: target, avoiding: [a, b]) {
+                    masm.floatBinary(op, is64: is64, destination.reg, a, b)
+                    release(b)
+                    pushResult(type, destination, local: target!)
+                } else {
+                    let dst = allocate(float: true)
+                    masm.floatBinary(op, is64: is64, dst, a, b)
+                    release(b)
+                    push(type, .reg(dst))
+                }
+            } else {
+                let a = register(aPopped)
+                masm.floatBinary(op, is64: is64, a, b)
+                release(b)
+                push(type, .reg(a))
+            }
         default:
             translateConversion(op)
         }

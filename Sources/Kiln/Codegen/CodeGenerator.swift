@@ -37,6 +37,9 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// see `ModuleCompiler.mayTailCall`). Direct calls of the others need no stack-pointer
     /// reset.
     let mayTailCall: [Bool]
+    /// Per defined function: whether it may access memory 0 through the pinned base
+    /// register (`ModuleCompiler.mayUseMemory`).
+    let mayUseMemory: [Bool]
     /// Code offsets where each function compiled here starts and ends.
     var functionRanges: [Range<Int>] = []
     /// Code offsets of memory accesses (which may fault on the guard region) and calls (for
@@ -90,6 +93,13 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         /// For loops: the locals cached in registers at the head, which every back edge
         /// must put back in the same registers (their frame slots may be stale).
         var loopLocals: [(local: Int, reg: Reg)] = []
+        /// A `block`'s end keeps locals in registers: those cached on the first edge that
+        /// reaches it (a branch, or the fallthrough), in the registers they were in; nil until
+        /// then. Later edges conform to them, as back edges do to a loop head. (The ends of
+        /// `if`, `else` and exception blocks keep none.)
+        var mergeLocals: [(local: Int, reg: Reg)]?
+        /// The merge locals dirty on some edge (dirty after the end).
+        var mergeDirty: [Int] = []
         /// A `try_table`'s or legacy `try`'s handler (an index into `handlers.handlers`).
         var handler: Int?
         /// The handler in effect inside the block (for a `delegate` naming it), or -1.
@@ -110,6 +120,20 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         var wasmOffset: Int
     }
     var interruptStubs: [InterruptStub] = []
+
+    /// A conditional branch out of a block taken through code of its own at the function's
+    /// end, which stores the dirty cached locals and jumps on: the path that stays pays
+    /// nothing for them.
+    struct BranchStub {
+        var label: M.Label
+        var target: M.Label
+        var stores: [(type: ValType, slot: Int32, reg: Reg)]
+    }
+    var branchStubs: [BranchStub] = []
+
+    /// The locals each loop of the current function uses, by the offset of its body (see
+    /// `loopLocalUses`).
+    var loopUses: [Int: [LoopLocalUse]] = [:]
 
     struct TrapStub {
         var label: M.Label
@@ -206,11 +230,12 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
 
     init(module: ModuleInfo, explicitBounds: Bool, instrumentation: Instrumentation = Instrumentation(),
          registerLimit: Int? = nil, placeholderAddresses: Bool = false, cpuFeatures: CPUFeatures = .x86Baseline,
-         firstFunction: Int = 0, mayTailCall: [Bool]? = nil) {
+         firstFunction: Int = 0, mayTailCall: [Bool]? = nil, mayUseMemory: [Bool]? = nil) {
         self.masm = M(cpuFeatures: cpuFeatures)
         self.masm.fixedLengthAddresses = !placeholderAddresses
         self.firstFunction = firstFunction
         self.mayTailCall = mayTailCall ?? Array(repeating: true, count: module.functionBodies.count)
+        self.mayUseMemory = mayUseMemory ?? Array(repeating: true, count: module.functionBodies.count)
         self.placeholderAddresses = placeholderAddresses
         self.module = module
         self.layout = VMContextLayout(module)
@@ -243,8 +268,17 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             freeRegisters.remove(reg)
             return reg
         }
-        // Evict a cached local before spilling an operand.
-        if let local = cachedLocals.first(where: { localCache[$0]!.reg.isFloat == float && !borrowed.contains(localCache[$0]!.reg) }) {
+        // Evict a cached local before spilling an operand: one the innermost loop does not
+        // keep at its head if there is one (a loop local evicted is reloaded on every back
+        // edge), a clean one before a dirty one.
+        let evictable = cachedLocals.filter { localCache[$0]!.reg.isFloat == float && !borrowed.contains(localCache[$0]!.reg) }
+        let loopLocals = blocks.last(where: { $0.kind == .loop })?.loopLocals ?? []
+        let ranked = evictable.min { a, b in
+            let aLoop = loopLocals.contains { $0.local == a }, bLoop = loopLocals.contains { $0.local == b }
+            if aLoop != bLoop { return !aLoop }
+            return !localCache[a]!.dirty && localCache[b]!.dirty
+        }
+        if let local = ranked {
             let reg = localCache[local]!.reg
             writeBack(local)
             uncache(local)
@@ -557,6 +591,35 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         }
     }
 
+    /// A register holding the value for an instruction that only reads it. A cached local
+    /// gives its own register, borrowed for the instruction (never evicted by it, never
+    /// written by the caller); a local not cached yet is loaded into a free register and
+    /// cached (clean), so the next read is free too. Release it as any other.
+    mutating func readRegister(_ popped: (value: Value, index: Int)) -> Reg {
+        guard case .local(let local) = popped.value.location else { return register(popped) }
+        if let cached = localCache[local] {
+            borrowed.insert(cached.reg)
+            return cached.reg
+        }
+        let type = popped.value.type
+        guard type == .i32 || type == .i64 || type == .f32 || type == .f64,
+              let reg = freeRegisters.first(float: isFloat(type)) else { return register(popped) }
+        freeRegisters.remove(reg)
+        masm.load(type, reg, slot: localSlot(local))
+        localCache[local] = CachedLocal(reg: reg, dirty: false)
+        setCacheOwner(reg, local)
+        cachedCount += 1
+        borrowed.insert(reg)
+        return reg
+    }
+
+    /// Whether the operand is a cached local (whose register `readRegister` gives).
+    @inline(__always)
+    func isCachedLocal(_ popped: (value: Value, index: Int)) -> Bool {
+        if case .local(let local) = popped.value.location { return localCache[local] != nil }
+        return false
+    }
+
     /// The value as a second integer operand: an immediate, a frame slot or a register.
     /// A register returned here must be released by the caller.
     mutating func operand(_ popped: (value: Value, index: Int)) -> Operand {
@@ -610,6 +673,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         stack.removeAll(keepingCapacity: true)
         blocks.removeAll(keepingCapacity: true)
         trapStubs.removeAll(keepingCapacity: true)
+        branchStubs.removeAll(keepingCapacity: true)
+        loopUses.removeAll(keepingCapacity: true)
         freeRegisters = allocatableRegisters
         localCache = Array(repeating: nil, count: locals.count)
         cacheOwners = Array(repeating: -1, count: 64)
@@ -633,19 +698,17 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         masm.loadVMContext(from: M.integerArgumentRegisters[0])
         fuelRun = nil
         reloadFuel()
-        if !module.memories.isEmpty {
-            masm.loadMemoryBase(memoryOffset: Int32(layout.memory(0)))
-        }
+        reloadMemoryBase()
         // Parameters arrive per the C convention after (callee vmctx, caller vmctx).
         var integers = 2, floats = 0, stackIndex = 0
         for (i, param) in type.params.enumerated() {
             let float = isFloat(param)
             let scratch = float ? M.floatArgumentRegisters[0] : M.allocatableGPRs[0]
             if float, floats < M.floatArgumentRegisters.count {
-                masm.store(param, slot: localSlot(i), M.floatArgumentRegisters[floats])
+                keepParameter(i, in: M.floatArgumentRegisters[floats])
                 floats += 1
             } else if !float, integers < M.integerArgumentRegisters.count {
-                masm.store(param, slot: localSlot(i), M.integerArgumentRegisters[integers])
+                keepParameter(i, in: M.integerArgumentRegisters[integers])
                 integers += 1
             } else {
                 // Stack arguments: copy through a register not holding an argument.
@@ -675,11 +738,31 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         stackMaps.append(StackMaps(frameSlots: frameSlots))
     }
 
+    /// A parameter that arrived in `reg` stays there as a cached (dirty) local when it is a
+    /// scalar and `reg` is allocatable; otherwise it goes to its slot.
+    mutating func keepParameter(_ local: Int, in reg: Reg) {
+        let type = localTypes[local]
+        if type == .i32 || type == .i64 || type == .f32 || type == .f64, freeRegisters.contains(reg) {
+            freeRegisters.remove(reg)
+            localCache[local] = CachedLocal(reg: reg, dirty: true)
+            setCacheOwner(reg, local)
+            cachedCount += 1
+        } else {
+            masm.store(type, slot: localSlot(local), reg)
+        }
+    }
+
     /// Finishes the current function: its return path, trap stubs and frame size.
     mutating func finishFunction() {
         if !translating { return }
         emitInterruptStubs()
         emitLandingPads()
+        for stub in branchStubs {
+            masm.instructionBoundary()
+            masm.bind(stub.label)
+            for store in stub.stores { masm.store(store.type, slot: store.slot, store.reg) }
+            masm.jump(stub.target)
+        }
         for stub in trapStubs {
             masm.instructionBoundary()
             masm.bind(stub.label)
@@ -717,9 +800,9 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         if results.count == 1 {
             let value = (stack[first], first)
             let target = isFloat(results[0]) ? M.floatResult : M.integerResult
-            claim(target)
-            let reg = register(value)
-            masm.move(results[0], target, reg)
+            // Straight into the target: nothing else is live past a return (cached locals
+            // need no store, and what the target held is dead).
+            load(value, into: target)
         } else if results.count > 1 {
             let pointer = M.allocatableGPRs[M.allocatableGPRs.count - 1]
             spillAll()
@@ -779,6 +862,9 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         emitBranchMoves(toBlock: index)
         if blocks[index].kind == .loop {
             emitLoopHeadConformance(blocks[index].loopLocals)
+        } else if blocks[index].kind == .block {
+            emitMergeEdge(toBlock: index)
+            blocks[index].endReachable = true
         } else {
             for local in cachedLocals where localCache[local]!.dirty {
                 masm.store(localTypes[local], slot: localSlot(local), localCache[local]!.reg)
@@ -786,6 +872,33 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             blocks[index].endReachable = true
         }
         masm.jump(blocks[index].label)
+    }
+
+    /// A forward edge to the end of the `block` at `index` of `blocks`, on the current path:
+    /// the first decides the merge locals (what is cached now, where it is); later ones emit
+    /// what makes the cache match them (dirty others stored, merge locals moved or loaded).
+    /// The abstract state is left as it was.
+    mutating func emitMergeEdge(toBlock index: Int) {
+        guard let merge = blocks[index].mergeLocals else {
+            blocks[index].mergeLocals = cachedLocals.map { ($0, localCache[$0]!.reg) }
+            blocks[index].mergeDirty = cachedLocals.filter { localCache[$0]!.dirty }
+            return
+        }
+        emitLoopHeadConformance(merge)
+        noteMergeDirty(toBlock: index)
+    }
+
+    /// Records which merge locals of the `block` at `index` arrive dirty on this edge.
+    mutating func noteMergeDirty(toBlock index: Int) {
+        for (local, _) in blocks[index].mergeLocals ?? [] where localCache[local]?.dirty == true {
+            if !blocks[index].mergeDirty.contains(local) { blocks[index].mergeDirty.append(local) }
+        }
+    }
+
+    /// Whether every merge local of the `block` at `index` is cached in its register.
+    func mergeLocalsInPlace(_ index: Int) -> Bool {
+        for (local, reg) in blocks[index].mergeLocals ?? [] where localCache[local]?.reg != reg { return false }
+        return true
     }
 
     // MARK: Instructions
@@ -831,7 +944,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             // The head keeps the cached locals in their registers (as dirty: back edges bring
             // new values without storing them).
             spillOperands()
-            for local in cachedLocals { localCache[local]!.dirty = true }
+            prepareLoopHead(loopLocalUses(immediates.reader))
             openBlock(.loop, type)
             blocks[blocks.count - 1].loopLocals = cachedLocals.map { ($0, localCache[$0]!.reg) }
             masm.bind(blocks[blocks.count - 1].label)
@@ -880,7 +993,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             // local after the cache was found to match the target.
             var condition = pop()
             if case .flags = condition.value.location {} else {
-                condition.value.location = .reg(register(condition))
+                condition.value.location = .reg(readRegister(condition))
             }
             emitBranchIf(condition, depth: depth)
         case .brOnNull(let depth):
@@ -920,16 +1033,32 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             let index = register(pop())
             let scratch = allocate(float: false)
             spillOperands()
-            writeBackAll()
+            // Dirty locals stay in their registers: a target whose state differs gets a stub
+            // that makes it so (stores included), and the direct jumps store nothing.
+            let dirtyLocals = cachedLocals.filter { localCache[$0]!.dirty }
             let depths = immediates.brTableTargets(table) + [table.defaultDepth]
             var labels: [M.Label] = []
             // One stub per target that needs moves first, however often the table names it.
             var stubs: [(label: M.Label, depth: Int)] = []
             var directLoops: [Int] = []
             for depth in depths.map(Int.init) {
-                let target = blocks[blocks.count - 1 - depth]
-                let direct = target.kind == .loop ? matchesLoopHead(target.loopLocals) : target.kind != .function
+                let targetIndex = blocks.count - 1 - depth
+                if blocks[targetIndex].kind == .block && blocks[targetIndex].mergeLocals == nil {
+                    emitMergeEdge(toBlock: targetIndex)  // decides: no code
+                }
+                let target = blocks[targetIndex]
+                let direct: Bool
+                switch target.kind {
+                case .loop: direct = matchesLoopHead(target.loopLocals)
+                case .function: direct = false
+                case .block:
+                    let merge = target.mergeLocals ?? []
+                    direct = mergeLocalsInPlace(targetIndex)
+                        && dirtyLocals.allSatisfy { local in merge.contains { $0.local == local } }
+                default: direct = dirtyLocals.isEmpty
+                }
                 if direct && stack.count - target.labelTypes.count == target.height {
+                    if target.kind == .block { noteMergeDirty(toBlock: targetIndex) }
                     labels.append(target.label)
                     if target.kind == .loop { directLoops.append(blocks.count - 1 - depth) }
                     if target.kind != .loop { blocks[blocks.count - 1 - depth].endReachable = true }
@@ -968,7 +1097,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             let (value, _) = pop()
             if case .reg(let reg) = value.location { release(reg) }
         case .select, .typedSelect:
-            let conditionReg = register(pop())
+            let conditionReg = readRegister(pop())
             let bPopped = pop()
             let aPopped = pop()
             let type = aPopped.value.type
@@ -1001,12 +1130,19 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             push(type, .reg(reg))
         case .globalSet(let index):
             let value = pop()
-            let reg = register(value)
+            let reg = readRegister(value)
             masm.storeGlobal(value.value.type, pointerOffset: Int32(layout.global(Int(index))), reg)
             release(reg)
 
+        case .load(let op, let memArg) where isPinned(memArg) && constantAddress(memArg, indexAt: stack.count - 1) != nil:
+            let address = constantAddress(memArg, indexAt: stack.count - 1)!
+            _ = pop()
+            let reg = allocate(float: op == .f32Load || op == .f64Load)
+            memoryAccesses.append((masm.offset, wasmOffset))
+            masm.wasmLoad(op, reg, constantAddress: address)
+            push(op.resultType, .reg(reg))
         case .load(let op, let memArg) where isPinned(memArg):
-            let index = register(pop())
+            let index = readRegister(pop())
             let reg = allocate(float: op == .f32Load || op == .f64Load)
             let trap = explicitBounds ? trapLabel(.memoryOutOfBounds) : nil
             memoryAccesses.append((masm.offset, wasmOffset))
@@ -1014,7 +1150,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             release(index)
             push(op.resultType, .reg(reg))
         case .load(let op, let memArg):
-            let index = register(pop())
+            let index = readRegister(pop())
             let reg = allocate(float: op == .f32Load || op == .f64Load)
             let (definition, is64, trap) = prepareMemoryAccess(memArg.memory)
             memoryAccesses.append((masm.offset, wasmOffset))
@@ -1023,17 +1159,24 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             release(definition)
             release(index)
             push(op.resultType, .reg(reg))
+        case .store(let op, let memArg) where isPinned(memArg) && constantAddress(memArg, indexAt: stack.count - 2) != nil:
+            let address = constantAddress(memArg, indexAt: stack.count - 2)!
+            let value = readRegister(pop())
+            _ = pop()
+            memoryAccesses.append((masm.offset, wasmOffset))
+            masm.wasmStore(op, value: value, constantAddress: address)
+            release(value)
         case .store(let op, let memArg) where isPinned(memArg):
-            let value = register(pop())
-            let index = register(pop())
+            let value = readRegister(pop())
+            let index = readRegister(pop())
             let trap = explicitBounds ? trapLabel(.memoryOutOfBounds) : nil
             memoryAccesses.append((masm.offset, wasmOffset))
             masm.wasmStore(op, index: index, value: value, offset: memArg.offset, definitionOffset: Int32(layout.memory(0)), boundsTrap: trap)
             release(value)
             release(index)
         case .store(let op, let memArg):
-            let value = register(pop())
-            let index = register(pop())
+            let value = readRegister(pop())
+            let index = readRegister(pop())
             let (definition, is64, trap) = prepareMemoryAccess(memArg.memory)
             memoryAccesses.append((masm.offset, wasmOffset))
             masm.wasmStore(op, index: index, is64: is64, value: value, offset: memArg.offset, definition: definition,
@@ -1057,7 +1200,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         case .f32Const(let bits): push(.f32, .const(UInt64(bits)))
         case .f64Const(let bits): push(.f64, .const(bits))
         case .numeric(let op):
-            translateNumeric(op)
+            translateNumeric(op, immediates: immediates)
 
         case .refNull(let heapType): push(.ref(RefType(nullable: true, heapType)), .const(0))
         case .refIsNull:
@@ -1171,8 +1314,20 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             reachable = false
             return
         }
+        // A loop's end has one way in, the fallthrough: the cache carries on past it.
+        var kept: [(local: Int, cached: CachedLocal)] = []
         if reachable {
-            spillAll()
+            if block.kind == .block {
+                spillOperands()
+                blocks.append(block)
+                emitMergeEdge(toBlock: blocks.count - 1)
+                block = blocks.removeLast()
+            } else if block.kind == .loop {
+                spillOperands()
+                kept = cachedLocals.map { ($0, localCache[$0]!) }
+            } else {
+                spillAll()
+            }
             // A catch arm's results go down over the exception it held.
             if block.holdsException { emitBranchMoves(block) }
             block.endReachable = true
@@ -1187,6 +1342,20 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         if block.kind != .loop { masm.bind(block.label) }
         resetStack(to: block.height, block.results)
         reachable = block.endReachable
+        if block.kind == .block && reachable {
+            for (local, reg) in block.mergeLocals ?? [] {
+                installCached(local, CachedLocal(reg: reg, dirty: block.mergeDirty.contains(local)))
+            }
+        }
+        for (local, cached) in kept { installCached(local, cached) }
+    }
+
+    /// Caches `local` in a register that is free (after a merge dropped every local).
+    mutating func installCached(_ local: Int, _ cached: CachedLocal) {
+        freeRegisters.remove(cached.reg)
+        localCache[local] = cached
+        setCacheOwner(cached.reg, local)
+        cachedCount += 1
     }
 
     mutating func translateUnreachable(_ instruction: Instruction) {
@@ -1232,10 +1401,38 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         let index = blocks.count - 1 - Int(depth)
         let kind = blocks[index].kind, label = blocks[index].label
         let direct = stack.count - blocks[index].labelTypes.count == blocks[index].height
-        if kind != .function && kind != .loop && direct {
-            // Storing the locals on both paths leaves them cached (clean) for the fallthrough.
-            writeBackAll()
+        if kind == .block && direct && blocks[index].mergeLocals == nil {
+            // The first edge to the block's end: its merge keeps what is cached now.
+            emitMergeEdge(toBlock: index)
             jumpIf(condition, label)
+            blocks[index].endReachable = true
+        } else if kind == .block && direct && mergeLocalsInPlace(index) {
+            // The merge locals are in place: others that are dirty are stored out of line.
+            noteMergeDirty(toBlock: index)
+            let merge = blocks[index].mergeLocals!
+            let dirty = cachedLocals.filter { local in localCache[local]!.dirty && !merge.contains { $0.local == local } }
+            if dirty.isEmpty {
+                jumpIf(condition, label)
+            } else {
+                let stub = masm.newLabel()
+                jumpIf(condition, stub)
+                branchStubs.append(BranchStub(label: stub, target: label, stores: dirty.map {
+                    (localTypes[$0], localSlot($0), localCache[$0]!.reg)
+                }))
+            }
+            blocks[index].endReachable = true
+        } else if kind != .function && kind != .loop && kind != .block && direct {
+            let dirty = cachedLocals.filter { localCache[$0]!.dirty }
+            if dirty.isEmpty {
+                jumpIf(condition, label)
+            } else {
+                // The taken path stores the dirty locals out of line; they stay dirty here.
+                let stub = masm.newLabel()
+                jumpIf(condition, stub)
+                branchStubs.append(BranchStub(label: stub, target: label, stores: dirty.map {
+                    (localTypes[$0], localSlot($0), localCache[$0]!.reg)
+                }))
+            }
             blocks[index].endReachable = true
         } else if kind == .loop && direct && matchesLoopHead(blocks[index].loopLocals) {
             jumpIf(condition, label)
@@ -1284,7 +1481,16 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             return
         case .const(let bits):
             uncache(index)
-            masm.storeConstant(type, slot: localSlot(index), bits)
+            if type == .i32 || type == .i64 || type == .f32 || type == .f64,
+               let reg = freeRegisters.first(float: isFloat(type)) {
+                // In a register while one is free: a loop counter set before its loop then
+                // stays in a register through it.
+                freeRegisters.remove(reg)
+                masm.loadConstant(type, reg, bits)
+                cacheLocal(index, in: reg)
+            } else {
+                masm.storeConstant(type, slot: localSlot(index), bits)
+            }
         case .spilled:
             uncache(index)
             masm.copySlot(type, to: localSlot(index), from: stackSlot(popped.index))
@@ -1293,6 +1499,15 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             let reg = register(popped)
             cacheLocal(index, in: reg)
         }
+    }
+
+    /// The address of an access whose index (operand `indexAt`) is a constant, when guard
+    /// pages check it and it fits a displacement (below 2^31 with room for the access).
+    @inline(__always)
+    func constantAddress(_ memArg: MemArg, indexAt position: Int) -> Int32? {
+        guard !explicitBounds, position >= 0, case .const(let bits) = stack[position].location else { return nil }
+        let address = UInt64(UInt32(truncatingIfNeeded: bits)) + memArg.offset
+        return address < UInt64(Int32.max) - 16 ? Int32(address) : nil
     }
 
     /// Whether an access goes through the pinned memory-0 base (a 32-bit memory 0).
@@ -1312,8 +1527,10 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         return (definition, is64, trap)
     }
 
+    /// Loads memory 0's base into its pinned register, in functions that may access it
+    /// (the register is callee-saved: a function that never reads it leaves it alone).
     mutating func reloadMemoryBase() {
-        if !module.memories.isEmpty {
+        if !module.memories.isEmpty && mayUseMemory[currentFunction] {
             masm.loadMemoryBase(memoryOffset: Int32(layout.memory(0)))
         }
     }

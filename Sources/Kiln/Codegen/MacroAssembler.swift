@@ -176,6 +176,9 @@ protocol MacroAssembler {
 
     // Integers
     mutating func integerBinary(_ op: IntBinaryOp, is64: Bool, _ dst: Reg, _ src: Operand)
+    /// `dst = lhs op rhs`, leaving `lhs` (a cached local's register) intact. `dst` is a
+    /// register of its own: neither `lhs` nor `rhs`.
+    mutating func integerBinary(_ op: IntBinaryOp, is64: Bool, _ dst: Reg, _ lhs: Reg, _ rhs: Operand)
     mutating func integerUnary(_ op: IntUnaryOp, is64: Bool, _ dst: Reg, _ src: Reg)
     mutating func compare(is64: Bool, _ lhs: Reg, _ rhs: Operand)
     mutating func setCondition(_ condition: IntCondition, _ dst: Reg)
@@ -193,6 +196,19 @@ protocol MacroAssembler {
     mutating func floatBinary(_ op: FloatBinaryOp, is64: Bool, _ dst: Reg, _ src: Reg)
     mutating func floatUnary(_ op: FloatUnaryOp, is64: Bool, _ dst: Reg, _ src: Reg)
     mutating func floatCompare(_ condition: FloatCondition, is64: Bool, _ dst: Reg, _ lhs: Reg, _ rhs: Reg)
+    /// `dst = lhs op rhs`, leaving `lhs` intact; `dst` is neither source.
+    mutating func floatBinary(_ op: FloatBinaryOp, is64: Bool, _ dst: Reg, _ lhs: Reg, _ rhs: Reg)
+    /// Compares for a branch: when one flags condition is the comparison's outcome (NaN
+    /// operands included), emits the compare and returns that condition; otherwise emits
+    /// nothing and returns nil (the caller materializes the outcome with `floatCompare`).
+    mutating func floatCompareFlags(_ condition: FloatCondition, is64: Bool, _ lhs: Reg, _ rhs: Reg) -> IntCondition?
+    /// Makes an i32 a call returned what every i32 in a register is: zero-extended to the
+    /// register's width (a host function's C return may leave the upper half set).
+    mutating func normalizeCallResultI32(_ reg: Reg)
+    /// An access to memory 0 at a constant address (a constant index plus the offset, below
+    /// 2^31) where guard pages do the bounds check: the base register and a displacement.
+    mutating func wasmLoad(_ op: LoadOp, _ dst: Reg, constantAddress: Int32)
+    mutating func wasmStore(_ op: StoreOp, value: Reg, constantAddress: Int32)
     mutating func convertIntToFloat(signed: Bool, from64: Bool, to64: Bool, _ dst: Reg, _ src: Reg)
     mutating func convertFloat(to64: Bool, _ dst: Reg, _ src: Reg)
     /// Truncates toward zero with the hardware's conversion; jumps to `outOfRange` when the
@@ -390,6 +406,18 @@ enum ValueWords {
 extension MacroAssembler {
     /// Most macro assemblers keep no literals apart from the code.
     mutating func emitLiteralPool() {}
+
+    mutating func integerBinary(_ op: IntBinaryOp, is64: Bool, _ dst: Reg, _ lhs: Reg, _ rhs: Operand) {
+        move(is64 ? .i64 : .i32, dst, lhs)
+        integerBinary(op, is64: is64, dst, rhs)
+    }
+
+    mutating func floatBinary(_ op: FloatBinaryOp, is64: Bool, _ dst: Reg, _ lhs: Reg, _ rhs: Reg) {
+        move(is64 ? .f64 : .f32, dst, lhs)
+        floatBinary(op, is64: is64, dst, rhs)
+    }
+
+    mutating func normalizeCallResultI32(_ reg: Reg) {}
 
     init(cpuFeatures: CPUFeatures) { self.init() }
 

@@ -29,6 +29,11 @@ struct RegisterSet {
     }
 
     /// The lowest free register of a class.
+    /// How many registers of one class the set holds.
+    func count(float: Bool) -> Int {
+        (float ? bits >> 32 : bits & 0xFFFF_FFFF).nonzeroBitCount
+    }
+
     func first(float: Bool) -> Reg? {
         let mask = float ? bits >> 32 : bits & 0xFFFF_FFFF
         guard mask != 0 else { return nil }

@@ -101,7 +101,7 @@ import Testing
     }
 
     @Test func functionsLongerThanAConditionalBranchReaches() throws {
-        let repetitions = 160_000
+        let repetitions = 300_000  // one 4-byte `add` each, the local kept in a register
         let binary = Self.longFunction(repetitions: repetitions)
         // The AArch64 code is compiled on any host: it must be longer than 1 MiB, or this
         // test no longer covers what it is for.

@@ -429,7 +429,7 @@ struct AArch64MacroAssembler: MacroAssembler {
     mutating func loadCheckedFuncRef(_ dst: Reg, tableDefinitionOffset: Int32, index: Reg, indexIs64: Bool, typeIdOffset: Int32,
                                      outOfBounds: Label, null: Label, signature: Label) {
         let d = g(dst), i = g(index), t = AArch64MacroAssembler.scratch, u = AArch64MacroAssembler.temp
-        if !indexIs64 { asm.mov(.w, i, i) }  // zero-extend the i32 index
+        // An i32 index is zero-extended already: callers load it from its spill slot (ldr w).
         asm.ldr(.x, t, address(AArch64MacroAssembler.vmctx, Int64(tableDefinitionOffset), accessSize: 8))
         asm.ldr(.x, u, .offset(t, 8))
         asm.cmp(.x, i, u)
@@ -446,8 +446,13 @@ struct AArch64MacroAssembler: MacroAssembler {
     // MARK: Integers
 
     mutating func integerBinary(_ op: IntBinaryOp, is64: Bool, _ dst: Reg, _ src: Operand) {
+        integerBinary(op, is64: is64, dst, dst, src)
+    }
+
+    /// Three-operand as all of A64's data processing: `dst = lhs op src`.
+    mutating func integerBinary(_ op: IntBinaryOp, is64: Bool, _ dst: Reg, _ lhs: Reg, _ src: Operand) {
         let s: AArch64.Size = is64 ? .x : .w
-        let d = g(dst)
+        let d = g(dst), n = g(lhs)
         let t = AArch64MacroAssembler.scratch
         let rhs: R
         switch src {
@@ -462,15 +467,15 @@ struct AArch64MacroAssembler: MacroAssembler {
             case .add, .sub:
                 let signed = Int64(value)
                 if AArch64MacroAssembler.addSubEncodable(signed) {
-                    op == .add ? asm.add(s, d, d, imm: signed) : asm.sub(s, d, d, imm: signed)
+                    op == .add ? asm.add(s, d, n, imm: signed) : asm.sub(s, d, n, imm: signed)
                     return
                 }
             case .and, .or, .xor:
                 if AArch64.LogicalImmediate(bits, size: s) != nil {
                     switch op {
-                    case .and: asm.and(s, d, d, imm: bits)
-                    case .or: asm.orr(s, d, d, imm: bits)
-                    default: asm.eor(s, d, d, imm: bits)
+                    case .and: asm.and(s, d, n, imm: bits)
+                    case .or: asm.orr(s, d, n, imm: bits)
+                    default: asm.eor(s, d, n, imm: bits)
                     }
                     return
                 }
@@ -481,12 +486,12 @@ struct AArch64MacroAssembler: MacroAssembler {
             rhs = t
         }
         switch op {
-        case .add: asm.add(s, d, d, rhs)
-        case .sub: asm.sub(s, d, d, rhs)
-        case .mul: asm.mul(s, d, d, rhs)
-        case .and: asm.and(s, d, d, rhs)
-        case .or: asm.orr(s, d, d, rhs)
-        case .xor: asm.eor(s, d, d, rhs)
+        case .add: asm.add(s, d, n, rhs)
+        case .sub: asm.sub(s, d, n, rhs)
+        case .mul: asm.mul(s, d, n, rhs)
+        case .and: asm.and(s, d, n, rhs)
+        case .or: asm.orr(s, d, n, rhs)
+        case .xor: asm.eor(s, d, n, rhs)
         }
     }
 
@@ -675,6 +680,37 @@ struct AArch64MacroAssembler: MacroAssembler {
         }
     }
 
+    mutating func floatBinary(_ op: FloatBinaryOp, is64: Bool, _ dst: Reg, _ lhs: Reg, _ rhs: Reg) {
+        let s: AArch64.FloatSize = is64 ? .d : .s
+        let d = v(dst), n = v(lhs), m = v(rhs)
+        switch op {
+        case .add: asm.fadd(s, d, n, m)
+        case .sub: asm.fsub(s, d, n, m)
+        case .mul: asm.fmul(s, d, n, m)
+        case .div: asm.fdiv(s, d, n, m)
+        case .min: asm.fmin(s, d, n, m)
+        case .max: asm.fmax(s, d, n, m)
+        case .copysign:
+            asm.fmov(s, d, n)
+            floatBinary(op, is64: is64, dst, rhs)
+        }
+    }
+
+    mutating func floatCompareFlags(_ c: FloatCondition, is64: Bool, _ lhs: Reg, _ rhs: Reg) -> IntCondition? {
+        // An unordered FCMP sets C and V (N and Z clear): EQ, GT and GE are false for it and
+        // NE true, as wasm wants; lt and le swap the operands to use GT and GE (LT would be
+        // true for NaN).
+        let s: AArch64.FloatSize = is64 ? .d : .s
+        switch c {
+        case .eq: asm.fcmp(s, v(lhs), v(rhs)); return .eq
+        case .ne: asm.fcmp(s, v(lhs), v(rhs)); return .ne
+        case .gt: asm.fcmp(s, v(lhs), v(rhs)); return .gtS
+        case .ge: asm.fcmp(s, v(lhs), v(rhs)); return .geS
+        case .lt: asm.fcmp(s, v(rhs), v(lhs)); return .gtS
+        case .le: asm.fcmp(s, v(rhs), v(lhs)); return .geS
+        }
+    }
+
     mutating func floatCompare(_ c: FloatCondition, is64: Bool, _ dst: Reg, _ lhs: Reg, _ rhs: Reg) {
         asm.fcmp(is64 ? .d : .s, v(lhs), v(rhs))
         // After FCMP an unordered result sets C and V: mi, ls and gt/ge are false for it, ne true.
@@ -819,6 +855,16 @@ struct AArch64MacroAssembler: MacroAssembler {
         let size = 1 << Int(op.naturalAlignment)
         emitStore(op, value, wasmAddress(index: index, is64: is64, offset: offset, size: size, definition: definition,
                                          pinnedBase: pinnedBase, boundsTrap: boundsTrap))
+    }
+
+    mutating func wasmLoad(_ op: LoadOp, _ dst: Reg, constantAddress: Int32) {
+        let size = 1 << Int(op.naturalAlignment)
+        emitLoad(op, dst, address(AArch64MacroAssembler.memoryBase, Int64(constantAddress), accessSize: size))
+    }
+
+    mutating func wasmStore(_ op: StoreOp, value: Reg, constantAddress: Int32) {
+        let size = 1 << Int(op.naturalAlignment)
+        emitStore(op, value, address(AArch64MacroAssembler.memoryBase, Int64(constantAddress), accessSize: size))
     }
 
     private mutating func emitLoad(_ op: LoadOp, _ dst: Reg, _ m: Address) {

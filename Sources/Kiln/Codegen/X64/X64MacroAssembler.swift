@@ -357,7 +357,7 @@ struct X64MacroAssembler: MacroAssembler {
     mutating func loadCheckedFuncRef(_ dst: Reg, tableDefinitionOffset: Int32, index: Reg, indexIs64: Bool, typeIdOffset: Int32,
                                      outOfBounds: Label, null: Label, signature: Label) {
         let d = g(dst), i = g(index), t = X64MacroAssembler.scratch
-        if !indexIs64 { asm.mov(.s32, i, i) }  // zero-extend the i32 index
+        // An i32 index is zero-extended already: callers load it from its spill slot.
         asm.mov(.s64, t, .base(X64MacroAssembler.vmctx, tableDefinitionOffset))
         asm.cmp(.s64, i, .base(t, 8))
         asm.jcc(.ae, outOfBounds)
@@ -397,6 +397,22 @@ struct X64MacroAssembler: MacroAssembler {
         case .reg(let r): asm.alu(alu, s, g(dst), g(r))
         case .imm(let v): asm.alu(alu, s, g(dst), imm: v)
         case .slot(let slot): asm.alu(alu, s, g(dst), frame(slot))
+        }
+    }
+
+    mutating func integerBinary(_ op: IntBinaryOp, is64: Bool, _ dst: Reg, _ lhs: Reg, _ rhs: Operand) {
+        let s: OperandSize = is64 ? .s64 : .s32
+        switch (op, rhs) {
+        case (.add, .imm(let v)):
+            // lea's 32-bit form wraps and zero-extends as add does (flags are not needed).
+            asm.lea(s, g(dst), .base(g(lhs), v))
+        case (.add, .reg(let r)):
+            asm.lea(s, g(dst), .base(g(lhs), index: g(r), scale: 1, 0))
+        case (.mul, .imm(let v)):
+            asm.imul(s, g(dst), g(lhs), imm: v)
+        default:
+            asm.mov(s, g(dst), g(lhs))
+            integerBinary(op, is64: is64, dst, rhs)
         }
     }
 
@@ -621,6 +637,43 @@ struct X64MacroAssembler: MacroAssembler {
         }
     }
 
+    mutating func floatBinary(_ op: FloatBinaryOp, is64: Bool, _ dst: Reg, _ lhs: Reg, _ rhs: Reg) {
+        let opcode: UInt32
+        switch op {
+        case .add: opcode = 0x0F58
+        case .mul: opcode = 0x0F59
+        case .sub: opcode = 0x0F5C
+        case .div: opcode = 0x0F5E
+        default: opcode = 0
+        }
+        if avx && opcode != 0 {
+            // VEX three-operand scalar form (vaddsd and so on): no copy of the first source.
+            asm.vexRR(prefix: is64 ? 0xF2 : 0xF3, opcode, reg: x(dst).rawValue, source: x(lhs).rawValue, rm: x(rhs).rawValue)
+            return
+        }
+        asm.movaps(x(dst), x(lhs))
+        floatBinary(op, is64: is64, dst, rhs)
+    }
+
+    mutating func floatCompareFlags(_ c: FloatCondition, is64: Bool, _ lhs: Reg, _ rhs: Reg) -> IntCondition? {
+        // ucomis sets ZF, PF and CF for an unordered pair: "above" and "above or equal"
+        // (CF clear) are false then, as gt and ge must be; lt and le swap the operands.
+        // eq and ne also need PF: two conditions, so they are materialized.
+        func ucomis(_ p: Reg, _ q: Reg) { is64 ? asm.ucomisd(x(p), x(q)) : asm.ucomiss(x(p), x(q)) }
+        switch c {
+        case .eq, .ne: return nil
+        case .gt: ucomis(lhs, rhs); return .gtU
+        case .ge: ucomis(lhs, rhs); return .geU
+        case .lt: ucomis(rhs, lhs); return .gtU
+        case .le: ucomis(rhs, lhs); return .geU
+        }
+    }
+
+    mutating func normalizeCallResultI32(_ reg: Reg) {
+        // libffi returns a host function's sint32 sign-extended to 64 bits.
+        asm.mov(.s32, g(reg), g(reg))
+    }
+
     mutating func floatCompare(_ c: FloatCondition, is64: Bool, _ dst: Reg, _ lhs: Reg, _ rhs: Reg) {
         let d = g(dst), a = x(lhs), b = x(rhs)
         func ucomis(_ p: XMM, _ q: XMM) { is64 ? asm.ucomisd(p, q) : asm.ucomiss(p, q) }
@@ -721,9 +774,9 @@ struct X64MacroAssembler: MacroAssembler {
         }
         if offset <= UInt64(Int32.max) {
             // i32 values in registers are always zero-extended (32-bit operations clear the
-            // upper half), so the index register can address memory directly.
-            asm.mov(.s32, X64MacroAssembler.scratch, i)
-            return .base(X64MacroAssembler.memoryBase, index: X64MacroAssembler.scratch, scale: 1, Int32(offset))
+            // upper half, and call results are normalized by `normalizeCallResultI32`), so
+            // the index register addresses memory directly.
+            return .base(X64MacroAssembler.memoryBase, index: i, scale: 1, Int32(offset))
         }
         asm.mov(.s64, X64MacroAssembler.scratch, imm: Int64(offset))
         asm.push(.rax)
@@ -797,6 +850,14 @@ struct X64MacroAssembler: MacroAssembler {
         let size = 1 << Int(op.naturalAlignment)
         emitStore(op, value, address(index: index, is64: is64, offset: offset, size: size, definition: definition,
                                      pinnedBase: pinnedBase, boundsTrap: boundsTrap))
+    }
+
+    mutating func wasmLoad(_ op: LoadOp, _ dst: Reg, constantAddress: Int32) {
+        emitLoad(op, dst, .base(X64MacroAssembler.memoryBase, constantAddress))
+    }
+
+    mutating func wasmStore(_ op: StoreOp, value: Reg, constantAddress: Int32) {
+        emitStore(op, value, .base(X64MacroAssembler.memoryBase, constantAddress))
     }
 
     private mutating func emitLoad(_ op: LoadOp, _ dst: Reg, _ m: MemoryOperand) {

@@ -44,7 +44,7 @@ enum CompiledArtifact {
     /// Changes whenever the code generator's output or the runtime layouts machine code
     /// depends on (VMContext, `KilnStoreRuntime`, builtin signatures) change: an artifact of
     /// another version is refused.
-    static let kilnVersion = "kiln 2026-11-30 aot-1"
+    static let kilnVersion = "kiln 2026-12-01 registers-1"
 
     static let isaOffset = 12
     static let headerSize = 40

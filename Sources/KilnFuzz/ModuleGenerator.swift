@@ -59,6 +59,12 @@ public struct ModuleGenerator {
     public internal(set) var valueCount = 0
 
     static let numberTypes: [ValType] = [.i32, .i64, .f32, .f64]
+    /// Binary operations that update a local from itself: add, sub, mul, and, or, xor for
+    /// integers; add, sub, mul, div, min, max, copysign for floats.
+    static let updateOperations: [ValType: [UInt8]] = [
+        .i32: [0x6A, 0x6B, 0x6C, 0x71, 0x72, 0x73], .i64: [0x7C, 0x7D, 0x7E, 0x83, 0x84, 0x85],
+        .f32: Array(0x92...0x98), .f64: Array(0xA0...0xA6),
+    ]
     /// (module, name, params, results) of the host imports.
     static let imports: [(String, String, [ValType], [ValType])] = [
         ("host", "log", [.i32], []),
@@ -208,7 +214,20 @@ public struct ModuleGenerator {
         switch random.int(0...(deep ? 5 : 13)) {
         case 0:
             let local = random.pick(locals.indices.filter { !reservedLocals.contains($0) })
-            value(locals[local], depth: depth + 1)
+            if let operation = Self.updateOperations[locals[local]], random.chance(40) {
+                // An update of the local from itself (a counter, an accumulator): the JIT
+                // computes it in the local's own register, in place.
+                code.byte(0x20); code.u32(UInt32(local))
+                value(locals[local], depth: depth + 1)
+                code.byte(random.pick(operation))
+                if random.chance(25) {
+                    code.byte(0x22); code.u32(UInt32(local))  // local.tee, the value used too
+                    if random.chance(50) { code.byte(0x1A) } else { consume([locals[local]]) }
+                    return
+                }
+            } else {
+                value(locals[local], depth: depth + 1)
+            }
             code.byte(0x21); code.u32(UInt32(local))
         case 1:
             let mutable = globals.indices.filter { globals[$0].mutable && $0 != Int(stackPointerGlobal) }

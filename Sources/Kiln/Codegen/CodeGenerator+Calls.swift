@@ -39,6 +39,7 @@ extension CodeGenerator {
     /// the others are loaded afterwards. For a `tail` call the callee gets this function's
     /// own results pointer instead of a results area (the types' results are the same).
     mutating func placeArguments(_ type: FuncType, tail: Bool = false) -> Int {
+        makesCalls = true
         let count = type.params.count
         let integerTemporary = M.allocatableGPRs[M.allocatableGPRs.count - 1]
         let floatTemporary = M.allocatableFPRs[M.allocatableFPRs.count - 1]
@@ -247,6 +248,7 @@ extension CodeGenerator {
     /// A `safepoint` builtin may collect: it gets the exit recorded (see `KilnExit`) and a
     /// stack map.
     mutating func callBuiltin(_ address: UInt, arguments: Int, result: ValType?, safepoint: Bool = false) {
+        makesCalls = true
         spillRegisters()
         var popped: [(value: Value, index: Int)] = []
         for _ in 0..<arguments { popped.append(pop()) }

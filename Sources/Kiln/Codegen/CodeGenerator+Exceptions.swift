@@ -149,6 +149,7 @@ extension CodeGenerator {
     /// current handler. It only comes back with a trap code: the resume of a catching frame
     /// or the host error that carries the exception out.
     private mutating func emitRaise(_ builtin: UInt) {
+        makesCalls = true
         masm.moveVMContext(to: M.integerArgumentRegisters[0])
         saveFuel()
         memoryAccesses.append((masm.offset, wasmOffset))  // the call site, for backtraces

@@ -1,49 +1,5 @@
 /// Scalar numeric instructions: comparisons, arithmetic, conversions.
 extension CodeGenerator {
-    /// The local the next instruction stores this operation's result to (`local.set` or
-    /// `local.tee`), if any: computing the result straight into that local's register saves
-    /// the move that re-homing it would cost at the loop's back edge.
-    func resultLocal(_ immediates: Immediates) -> Int? {
-        var reader = immediates.reader
-        switch try? reader.read() {
-        case .localSet(let target)?, .localTee(let target)?: return Int(target)
-        default: return nil
-        }
-    }
-
-    /// Spills the operands that still read `local` lazily, before its register changes.
-    mutating func spillReaders(of local: Int) {
-        for i in stack.indices where stack[i].location == .local(local) { spill(i) }
-    }
-
-    /// A register to compute a result for `local` into, when it is neither input: the
-    /// local's own register (its old value then goes to the operands still reading it; the
-    /// caller pushes `.local(local)`, which the `local.set` that follows finds in place), or
-    /// else the register the innermost loop's head keeps the local in, when free (the caller
-    /// pushes `.reg`, which the `local.set` caches there).
-    mutating func resultRegister(for local: Int?, avoiding inputs: [Reg]) -> (reg: Reg, isLocalsOwn: Bool)? {
-        guard let local else { return nil }
-        if let own = localCache[local]?.reg {
-            guard !inputs.contains(own) else { return nil }
-            spillReaders(of: local)
-            return (own, true)
-        }
-        guard let head = blocks.last(where: { $0.kind == .loop })?.loopLocals.first(where: { $0.local == local })?.reg,
-              freeRegisters.contains(head) else { return nil }
-        freeRegisters.remove(head)
-        return (head, false)
-    }
-
-    /// Pushes a result computed by `resultRegister`.
-    mutating func pushResult(_ type: ValType, _ destination: (reg: Reg, isLocalsOwn: Bool), local: Int) {
-        if destination.isLocalsOwn {
-            localCache[local]!.dirty = true
-            push(type, .local(local))
-        } else {
-            push(type, .reg(destination.reg))
-        }
-    }
-
     mutating func translateNumeric(_ op: NumericOp, immediates: Immediates) {
         let raw = op.rawValue
         switch raw {
@@ -265,8 +221,10 @@ extension CodeGenerator {
         switch op {
         case .i32WrapI64, .i64ExtendI32S, .i64ExtendI32U, .i32Extend8S, .i32Extend16S,
             .i64Extend8S, .i64Extend16S, .i64Extend32S:
-            let reg = register(pop())
-            masm.extend(op, reg, reg)
+            // From a cached local's register into one of its own; otherwise in place.
+            let source = readRegister(pop())
+            let reg = cacheOwner(source) == nil ? source : allocate(float: false)
+            masm.extend(op, reg, source)
             push(op.signature.result, .reg(reg))
         case .f32ConvertI32S, .f32ConvertI32U, .f32ConvertI64S, .f32ConvertI64U,
             .f64ConvertI32S, .f64ConvertI32U, .f64ConvertI64S, .f64ConvertI64U:

@@ -121,6 +121,24 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     }
     var interruptStubs: [InterruptStub] = []
 
+    /// Where the current function's stack-limit check is, and whether the function calls
+    /// anything (wasm, host or runtime code): a leaf with a small frame skips the check
+    /// (see `leafFrameLimit`).
+    var stackCheck = 0..<0
+    var makesCalls = false
+
+    /// The largest frame a leaf may have without checking the stack limit.
+    ///
+    /// Why this is safe: the limit is at least 64 KiB above the lowest address of the
+    /// thread's (or fiber's) stack (`kiln_jit_enter`), and every wasm function that calls
+    /// checked it on entry, with its outgoing argument area inside its frame. A leaf's
+    /// frame (return address, saved registers and this many bytes) is therefore at most
+    /// `leafFrameLimit + 32` bytes below the limit, and the only code that runs below it is
+    /// a trap stub's call into `kiln_trap`, a few hundred bytes of C: together far inside
+    /// the 64 KiB. Signal handlers run on their own stack. `RegisterStateTests` checks that
+    /// a recursion calling leaves with frames of this size near the limit traps cleanly.
+    static var leafFrameLimit: Int32 { 4096 }
+
     /// A conditional branch out of a block taken through code of its own at the function's
     /// end, which stores the dirty cached locals and jumps on: the path that stays pays
     /// nothing for them.
@@ -479,6 +497,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// when fuel ran out or the epoch reached the deadline, an out-of-line path calls the
     /// runtime, which traps — or, inside `callAsync`, yields and lets the code go on.
     mutating func emitInterruptionChecks() {
+        if instrumentation.fuel || instrumentation.epochs { makesCalls = true }
         let loopLocals = cachedLocals.map { (local: $0, reg: localCache[$0]!.reg) }
         if instrumentation.fuel {
             let check = masm.newLabel()
@@ -694,7 +713,10 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         framePatch = masm.prologue()
         let overflow = masm.newLabel()
         stackOverflowLabel = overflow
+        let checkStart = masm.offset
         masm.checkStackLimit(runtimeOffset: Int32(VMContextLayout.storeRuntimeOffset), trap: overflow)
+        stackCheck = checkStart..<masm.offset
+        makesCalls = false
         masm.loadVMContext(from: M.integerArgumentRegisters[0])
         fuelRun = nil
         reloadFuel()
@@ -779,6 +801,9 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         var size = -frameSlots.offset(ofSlot: localCount + maxStackDepth - 1) + 8 * Int32(maxOutgoingWords)
         size = (size + 15) & ~15
         masm.patchFrameSize(at: framePatch, size - 16)
+        if !makesCalls && size <= CodeGenerator.leafFrameLimit {
+            masm.elideStackCheck(stackCheck)
+        }
         // The body's stack pointer is the frame pointer less the whole frame (both ISAs).
         handlers.frameBytes = Int(size)
         handlerTables.append(handlers)
@@ -1143,12 +1168,16 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             push(op.resultType, .reg(reg))
         case .load(let op, let memArg) where isPinned(memArg):
             let index = readRegister(pop())
-            let reg = allocate(float: op == .f32Load || op == .f64Load)
+            // Loaded straight into the local the next instruction sets, when it can be (the
+            // index may be that register: the load reads it before writing).
+            let target = resultLocal(immediates)
+            let destination = resultRegister(for: target, avoiding: [])
+            let reg = destination?.reg ?? allocate(float: op == .f32Load || op == .f64Load)
             let trap = explicitBounds ? trapLabel(.memoryOutOfBounds) : nil
             memoryAccesses.append((masm.offset, wasmOffset))
             masm.wasmLoad(op, reg, index: index, offset: memArg.offset, definitionOffset: Int32(layout.memory(0)), boundsTrap: trap)
             release(index)
-            push(op.resultType, .reg(reg))
+            if let destination { pushResult(op.resultType, destination, local: target!) } else { push(op.resultType, .reg(reg)) }
         case .load(let op, let memArg):
             let index = readRegister(pop())
             let reg = allocate(float: op == .f32Load || op == .f64Load)
@@ -1167,6 +1196,18 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             masm.wasmStore(op, value: value, constantAddress: address)
             release(value)
         case .store(let op, let memArg) where isPinned(memArg):
+            if case .const(let bits) = stack[stack.count - 1].location, memArg.offset <= UInt64(Int32.max),
+               masm.canStoreConstant(op, bits) {
+                // The constant goes straight from an immediate: no register for it.
+                _ = pop()
+                let index = readRegister(pop())
+                let trap = explicitBounds ? trapLabel(.memoryOutOfBounds) : nil
+                memoryAccesses.append((masm.offset, wasmOffset))
+                masm.wasmStore(op, index: index, constant: bits, offset: memArg.offset,
+                               definitionOffset: Int32(layout.memory(0)), boundsTrap: trap)
+                release(index)
+                break
+            }
             let value = readRegister(pop())
             let index = readRegister(pop())
             let trap = explicitBounds ? trapLabel(.memoryOutOfBounds) : nil

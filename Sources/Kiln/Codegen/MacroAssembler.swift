@@ -205,10 +205,18 @@ protocol MacroAssembler {
     /// Makes an i32 a call returned what every i32 in a register is: zero-extended to the
     /// register's width (a host function's C return may leave the upper half set).
     mutating func normalizeCallResultI32(_ reg: Reg)
+    /// Makes the stack-limit check emitted at `range` (by `checkStackLimit`) do nothing.
+    mutating func elideStackCheck(_ range: Range<Int>)
     /// An access to memory 0 at a constant address (a constant index plus the offset, below
     /// 2^31) where guard pages do the bounds check: the base register and a displacement.
     mutating func wasmLoad(_ op: LoadOp, _ dst: Reg, constantAddress: Int32)
     mutating func wasmStore(_ op: StoreOp, value: Reg, constantAddress: Int32)
+    /// Whether `wasmStore(_:index:constant:...)` can store `bits` with `op`.
+    func canStoreConstant(_ op: StoreOp, _ bits: UInt64) -> Bool
+    /// A pinned-memory store of a constant (`wasmStore`'s access) without a register for
+    /// it; only where `canStoreConstant`.
+    mutating func wasmStore(_ op: StoreOp, index: Reg, constant bits: UInt64, offset: UInt64, definitionOffset: Int32,
+                            boundsTrap: Label?)
     mutating func convertIntToFloat(signed: Bool, from64: Bool, to64: Bool, _ dst: Reg, _ src: Reg)
     mutating func convertFloat(to64: Bool, _ dst: Reg, _ src: Reg)
     /// Truncates toward zero with the hardware's conversion; jumps to `outOfRange` when the
@@ -418,6 +426,14 @@ extension MacroAssembler {
     }
 
     mutating func normalizeCallResultI32(_ reg: Reg) {}
+
+    /// Most ISAs store from registers only.
+    func canStoreConstant(_ op: StoreOp, _ bits: UInt64) -> Bool { false }
+
+    mutating func wasmStore(_ op: StoreOp, index: Reg, constant bits: UInt64, offset: UInt64, definitionOffset: Int32,
+                            boundsTrap: Label?) {
+        preconditionFailure("no store of a constant on this ISA")
+    }
 
     init(cpuFeatures: CPUFeatures) { self.init() }
 

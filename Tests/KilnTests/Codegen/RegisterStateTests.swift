@@ -202,4 +202,37 @@ import Testing
         }
         #expect(try instance.getFunc(store, "value")!.call(store, []).first?.i64 == 0xFFFF_FFFC)
     }
+    /// Leaves with frames up to `leafFrameLimit` skip the stack-limit check. A recursion
+    /// that calls such a leaf (and one a little larger, which keeps its check) at every
+    /// level, under a small stack budget, must still end in a clean stack-overflow trap,
+    /// the leaves running below the limit by at most their frame.
+    @Test(arguments: [Config.Strategy.jit, .interpreter])
+    func recursionThroughLeavesTrapsCleanly(_ strategy: Config.Strategy) throws {
+        func leaf(_ name: String, locals: Int) -> String {
+            let declared = String(repeating: " i64", count: locals)
+            return """
+              (func $\(name) (param $x i64) (result i64) (local\(declared))
+                (local.set 1 (local.get $x))
+                (local.set \(locals) (i64.add (local.get 1) (i64.const 1)))
+                (i64.add (local.get \(locals)) (local.get \(locals / 2))))
+            """
+        }
+        let wat = """
+            (module
+            \(leaf("small", locals: Int(CodeGenerator<X64MacroAssembler>.leafFrameLimit) / 8 - 24))
+            \(leaf("large", locals: Int(CodeGenerator<X64MacroAssembler>.leafFrameLimit) / 8 + 64))
+              (func $deep (export "deep") (param $n i64) (result i64)
+                (i64.add (call $small (local.get $n))
+                  (i64.add (call $large (local.get $n)) (call $deep (i64.add (local.get $n) (i64.const 1)))))))
+            """
+        var config = Config(strategy: strategy)
+        config.maxWasmStack = 96 * 1024
+        let engine = try Engine(config)
+        let store = Store(engine, data: ())
+        let instance = try Linker<Void>(engine).instantiate(store, try Module(engine, wat: wat))
+        for _ in 0..<3 {
+            let error = #expect(throws: Trap.self) { try instance.getFunc(store, "deep")!.call(store, [.i64(0)]) }
+            #expect(error?.code == .stackOverflow)
+        }
+    }
 }

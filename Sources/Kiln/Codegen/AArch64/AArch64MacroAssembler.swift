@@ -256,6 +256,12 @@ struct AArch64MacroAssembler: MacroAssembler {
         }
     }
 
+    mutating func elideStackCheck(_ range: Range<Int>) {
+        // A branch over the rest of the check (B: imm26 counts instructions).
+        let words = UInt32(range.count / 4)
+        asm.patch(at: range.lowerBound, length: 4) { a in a.emit(0x1400_0000 | words) }
+    }
+
     mutating func checkStackLimit(runtimeOffset: Int32, trap: Label) {
         // x19 still holds the caller's value here: the VMContext is in x0.
         let s = AArch64MacroAssembler.scratch

@@ -524,6 +524,8 @@ struct X64MacroAssembler: MacroAssembler {
 
     mutating func extend(_ op: NumericOp, _ dst: Reg, _ src: Reg) {
         switch op {
+        case .i64ExtendI32U where dst == src:
+            break  // an i32 in a register is zero-extended already
         case .i32WrapI64, .i64ExtendI32U: asm.mov(.s32, g(dst), g(src))
         case .i64ExtendI32S, .i64Extend32S: asm.movsxd(g(dst), g(src))
         case .i32Extend8S: asm.movsx(.s32, g(dst), byte: g(src))
@@ -667,6 +669,10 @@ struct X64MacroAssembler: MacroAssembler {
         case .lt: ucomis(rhs, lhs); return .gtU
         case .le: ucomis(rhs, lhs); return .geU
         }
+    }
+
+    mutating func elideStackCheck(_ range: Range<Int>) {
+        asm.overwriteWithNops(at: range.lowerBound, length: range.count)
     }
 
     mutating func normalizeCallResultI32(_ reg: Reg) {
@@ -850,6 +856,29 @@ struct X64MacroAssembler: MacroAssembler {
         let size = 1 << Int(op.naturalAlignment)
         emitStore(op, value, address(index: index, is64: is64, offset: offset, size: size, definition: definition,
                                      pinnedBase: pinnedBase, boundsTrap: boundsTrap))
+    }
+
+    /// `mov [m], imm` stores the low bytes of a sign-extended 32-bit immediate.
+    private static func storeImmediate(_ op: StoreOp, _ bits: UInt64) -> (size: OperandSize, immediate: Int32)? {
+        switch op {
+        case .i32Store8, .i64Store8: (.s8, Int32(Int8(truncatingIfNeeded: bits)))
+        case .i32Store16, .i64Store16: (.s16, Int32(Int16(truncatingIfNeeded: bits)))
+        case .i32Store, .i64Store32: (.s32, Int32(truncatingIfNeeded: bits))
+        case .i64Store: Int32(exactly: Int64(bitPattern: bits)).map { (.s64, $0) }
+        case .f32Store, .f64Store: nil
+        }
+    }
+
+    func canStoreConstant(_ op: StoreOp, _ bits: UInt64) -> Bool {
+        X64MacroAssembler.storeImmediate(op, bits) != nil
+    }
+
+    mutating func wasmStore(_ op: StoreOp, index: Reg, constant bits: UInt64, offset: UInt64, definitionOffset: Int32,
+                            boundsTrap: Label?) {
+        let (size, immediate) = X64MacroAssembler.storeImmediate(op, bits)!
+        let bytes = 1 << Int(op.naturalAlignment)
+        asm.mov(size, address(index: index, offset: offset, size: bytes, definitionOffset: definitionOffset, boundsTrap: boundsTrap),
+                imm: immediate)
     }
 
     mutating func wasmLoad(_ op: LoadOp, _ dst: Reg, constantAddress: Int32) {

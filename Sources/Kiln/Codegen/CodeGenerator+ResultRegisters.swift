@@ -1,0 +1,49 @@
+/// Results computed where the next instruction wants them: when an operation is followed
+/// by `local.set` or `local.tee`, its result goes straight into that local's register (the
+/// one it is cached in, or the one its loop's head keeps it in), so neither the set nor the
+/// loop's back edge moves it.
+extension CodeGenerator {
+    /// The local the next instruction stores this operation's result to (`local.set` or
+    /// `local.tee`), if any: computing the result straight into that local's register saves
+    /// the move that re-homing it would cost at the loop's back edge.
+    func resultLocal(_ immediates: Immediates) -> Int? {
+        var reader = immediates.reader
+        switch try? reader.read() {
+        case .localSet(let target)?, .localTee(let target)?: return Int(target)
+        default: return nil
+        }
+    }
+
+    /// Spills the operands that still read `local` lazily, before its register changes.
+    mutating func spillReaders(of local: Int) {
+        for i in stack.indices where stack[i].location == .local(local) { spill(i) }
+    }
+
+    /// A register to compute a result for `local` into, when it is neither input: the
+    /// local's own register (its old value then goes to the operands still reading it; the
+    /// caller pushes `.local(local)`, which the `local.set` that follows finds in place), or
+    /// else the register the innermost loop's head keeps the local in, when free (the caller
+    /// pushes `.reg`, which the `local.set` caches there).
+    mutating func resultRegister(for local: Int?, avoiding inputs: [Reg]) -> (reg: Reg, isLocalsOwn: Bool)? {
+        guard let local else { return nil }
+        if let own = localCache[local]?.reg {
+            guard !inputs.contains(own) else { return nil }
+            spillReaders(of: local)
+            return (own, true)
+        }
+        guard let head = blocks.last(where: { $0.kind == .loop })?.loopLocals.first(where: { $0.local == local })?.reg,
+              freeRegisters.contains(head) else { return nil }
+        freeRegisters.remove(head)
+        return (head, false)
+    }
+
+    /// Pushes a result computed by `resultRegister`.
+    mutating func pushResult(_ type: ValType, _ destination: (reg: Reg, isLocalsOwn: Bool), local: Int) {
+        if destination.isLocalsOwn {
+            localCache[local]!.dirty = true
+            push(type, .local(local))
+        } else {
+            push(type, .reg(destination.reg))
+        }
+    }
+}

@@ -31,7 +31,7 @@ extension CodeGenerator {
             spillReaders(of: local)
             return (own, true)
         }
-        guard let head = blocks.last(where: { $0.kind == .loop })?.loopLocals.first(where: { $0.local == local })?.reg,
+        guard let loop = innermostLoop, let head = blocks[loop].loopLocals.first(where: { $0.local == local })?.reg,
               freeRegisters.contains(head) else { return nil }
         freeRegisters.remove(head)
         return (head, false)

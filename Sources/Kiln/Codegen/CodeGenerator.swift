@@ -98,8 +98,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         /// then. Later edges conform to them, as back edges do to a loop head. (The ends of
         /// `if`, `else` and exception blocks keep none.)
         var mergeLocals: [(local: Int, reg: Reg)]?
-        /// The merge locals dirty on some edge (dirty after the end).
-        var mergeDirty: [Int] = []
+        /// The registers of the merge locals dirty on some edge (dirty after the end).
+        var mergeDirty = RegisterSet()
         /// A `try_table`'s or legacy `try`'s handler (an index into `handlers.handlers`).
         var handler: Int?
         /// The handler in effect inside the block (for a `delegate` naming it), or -1.
@@ -189,6 +189,17 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
 
     @inline(__always)
     var cachedLocals: [Int] { cachedCount == 0 ? [] : cacheOwners.filter { $0 >= 0 } }
+
+    /// The index in `blocks` of the innermost loop, if any (read in place: a copy of a block
+    /// would retain and release its arrays).
+    var innermostLoop: Int? {
+        var i = blocks.count - 1
+        while i >= 0 {
+            if blocks[i].kind == .loop { return i }
+            i -= 1
+        }
+        return nil
+    }
 
     var functionType = FuncType()
     var localTypes: [ValType] = []
@@ -290,9 +301,13 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         // keep at its head if there is one (a loop local evicted is reloaded on every back
         // edge), a clean one before a dirty one.
         let evictable = cachedLocals.filter { localCache[$0]!.reg.isFloat == float && !borrowed.contains(localCache[$0]!.reg) }
-        let loopLocals = blocks.last(where: { $0.kind == .loop })?.loopLocals ?? []
+        let loop = innermostLoop
+        func keptByLoop(_ local: Int) -> Bool {
+            guard let loop else { return false }
+            return blocks[loop].loopLocals.contains { $0.local == local }
+        }
         let ranked = evictable.min { a, b in
-            let aLoop = loopLocals.contains { $0.local == a }, bLoop = loopLocals.contains { $0.local == b }
+            let aLoop = keptByLoop(a), bLoop = keptByLoop(b)
             if aLoop != bLoop { return !aLoop }
             return !localCache[a]!.dirty && localCache[b]!.dirty
         }
@@ -382,7 +397,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
 
     /// Empties the cache without storing (at labels, where the frame slots are current).
     mutating func dropLocals() {
-        for local in cachedLocals { uncache(local) }
+        guard cachedCount > 0 else { return }
+        for i in cacheOwners.indices where cacheOwners[i] >= 0 { uncache(cacheOwners[i]) }
     }
 
     /// Writes operand `index` to its spill slot.
@@ -432,8 +448,9 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     @inline(__always)
     func matchesLoopHead(_ loopLocals: [(local: Int, reg: Reg)]) -> Bool {
         for (local, reg) in loopLocals where localCache[local]?.reg != reg { return false }
-        for local in cachedLocals where localCache[local]!.dirty && !loopLocals.contains(where: { $0.local == local }) {
-            return false
+        guard cachedCount > 0 else { return true }
+        for local in cacheOwners where local >= 0 && localCache[local]!.dirty {
+            if !loopLocals.contains(where: { $0.local == local }) { return false }
         }
         return true
     }
@@ -904,25 +921,44 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// what makes the cache match them (dirty others stored, merge locals moved or loaded).
     /// The abstract state is left as it was.
     mutating func emitMergeEdge(toBlock index: Int) {
-        guard let merge = blocks[index].mergeLocals else {
-            blocks[index].mergeLocals = cachedLocals.map { ($0, localCache[$0]!.reg) }
-            blocks[index].mergeDirty = cachedLocals.filter { localCache[$0]!.dirty }
+        guard blocks[index].mergeLocals != nil else {
+            var merge: [(local: Int, reg: Reg)] = []
+            var dirty = RegisterSet()
+            if cachedCount > 0 {
+                merge.reserveCapacity(cachedCount)
+                for local in cacheOwners where local >= 0 {
+                    let cached = localCache[local]!
+                    merge.append((local, cached.reg))
+                    if cached.dirty { dirty.insert(cached.reg) }
+                }
+            }
+            blocks[index].mergeLocals = merge
+            blocks[index].mergeDirty = dirty
             return
         }
-        emitLoopHeadConformance(merge)
+        // Most edges find the cache as the merge wants it: no code, nothing to copy.
+        if !matchesLoopHead(blocks[index].mergeLocals!) {
+            emitLoopHeadConformance(blocks[index].mergeLocals!)
+        }
         noteMergeDirty(toBlock: index)
     }
 
     /// Records which merge locals of the `block` at `index` arrive dirty on this edge.
     mutating func noteMergeDirty(toBlock index: Int) {
-        for (local, _) in blocks[index].mergeLocals ?? [] where localCache[local]?.dirty == true {
-            if !blocks[index].mergeDirty.contains(local) { blocks[index].mergeDirty.append(local) }
+        guard cachedCount > 0 else { return }
+        for i in blocks[index].mergeLocals!.indices {
+            let (local, reg) = blocks[index].mergeLocals![i]
+            if localCache[local]?.dirty == true { blocks[index].mergeDirty.insert(reg) }
         }
     }
 
     /// Whether every merge local of the `block` at `index` is cached in its register.
     func mergeLocalsInPlace(_ index: Int) -> Bool {
-        for (local, reg) in blocks[index].mergeLocals ?? [] where localCache[local]?.reg != reg { return false }
+        guard let count = blocks[index].mergeLocals?.count else { return true }
+        for i in 0..<count {
+            let (local, reg) = blocks[index].mergeLocals![i]
+            if localCache[local]?.reg != reg { return false }
+        }
         return true
     }
 
@@ -1349,6 +1385,11 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     }
 
     mutating func endBlock() {
+        // The fallthrough edge of a `block` goes in while the block is still in place.
+        if reachable && blocks[blocks.count - 1].kind == .block {
+            spillOperands()
+            emitMergeEdge(toBlock: blocks.count - 1)
+        }
         var block = blocks.removeLast()
         if block.kind == .function {
             if reachable { emitReturn() }
@@ -1359,10 +1400,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         var kept: [(local: Int, cached: CachedLocal)] = []
         if reachable {
             if block.kind == .block {
-                spillOperands()
-                blocks.append(block)
-                emitMergeEdge(toBlock: blocks.count - 1)
-                block = blocks.removeLast()
+                // Done above.
             } else if block.kind == .loop {
                 spillOperands()
                 kept = cachedLocals.map { ($0, localCache[$0]!) }
@@ -1385,7 +1423,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         reachable = block.endReachable
         if block.kind == .block && reachable {
             for (local, reg) in block.mergeLocals ?? [] {
-                installCached(local, CachedLocal(reg: reg, dirty: block.mergeDirty.contains(local)))
+                installCached(local, CachedLocal(reg: reg, dirty: block.mergeDirty.contains(reg)))
             }
         }
         for (local, cached) in kept { installCached(local, cached) }

@@ -27,7 +27,11 @@ extension CodeGenerator {
         var open: [(key: Int, counts: [Int: LoopLocalUse])] = [(key, [:])]
         // Open blocks of any kind, per open loop: the loop ends at the `end` that closes it.
         var depths: [Int] = [0]
+        // The body is not validated yet: locals out of range (an invalid module, which the
+        // validator rejects when it gets there) are left out.
+        let localCount = localTypes.count
         func count(_ local: UInt32, written: Bool) {
+            guard Int(local) < localCount else { return }
             let local = Int(local)
             for i in open.indices {
                 var use = open[i].counts[local] ?? LoopLocalUse(local: local, uses: 0, written: false)

@@ -60,7 +60,7 @@ extension CodeGenerator {
                 let b = operand(pop())
                 let aPopped = pop()
                 let type: ValType = is64 ? .i64 : .i32
-                let target = resultLocal(immediates)
+                let target = resultLocal(immediates, type: type)
                 if let target, aPopped.value.location == .local(target), let reg = localCache[target]?.reg {
                     // `local.set x (op (local.get x) b)`: the local's register, in place.
                     spillReaders(of: target)
@@ -109,7 +109,7 @@ extension CodeGenerator {
             let b = readRegister(pop())
             let aPopped = pop()
             let type: ValType = is64 ? .f64 : .f32
-            let target = resultLocal(immediates)
+            let target = resultLocal(immediates, type: type)
             if let target, aPopped.value.location == .local(target), let reg = localCache[target]?.reg {
                 spillReaders(of: target)
                 masm.floatBinary(op, is64: is64, reg, b)

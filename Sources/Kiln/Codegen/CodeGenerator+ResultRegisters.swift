@@ -6,10 +6,15 @@ extension CodeGenerator {
     /// The local the next instruction stores this operation's result to (`local.set` or
     /// `local.tee`), if any: computing the result straight into that local's register saves
     /// the move that re-homing it would cost at the loop's back edge.
-    func resultLocal(_ immediates: Immediates) -> Int? {
+    ///
+    /// The next instruction is not validated yet: a local out of range or of another type
+    /// (the module is invalid, and the validator will say so) gives nil.
+    func resultLocal(_ immediates: Immediates, type: ValType) -> Int? {
         var reader = immediates.reader
         switch try? reader.read() {
-        case .localSet(let target)?, .localTee(let target)?: return Int(target)
+        case .localSet(let target)?, .localTee(let target)?:
+            let local = Int(target)
+            return local < localTypes.count && localTypes[local] == type ? local : nil
         default: return nil
         }
     }

@@ -1206,7 +1206,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             let index = readRegister(pop())
             // Loaded straight into the local the next instruction sets, when it can be (the
             // index may be that register: the load reads it before writing).
-            let target = resultLocal(immediates)
+            let target = resultLocal(immediates, type: op.resultType)
             let destination = resultRegister(for: target, avoiding: [])
             let reg = destination?.reg ?? allocate(float: op == .f32Load || op == .f64Load)
             let trap = explicitBounds ? trapLabel(.memoryOutOfBounds) : nil

@@ -235,4 +235,29 @@ import Testing
             #expect(error?.code == .stackOverflow)
         }
     }
+    /// The generator reads ahead of the validator: a loop's body when the loop starts, the
+    /// next instruction for a result's register. In an invalid module what it reads may name
+    /// a local that does not exist, or one of another type; compiling must then report the
+    /// validator's error, never crash (the decode fuzz corpus found the first).
+    @Test(arguments: [Config.Strategy.jit, .interpreter])
+    func lookaheadIntoInvalidCodeReportsTheValidationError(_ strategy: Config.Strategy) throws {
+        let one: [UInt8] = [0x44] + withUnsafeBytes(of: Double(1).bitPattern.littleEndian, Array.init)
+        let bodies: [(code: [UInt8], locals: [[UInt8]])] = [
+            // loop, local.get 200 (there is none), drop, end
+            ([0x03, 0x40, 0x20, 0xC8, 0x01, 0x1A, 0x0B], []),
+            // loop, local.set 0 of an f64 into an i32 local (the add's result hint), end
+            ([0x03, 0x40] + one + one + [0xA0, 0x21, 0x00, 0x0B], [[0x01, 0x7F]]),
+            // an i32.load whose result would go to local 5 (there is none)
+            ([0x41, 0x00, 0x28, 0x02, 0x00, 0x21, 0x05], []),
+        ]
+        let engine = try Engine(Config(strategy: strategy))
+        for (code, locals) in bodies {
+            let binary = WasmBytes.module(
+                WasmBytes.basicTypes,
+                WasmBytes.section(3, WasmBytes.vector([[0x00]])),
+                WasmBytes.section(5, WasmBytes.vector([[0x00, 0x01]])),
+                WasmBytes.section(10, WasmBytes.vector([WasmBytes.body(code + [0x0B], locals: locals)])))
+            #expect(throws: WasmError.self, "\(code)") { try Module(engine, bytes: binary) }
+        }
+    }
 }

@@ -33,6 +33,8 @@ if [[ -z $runner ]]; then
     swift build -c release --product KernelRunner >&2
     runner="$(swift build -c release --show-bin-path)/KernelRunner"
 fi
+# The interpreter itself (python3 may be a shell shim that valgrind would count instead).
+python=$(python3 -c 'import sys; print(sys.executable)')
 # Valgrind gives up on the Swift toolchain's debug information: count a stripped copy.
 stripped="$(mktemp)"
 trap 'rm -f "$stripped"' EXIT
@@ -54,8 +56,8 @@ for kernel in "${KERNELS[@]}"; do
     read -r small large <<< "${SIZES[$kernel]}"
     kiln=$(( $(count "$runner" --engine kiln-jit --runs 1 --size "$large" "Kernels/build/$kernel.wasm") \
            - $(count "$runner" --engine kiln-jit --runs 1 --size "$small" "Kernels/build/$kernel.wasm") ))
-    wasmtime=$(( $(count python3 wasmtime_runner.py --runs 1 --size "$large" "Kernels/build/$kernel.wasm") \
-               - $(count python3 wasmtime_runner.py --runs 1 --size "$small" "Kernels/build/$kernel.wasm") ))
+    wasmtime=$(( $(count "$python" wasmtime_runner.py --runs 1 --size "$large" "Kernels/build/$kernel.wasm") \
+               - $(count "$python" wasmtime_runner.py --runs 1 --size "$small" "Kernels/build/$kernel.wasm") ))
     ratio=$(python3 -c "print(f'{$kiln / $wasmtime:.2f}')")
     echo "| $kernel | $small → $large | $kiln | $wasmtime | $ratio |"
 done

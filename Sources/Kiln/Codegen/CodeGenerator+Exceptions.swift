@@ -55,7 +55,7 @@ extension CodeGenerator {
             if target.kind != .loop && target.kind != .function { blocks[index].endReachable = true }
             // A pad reaches the label with nothing cached: a block whose merge is not decided
             // yet merges with none (the pad keeps the copy made here, so it must not change).
-            if target.kind == .block && target.mergeLocals == nil { blocks[index].mergeLocals = [] }
+            if target.kind == .block && target.mergeLocals == nil { blocks[index].mergeLocals = .empty }
             landingPads.append(LandingPad(handler: handler, clause: i, target: blocks[index], wasmOffset: wasmOffset))
             clauses.append(CompiledHandlers.Clause(kind: clause.kind, tag: clause.tag, landing: 0,
                                                    valueOffsets: valueOffsets, exceptionOffset: exceptionOffset))
@@ -179,16 +179,16 @@ extension CodeGenerator {
             switch target.kind {
             case .function:
                 // The results are in the first operand slots: return them from there.
-                stack = target.labelTypes.map { Value(type: $0, location: .spilled) }
+                stack = labelTypes(of: target).map { Value(type: $0, location: .spilled) }
                 dropLocals()
                 freeRegisters = allocatableRegisters
                 emitReturn()
             case .loop:
-                for (local, reg) in target.loopLocals { masm.load(localTypes[local], reg, slot: localSlot(local)) }
+                loadLocals(of: target.loopLocals)
                 masm.jump(target.label)
             case .block:
                 // Every local is in its slot here (calls, throws included, store them first).
-                for (local, reg) in target.mergeLocals ?? [] { masm.load(localTypes[local], reg, slot: localSlot(local)) }
+                loadLocals(of: target.mergeLocals ?? .empty)
                 masm.jump(target.label)
             default:
                 masm.jump(target.label)

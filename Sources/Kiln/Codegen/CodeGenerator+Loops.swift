@@ -23,35 +23,46 @@ extension CodeGenerator {
         let key = reader.offset
         if let known = loopUses[key] { return known }
         var operators = reader
-        // Open loops of the scan, innermost last: their body offset and counts by local.
-        var open: [(key: Int, counts: [Int: LoopLocalUse])] = [(key, [:])]
+        // Every local access of the scan in order, as `local << 1 | written`: a loop's are
+        // those recorded between its head and its end.
+        var accesses: [UInt32] = []
+        // Open loops of the scan, innermost last: their body offset and first access.
+        var open: [(key: Int, start: Int)] = [(key, 0)]
         // Open blocks of any kind, per open loop: the loop ends at the `end` that closes it.
         var depths: [Int] = [0]
         // The body is not validated yet: locals out of range (an invalid module, which the
         // validator rejects when it gets there) are left out.
         let localCount = localTypes.count
-        func count(_ local: UInt32, written: Bool) {
-            guard Int(local) < localCount else { return }
-            let local = Int(local)
-            for i in open.indices {
-                var use = open[i].counts[local] ?? LoopLocalUse(local: local, uses: 0, written: false)
-                use.uses += 1
-                use.written = use.written || written
-                open[i].counts[local] = use
-            }
-        }
+        if loopScanUses.count < localCount { loopScanUses = Array(repeating: 0, count: localCount) }
         func close() {
-            let (loopKey, counts) = open.removeLast()
+            let (loopKey, start) = open.removeLast()
             depths.removeLast()
-            loopUses[loopKey] = counts.values.sorted { $0.uses != $1.uses ? $0.uses > $1.uses : $0.local < $1.local }
+            // Counted in `loopScanUses` (all zero between scans), written as a flag bit.
+            var uses: [LoopLocalUse] = []
+            for access in accesses[start...] {
+                let local = Int(access >> 1)
+                if loopScanUses[local] == 0 { uses.append(LoopLocalUse(local: local, uses: 0, written: false)) }
+                loopScanUses[local] += 1 << 1
+                loopScanUses[local] |= access & 1
+            }
+            for i in uses.indices {
+                let counted = loopScanUses[uses[i].local]
+                uses[i].uses = Int(counted >> 1)
+                uses[i].written = counted & 1 != 0
+                loopScanUses[uses[i].local] = 0
+            }
+            uses.sort { $0.uses != $1.uses ? $0.uses > $1.uses : $0.local < $1.local }
+            loopUses[loopKey] = uses
         }
         while !open.isEmpty, !operators.isAtEnd {
             guard let instruction = try? operators.read() else { break }
             switch instruction {
-            case .localGet(let index): count(index, written: false)
-            case .localSet(let index), .localTee(let index): count(index, written: true)
+            case .localGet(let index) where Int(index) < localCount:
+                accesses.append(index << 1)
+            case .localSet(let index) where Int(index) < localCount, .localTee(let index) where Int(index) < localCount:
+                accesses.append(index << 1 | 1)
             case .loop:
-                open.append((operators.offset, [:]))
+                open.append((operators.offset, accesses.count))
                 depths.append(0)
             case .block, .if, .tryTable, .try:
                 depths[depths.count - 1] += 1
@@ -90,7 +101,8 @@ extension CodeGenerator {
             }
             chosen.append(use.local)
         }
-        for local in cachedLocals where !chosen.contains(local) {
+        for reg in cachedRegisters where !chosen.contains(owner(reg)) {
+            let local = owner(reg)
             writeBack(local)
             uncache(local)
         }
@@ -101,12 +113,12 @@ extension CodeGenerator {
             masm.load(type, reg, slot: localSlot(local))
             localCache[local] = CachedLocal(reg: reg, dirty: false)
             setCacheOwner(reg, local)
-            cachedCount += 1
         }
         // Back edges bring new values of the locals the loop writes without storing them;
         // the others are at the head what they were on entry.
-        for local in cachedLocals where uses.contains(where: { $0.local == local && $0.written }) {
-            localCache[local]!.dirty = true
+        for reg in cachedRegisters {
+            let local = owner(reg)
+            if uses.contains(where: { $0.local == local && $0.written }) { localCache[local]!.dirty = true }
         }
     }
 }

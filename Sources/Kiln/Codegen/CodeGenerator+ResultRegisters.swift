@@ -9,14 +9,14 @@ extension CodeGenerator {
     ///
     /// The next instruction is not validated yet: a local out of range or of another type
     /// (the module is invalid, and the validator will say so) gives nil.
+    @inline(__always)
     func resultLocal(_ immediates: Immediates, type: ValType) -> Int? {
-        var reader = immediates.reader
-        switch try? reader.read() {
-        case .localSet(let target)?, .localTee(let target)?:
-            let local = Int(target)
-            return local < localTypes.count && localTypes[local] == type ? local : nil
-        default: return nil
-        }
+        // Only the opcode and the index are read, not a whole instruction.
+        var bytes = immediates.reader.bytes
+        guard let opcode = try? bytes.readByte(), opcode == 0x21 || opcode == 0x22,  // local.set, local.tee
+              let target = try? bytes.readU32() else { return nil }
+        let local = Int(target)
+        return local < localTypes.count && localTypes[local] == type ? local : nil
     }
 
     /// Spills the operands that still read `local` lazily, before its register changes.
@@ -36,7 +36,7 @@ extension CodeGenerator {
             spillReaders(of: local)
             return (own, true)
         }
-        guard let loop = innermostLoop, let head = blocks[loop].loopLocals.first(where: { $0.local == local })?.reg,
+        guard let loop = innermostLoop, let head = register(of: local, in: blocks[loop].loopLocals),
               freeRegisters.contains(head) else { return nil }
         freeRegisters.remove(head)
         return (head, false)

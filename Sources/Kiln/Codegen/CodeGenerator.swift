@@ -79,10 +79,14 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         var location: Location
     }
 
-    struct Block {
+    /// A control frame. Plain data (its types and register states are kept elsewhere), so the
+    /// copies that reading `blocks` makes cost no reference counting.
+    struct Block: BitwiseCopyable {
         var kind: FunctionValidator.FrameKind
-        var parameters: [ValType]
-        var results: [ValType]
+        /// Its type (see `parameters(of:)` and `results(of:)`).
+        var type: BlockType
+        var parameterCount: Int
+        var resultCount: Int
         /// Stack index where the block's parameters start.
         var height: Int
         /// Branch target: the end (block, if) or the head (loop).
@@ -92,12 +96,12 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         var isDead = false
         /// For loops: the locals cached in registers at the head, which every back edge
         /// must put back in the same registers (their frame slots may be stale).
-        var loopLocals: [(local: Int, reg: Reg)] = []
+        var loopLocals = LocalsInRegisters.empty
         /// A `block`'s end keeps locals in registers: those cached on the first edge that
         /// reaches it (a branch, or the fallthrough), in the registers they were in; nil until
         /// then. Later edges conform to them, as back edges do to a loop head. (The ends of
         /// `if`, `else` and exception blocks keep none.)
-        var mergeLocals: [(local: Int, reg: Reg)]?
+        var mergeLocals: LocalsInRegisters?
         /// The registers of the merge locals dirty on some edge (dirty after the end).
         var mergeDirty = RegisterSet()
         /// A `try_table`'s or legacy `try`'s handler (an index into `handlers.handlers`).
@@ -107,7 +111,37 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         /// A legacy catch arm: its exception is the operand at `height`, below its values.
         var holdsException = false
 
-        var labelTypes: [ValType] { kind == .loop ? parameters : results }
+        /// How many values a branch to the block carries.
+        var labelArity: Int { kind == .loop ? parameterCount : resultCount }
+    }
+
+    // The helpers that read the generator without changing it are inlined: a call to a
+    // non-mutating method from a mutating one copies the whole generator (840 bytes) first.
+
+    /// A block's parameter types.
+    @inline(__always)
+    func parameters(of block: Block) -> [ValType] {
+        switch block.type {
+        case .empty, .value: return []
+        case .typeIndex(let i): return module.types[Int(i)].params
+        }
+    }
+
+    /// A block's result types (the function's for its body).
+    @inline(__always)
+    func results(of block: Block) -> [ValType] {
+        if block.kind == .function { return functionType.results }
+        switch block.type {
+        case .empty: return []
+        case .value(let type): return [type]
+        case .typeIndex(let i): return module.types[Int(i)].results
+        }
+    }
+
+    /// The types of the values a branch to the block carries.
+    @inline(__always)
+    func labelTypes(of block: Block) -> [ValType] {
+        block.kind == .loop ? parameters(of: block) : results(of: block)
     }
 
     /// The out-of-line path of a fuel or epoch check (see `emitInterruptionChecks`).
@@ -115,7 +149,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         var label: M.Label
         var resume: M.Label
         var builtin: UInt
-        var loopLocals: [(local: Int, reg: Reg)]
+        var loopLocals: LocalsInRegisters
         var slots: [Int]
         var wasmOffset: Int
     }
@@ -152,6 +186,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// The locals each loop of the current function uses, by the offset of its body (see
     /// `loopLocalUses`).
     var loopUses: [Int: [LoopLocalUse]] = [:]
+    /// Scratch counts of the loop pre-scan, by local: all zero between scans.
+    var loopScanUses: [UInt32] = []
 
     struct TrapStub {
         var label: M.Label
@@ -173,6 +209,11 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     var localCache: [CachedLocal?] = []
     /// Per register (as `RegisterSet` bit index): the local it caches, or -1.
     var cacheOwners = [Int](repeating: -1, count: 64)
+    /// The registers that cache a local (those with an owner): scans of the cache iterate
+    /// this (a copy), not an array of locals.
+    var cachedRegisters = RegisterSet()
+    /// The locals of the current function's register states (see `LocalsInRegisters`).
+    var statePool: [Int32] = []
 
     @inline(__always)
     func cacheOwner(_ reg: Reg) -> Int? {
@@ -180,15 +221,19 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         return owner >= 0 ? owner : nil
     }
 
+    @inline(__always)
     mutating func setCacheOwner(_ reg: Reg, _ local: Int?) {
         cacheOwners[RegisterSet.index(reg)] = local ?? -1
+        if local == nil { cachedRegisters.remove(reg) } else { cachedRegisters.insert(reg) }
     }
 
-    /// How many locals are cached: most instructions find none and skip the scans.
-    var cachedCount = 0
-
+    /// The local cached in `reg`, which must be one of `cachedRegisters`.
     @inline(__always)
-    var cachedLocals: [Int] { cachedCount == 0 ? [] : cacheOwners.filter { $0 >= 0 } }
+    func owner(_ reg: Reg) -> Int { cacheOwners[RegisterSet.index(reg)] }
+
+    /// How many locals are cached: most instructions find none and skip the scans.
+    @inline(__always)
+    var cachedCount: Int { cachedRegisters.count }
 
     /// The index in `blocks` of the innermost loop, if any (read in place: a copy of a block
     /// would retain and release its arrays).
@@ -300,16 +345,20 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         // Evict a cached local before spilling an operand: one the innermost loop does not
         // keep at its head if there is one (a loop local evicted is reloaded on every back
         // edge), a clean one before a dirty one.
-        let evictable = cachedLocals.filter { localCache[$0]!.reg.isFloat == float && !borrowed.contains(localCache[$0]!.reg) }
-        let loop = innermostLoop
-        func keptByLoop(_ local: Int) -> Bool {
-            guard let loop else { return false }
-            return blocks[loop].loopLocals.contains { $0.local == local }
-        }
-        let ranked = evictable.min { a, b in
-            let aLoop = keptByLoop(a), bLoop = keptByLoop(b)
-            if aLoop != bLoop { return !aLoop }
-            return !localCache[a]!.dirty && localCache[b]!.dirty
+        // The first best in register order: not kept by the loop and clean, then not kept by
+        // the loop, then clean, then any.
+        let loopState = innermostLoop.map { blocks[$0].loopLocals } ?? .empty
+        var ranked: Int?
+        var bestRank = Int.max
+        for reg in cachedRegisters where reg.isFloat == float && !borrowed.contains(reg) {
+            let local = owner(reg)
+            let rank = (!loopState.isEmpty && register(of: local, in: loopState) != nil ? 2 : 0)
+                + (localCache[local]!.dirty ? 1 : 0)
+            if rank < bestRank {
+                bestRank = rank
+                ranked = local
+                if rank == 0 { break }
+            }
         }
         if let local = ranked {
             let reg = localCache[local]!.reg
@@ -369,7 +418,6 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         uncache(local)
         localCache[local] = CachedLocal(reg: reg, dirty: true)
         setCacheOwner(reg, local)
-        cachedCount += 1
     }
 
     /// Forgets a cached local without storing it.
@@ -377,7 +425,6 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         guard let cached = localCache[local] else { return }
         localCache[local] = nil
         setCacheOwner(cached.reg, nil)
-        cachedCount -= 1
         freeRegisters.insert(cached.reg)
     }
 
@@ -389,7 +436,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
 
     /// Stores every dirty cached local and empties the cache.
     mutating func flushLocals() {
-        for local in cachedLocals {
+        for reg in cachedRegisters {
+            let local = owner(reg)
             writeBack(local)
             uncache(local)
         }
@@ -397,8 +445,10 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
 
     /// Empties the cache without storing (at labels, where the frame slots are current).
     mutating func dropLocals() {
-        guard cachedCount > 0 else { return }
-        for i in cacheOwners.indices where cacheOwners[i] >= 0 { uncache(cacheOwners[i]) }
+        for reg in cachedRegisters { localCache[owner(reg)] = nil }
+        for reg in cachedRegisters { cacheOwners[RegisterSet.index(reg)] = -1 }
+        freeRegisters.formUnion(cachedRegisters)
+        cachedRegisters = RegisterSet()
     }
 
     /// Writes operand `index` to its spill slot.
@@ -441,47 +491,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
 
     /// Stores every dirty cached local, keeping it cached (now clean).
     mutating func writeBackAll() {
-        for local in cachedLocals { writeBack(local) }
-    }
-
-    /// Whether the current local cache already matches a loop head's.
-    @inline(__always)
-    func matchesLoopHead(_ loopLocals: [(local: Int, reg: Reg)]) -> Bool {
-        for (local, reg) in loopLocals where localCache[local]?.reg != reg { return false }
-        guard cachedCount > 0 else { return true }
-        for local in cacheOwners where local >= 0 && localCache[local]!.dirty {
-            if !loopLocals.contains(where: { $0.local == local }) { return false }
-        }
-        return true
-    }
-
-    /// Emits, without changing the abstract state, what turns the current local cache into
-    /// the loop head's: other dirty locals stored, loop locals moved or loaded into their
-    /// registers (a parallel move).
-    mutating func emitLoopHeadConformance(_ loopLocals: [(local: Int, reg: Reg)]) {
-        for local in cachedLocals where localCache[local]!.dirty && !loopLocals.contains(where: { $0.local == local }) {
-            masm.store(localTypes[local], slot: localSlot(local), localCache[local]!.reg)
-        }
-        var moves: [(destination: Reg, source: Reg, type: ValType)] = []
-        for (local, reg) in loopLocals {
-            if let cached = localCache[local], cached.reg != reg {
-                moves.append((reg, cached.reg, localTypes[local]))
-            }
-        }
-        while !moves.isEmpty {
-            if let ready = moves.firstIndex(where: { move in !moves.contains { $0.source == move.destination } }) {
-                let move = moves.remove(at: ready)
-                masm.move(move.type, move.destination, move.source)
-            } else {
-                let parked = moves[0]
-                let scratch = parked.source.isFloat ? M.scratchFPR : M.scratchGPR
-                masm.move(parked.type, scratch, parked.source)
-                moves[0].source = scratch
-            }
-        }
-        for (local, reg) in loopLocals where localCache[local] == nil {
-            masm.load(localTypes[local], reg, slot: localSlot(local))
-        }
+        for reg in cachedRegisters { writeBack(owner(reg)) }
     }
 
     /// Starts a straight-line run: its fuel is charged where it starts (no flags are live
@@ -515,7 +525,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// runtime, which traps — or, inside `callAsync`, yields and lets the code go on.
     mutating func emitInterruptionChecks() {
         if instrumentation.fuel || instrumentation.epochs { makesCalls = true }
-        let loopLocals = cachedLocals.map { (local: $0, reg: localCache[$0]!.reg) }
+        let loopLocals = recordCachedLocals()
         if instrumentation.fuel {
             let check = masm.newLabel()
             masm.bind(check)
@@ -543,7 +553,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             masm.instructionBoundary()
             masm.bind(stub.label)
             wasmOffset = stub.wasmOffset
-            for (local, reg) in stub.loopLocals { masm.store(localTypes[local], slot: localSlot(local), reg) }
+            for (local, reg) in assignments(stub.loopLocals) { masm.store(localTypes[local], slot: localSlot(local), reg) }
             saveFuel()
             masm.moveVMContext(to: M.integerArgumentRegisters[0])
             masm.callAddressRecordingExit(runtimeAddress(stub.builtin))
@@ -552,7 +562,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             trapStubs.append(TrapStub(label: trap, code: nil, wasmOffset: wasmOffset))
             masm.branchIfNonZero(is64: true, M.secondIntegerResult, trap)
             reloadFuel()
-            for (local, reg) in stub.loopLocals { masm.load(localTypes[local], reg, slot: localSlot(local)) }
+            loadLocals(of: stub.loopLocals)
             masm.jump(stub.resume)
         }
         interruptStubs.removeAll(keepingCapacity: true)
@@ -567,6 +577,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     }
 
     /// The frame slots holding extern references now (see `recordSafepoint`).
+    @inline(__always)
     func safepointSlots() -> [Int] {
         var slots = externRefLocals
         for (i, value) in stack.enumerated() where value.type.isCountedReference {
@@ -644,7 +655,6 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         masm.load(type, reg, slot: localSlot(local))
         localCache[local] = CachedLocal(reg: reg, dirty: false)
         setCacheOwner(reg, local)
-        cachedCount += 1
         borrowed.insert(reg)
         return reg
     }
@@ -714,7 +724,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         freeRegisters = allocatableRegisters
         localCache = Array(repeating: nil, count: locals.count)
         cacheOwners = Array(repeating: -1, count: 64)
-        cachedCount = 0
+        cachedRegisters = RegisterSet()
+        statePool.removeAll(keepingCapacity: true)
         maxStackDepth = 0
         maxOutgoingWords = 0
         reachable = true
@@ -772,7 +783,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         }
         emitInterruptionChecks()
         if instrumentation.fuel { startFuelRun() }
-        blocks.append(Block(kind: .function, parameters: [], results: type.results, height: 0, label: masm.newLabel()))
+        blocks.append(Block(kind: .function, type: .empty, parameterCount: 0, resultCount: type.results.count,
+                            height: 0, label: masm.newLabel()))
         functionRanges.append(start..<start)
         stackMaps.append(StackMaps(frameSlots: frameSlots))
     }
@@ -785,7 +797,6 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             freeRegisters.remove(reg)
             localCache[local] = CachedLocal(reg: reg, dirty: true)
             setCacheOwner(reg, local)
-            cachedCount += 1
         } else {
             masm.store(type, slot: localSlot(local), reg)
         }
@@ -863,12 +874,12 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// Writes the top label values where the target block expects them, without changing
     /// the abstract stack (a conditional branch falls through with it intact).
     mutating func emitBranchMoves(_ target: Block) {
-        emitBranchMoves(arity: target.labelTypes.count, height: target.height)
+        emitBranchMoves(arity: target.labelArity, height: target.height)
     }
 
     /// `emitBranchMoves` to the block at `index` of `blocks` (without copying it out).
     mutating func emitBranchMoves(toBlock index: Int) {
-        emitBranchMoves(arity: blocks[index].labelTypes.count, height: blocks[index].height)
+        emitBranchMoves(arity: blocks[index].labelArity, height: blocks[index].height)
     }
 
     /// Writes the top `arity` values to the operand slots from `height` on.
@@ -903,13 +914,14 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         }
         emitBranchMoves(toBlock: index)
         if blocks[index].kind == .loop {
-            emitLoopHeadConformance(blocks[index].loopLocals)
+            emitConformance(to: blocks[index].loopLocals)
         } else if blocks[index].kind == .block {
             emitMergeEdge(toBlock: index)
             blocks[index].endReachable = true
         } else {
-            for local in cachedLocals where localCache[local]!.dirty {
-                masm.store(localTypes[local], slot: localSlot(local), localCache[local]!.reg)
+            for reg in cachedRegisters {
+                let local = owner(reg)
+                if localCache[local]!.dirty { masm.store(localTypes[local], slot: localSlot(local), reg) }
             }
             blocks[index].endReachable = true
         }
@@ -921,43 +933,34 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// what makes the cache match them (dirty others stored, merge locals moved or loaded).
     /// The abstract state is left as it was.
     mutating func emitMergeEdge(toBlock index: Int) {
-        guard blocks[index].mergeLocals != nil else {
-            var merge: [(local: Int, reg: Reg)] = []
+        guard let merge = blocks[index].mergeLocals else {
             var dirty = RegisterSet()
-            if cachedCount > 0 {
-                merge.reserveCapacity(cachedCount)
-                for local in cacheOwners where local >= 0 {
-                    let cached = localCache[local]!
-                    merge.append((local, cached.reg))
-                    if cached.dirty { dirty.insert(cached.reg) }
-                }
-            }
-            blocks[index].mergeLocals = merge
+            for reg in cachedRegisters where localCache[owner(reg)]!.dirty { dirty.insert(reg) }
+            blocks[index].mergeLocals = recordCachedLocals()
             blocks[index].mergeDirty = dirty
             return
         }
-        // Most edges find the cache as the merge wants it: no code, nothing to copy.
-        if !matchesLoopHead(blocks[index].mergeLocals!) {
-            emitLoopHeadConformance(blocks[index].mergeLocals!)
-        }
+        // Most edges find the cache as the merge wants it: no code.
+        if !cacheMatches(merge) { emitConformance(to: merge) }
         noteMergeDirty(toBlock: index)
     }
 
     /// Records which merge locals of the `block` at `index` arrive dirty on this edge.
     mutating func noteMergeDirty(toBlock index: Int) {
-        guard cachedCount > 0 else { return }
-        for i in blocks[index].mergeLocals!.indices {
-            let (local, reg) = blocks[index].mergeLocals![i]
-            if localCache[local]?.dirty == true { blocks[index].mergeDirty.insert(reg) }
+        guard cachedCount > 0, let merge = blocks[index].mergeLocals else { return }
+        for (local, reg) in assignments(merge) where localCache[local]?.dirty == true {
+            blocks[index].mergeDirty.insert(reg)
         }
     }
 
     /// Whether every merge local of the `block` at `index` is cached in its register.
+    @inline(__always)
     func mergeLocalsInPlace(_ index: Int) -> Bool {
-        guard let count = blocks[index].mergeLocals?.count else { return true }
-        for i in 0..<count {
-            let (local, reg) = blocks[index].mergeLocals![i]
-            if localCache[local]?.reg != reg { return false }
+        guard let merge = blocks[index].mergeLocals else { return true }
+        var position = Int(merge.start)
+        for reg in merge.registers {
+            if localCache[Int(statePool[position])]?.reg != reg { return false }
+            position += 1
         }
         return true
     }
@@ -1007,7 +1010,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             spillOperands()
             prepareLoopHead(loopLocalUses(immediates.reader))
             openBlock(.loop, type)
-            blocks[blocks.count - 1].loopLocals = cachedLocals.map { ($0, localCache[$0]!.reg) }
+            blocks[blocks.count - 1].loopLocals = recordCachedLocals()
             masm.bind(blocks[blocks.count - 1].label)
             emitInterruptionChecks()
         case .if(let type):
@@ -1025,7 +1028,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             masm.bind(block.elseLabel!)
             block.elseLabel = nil
             block.kind = .else
-            resetStack(to: block.height, block.parameters)
+            resetStack(to: block.height, parameters(of: block))
             blocks.append(block)
         case .end:
             endBlock()
@@ -1096,7 +1099,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             spillOperands()
             // Dirty locals stay in their registers: a target whose state differs gets a stub
             // that makes it so (stores included), and the direct jumps store nothing.
-            let dirtyLocals = cachedLocals.filter { localCache[$0]!.dirty }
+            var dirtyRegisters = RegisterSet()
+            for reg in cachedRegisters where localCache[owner(reg)]!.dirty { dirtyRegisters.insert(reg) }
             let depths = immediates.brTableTargets(table) + [table.defaultDepth]
             var labels: [M.Label] = []
             // One stub per target that needs moves first, however often the table names it.
@@ -1110,15 +1114,16 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
                 let target = blocks[targetIndex]
                 let direct: Bool
                 switch target.kind {
-                case .loop: direct = matchesLoopHead(target.loopLocals)
+                case .loop: direct = cacheMatches(target.loopLocals)
                 case .function: direct = false
                 case .block:
-                    let merge = target.mergeLocals ?? []
-                    direct = mergeLocalsInPlace(targetIndex)
-                        && dirtyLocals.allSatisfy { local in merge.contains { $0.local == local } }
-                default: direct = dirtyLocals.isEmpty
+                    // The merge locals in place, so a dirty local the merge keeps is in a
+                    // register the merge keeps it in.
+                    let merge = target.mergeLocals ?? .empty
+                    direct = mergeLocalsInPlace(targetIndex) && dirtyRegisters.subtracting(merge.registers).isEmpty
+                default: direct = dirtyRegisters.isEmpty
                 }
-                if direct && stack.count - target.labelTypes.count == target.height {
+                if direct && stack.count - target.labelArity == target.height {
                     if target.kind == .block { noteMergeDirty(toBlock: targetIndex) }
                     labels.append(target.label)
                     if target.kind == .loop { directLoops.append(blocks.count - 1 - depth) }
@@ -1131,7 +1136,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
                     stubs.append((stub, depth))
                 }
             }
-            for index in directLoops where !matchesLoopHead(blocks[index].loopLocals) {
+            for index in directLoops where !cacheMatches(blocks[index].loopLocals) {
                 invariantFailed("br_table jumps straight to a loop head whose cached locals no longer match")
             }
             masm.jumpTable(index: index, targets: labels, scratch: scratch)
@@ -1139,9 +1144,9 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             release(index)
             // Every stub starts from the state at the jump: a return claims registers and
             // drops cached locals on its own path only.
-            let jumpState = (stack, localCache, cacheOwners, cachedCount, freeRegisters)
+            let jumpState = (stack, localCache, cacheOwners, cachedRegisters, freeRegisters)
             for (stub, depth) in stubs {
-                (stack, localCache, cacheOwners, cachedCount, freeRegisters) = jumpState
+                (stack, localCache, cacheOwners, cachedRegisters, freeRegisters) = jumpState
                 masm.bind(stub)
                 branch(toDepth: depth)
             }
@@ -1351,14 +1356,14 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     }
 
     mutating func openBlock(_ kind: FunctionValidator.FrameKind, _ type: BlockType) {
-        let parameters: [ValType], results: [ValType]
+        let parameterCount: Int, resultCount: Int
         switch type {
-        case .empty: (parameters, results) = ([], [])
-        case .value(let t): (parameters, results) = ([], [t])
-        case .typeIndex(let i): (parameters, results) = (module.types[Int(i)].params, module.types[Int(i)].results)
+        case .empty: (parameterCount, resultCount) = (0, 0)
+        case .value: (parameterCount, resultCount) = (0, 1)
+        case .typeIndex(let i): (parameterCount, resultCount) = (module.types[Int(i)].params.count, module.types[Int(i)].results.count)
         }
-        blocks.append(Block(kind: kind, parameters: parameters, results: results,
-                            height: stack.count - parameters.count, label: masm.newLabel(), innerHandler: currentHandler))
+        blocks.append(Block(kind: kind, type: type, parameterCount: parameterCount, resultCount: resultCount,
+                            height: stack.count - parameterCount, label: masm.newLabel(), innerHandler: currentHandler))
     }
 
     mutating func resetStack(to height: Int, _ types: [ValType]) {
@@ -1380,8 +1385,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         for value in stack {
             if case .reg(let reg) = value.location { free.remove(reg) }
         }
-        for local in cachedLocals { free.remove(localCache[local]!.reg) }
-        freeRegisters = free
+        freeRegisters = free.subtracting(cachedRegisters)
     }
 
     mutating func endBlock() {
@@ -1397,13 +1401,15 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             return
         }
         // A loop's end has one way in, the fallthrough: the cache carries on past it.
-        var kept: [(local: Int, cached: CachedLocal)] = []
+        var kept = LocalsInRegisters.empty
+        var keptDirty = RegisterSet()
         if reachable {
             if block.kind == .block {
                 // Done above.
             } else if block.kind == .loop {
                 spillOperands()
-                kept = cachedLocals.map { ($0, localCache[$0]!) }
+                for reg in cachedRegisters where localCache[owner(reg)]!.dirty { keptDirty.insert(reg) }
+                kept = recordCachedLocals()
             } else {
                 spillAll()
             }
@@ -1419,14 +1425,14 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             block.endReachable = true
         }
         if block.kind != .loop { masm.bind(block.label) }
-        resetStack(to: block.height, block.results)
+        resetStack(to: block.height, results(of: block))
         reachable = block.endReachable
         if block.kind == .block && reachable {
-            for (local, reg) in block.mergeLocals ?? [] {
+            for (local, reg) in assignments(block.mergeLocals ?? .empty) {
                 installCached(local, CachedLocal(reg: reg, dirty: block.mergeDirty.contains(reg)))
             }
         }
-        for (local, cached) in kept { installCached(local, cached) }
+        for (local, reg) in assignments(kept) { installCached(local, CachedLocal(reg: reg, dirty: keptDirty.contains(reg))) }
     }
 
     /// Caches `local` in a register that is free (after a merge dropped every local).
@@ -1434,7 +1440,6 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         freeRegisters.remove(cached.reg)
         localCache[local] = cached
         setCacheOwner(cached.reg, local)
-        cachedCount += 1
     }
 
     mutating func translateUnreachable(_ instruction: Instruction) {
@@ -1458,7 +1463,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
                 masm.bind(elseLabel)
                 block.elseLabel = nil
                 block.kind = .else
-                resetStack(to: block.height, block.parameters)
+                resetStack(to: block.height, parameters(of: block))
             }
             blocks.append(block)
         case .end:
@@ -1479,7 +1484,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         // Read in place: a copy of the block would retain and release its arrays.
         let index = blocks.count - 1 - Int(depth)
         let kind = blocks[index].kind, label = blocks[index].label
-        let direct = stack.count - blocks[index].labelTypes.count == blocks[index].height
+        let direct = stack.count - blocks[index].labelArity == blocks[index].height
         if kind == .block && direct && blocks[index].mergeLocals == nil {
             // The first edge to the block's end: its merge keeps what is cached now.
             emitMergeEdge(toBlock: index)
@@ -1488,42 +1493,41 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         } else if kind == .block && direct && mergeLocalsInPlace(index) {
             // The merge locals are in place: others that are dirty are stored out of line.
             noteMergeDirty(toBlock: index)
-            let merge = blocks[index].mergeLocals!
-            let dirty = cachedLocals.filter { local in localCache[local]!.dirty && !merge.contains { $0.local == local } }
-            if dirty.isEmpty {
-                jumpIf(condition, label)
-            } else {
-                let stub = masm.newLabel()
-                jumpIf(condition, stub)
-                branchStubs.append(BranchStub(label: stub, target: label, stores: dirty.map {
-                    (localTypes[$0], localSlot($0), localCache[$0]!.reg)
-                }))
-            }
+            // In place, a dirty local the merge keeps is in a register the merge keeps it in.
+            jumpIf(condition, label, storingDirtyExcept: blocks[index].mergeLocals!.registers)
             blocks[index].endReachable = true
         } else if kind != .function && kind != .loop && kind != .block && direct {
-            let dirty = cachedLocals.filter { localCache[$0]!.dirty }
-            if dirty.isEmpty {
-                jumpIf(condition, label)
-            } else {
-                // The taken path stores the dirty locals out of line; they stay dirty here.
-                let stub = masm.newLabel()
-                jumpIf(condition, stub)
-                branchStubs.append(BranchStub(label: stub, target: label, stores: dirty.map {
-                    (localTypes[$0], localSlot($0), localCache[$0]!.reg)
-                }))
-            }
+            jumpIf(condition, label, storingDirtyExcept: RegisterSet())
             blocks[index].endReachable = true
-        } else if kind == .loop && direct && matchesLoopHead(blocks[index].loopLocals) {
+        } else if kind == .loop && direct && cacheMatches(blocks[index].loopLocals) {
             jumpIf(condition, label)
         } else {
             let skip = masm.newLabel()
             jumpUnless(condition, skip)
             // The branch path may move registers and drop cached locals (a return claims
             // the result register): the fallthrough continues from the state before it.
-            let fallthroughState = (stack, localCache, cacheOwners, cachedCount, freeRegisters)
+            let fallthroughState = (stack, localCache, cacheOwners, cachedRegisters, freeRegisters)
             branch(toDepth: Int(depth))
-            (stack, localCache, cacheOwners, cachedCount, freeRegisters) = fallthroughState
+            (stack, localCache, cacheOwners, cachedRegisters, freeRegisters) = fallthroughState
             masm.bind(skip)
+        }
+    }
+
+    /// Jumps to `label` when the popped condition is nonzero, through a stub at the function's
+    /// end that stores the dirty cached locals outside `kept` first, if there are any: the
+    /// path that stays pays nothing for them (and they stay dirty there).
+    mutating func jumpIf(_ condition: (value: Value, index: Int), _ label: M.Label, storingDirtyExcept kept: RegisterSet) {
+        var stores: [(type: ValType, slot: Int32, reg: Reg)] = []
+        for reg in cachedRegisters.subtracting(kept) {
+            let local = owner(reg)
+            if localCache[local]!.dirty { stores.append((localTypes[local], localSlot(local), reg)) }
+        }
+        if stores.isEmpty {
+            jumpIf(condition, label)
+        } else {
+            let stub = masm.newLabel()
+            jumpIf(condition, stub)
+            branchStubs.append(BranchStub(label: stub, target: label, stores: stores))
         }
     }
 

@@ -1,6 +1,6 @@
 /// A machine register of either class, numbered as the ISA numbers it.
-struct Reg: Hashable, Sendable, CustomStringConvertible {
-    enum RegClass: Sendable { case gpr, fpr }
+struct Reg: Hashable, Sendable, BitwiseCopyable, CustomStringConvertible {
+    enum RegClass: Sendable, BitwiseCopyable { case gpr, fpr }
     let regClass: RegClass
     let number: UInt8
 
@@ -78,7 +78,7 @@ enum FloatCondition: Sendable { case eq, ne, lt, gt, le, ge }
 /// holding linear memory 0's base; wasm calls use the platform C calling convention with
 /// the callee VMContext and the caller VMContext as the first two integer arguments.
 protocol MacroAssembler {
-    associatedtype Label
+    associatedtype Label: BitwiseCopyable
 
     init()
     /// A macro assembler that may use the x86-64 extensions in `cpuFeatures` (others ignore

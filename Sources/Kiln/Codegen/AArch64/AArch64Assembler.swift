@@ -54,7 +54,7 @@ struct AArch64Assembler {
 
     /// A position in the code that branches, ADR and literal loads can refer to, created by
     /// `newLabel()` and placed by `bind(_:)`.
-    struct Label: Hashable, Sendable {
+    struct Label: Hashable, Sendable, BitwiseCopyable {
         /// Index into the assembler's label table.
         let index: Int
     }

@@ -169,7 +169,7 @@ struct MemoryOperand: Hashable, Sendable {
 
 /// A position in the code that jumps and calls can target, created by
 /// `X64Assembler.newLabel()` and placed by `X64Assembler.bind(_:)`.
-struct Label: Hashable, Sendable {
+struct Label: Hashable, Sendable, BitwiseCopyable {
     /// Index into the assembler's label table.
     let index: Int
 }

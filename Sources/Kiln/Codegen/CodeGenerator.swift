@@ -524,7 +524,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// when fuel ran out or the epoch reached the deadline, an out-of-line path calls the
     /// runtime, which traps — or, inside `callAsync`, yields and lets the code go on.
     mutating func emitInterruptionChecks() {
-        if instrumentation.fuel || instrumentation.epochs { makesCalls = true }
+        guard instrumentation.fuel || instrumentation.epochs else { return }
+        makesCalls = true
         let loopLocals = recordCachedLocals()
         if instrumentation.fuel {
             let check = masm.newLabel()

@@ -65,6 +65,16 @@ public enum ValType: Sendable, Hashable, BitwiseCopyable, CustomStringConvertibl
     case ref(RefType)
 
     /// `funcref`: `(ref null func)`.
+    /// Equality written out so it inlines: the validator compares an operand with its
+    /// expected type for nearly every instruction, and the derived one is an outlined call.
+    @inlinable public static func == (lhs: ValType, rhs: ValType) -> Bool {
+        switch (lhs, rhs) {
+        case (.i32, .i32), (.i64, .i64), (.f32, .f32), (.f64, .f64), (.v128, .v128): true
+        case (.ref(let a), .ref(let b)): a == b
+        default: false
+        }
+    }
+
     public static let funcRef = ValType.ref(RefType(nullable: true, .func))
     /// `externref`: `(ref null extern)`.
     public static let externRef = ValType.ref(RefType(nullable: true, .extern))

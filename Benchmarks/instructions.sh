@@ -5,7 +5,8 @@
 # and instantiation. Prints a markdown table of the differences and their ratio.
 #
 # Usage: ./instructions.sh [--kernels k1,k2,...] [--runner PATH]
-#   --kernels  a subset of the loop kernels (default: all below)
+#   --kernels  a subset of the loop kernels (default: all below), or of the larger programs
+#              of Programs/ (lz, raytrace, json: not in the default list)
 #   --runner   a KernelRunner binary (default: this package's release build, built here)
 #
 # Needs valgrind and wasmtime for python3. Slow: each run is tens of seconds under callgrind.
@@ -17,6 +18,7 @@ cd "$(dirname "$0")"
 declare -A SIZES=(
     [fib]="22 25" [sieve]="500000 1000000" [matmul]="48 64" [nbody]="2000 4000"
     [sha256]="1 2" [sort]="100000 200000" [interp]="20000 40000" [dispatch]="400000 800000"
+    [lz]="64 128" [raytrace]="2 4" [json]="4 8"
 )
 KERNELS=(fib sieve matmul nbody sha256 sort interp dispatch)
 runner=""
@@ -42,6 +44,8 @@ objcopy --strip-debug "$runner" "$stripped"
 chmod +x "$stripped"
 runner=$stripped
 [[ -f Kernels/build/fib.wasm ]] || Kernels/build.sh --no-large >&2
+[[ -f Programs/build/lz.wasm ]] || Programs/build.sh >&2
+module() { if [[ -f Kernels/build/$1.wasm ]]; then echo "Kernels/build/$1.wasm"; else echo "Programs/build/$1.wasm"; fi; }
 
 # Instructions callgrind counted for one command (JIT code included: --smc-check sees code
 # written at run time).
@@ -54,10 +58,11 @@ echo "| kernel | sizes | kiln-jit instructions | wasmtime instructions | kiln-ji
 echo "|---|--:|--:|--:|--:|"
 for kernel in "${KERNELS[@]}"; do
     read -r small large <<< "${SIZES[$kernel]}"
-    kiln=$(( $(count "$runner" --engine kiln-jit --runs 1 --size "$large" "Kernels/build/$kernel.wasm") \
-           - $(count "$runner" --engine kiln-jit --runs 1 --size "$small" "Kernels/build/$kernel.wasm") ))
-    wasmtime=$(( $(count "$python" wasmtime_runner.py --runs 1 --size "$large" "Kernels/build/$kernel.wasm") \
-               - $(count "$python" wasmtime_runner.py --runs 1 --size "$small" "Kernels/build/$kernel.wasm") ))
+    wasm=$(module "$kernel")
+    kiln=$(( $(count "$runner" --engine kiln-jit --runs 1 --size "$large" "$wasm") \
+           - $(count "$runner" --engine kiln-jit --runs 1 --size "$small" "$wasm") ))
+    wasmtime=$(( $(count "$python" wasmtime_runner.py --runs 1 --size "$large" "$wasm") \
+               - $(count "$python" wasmtime_runner.py --runs 1 --size "$small" "$wasm") ))
     ratio=$(python3 -c "print(f'{$kiln / $wasmtime:.2f}')")
     echo "| $kernel | $small → $large | $kiln | $wasmtime | $ratio |"
 done

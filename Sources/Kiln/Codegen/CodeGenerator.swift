@@ -987,6 +987,16 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         }
         switch instruction {
         case .brIf, .if, .select, .typedSelect: break
+        case .numeric(let op) where op.rawValue == 0x45:
+            // `i32.eqz` of a comparison left in the flags is the opposite condition on the
+            // same flags: every condition code has an exact complement on both ISAs, the
+            // unordered outcome of a float compare included (C's `!(x > y)` compiles to
+            // `f64.gt` and `i32.eqz`, which must be true for NaN, as `leU`/`le` is).
+            if case .flags(let condition) = stack.last?.location {
+                stack[stack.count - 1].location = .flags(condition.negated)
+                if instrumentation.fuel { pendingFuel += Fuel.cost(instruction) }
+                return
+            }
         default:
             // Most instructions find no flags on top: no call for them.
             if case .flags = stack.last?.location { materializeFlags() }

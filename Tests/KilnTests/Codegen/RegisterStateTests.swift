@@ -154,6 +154,16 @@ import Testing
                   (then (local.set $r (i32.or (local.get $r) (i32.const 2)))))
                 (local.set $r (i32.or (local.get $r)
                   (select (i32.const 4) (i32.const 8) (\(type).\(c) (local.get $a) (local.get $b)))))
+                ;; The same negated with i32.eqz, which flips the condition in the flags.
+                (block $skipped
+                  (br_if $skipped (i32.eqz (\(type).\(c) (local.get $a) (local.get $b))))
+                  (local.set $r (i32.or (local.get $r) (i32.const 32))))
+                (if (i32.eqz (\(type).\(c) (local.get $b) (local.get $a)))
+                  (then (local.set $r (i32.or (local.get $r) (i32.const 64)))))
+                (local.set $r (i32.or (local.get $r)
+                  (select (i32.const 128) (i32.const 256) (i32.eqz (i32.eqz (\(type).\(c) (local.get $a) (local.get $b)))))))
+                (local.set $r (i32.or (local.get $r)
+                  (i32.shl (i32.eqz (\(type).\(c) (local.get $b) (local.get $a))) (i32.const 9))))
                 (i32.or (local.get $r) (i32.shl (\(type).\(c) (local.get $a) (local.get $b)) (i32.const 4))))
             """
         }

@@ -118,6 +118,12 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     // The helpers that read the generator without changing it are inlined: a call to a
     // non-mutating method from a mutating one copies the whole generator (840 bytes) first.
 
+    /// Whether the `select` about to be translated chooses between f32 or f64 operands.
+    @inline(__always)
+    var selectsFloat: Bool {
+        stack.count >= 3 && (stack[stack.count - 2].type == .f32 || stack[stack.count - 2].type == .f64)
+    }
+
     /// A block's parameter types.
     @inline(__always)
     func parameters(of block: Block) -> [ValType] {
@@ -1173,6 +1179,20 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         case .drop:
             let (value, _) = pop()
             if case .reg(let reg) = value.location { release(reg) }
+        case .select where selectsFloat, .typedSelect where selectsFloat:
+            // A float select on a comparison: its flags are read where they are. Putting
+            // float operands in registers writes no flags (moves, loads and spills; x86-64
+            // xorps and movq, AArch64 fmov and movz/movk for constants), so they survive.
+            guard case .flags(let condition) = stack.last?.location else { fallthrough }
+            _ = pop()
+            let bPopped = pop()
+            let aPopped = pop()
+            let type = aPopped.value.type
+            let b = register(bPopped)
+            let a = register(aPopped)
+            masm.selectFloat(type, a, otherwise: b, flags: condition)
+            release(b)
+            push(type, .reg(a))
         case .select, .typedSelect:
             let conditionReg = readRegister(pop())
             let bPopped = pop()

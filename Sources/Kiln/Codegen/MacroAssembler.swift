@@ -191,6 +191,9 @@ protocol MacroAssembler {
     mutating func divide(_ kind: DivisionKind, is64: Bool, dividend: Reg, divisor: Reg, divideByZero: Label, overflow: Label)
     mutating func extend(_ op: NumericOp, _ dst: Reg, _ src: Reg)
     mutating func select(_ type: ValType, _ dst: Reg, otherwise: Reg, condition: Reg)
+    /// `select` of an f32 or f64 on a comparison still in the flags: `dst` keeps its value
+    /// when `condition` holds, else takes `otherwise`'s.
+    mutating func selectFloat(_ type: ValType, _ dst: Reg, otherwise: Reg, flags condition: IntCondition)
 
     // Floats
     mutating func floatBinary(_ op: FloatBinaryOp, is64: Bool, _ dst: Reg, _ src: Reg)

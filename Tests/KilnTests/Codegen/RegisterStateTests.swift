@@ -164,6 +164,13 @@ import Testing
                   (select (i32.const 128) (i32.const 256) (i32.eqz (i32.eqz (\(type).\(c) (local.get $a) (local.get $b)))))))
                 (local.set $r (i32.or (local.get $r)
                   (i32.shl (i32.eqz (\(type).\(c) (local.get $b) (local.get $a))) (i32.const 9))))
+                ;; Float selects on the flags, of constants and of the parameters.
+                (local.set $r (i32.or (local.get $r)
+                  (i32.trunc_f64_s (select (f64.const 1024) (f64.const 2048) (\(type).\(c) (local.get $a) (local.get $b))))))
+                (local.set $r (i32.or (local.get $r)
+                  (i32.trunc_f64_s (select (f64.const 4096) (f64.const 8192) (i32.eqz (\(type).\(c) (local.get $b) (local.get $a)))))))
+                (local.set $r (i32.add (local.get $r)
+                  \(type == "f32" ? "(i32.reinterpret_f32" : "(i32.wrap_i64 (i64.reinterpret_f64") (select (local.get $a) (local.get $b) (\(type).\(c) (local.get $b) (local.get $a)))\(type == "f32" ? ")" : "))")))
                 (i32.or (local.get $r) (i32.shl (\(type).\(c) (local.get $a) (local.get $b)) (i32.const 4))))
             """
         }

@@ -649,6 +649,10 @@ struct AArch64MacroAssembler: MacroAssembler {
         }
     }
 
+    mutating func selectFloat(_ type: ValType, _ dst: Reg, otherwise: Reg, flags c: IntCondition) {
+        asm.fcsel(floatSize(type), v(dst), v(dst), v(otherwise), condition(c))
+    }
+
     // MARK: Floats
 
     mutating func floatBinary(_ op: FloatBinaryOp, is64: Bool, _ dst: Reg, _ src: Reg) {

@@ -548,6 +548,13 @@ struct X64MacroAssembler: MacroAssembler {
         }
     }
 
+    mutating func selectFloat(_ type: ValType, _ dst: Reg, otherwise: Reg, flags c: IntCondition) {
+        let keep = asm.newLabel()
+        asm.jcc(condition(c), keep)
+        asm.movaps(x(dst), x(otherwise))
+        asm.bind(keep)
+    }
+
     // MARK: Floats
 
     mutating func floatBinary(_ op: FloatBinaryOp, is64: Bool, _ dst: Reg, _ src: Reg) {

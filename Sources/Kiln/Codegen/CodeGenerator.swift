@@ -964,12 +964,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     @inline(__always)
     func mergeLocalsInPlace(_ index: Int) -> Bool {
         guard let merge = blocks[index].mergeLocals else { return true }
-        var position = Int(merge.start)
-        for reg in merge.registers {
-            if localCache[Int(statePool[position])]?.reg != reg { return false }
-            position += 1
-        }
-        return true
+        return localsInPlace(merge)
     }
 
     // MARK: Instructions

@@ -69,15 +69,23 @@ extension CodeGenerator {
     /// its register, and no other local dirty (which the state's code would not store).
     @inline(__always)
     func cacheMatches(_ state: LocalsInRegisters) -> Bool {
-        var position = Int(state.start)
-        for reg in state.registers {
-            guard let cached = localCache[Int(statePool[position])], cached.reg == reg else { return false }
-            position += 1
-        }
+        guard localsInPlace(state) else { return false }
         // Every state local is where the state wants it, so a dirty local that the state
         // holds is in a register the state holds it in.
         for reg in cachedRegisters.subtracting(state.registers) {
             if localCache[cacheOwners[RegisterSet.index(reg)]]!.dirty { return false }
+        }
+        return true
+    }
+
+    /// Whether each of a state's locals is cached in the register the state keeps it in
+    /// (other locals may be cached too, dirty or not).
+    @inline(__always)
+    func localsInPlace(_ state: LocalsInRegisters) -> Bool {
+        var position = Int(state.start)
+        for reg in state.registers {
+            guard localCache[Int(statePool[position])]?.reg == reg else { return false }
+            position += 1
         }
         return true
     }

@@ -24,34 +24,11 @@ fi
 
 mkdir -p build/native
 
-# Flags shared by both builds. -fno-math-errno lets the native build use the sqrt
-# instruction directly, matching wasm's f64.sqrt (clang's wasm default already).
-COMMON_FLAGS=(-O2 -fno-math-errno -Wall -Wextra)
-# No libc: kernels are freestanding. --no-entry because there is no _start;
-# the memory is exported by wasm-ld by default, but being explicit documents intent.
-WASM_FLAGS=(--target=wasm32 -nostdlib -Wl,--no-entry -Wl,--export=run -Wl,--export-memory)
-# clang runs binaryen's wasm-opt after linking whenever it is on PATH: never, so the modules
-# are the same on every machine. clang 17 takes --no-wasm-opt but then skips the link (see
-# Utilities/wasi-cc), so only clang 18 and later are given it.
-major=$("$CC" --version | sed -n 's/.*clang version \([0-9][0-9]*\).*/\1/p' | head -n 1)
-if [[ -n $major && $major -ge 18 ]]; then WASM_FLAGS+=(--no-wasm-opt); fi
-
-# The default problem size lives in one place: the "// default size: N" line at
-# the top of each kernel.
-default_size() {
-    sed -n 's|^// default size: *\([0-9][0-9]*\).*|\1|p' "$1" | head -n 1
-}
+# COMMON_FLAGS, WASM_FLAGS and build_twice, shared with Programs/build.sh.
+source ./c-build.sh
 
 for kernel in "${KERNELS[@]}"; do
-    size=$(default_size "$kernel.c")
-    if [[ -z $size ]]; then
-        echo "error: $kernel.c has no '// default size: N' line" >&2
-        exit 1
-    fi
-    echo "kernel $kernel (default size $size)"
-    "$CC" "${COMMON_FLAGS[@]}" "${WASM_FLAGS[@]}" -o "build/$kernel.wasm" "$kernel.c"
-    "$CC" "${COMMON_FLAGS[@]}" -DKERNEL_NAME="\"$kernel\"" -DDEFAULT_SIZE="$size" \
-        -o "build/native/$kernel" native_main.c "$kernel.c"
+    build_twice "$kernel" native_main.c kernel
 done
 
 if [[ $build_large == 1 ]]; then

@@ -20,31 +20,11 @@ PROGRAMS=(lz raytrace json)
 
 mkdir -p build/native
 
-# The same flags as Kernels/build.sh; see the comments there.
-COMMON_FLAGS=(-O2 -fno-math-errno -Wall -Wextra)
-WASM_FLAGS=(--target=wasm32 -nostdlib -Wl,--no-entry -Wl,--export=run -Wl,--export-memory)
-# clang runs binaryen's wasm-opt after linking whenever it is on PATH: never, so the
-# modules are the same on every machine. clang 17 takes --no-wasm-opt but then skips
-# the link, so only clang 18 and later are given it.
-major=$("$CC" --version | sed -n 's/.*clang version \([0-9][0-9]*\).*/\1/p' | head -n 1)
-if [[ -n $major && $major -ge 18 ]]; then WASM_FLAGS+=(--no-wasm-opt); fi
-
-# The default problem size lives in one place: the "// default size: N" line at the
-# top of each program (sized for ~0.3-0.5 s natively).
-default_size() {
-    sed -n 's|^// default size: *\([0-9][0-9]*\).*|\1|p' "$1" | head -n 1
-}
+# The same flags and steps as Kernels/build.sh.
+source ../Kernels/c-build.sh
 
 for program in "${PROGRAMS[@]}"; do
-    size=$(default_size "$program.c")
-    if [[ -z $size ]]; then
-        echo "error: $program.c has no '// default size: N' line" >&2
-        exit 1
-    fi
-    echo "program $program (default size $size)"
-    "$CC" "${COMMON_FLAGS[@]}" "${WASM_FLAGS[@]}" -o "build/$program.wasm" "$program.c"
-    "$CC" "${COMMON_FLAGS[@]}" -DKERNEL_NAME="\"$program\"" -DDEFAULT_SIZE="$size" \
-        -o "build/native/$program" ../Kernels/native_main.c "$program.c"
+    build_twice "$program" ../Kernels/native_main.c program
 done
 
 echo "done: $(ls build/*.wasm | wc -l) wasm modules in $(pwd)/build"

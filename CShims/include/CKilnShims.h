@@ -34,10 +34,12 @@ typedef struct KilnTableDefinition {
     uint64_t length;
 } KilnTableDefinition;
 
-/// Where machine code records, just before it calls through a function reference (an
-/// import or `call_indirect`: the callee may be a host function), its frame pointer and
-/// the return address of the call. A host function that fails raises its trap from there,
-/// so the trap's backtrace starts at the wasm frame that called it.
+/// Where the frame pointer of the last wasm frame and the return address of its call out
+/// are recorded: by machine code before it calls a runtime function that may collect or
+/// throw, and by the entry of a host function or adapter (for calls through a function
+/// reference: imports, `call_indirect`, `call_ref`), which records its caller's. A host
+/// function that fails raises its trap from there, so the trap's backtrace starts at the
+/// wasm frame that called it. Calls between wasm functions record nothing.
 enum {
     KILN_VMCTX_STORE_RUNTIME_OFFSET = 24,
     KILN_VMCTX_EXIT_FP_OFFSET = 64,

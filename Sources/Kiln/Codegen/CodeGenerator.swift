@@ -38,8 +38,11 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// reset.
     let mayTailCall: [Bool]
     /// Per defined function: whether it may access memory 0 through the pinned base
-    /// register (`ModuleCompiler.mayUseMemory`).
+    /// register (`BodyScan`).
     let mayUseMemory: [Bool]
+    /// Per defined function: whether it may use the VMContext or call anything
+    /// (`BodyScan`); the others may get a lean frame (`leanFrame`).
+    let mayUseVMContext: [Bool]
     /// Code offsets where each function compiled here starts and ends.
     var functionRanges: [Range<Int>] = []
     /// Code offsets of memory accesses (which may fault on the guard region) and calls (for
@@ -166,6 +169,9 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// (see `leafFrameLimit`).
     var stackCheck = 0..<0
     var makesCalls = false
+    /// Whether the current function has a lean frame (see `LeanFrames.swift`).
+    var leanFrame = false
+
 
     /// The largest frame a leaf may have without checking the stack limit.
     ///
@@ -310,12 +316,13 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
 
     init(module: ModuleInfo, explicitBounds: Bool, instrumentation: Instrumentation = Instrumentation(),
          registerLimit: Int? = nil, placeholderAddresses: Bool = false, cpuFeatures: CPUFeatures = .x86Baseline,
-         firstFunction: Int = 0, mayTailCall: [Bool]? = nil, mayUseMemory: [Bool]? = nil) {
+         firstFunction: Int = 0, mayTailCall: [Bool]? = nil, mayUseMemory: [Bool]? = nil, mayUseVMContext: [Bool]? = nil) {
         self.masm = M(cpuFeatures: cpuFeatures)
         self.masm.fixedLengthAddresses = !placeholderAddresses
         self.firstFunction = firstFunction
         self.mayTailCall = mayTailCall ?? Array(repeating: true, count: module.functionBodies.count)
         self.mayUseMemory = mayUseMemory ?? Array(repeating: true, count: module.functionBodies.count)
+        self.mayUseVMContext = mayUseVMContext ?? Array(repeating: true, count: module.functionBodies.count)
         self.placeholderAddresses = placeholderAddresses
         self.module = module
         self.layout = VMContextLayout(module)
@@ -745,17 +752,25 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         // compiled in starts (runs start aligned too).
         masm.alignFunctionEntry()
         let start = masm.offset
-        framePatch = masm.prologue()
-        let overflow = masm.newLabel()
-        stackOverflowLabel = overflow
-        let checkStart = masm.offset
-        masm.checkStackLimit(runtimeOffset: Int32(VMContextLayout.storeRuntimeOffset), trap: overflow)
-        stackCheck = checkStart..<masm.offset
+        let body = module.functionBodies[currentFunction]
+        leanFrame = !mayUseVMContext[currentFunction] && !instrumentation.fuel && !instrumentation.epochs
+            && CodeGenerator.leanFrameFits(locals: locals.count, bodyBytes: body.end - body.start)
+        framePatch = masm.prologue(lean: leanFrame)
         makesCalls = false
-        masm.loadVMContext(from: M.integerArgumentRegisters[0])
         fuelRun = nil
-        reloadFuel()
-        reloadMemoryBase()
+        if leanFrame {
+            stackOverflowLabel = nil
+            stackCheck = masm.offset..<masm.offset
+        } else {
+            let overflow = masm.newLabel()
+            stackOverflowLabel = overflow
+            let checkStart = masm.offset
+            masm.checkStackLimit(runtimeOffset: Int32(VMContextLayout.storeRuntimeOffset), trap: overflow)
+            stackCheck = checkStart..<masm.offset
+            masm.loadVMContext(from: M.integerArgumentRegisters[0])
+            reloadFuel()
+            reloadMemoryBase()
+        }
         // Parameters arrive per the C convention after (callee vmctx, caller vmctx).
         var integers = 2, floats = 0, stackIndex = 0
         for (i, param) in type.params.enumerated() {
@@ -836,7 +851,13 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         var size = -frameSlots.offset(ofSlot: localCount + maxStackDepth - 1) + 8 * Int32(maxOutgoingWords)
         size = (size + 15) & ~15
         masm.patchFrameSize(at: framePatch, size - 16)
-        if !makesCalls && size <= CodeGenerator.leafFrameLimit {
+        if leanFrame {
+            // `leanFrameFits` promised this; the frame has no stack-limit check.
+            if makesCalls || size > CodeGenerator.leafFrameLimit {
+                invariantFailed("a lean frame of \(size) bytes\(makesCalls ? " that makes calls" : "")")
+                return
+            }
+        } else if !makesCalls && size <= CodeGenerator.leafFrameLimit {
             masm.elideStackCheck(stackCheck)
         }
         // The body's stack pointer is the frame pointer less the whole frame (both ISAs).
@@ -972,6 +993,10 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     mutating func translate(_ instruction: Instruction, at offset: Int, immediates: Immediates) {
         if !translating { return }
         wasmOffset = offset
+        if leanFrame && !instruction.runsInLeanFrame {
+            invariantFailed("an instruction the lean frame's scan should have found (\(instruction))")
+            return
+        }
         masm.instructionBoundary()
         borrowed = RegisterSet()
         translateInstruction(instruction, immediates: immediates)

@@ -122,7 +122,15 @@ protocol MacroAssembler {
     static var incomingArgumentsOffset: Int32 { get }
 
     // Frame
-    mutating func prologue() -> Int
+    /// Sets up the frame and returns where `patchFrameSize` patches its size. A `lean` frame
+    /// (for a leaf that never uses the VMContext or memory registers, see
+    /// `CodeGenerator.leanFrame`) is the frame record alone: the pinned registers are not
+    /// saved, stay the caller's, and the words below the record they would take are unused
+    /// (the slots are where they are in every frame). `epilogue` and `patchFrameSize`
+    /// follow the last prologue's kind.
+    mutating func prologue(lean: Bool) -> Int
+    /// Sets the frame's size: the body's stack pointer is `size` bytes below the two words
+    /// of saved pinned registers (in a lean frame too, where those words are left unused).
     mutating func patchFrameSize(at position: Int, _ size: Int32)
     mutating func checkStackLimit(runtimeOffset: Int32, trap: Label)
     mutating func loadVMContext(from argument: Reg)
@@ -350,6 +358,10 @@ protocol MacroAssembler {
     /// `arrayCall(funcRef, callerVMContext, values) -> Int32`; a nonzero status raises the
     /// host-error trap through `raise`.
     mutating func adapter(_ type: FuncType, arrayCall: UInt, raise: UInt)
+    /// The wasm-convention entry shared by host functions with a native closure: records
+    /// the caller's exit in its VMContext (which `callFuncRef` leaves to the callee), then
+    /// jumps to the closure, whose address is at `closureOffset` in the callee's context.
+    mutating func hostEntry(closureOffset: Int32)
 }
 
 

@@ -108,17 +108,17 @@ struct ModuleCompiler<M: MacroAssembler> {
     /// Compiles the module's code without mapping it.
     func compileCode(_ schedule: CompilationSchedule) throws -> LinkedCode {
         let mayTailCall = ModuleCompiler.mayTailCall(validator)
-        let mayUseMemory = ModuleCompiler.mayUseMemory(validator)
+        let scan = BodyScan(validator)
         let batches = self.batches(schedule)
         var results = [Result<CodeGenerator<M>, WasmError>?](repeating: nil, count: batches.count)
         if batches.count == 1 {
-            results[0] = compileBatch(batches[0], mayTailCall: mayTailCall, mayUseMemory: mayUseMemory)
+            results[0] = compileBatch(batches[0], mayTailCall: mayTailCall, scan: scan)
         } else {
             results.withUnsafeMutableBufferPointer { buffer in
                 let shared = SharedResults(buffer: buffer)
                 let compiler = UncheckedSendable(self)
                 DispatchQueue.concurrentPerform(iterations: batches.count) { i in
-                    shared.buffer[i] = compiler.value.compileBatch(batches[i], mayTailCall: mayTailCall, mayUseMemory: mayUseMemory)
+                    shared.buffer[i] = compiler.value.compileBatch(batches[i], mayTailCall: mayTailCall, scan: scan)
                 }
             }
         }
@@ -137,10 +137,11 @@ struct ModuleCompiler<M: MacroAssembler> {
     }
 
     /// Compiles the functions of `batch`, or gives the first validation error among them.
-    private func compileBatch(_ batch: Range<Int>, mayTailCall: [Bool], mayUseMemory: [Bool]) -> Result<CodeGenerator<M>, WasmError> {
+    private func compileBatch(_ batch: Range<Int>, mayTailCall: [Bool], scan: BodyScan) -> Result<CodeGenerator<M>, WasmError> {
         var generator = CodeGenerator<M>(module: module, explicitBounds: explicitBounds, instrumentation: instrumentation,
                                          registerLimit: registerLimit, placeholderAddresses: placeholderAddresses,
-                                         cpuFeatures: cpuFeatures, firstFunction: batch.lowerBound, mayTailCall: mayTailCall, mayUseMemory: mayUseMemory)
+                                         cpuFeatures: cpuFeatures, firstFunction: batch.lowerBound, mayTailCall: mayTailCall,
+                                         mayUseMemory: scan.mayUseMemory, mayUseVMContext: scan.mayUseVMContext)
         do {
             try validator.validateFunctions(&generator, range: batch) { $0.finishFunction() }
         } catch {
@@ -250,22 +251,6 @@ struct ModuleCompiler<M: MacroAssembler> {
             let start = min(body.start, validator.length), end = min(max(body.end, start), validator.length)
             return UnsafeRawBufferPointer(start: validator.base + start, count: end - start).contains { byte in
                 byte == 0x12 || byte == 0x13 || byte == 0x15
-            }
-        }
-    }
-}
-
-extension ModuleCompiler {
-    /// Per defined function: whether its body may access memory 0 through the pinned base
-    /// register, by a scan for the bytes of the loads, stores and `memory.size` (0x28-0x3F)
-    /// and the prefixes of bulk memory, SIMD and atomic instructions: a superset, as
-    /// immediates may hold those bytes too. (`memory.grow`, 0x40 as the empty block type
-    /// is, calls the runtime and needs no base of its own.)
-    static func mayUseMemory(_ validator: ModuleValidator) -> [Bool] {
-        validator.module.functionBodies.map { body in
-            let start = min(body.start, validator.length), end = min(max(body.end, start), validator.length)
-            return UnsafeRawBufferPointer(start: validator.base + start, count: end - start).contains { byte in
-                (0x28...0x3F).contains(byte) || byte >= 0xFC
             }
         }
     }

@@ -27,15 +27,18 @@ typealias HostCallback = (_ caller: CallerContext, _ values: UnsafeMutableBuffer
 /// function's, so tables, imports and `ref.func` treat both alike; its vmctx points at a
 /// small context whose first word says "HOST".
 ///
-/// Its native code (`funcRef.wasmCall`) is a libffi closure with the calling convention of
-/// a wasm function of its type, so machine code calls it as it calls wasm. The closure
-/// hands `nativeEntry` the raw value slots; see CShims/host_closure.c.
+/// Its native code is a libffi closure with the calling convention of a wasm function of
+/// its type, so machine code calls it as it calls wasm. `funcRef.wasmCall` is the shared
+/// host entry (`AdapterCache.hostEntry`), which records the caller's exit and jumps to the
+/// closure (its address in the context). The closure hands `nativeEntry` the raw value
+/// slots; see CShims/host_closure.c.
 final class HostFunction {
     let type: FuncType
     let typeId: UInt32
     let callback: HostCallback
     let funcRef: UnsafeMutablePointer<KilnFuncRef>
-    /// C layout: { u32 magic; u32 pad; HostFunction *self (unretained) }.
+    /// C layout: { u32 magic; u32 pad; HostFunction *self (unretained); void *closure code
+    /// (at `AdapterCache.hostClosureOffset`), or NULL }.
     let context: UnsafeMutableRawPointer
     /// max(params, results, 1): the value slots a call needs.
     let slotCount: Int
@@ -47,14 +50,21 @@ final class HostFunction {
         self.typeId = engine.types.id(for: type)
         self.callback = callback
         self.slotCount = max(type.params.count, type.results.count, 1)
-        context = .allocate(byteCount: 16, alignment: 16)
+        context = .allocate(byteCount: 32, alignment: 16)
         funcRef = .allocate(capacity: 1)
         context.storeBytes(of: UInt32(KILN_VMCTX_MAGIC_HOST), toByteOffset: 0, as: UInt32.self)
         context.storeBytes(of: Unmanaged.passUnretained(self).toOpaque(), toByteOffset: 8, as: UnsafeMutableRawPointer.self)
+        context.storeBytes(of: nil, toByteOffset: Int(AdapterCache.hostClosureOffset), as: UnsafeMutableRawPointer?.self)
         var code: UnsafeMutableRawPointer?
-        if JITCompiler.isSupported, let params = HostFunction.kinds(type.params), let results = HostFunction.kinds(type.results) {
+        if JITCompiler.isSupported, let entry = AdapterCache.hostEntry,
+           let params = HostFunction.kinds(type.params), let results = HostFunction.kinds(type.results) {
+            var closureCode: UnsafeMutableRawPointer?
             closure = kiln_host_closure_create(params, Int32(params.count), results, Int32(results.count),
-                                               HostFunction.nativeEntry, Unmanaged.passUnretained(self).toOpaque(), &code)
+                                               HostFunction.nativeEntry, Unmanaged.passUnretained(self).toOpaque(), &closureCode)
+            if closure != nil {
+                context.storeBytes(of: closureCode, toByteOffset: Int(AdapterCache.hostClosureOffset), as: UnsafeMutableRawPointer?.self)
+                code = entry
+            }
         }
         if closure == nil {
             // v128 in the type (libffi has no 128-bit vector type) or libffi failed: machine

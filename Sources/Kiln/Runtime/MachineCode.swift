@@ -165,6 +165,19 @@ final class AdapterCache: Sendable {
 
     private let adapters = Mutex<[UInt32: CodeMemory]>([:])
 
+    /// Where a host function's context holds its native closure's address (`HostFunction`).
+    static let hostClosureOffset: Int32 = 16
+    /// The entry machine code calls for every host function with a native closure (see
+    /// `MacroAssembler.hostEntry`): made once, kept for the process's lifetime.
+    private static let hostEntryCode: CodeMemory? = {
+        guard JITCompiler.isSupported else { return nil }
+        var masm = HostMacroAssembler()
+        masm.hostEntry(closureOffset: hostClosureOffset)
+        guard let code = assemble(masm) else { return nil }
+        return try? CodeMemory(code)
+    }()
+    static var hostEntry: UnsafeMutableRawPointer? { hostEntryCode?.base }
+
     func adapter(for typeId: UInt32, type: FuncType) -> UnsafeMutableRawPointer? {
         guard JITCompiler.isSupported else { return nil }
         return adapters.withLock { adapters in

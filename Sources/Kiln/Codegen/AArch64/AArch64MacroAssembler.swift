@@ -18,8 +18,8 @@ import CKilnShims
 ///   +16...  stack-passed arguments
 ///   +8      return address (x30)
 ///    0      caller's x29
-///   -8      saved x20
-///   -16     saved x19
+///   -8      saved x20 (unused in a lean frame)
+///   -16     saved x19 (unused in a lean frame)
 ///   -24...  the code generator's slots (locals, operand spills), then outgoing arguments at sp
 /// ```
 /// sp stays 16-byte aligned throughout a function body (the frame size is a multiple of 16).
@@ -63,6 +63,8 @@ struct AArch64MacroAssembler: MacroAssembler {
     /// Where the current function's `resetStackPointer`s are: `patchFrameSize` fills them
     /// in with the prologue's size.
     private var stackPointerResets: [Int] = []
+    /// Whether the current function's frame is lean (see `prologue(lean:)`).
+    private var leanFrame = false
     private(set) var functionReferences: [FunctionReference] = []
 
     init() {}
@@ -161,10 +163,13 @@ struct AArch64MacroAssembler: MacroAssembler {
 
     // MARK: Frame
 
-    mutating func prologue() -> Int {
+    mutating func prologue(lean: Bool) -> Int {
+        leanFrame = lean
         asm.stp(.x, .fp, .lr, .preIndex(.sp, -16))
         asm.mov(.x, .fp, .sp)
-        asm.stp(.x, AArch64MacroAssembler.vmctx, AArch64MacroAssembler.memoryBase, .preIndex(.sp, -16))
+        if !lean {
+            asm.stp(.x, AArch64MacroAssembler.vmctx, AArch64MacroAssembler.memoryBase, .preIndex(.sp, -16))
+        }
         // sub sp, sp, #hi, lsl #12; sub sp, sp, #lo — patched once the frame is known.
         let position = asm.offset
         asm.sub(.x, .sp, .sp, imm: 0)
@@ -175,7 +180,9 @@ struct AArch64MacroAssembler: MacroAssembler {
 
     mutating func patchFrameSize(at position: Int, _ size: Int32) {
         // Two 12-bit halves reach 16 MiB of frame; beyond that the patch records a failure.
-        let high = (Int64(size) >> 12) << 12, low = Int64(size) & 0xFFF
+        // A lean frame's subs cover the two words the pinned registers take in the others.
+        let below = Int64(size) + (leanFrame ? 16 : 0)
+        let high = (below >> 12) << 12, low = below & 0xFFF
         asm.patch(at: position, length: 8) { a in
             a.sub(.x, .sp, .sp, imm: high)
             a.sub(.x, .sp, .sp, imm: low)
@@ -219,12 +226,8 @@ struct AArch64MacroAssembler: MacroAssembler {
             let r = g(register)
             precondition(r != area && r != s && r != AArch64MacroAssembler.temp, "the reference register is taken by the tail-call sequence")
             if r != reference { asm.mov(.x, reference, r) }
-            // The callee may be a host function: a trap or a collection in it walks the wasm
-            // frames from the one this function returns to (this frame is gone by then).
-            asm.ldr(.x, s, .base(.fp))
-            asm.str(.x, s, address(c, Int64(KILN_VMCTX_EXIT_FP_OFFSET), accessSize: 8))
-            asm.ldr(.x, s, .offset(.fp, 8))
-            asm.str(.x, s, address(c, Int64(KILN_VMCTX_EXIT_PC_OFFSET), accessSize: 8))
+            // A host callee records the exit itself, on entry, as after `callFuncRef`: it
+            // sees the frame this function returns to (this frame is gone by then).
             asm.ldr(.x, .x0, .offset(reference, 8))
             asm.mov(.x, .x1, c)
         }
@@ -282,8 +285,12 @@ struct AArch64MacroAssembler: MacroAssembler {
     }
 
     mutating func epilogue() {
-        asm.sub(.x, .sp, .fp, imm: 16)
-        asm.ldp(.x, AArch64MacroAssembler.vmctx, AArch64MacroAssembler.memoryBase, .postIndex(.sp, 16))
+        if leanFrame {
+            asm.mov(.x, .sp, .fp)
+        } else {
+            asm.sub(.x, .sp, .fp, imm: 16)
+            asm.ldp(.x, AArch64MacroAssembler.vmctx, AArch64MacroAssembler.memoryBase, .postIndex(.sp, 16))
+        }
         asm.ldp(.x, .fp, .lr, .postIndex(.sp, 16))
         asm.ret()
     }
@@ -989,18 +996,16 @@ struct AArch64MacroAssembler: MacroAssembler {
     }
 
     mutating func callFuncRef(_ reference: Reg) {
-        // x0 = callee vmctx, x1 = caller vmctx; x9 keeps the reference for adapters.
+        // x0 = callee vmctx, x1 = caller vmctx; x9 keeps the reference for adapters. A
+        // callee that is no wasm function (a host function's entry, an adapter) records the
+        // exit in the caller's VMContext itself (`recordCallerExit`): calls between wasm
+        // functions store nothing.
         let r = g(reference), ref = AArch64MacroAssembler.referenceRegister
         if r != ref { asm.mov(.x, ref, r) }
-        // The callee may be a host function: record where a trap it raises starts its
-        // backtrace.
-        let returnAddress = asm.newLabel()
-        recordExit(returnAddress: returnAddress)
         asm.ldr(.x, .x0, .offset(ref, 8))
         asm.mov(.x, .x1, AArch64MacroAssembler.vmctx)
         asm.ldr(.x, AArch64MacroAssembler.scratch, .base(ref))
         asm.blr(AArch64MacroAssembler.scratch)
-        asm.bind(returnAddress)
     }
 
     mutating func callAddress(_ address: UInt) {

@@ -180,6 +180,25 @@ extension AArch64MacroAssembler {
         glueFrameLeave()
     }
 
+    /// On entry to code that is no wasm function but is called as one (`callFuncRef`, a
+    /// tail call): stores the caller's frame pointer (still in x29) and the return address
+    /// (in x30) in the caller's exit fields (x1 holds its VMContext), where a trap or a
+    /// collection in the host starts its walk of the wasm frames (see
+    /// KILN_VMCTX_EXIT_FP_OFFSET). Leaves the argument registers and x9 alone.
+    private mutating func recordCallerExit() {
+        asm.str(.x, .fp, address(.x1, Int64(KILN_VMCTX_EXIT_FP_OFFSET), accessSize: 8))
+        asm.str(.x, .lr, address(.x1, Int64(KILN_VMCTX_EXIT_PC_OFFSET), accessSize: 8))
+    }
+
+    /// The wasm-convention entry of every host function with a native closure: records the
+    /// caller's exit, then jumps to the closure, whose address the host function's context
+    /// (in x0) holds at `closureOffset`.
+    mutating func hostEntry(closureOffset: Int32) {
+        recordCallerExit()
+        asm.ldr(.x, AArch64MacroAssembler.scratch, address(.x0, Int64(closureOffset), accessSize: 8))
+        asm.br(AArch64MacroAssembler.scratch)
+    }
+
     /// A wasm-convention entry for functions without machine code (host functions,
     /// interpreted functions): stores the arguments into a `ValRaw` array and calls
     /// `arrayCall(funcRef, callerVMContext, values) -> Int32` (the function reference
@@ -188,6 +207,7 @@ extension AArch64MacroAssembler {
         let (places, pointer, _) = AArch64MacroAssembler.places(type.params, extraPointer: type.results.count > 1)
         let slots = max(type.params.count, type.results.count, 1)
         let reference = R.x22, caller = R.x23, resultsPointer = R.x24, t = AArch64MacroAssembler.scratch
+        recordCallerExit()
         glueFrameEnter()
         asm.mov(.x, reference, AArch64MacroAssembler.referenceRegister)
         asm.mov(.x, caller, .x1)

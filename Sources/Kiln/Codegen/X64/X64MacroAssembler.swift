@@ -11,8 +11,8 @@ import CKilnShims
 ///   +16...  stack-passed arguments
 ///   +8      return address
 ///    0      caller's rbp
-///   -8      saved r15
-///   -16     saved r14
+///   -8      saved r15 (unused in a lean frame)
+///   -16     saved r14 (unused in a lean frame)
 ///   -24...  the code generator's slots (locals, operand spills), then outgoing arguments at rsp
 /// ```
 struct X64MacroAssembler: MacroAssembler {
@@ -43,6 +43,8 @@ struct X64MacroAssembler: MacroAssembler {
     /// Where the current function's `resetStackPointer`s are: `patchFrameSize` fills in
     /// their displacement with the prologue's.
     private var stackPointerResets: [Int] = []
+    /// Whether the current function's frame is lean (see `prologue(lean:)`).
+    private var leanFrame = false
     private(set) var functionReferences: [FunctionReference] = []
     /// The v128 constants the code loads from memory (`emitLiteralPool` places them after
     /// the code), each once, and the instructions that refer to them: the code offset just
@@ -96,11 +98,14 @@ struct X64MacroAssembler: MacroAssembler {
 
     // MARK: Frame
 
-    mutating func prologue() -> Int {
+    mutating func prologue(lean: Bool) -> Int {
+        leanFrame = lean
         asm.push(.rbp)
         asm.mov(.s64, .rbp, .rsp)
-        asm.push(.r15)
-        asm.push(.r14)
+        if !lean {
+            asm.push(.r15)
+            asm.push(.r14)
+        }
         // sub rsp, imm32 — the size is patched once the frame is known.
         asm.emit(0x48, 0x81, 0xEC, 0, 0, 0, 0)
         stackPointerResets.removeAll(keepingCapacity: true)
@@ -108,7 +113,8 @@ struct X64MacroAssembler: MacroAssembler {
     }
 
     mutating func patchFrameSize(at position: Int, _ size: Int32) {
-        asm.patch32(at: position, size)
+        // A lean frame's sub covers the two words the pushes take in the others.
+        asm.patch32(at: position, leanFrame ? size + 16 : size)
         // The body's rsp is rbp - 16 (the two pushes) - size.
         for reset in stackPointerResets { asm.patch32(at: reset, -16 - size) }
     }
@@ -132,12 +138,8 @@ struct X64MacroAssembler: MacroAssembler {
             let r = g(reference)
             precondition(r != area && r != s, "the reference register is taken by the tail-call sequence")
             if r != .rax { asm.mov(.s64, .rax, r) }
-            // The callee may be a host function: a trap or a collection in it walks the wasm
-            // frames from the one this function returns to (this frame is gone by then).
-            asm.mov(.s64, s, .base(.rbp, 0))
-            asm.mov(.s64, .base(vmctx, Int32(KILN_VMCTX_EXIT_FP_OFFSET)), s)
-            asm.mov(.s64, s, .base(.rbp, 8))
-            asm.mov(.s64, .base(vmctx, Int32(KILN_VMCTX_EXIT_PC_OFFSET)), s)
+            // A host callee records the exit itself, on entry, as after `callFuncRef`: it
+            // sees the frame this function returns to (this frame is gone by then).
             asm.mov(.s64, .rdi, .base(.rax, 8))
             asm.mov(.s64, .rsi, vmctx)
         }
@@ -182,9 +184,13 @@ struct X64MacroAssembler: MacroAssembler {
     }
 
     mutating func epilogue() {
-        asm.lea(.s64, .rsp, .base(.rbp, -16))
-        asm.pop(.r14)
-        asm.pop(.r15)
+        if leanFrame {
+            asm.mov(.s64, .rsp, .rbp)
+        } else {
+            asm.lea(.s64, .rsp, .base(.rbp, -16))
+            asm.pop(.r14)
+            asm.pop(.r15)
+        }
         asm.pop(.rbp)
         asm.ret()
     }
@@ -971,19 +977,15 @@ struct X64MacroAssembler: MacroAssembler {
     }
 
     mutating func callFuncRef(_ reference: Reg) {
-        // rdi = callee vmctx, rsi = caller vmctx; rax keeps the reference for adapters.
+        // rdi = callee vmctx, rsi = caller vmctx; rax keeps the reference for adapters. A
+        // callee that is no wasm function (a host function's entry, an adapter) records the
+        // exit in the caller's VMContext itself (`recordCallerExit`): calls between wasm
+        // functions store nothing.
         let r = g(reference)
         if r != .rax { asm.mov(.s64, .rax, r) }
-        // The callee may be a host function: record where a trap it raises starts its
-        // backtrace (see KILN_VMCTX_EXIT_FP_OFFSET).
-        let returnAddress = asm.newLabel()
-        asm.mov(.s64, .base(X64MacroAssembler.vmctx, Int32(KILN_VMCTX_EXIT_FP_OFFSET)), .rbp)
-        asm.leaLabel(X64MacroAssembler.scratch, returnAddress)
-        asm.mov(.s64, .base(X64MacroAssembler.vmctx, Int32(KILN_VMCTX_EXIT_PC_OFFSET)), X64MacroAssembler.scratch)
         asm.mov(.s64, .rdi, .base(.rax, 8))
         asm.mov(.s64, .rsi, X64MacroAssembler.vmctx)
         asm.call(.base(.rax, 0))
-        asm.bind(returnAddress)
     }
 
     mutating func callAddress(_ address: UInt) {

@@ -135,6 +135,25 @@ extension X64MacroAssembler {
         glueFrameLeave()
     }
 
+    /// On entry to code that is no wasm function but is called as one (`callFuncRef`, a
+    /// tail call): stores the caller's frame pointer (still in rbp) and the return address
+    /// (at rsp) in the caller's exit fields (rsi holds its VMContext), where a trap or a
+    /// collection in the host starts its walk of the wasm frames (see
+    /// KILN_VMCTX_EXIT_FP_OFFSET). Leaves the argument registers and rax alone.
+    private mutating func recordCallerExit() {
+        asm.mov(.s64, .base(.rsi, Int32(KILN_VMCTX_EXIT_FP_OFFSET)), .rbp)
+        asm.mov(.s64, X64MacroAssembler.scratch, .base(.rsp, 0))
+        asm.mov(.s64, .base(.rsi, Int32(KILN_VMCTX_EXIT_PC_OFFSET)), X64MacroAssembler.scratch)
+    }
+
+    /// The wasm-convention entry of every host function with a native closure: records the
+    /// caller's exit, then jumps to the closure, whose address the host function's context
+    /// (in rdi) holds at `closureOffset`.
+    mutating func hostEntry(closureOffset: Int32) {
+        recordCallerExit()
+        asm.jmp(.base(.rdi, closureOffset))
+    }
+
     /// A wasm-convention entry for functions without machine code (host functions,
     /// interpreted functions): stores the arguments into a `ValRaw` array and calls
     /// `arrayCall(funcRef, callerVMContext, values) -> Int32` (the function reference
@@ -142,6 +161,7 @@ extension X64MacroAssembler {
     mutating func adapter(_ type: FuncType, arrayCall: UInt, raise: UInt) {
         let (places, pointer, _) = X64MacroAssembler.places(type.params, extraPointer: type.results.count > 1)
         let slots = max(type.params.count, type.results.count, 1)
+        recordCallerExit()
         glueFrameEnter()
         asm.mov(.s64, .rbx, .rax)
         asm.mov(.s64, .r12, .rsi)

@@ -55,6 +55,12 @@ extension CodeGenerator {
                 spill(i)
             case .reg(let reg) where reg == integerTemporary || reg == floatTemporary:
                 spill(i)  // the temporaries carry stack arguments
+            case .local(let local):
+                // A cached local is moved from its register (still holding it after the
+                // write-back below), not reloaded from the slot just written.
+                if let reg = localCache[local]?.reg, reg != integerTemporary, reg != floatTemporary {
+                    stack[i].location = .reg(reg)
+                }
             default:
                 break
             }
@@ -197,19 +203,40 @@ extension CodeGenerator {
         collectResults(type, resultsWord: resultsWord, mayReachHost: mayReachHost)
     }
 
+    /// The register a call's callee operand (a `call_indirect` index, a `call_ref`
+    /// reference) waits in while `placeArguments` moves the arguments: allocatable, yet no
+    /// argument register and neither of its temporaries, so no argument move writes it.
+    /// (x86-64: rax; AArch64: x8.)
+    static var calleeOperandRegister: Reg {
+        let integerTemporary = M.allocatableGPRs[M.allocatableGPRs.count - 1]
+        return M.allocatableGPRs.first { !M.integerArgumentRegisters.contains($0) && $0 != integerTemporary }!
+    }
+
+    /// Pops the callee operand of a call into `calleeOperandRegister`, before the arguments
+    /// are placed.
+    mutating func popCalleeOperand() -> Reg {
+        let holder = CodeGenerator.calleeOperandRegister
+        let operand = pop()
+        if operand.value.location != .reg(holder) {
+            if freeRegisters.remove(holder) == nil, let i = stack.lastIndex(where: { $0.location == .reg(holder) }) {
+                // An operand holds it (often the last call's result, an argument of this
+                // one): move it to another register rather than spill it.
+                let other = allocate(float: false)
+                masm.move(stack[i].type, other, holder)
+                stack[i].location = .reg(other)
+            } else {
+                claim(holder)
+            }
+            load(operand, into: holder)
+        }
+        return holder
+    }
+
     /// `call_ref`: a call through the function reference on top of the stack (trapping on null).
     mutating func emitCallRef(typeIndex: Int) {
         let type = module.types[typeIndex]
-        var reference = pop()
-        // The reference must survive the argument moves: keep it in its spill slot.
-        if case .reg(let reg) = reference.value.location {
-            masm.store(.i64, slot: stackSlot(reference.index), reg)
-            release(reg)
-            reference.value.location = .spilled
-        }
+        let target = popCalleeOperand()
         let resultsWord = placeArguments(type)
-        let target = M.integerResult
-        load(reference, into: target)
         masm.branchIfZero(is64: true, target, trapLabel(.nullFunctionReference))
         saveFuel()
         memoryAccesses.append((masm.offset, wasmOffset))
@@ -222,12 +249,16 @@ extension CodeGenerator {
     mutating func emitCallIndirect(typeIndex: Int, tableIndex: Int) {
         let type = module.types[typeIndex]
         let indexIs64 = module.tables[tableIndex].is64
-        // The index must survive the argument moves: keep it in its spill slot.
-        let index = keepInSpillSlot(pop(), type: indexIs64 ? .i64 : .i32)
+        let indexType: ValType = indexIs64 ? .i64 : .i32
+        var indexReg = popCalleeOperand()
         let resultsWord = placeArguments(type)
-        let indexReg = M.allocatableGPRs[M.allocatableGPRs.count - 1]
-        load(index, into: indexReg)
         let reference = M.integerResult
+        if indexReg == reference {
+            // The trap for a null entry reports the index: it must outlive the reference.
+            let other = M.allocatableGPRs[M.allocatableGPRs.count - 1]
+            masm.move(indexType, other, indexReg)
+            indexReg = other
+        }
         masm.loadCheckedFuncRef(
             reference, tableDefinitionOffset: Int32(layout.table(tableIndex)), index: indexReg, indexIs64: indexIs64,
             typeIdOffset: Int32(layout.typeId(typeIndex)),

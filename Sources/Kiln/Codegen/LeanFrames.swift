@@ -55,14 +55,95 @@ struct BodyScan {
         }
     }
 
+    /// Bodies up to this many bytes are read instruction by instruction (`isLeanBody`), so
+    /// that an immediate holding a flagged byte (`i32.const 255` is `41 FF 01`) does not
+    /// cost a small leaf its lean frame. Longer bodies cannot have one (`leanFrameFits`).
+    static let decodedBodyLimit = 256
+
+    /// Whether a function body (its local declarations, then its code) holds only
+    /// instructions of the lean set: control without calls or exceptions, locals,
+    /// constants, `drop`, untyped `select` and the numeric instructions that do not call
+    /// the runtime. False for anything else, and for anything it cannot read.
+    static func isLeanBody(_ body: UnsafeRawBufferPointer) -> Bool {
+        var at = 0
+        func byte() -> UInt8? {
+            guard at < body.count else { return nil }
+            defer { at += 1 }
+            return body[at]
+        }
+        /// Skips a LEB128 number (signed or not: the same bytes end it); false past the end
+        /// or beyond 10 bytes.
+        func skipLEB() -> Bool {
+            for _ in 0..<10 {
+                guard let b = byte() else { return false }
+                if b & 0x80 == 0 { return true }
+            }
+            return false
+        }
+        // Local declarations: a count of groups (read only below 128: a body this small
+        // has fewer), each a count and a value type (a reference type with a heap type
+        // after 0x63 or 0x64).
+        guard let first = byte(), first & 0x80 == 0 else { return false }
+        var groups = Int(first)
+        while groups > 0 {
+            groups -= 1
+            guard skipLEB(), let type = byte() else { return false }
+            if type == 0x63 || type == 0x64 { guard skipLEB() else { return false } }
+        }
+        while let op = byte() {
+            switch op {
+            case 0x00, 0x01, 0x05, 0x0B, 0x0F, 0x1A, 0x1B, 0x45...0xA7, 0xB2...0xC4:
+                continue
+            case 0x02, 0x03, 0x04:
+                // A block type: 0x40, a value type (0x63/0x64 with a heap type), or an s33
+                // type index.
+                guard let type = byte() else { return false }
+                if type == 0x63 || type == 0x64 {
+                    guard skipLEB() else { return false }
+                } else if type & 0x80 != 0 {
+                    at -= 1
+                    guard skipLEB() else { return false }
+                }
+            case 0x0C, 0x0D, 0x20, 0x21, 0x22, 0x41, 0x42:
+                guard skipLEB() else { return false }
+            case 0x0E:
+                // br_table: a count, then that many targets and the default.
+                let countStart = at
+                guard skipLEB() else { return false }
+                // Each target takes a byte at least: a count beyond the body is malformed.
+                guard at - countStart <= 2 else { return false }
+                var count = 0, shift = 0
+                for i in countStart..<at {
+                    count |= Int(body[i] & 0x7F) << shift
+                    shift += 7
+                }
+                guard count < body.count else { return false }
+                for _ in 0...count { guard skipLEB() else { return false } }
+            case 0x43:
+                at += 4
+            case 0x44:
+                at += 8
+            default:
+                return false
+            }
+        }
+        return at == body.count
+    }
+
     init(_ validator: ModuleValidator) {
         let bodies = validator.module.functionBodies
         mayUseMemory.reserveCapacity(bodies.count)
         mayUseVMContext.reserveCapacity(bodies.count)
         for body in bodies {
             let start = min(body.start, validator.length), end = min(max(body.end, start), validator.length)
+            let bytes = UnsafeRawBufferPointer(start: validator.base + start, count: end - start)
+            if bytes.count <= BodyScan.decodedBodyLimit && BodyScan.isLeanBody(bytes) {
+                mayUseMemory.append(false)
+                mayUseVMContext.append(false)
+                continue
+            }
             var memory = false, context = false
-            for byte in UnsafeRawBufferPointer(start: validator.base + start, count: end - start) {
+            for byte in bytes {
                 // Memory's bytes are a subset of the VMContext's: the first ends the scan.
                 if BodyScan.mayUseMemory(opcode: byte) {
                     memory = true

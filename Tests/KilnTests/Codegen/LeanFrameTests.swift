@@ -145,6 +145,35 @@ import Testing
         #expect(try outer.call(store, 5) == 13)
     }
 
+    /// Small bodies are read instruction by instruction: immediates holding flagged bytes
+    /// keep their lean frame; any instruction outside the lean set, or bytes that do not
+    /// read as instructions, lose it.
+    @Test func smallBodiesAreReadInstructionByInstruction() {
+        func lean(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBytes { BodyScan.isLeanBody($0) } }
+        // (local i32) i32.const 255 (41 FF 01) local.get 0 i32.and end: 0xFF is a prefix byte.
+        #expect(lean([0x01, 0x01, 0x7F, 0x41, 0xFF, 0x01, 0x20, 0x00, 0x71, 0x0B]))
+        // i64.const with 0x10 (call) and 0x28 (i32.load) in its bytes; f64.const of 0x10s.
+        #expect(lean([0x00, 0x42, 0x90, 0xA8, 0x01, 0x1A, 0x44] + [UInt8](repeating: 0x10, count: 8) + [0x1A, 0x0B]))
+        // block (result i32) / loop with a type index / if with 0x40; br_table 2 targets.
+        #expect(lean([0x00, 0x02, 0x7F, 0x03, 0x00, 0x41, 0x00, 0x0E, 0x02, 0x00, 0x01, 0x00, 0x0B, 0x41, 0x01, 0x0B, 0x0B]))
+        // A reference-typed local: (local (ref null func)) = 0x63 0x70.
+        #expect(lean([0x01, 0x01, 0x63, 0x70, 0x0B]))
+        // call 0, global.get 0, i32.load, memory.grow, i32.trunc_f32_s, ref.func, a prefix.
+        #expect(!lean([0x00, 0x10, 0x00, 0x0B]))
+        #expect(!lean([0x00, 0x23, 0x00, 0x1A, 0x0B]))
+        #expect(!lean([0x00, 0x41, 0x00, 0x28, 0x02, 0x00, 0x1A, 0x0B]))
+        #expect(!lean([0x00, 0x41, 0x00, 0x40, 0x00, 0x1A, 0x0B]))
+        #expect(!lean([0x00, 0x43, 0, 0, 0, 0, 0xA8, 0x1A, 0x0B]))
+        #expect(!lean([0x00, 0xD2, 0x00, 0x1A, 0x0B]))
+        #expect(!lean([0x00, 0x41, 0x00, 0xFC, 0x00, 0x1A, 0x0B]))
+        // Typed select is left to the full frame; so are bodies that do not read.
+        #expect(!lean([0x00, 0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0x1C, 0x01, 0x7F, 0x1A, 0x0B]))
+        #expect(!lean([0x00, 0x41, 0x80]))
+        #expect(!lean([0x00, 0x44, 0x00, 0x00]))
+        #expect(!lean([0x00, 0x0E, 0xFF, 0xFF, 0xFF, 0x0F, 0x00, 0x0B]))
+        #expect(!lean([]))
+    }
+
     /// The scan's bytes and the instructions a lean frame compiles say the same of every
     /// one-byte numeric and control opcode: a byte the scan lets through must be an
     /// instruction `runsInLeanFrame` accepts, or a lean function would fail to compile.

@@ -841,6 +841,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             saveFuel()
             masm.trap(code: stub.code?.rawValue, wasmOffset: Int32(stub.wasmOffset), detail: stub.detail, raise: runtimeAddress(Builtins.trapAddress))
         }
+        masm.emitStackPointerFixups()
         if let overflow = stackOverflowLabel {
             masm.instructionBoundary()
             masm.bind(overflow)

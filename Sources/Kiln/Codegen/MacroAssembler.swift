@@ -141,6 +141,9 @@ protocol MacroAssembler {
     /// elsewhere (see `CodeGenerator+TailCalls.swift`); the frame size is patched in by
     /// `patchFrameSize`, with the prologue's. Leaves the result registers alone.
     mutating func resetStackPointer()
+    /// Emits the out-of-line code `resetStackPointer` may branch to (before the function's
+    /// frame size is patched; nothing on ISAs whose reset is inline).
+    mutating func emitStackPointerFixups()
     /// Turns the `resetStackPointer` that started at code offset `position` into no-ops:
     /// its callee turned out never to tail-call.
     mutating func removeStackPointerReset(at position: Int)

@@ -207,6 +207,9 @@ struct AArch64MacroAssembler: MacroAssembler {
         asm.sub(.x, .sp, AArch64MacroAssembler.scratch, imm: 0)
     }
 
+    /// The reset is inline (two instructions): nothing out of line.
+    mutating func emitStackPointerFixups() {}
+
     mutating func removeStackPointerReset(at position: Int) {
         asm.patch(at: position, length: 8) { a in
             a.nop()

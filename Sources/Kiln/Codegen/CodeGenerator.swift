@@ -172,7 +172,6 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// Whether the current function has a lean frame (see `LeanFrames.swift`).
     var leanFrame = false
 
-
     /// The largest frame a leaf may have without checking the stack limit.
     ///
     /// Why this is safe: the limit is at least 64 KiB above the lowest address of the

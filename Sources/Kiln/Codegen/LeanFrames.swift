@@ -1,28 +1,29 @@
-/// Lean frames: the frame record alone, for small leaf functions that never touch the
-/// VMContext or memory (accessors, comparators, the targets of `call_indirect` in
-/// callback-heavy code). A full frame saves and sets the two pinned registers (the
-/// VMContext and memory 0's base) and may check the stack limit; a lean one does none of
-/// that, so its prologue and epilogue are the frame record's push and pop, nothing more.
-///
-/// A defined function gets a lean frame when all of these hold:
-/// - the byte scan of its body (`BodyScan`) finds no byte that is the
-///   opcode of an instruction using the VMContext, memory, a table, a global, an exception
-///   or any call (runtime calls included), so the body has none of those instructions
-///   (a superset: immediates may hold those bytes too, and then the frame is full);
-/// - no fuel or epoch check runs in it (they read the VMContext);
-/// - its frame certainly fits under `leafFrameLimit` (`leanFrameFits`), so it needs no
-///   stack-limit check (which is what a leaf's check would be elided to anyway).
-///
-/// Invariants:
-/// - In a lean function the pinned registers hold whatever the caller's held, perhaps
-///   another instance's: nothing may read them. `CodeGenerator.translate` refuses any
-///   instruction outside `Instruction.runsInLeanFrame` as a compiler error (a scan that
-///   missed an opcode fails loudly instead of reading another instance's registers).
-/// - A lean function calls nothing, so it is never below another frame: no walk (the
-///   exception unwinder reads each frame's saved VMContext) meets its unused save words.
-///   Trap backtraces follow the frame-pointer chain only, which lean frames keep.
-/// - The slots are where they are in every frame (the save words are left unused), so
-///   the stack maps, spill slots and golden layouts do not depend on the frame's kind.
+// Lean frames: the frame record alone, for small leaf functions that never touch the
+// VMContext or memory (accessors, comparators, the targets of `call_indirect` in
+// callback-heavy code). A full frame saves and sets the two pinned registers (the
+// VMContext and memory 0's base) and may check the stack limit; a lean one does none of
+// that, so its prologue and epilogue are the frame record's push and pop, nothing more.
+//
+// A defined function gets a lean frame when all of these hold:
+// - its body has no instruction using the VMContext, memory, a table, a global, an
+//   exception or any call (runtime calls included): `BodyScan` reads a small body
+//   instruction by instruction (`isLeanBody`); for a longer one it looks for the opcode
+//   bytes of those instructions (a superset: immediates may hold those bytes too);
+// - no fuel or epoch check runs in it (they read the VMContext);
+// - its frame certainly fits under `leafFrameLimit` (`leanFrameFits`), so it needs no
+//   stack-limit check (which is what a leaf's check would be elided to anyway).
+//
+// Invariants:
+// - In a lean function the pinned registers hold whatever the caller's held, perhaps
+//   another instance's: nothing may read them. `CodeGenerator.translate` refuses any
+//   instruction outside `Instruction.runsInLeanFrame` as a compiler error (a scan that
+//   missed an opcode fails loudly instead of reading another instance's registers).
+// - A lean function calls nothing, so it is never below another frame: no walk (the
+//   exception unwinder reads each frame's saved VMContext) meets its unused save words.
+//   Trap backtraces follow the frame-pointer chain only, which lean frames keep.
+// - The slots are where they are in every frame (the save words are left unused), so
+//   the stack maps, spill slots and golden layouts do not depend on the frame's kind.
+
 /// What a scan of each defined function's body bytes says it may do, before it is
 /// compiled. Supersets: any immediate may hold the bytes too.
 struct BodyScan {

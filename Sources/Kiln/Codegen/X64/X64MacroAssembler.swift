@@ -237,8 +237,12 @@ struct X64MacroAssembler: MacroAssembler {
             if bits == 0 {
                 asm.xorps(x(dst), x(dst))
             } else {
-                asm.mov(.s64, X64MacroAssembler.scratch, imm: Int64(bitPattern: bits))
-                type == .f32 ? asm.movd(x(dst), X64MacroAssembler.scratch) : asm.movq(x(dst), X64MacroAssembler.scratch)
+                // One load from the function's literal pool, where `movabs` and `movq` took
+                // two instructions and a trip through an integer register.
+                let d = x(dst)
+                withLiteral(V128(lo: bits, hi: 0)) { asm, constant in
+                    type == .f32 ? asm.movss(d, constant) : asm.movsd(d, constant)
+                }
             }
         } else if bits == 0 {
             asm.xor(.s32, g(dst), g(dst))

@@ -218,12 +218,16 @@ extension CodeGenerator {
         let holder = CodeGenerator.calleeOperandRegister
         let operand = pop()
         if operand.value.location != .reg(holder) {
-            if freeRegisters.remove(holder) == nil, let i = stack.lastIndex(where: { $0.location == .reg(holder) }) {
+            var holding = -1
+            if freeRegisters.remove(holder) == nil {
+                for i in stack.indices where stack[i].location == .reg(holder) { holding = i }
+            }
+            if holding >= 0 {
                 // An operand holds it (often the last call's result, an argument of this
                 // one): move it to another register rather than spill it.
                 let other = allocate(float: false)
-                masm.move(stack[i].type, other, holder)
-                stack[i].location = .reg(other)
+                masm.move(stack[holding].type, other, holder)
+                stack[holding].location = .reg(other)
             } else {
                 claim(holder)
             }

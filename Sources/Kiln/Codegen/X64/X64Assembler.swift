@@ -229,6 +229,11 @@ struct X64Assembler {
         bytes.append(b)
     }
 
+    /// Appends a 64-bit word, little-endian (data, such as a literal pool's).
+    mutating func word64(_ value: UInt64) {
+        for shift in stride(from: UInt64(0), to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> shift)) }
+    }
+
     @inline(__always) private mutating func imm8(_ v: Int8) {
         bytes.append(UInt8(bitPattern: v))
     }

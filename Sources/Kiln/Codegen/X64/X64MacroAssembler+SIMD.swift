@@ -79,7 +79,17 @@ extension X64MacroAssembler {
     /// be the instruction's last four bytes: no immediate may follow it.
     mutating func withLiteral(_ value: V128, _ emit: (inout X64Assembler, MemoryOperand) -> Void) {
         let index: Int
-        if let known = literalIndices[value] {
+        // A function has few constants: a linear search beats hashing them (Swift's hasher
+        // was 5% of compiling float-heavy code); past a few dozen the dictionary takes over.
+        if literals.count <= 32 {
+            if let known = literals.firstIndex(of: value) {
+                index = known
+            } else {
+                index = literals.count
+                literals.append(value)
+                if literals.count > 32 { for (i, literal) in literals.enumerated() { literalIndices[literal] = i } }
+            }
+        } else if let known = literalIndices[value] {
             index = known
         } else {
             index = literals.count
@@ -95,17 +105,15 @@ extension X64MacroAssembler {
         asm.align(16, with: .int3)
         let start = asm.offset
         for value in literals {
-            for index in 0..<16 {
-                let word = index < 8 ? value.lo : value.hi
-                asm.byte(UInt8(truncatingIfNeeded: word >> UInt64(8 * (index % 8))))
-            }
+            asm.word64(value.lo)
+            asm.word64(value.hi)
         }
         for (end, literal) in literalUses {
             asm.patch32(at: end - 4, Int32(start + 16 * literal - end))
         }
         // The next module's code reuses the storage.
         literals.removeAll(keepingCapacity: true)
-        literalIndices.removeAll(keepingCapacity: true)
+        if !literalIndices.isEmpty { literalIndices.removeAll(keepingCapacity: true) }
         literalUses.removeAll(keepingCapacity: true)
     }
 

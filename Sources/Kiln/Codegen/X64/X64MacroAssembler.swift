@@ -48,9 +48,11 @@ struct X64MacroAssembler: MacroAssembler {
     /// The out-of-line ends of the current function's `resetStackPointer`s.
     private var stackPointerFixups: [(fixup: Label, back: Label)] = []
     private(set) var functionReferences: [FunctionReference] = []
-    /// The v128 constants the code loads from memory (`emitLiteralPool` places them after
-    /// the code), each once, and the instructions that refer to them: the code offset just
-    /// past each (where its rip-relative displacement ends) and the constant's index.
+    /// The constants the code loads from memory (v128, and f32/f64 in the low bytes;
+    /// `emitLiteralPool` places them after the code), each once, and the instructions that
+    /// refer to them: the code offset just past each (where its rip-relative displacement
+    /// ends) and the constant's index. `literalIndices` indexes them once there are more
+    /// than 32 (`withLiteral` searches fewer in order).
     var literals: [V128] = []
     var literalIndices: [V128: Int] = [:]
     var literalUses: [(end: Int, literal: Int)] = []

@@ -799,8 +799,10 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
                 masm.store(.i64, slot: CodeGenerator.resultsPointerSlot, pointer)
             }
         }
-        for i in type.params.count..<locals.count {
-            masm.storeConstant(locals[i], slot: localSlot(i), 0)
+        // The declared locals start zero: their slots are one run of the frame (local i+1
+        // is below local i), zeroed in bulk.
+        if locals.count > type.params.count {
+            masm.zeroFrame(from: localSlot(locals.count - 1), to: localSlot(type.params.count) + frameSlots.slotBytes)
         }
         emitInterruptionChecks()
         if instrumentation.fuel { startFuelRun() }

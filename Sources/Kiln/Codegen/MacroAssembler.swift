@@ -163,6 +163,9 @@ protocol MacroAssembler {
     mutating func load(_ type: ValType, _ dst: Reg, slot: Int32)
     mutating func store(_ type: ValType, slot: Int32, _ src: Reg)
     mutating func storeConstant(_ type: ValType, slot: Int32, _ bits: UInt64)
+    /// Zeroes the frame bytes `[fp + low, fp + high)` (both multiples of 8): a function's
+    /// declared locals at entry, in as few stores as the ISA allows.
+    mutating func zeroFrame(from low: Int32, to high: Int32)
     mutating func copySlot(_ type: ValType, to destination: Int32, from source: Int32)
     mutating func loadIncomingArgument(_ type: ValType, _ dst: Reg, index: Int)
     mutating func storeOutgoingArgument(_ type: ValType, index: Int, _ src: Reg)
@@ -432,6 +435,11 @@ enum ValueWords {
 extension MacroAssembler {
     /// Most macro assemblers keep no literals apart from the code.
     mutating func emitLiteralPool() {}
+
+    /// A word at a time (an ISA with a zero register stores it in one instruction).
+    mutating func zeroFrame(from low: Int32, to high: Int32) {
+        for slot in stride(from: low, to: high, by: 8) { storeConstant(.i64, slot: slot, 0) }
+    }
 
     mutating func integerBinary(_ op: IntBinaryOp, is64: Bool, _ dst: Reg, _ lhs: Reg, _ rhs: Operand) {
         move(is64 ? .i64 : .i32, dst, lhs)

@@ -68,8 +68,7 @@ import Testing
     }
 
     static func instances(_ strategy: Config.Strategy) throws -> (Store<Void>, Instance) {
-        var config = Config(strategy: strategy)
-        let engine = try Engine(config)
+        let engine = try Engine(Config(strategy: strategy))
         let store = Store(engine)
         let linker = Linker<Void>(engine)
         let leaves = try linker.instantiate(store, try Module(engine, wat: leaves))
@@ -108,8 +107,7 @@ import Testing
     /// `return_call_indirect`: the host entry records the caller's exit, so the trap's
     /// backtrace starts at the wasm frame the host returns to.
     @Test(arguments: strategies) func hostTrapsThroughTablesAndTailCallsNameTheWasmFrames(_ strategy: Config.Strategy) throws {
-        var config = Config(strategy: strategy)
-        let engine = try Engine(config)
+        let engine = try Engine(Config(strategy: strategy))
         let store = Store(engine)
         let linker = Linker<Void>(engine)
         try linker.funcWrap("host", "check") { (_: Caller<Void>, x: Int32) throws -> Int32 in

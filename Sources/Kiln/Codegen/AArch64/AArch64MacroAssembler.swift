@@ -339,6 +339,20 @@ struct AArch64MacroAssembler: MacroAssembler {
         storeValue(type, src, base: .fp, offset: Int64(slot))
     }
 
+    /// Two words per `stp xzr, xzr` while the offset is in the pair's reach (-512...504),
+    /// one `str xzr` per word past it.
+    mutating func zeroFrame(from low: Int32, to high: Int32) {
+        var at = low
+        while high - at >= 16 && at >= -512 && at <= 504 {
+            asm.stp(.x, .zr, .zr, .offset(.fp, Int64(at)))
+            at += 16
+        }
+        while at < high {
+            asm.str(.x, .zr, frame(at))
+            at += 8
+        }
+    }
+
     mutating func storeConstant(_ type: ValType, slot: Int32, _ bits: UInt64) {
         if type == .v128 {
             // Only zero (a local's default) is ever a v128 constant here.

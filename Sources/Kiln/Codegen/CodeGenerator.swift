@@ -1201,30 +1201,27 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         case .drop:
             let (value, _) = pop()
             if case .reg(let reg) = value.location { release(reg) }
-        case .select where selectsFloat, .typedSelect where selectsFloat:
-            // A float select on a comparison: its flags are read where they are. Putting
-            // float operands in registers writes no flags (moves, loads and spills; x86-64
-            // xorps and movq, AArch64 fmov and movz/movk for constants), so they survive.
-            guard case .flags(let condition) = stack.last?.location else { fallthrough }
-            _ = pop()
-            let bPopped = pop()
-            let aPopped = pop()
-            let type = aPopped.value.type
-            let b = register(bPopped)
-            let a = register(aPopped)
-            masm.selectFloat(type, a, otherwise: b, flags: condition)
-            release(b)
-            push(type, .reg(a))
         case .select, .typedSelect:
-            let conditionReg = readRegister(pop())
+            // A float select on a comparison reads its flags where they are: putting float
+            // operands in registers writes no flags (moves, loads and spills; x86-64 xorps
+            // and literal loads, AArch64 fmov and movz/movk for constants), so they survive.
+            // Any other select materializes its condition.
+            var flags: IntCondition?
+            if selectsFloat, case .flags(let condition) = stack.last?.location { flags = condition }
+            let conditionReg = flags == nil ? readRegister(pop()) : nil
+            if flags != nil { _ = pop() }
             let bPopped = pop()
             let aPopped = pop()
             let type = aPopped.value.type
             let b = register(bPopped)
             let a = register(aPopped)
-            masm.select(type, a, otherwise: b, condition: conditionReg)
+            if let flags {
+                masm.selectFloat(type, a, otherwise: b, flags: flags)
+            } else if let conditionReg {
+                masm.select(type, a, otherwise: b, condition: conditionReg)
+                release(conditionReg)
+            }
             release(b)
-            release(conditionReg)
             push(type, .reg(a))
 
         case .localGet(let index):

@@ -33,6 +33,12 @@ public enum DifferentialRunner {
         var calls: [String] = []
         /// Externref counts left after the store was dropped (never compared: any is a bug).
         var leaks: String? = nil
+
+        /// The observation with the fuel counts blanked, to compare with a run without fuel.
+        func withoutFuel() -> Observation {
+            let blank = { (line: String) in line.replacing(/fuel \d+/, with: "fuel -") }
+            return Observation(instantiation: blank(instantiation), calls: calls.map(blank), leaks: leaks)
+        }
     }
 
     /// Summary lines of what one engine saw, for inspecting what the generator makes.
@@ -73,13 +79,45 @@ public enum DifferentialRunner {
         (argumentSeed >> 5) & 1 == 1
     }
 
+    /// Half the modules (seed bit 6) are instantiated twice in one store, the second
+    /// instance sharing the first one's imports, and its exports are called and passed as
+    /// function references too: wasm calls wasm of another instance (through `call_ref`,
+    /// and through function tables whose entries are swapped between the two), whose
+    /// VMContext and memory base differ from the caller's.
+    /// The JIT then runs them without fuel when the interpreter, metering fuel, finished
+    /// every call within it: fuel checks read the VMContext, so only code compiled without
+    /// them has lean frames (`LeanFrames.swift`), and only these runs fuzz them.
+    public static func runsTwoInstancesWithoutFuel(_ argumentSeed: UInt64) -> Bool {
+        (argumentSeed >> 6) & 1 == 1
+    }
+
+    /// How long a JIT run without fuel may take before the fuzzer calls it a hang (the
+    /// interpreter finished the same calls within their fuel).
+    static let unmeteredRunLimit: Double = 120
+
     public static func run(_ bytes: [UInt8], argumentSeed: UInt64) -> Report {
         let bounds = boundsChecks(argumentSeed)
         let deterministic = relaxedSIMDDeterministic(argumentSeed)
+        let twoInstances = runsTwoInstancesWithoutFuel(argumentSeed)
+        var interpreted = observe(bytes, .interpreter, boundsChecks: bounds, relaxedSIMDDeterministic: deterministic,
+                                  argumentSeed: argumentSeed, twoInstances: twoInstances)
+        let fuelRanOut = ([interpreted.instantiation] + interpreted.calls).contains { $0.contains(TrapCode.outOfFuel.rawValue) }
+        let meterFuel = !twoInstances || fuelRanOut
+        let watchdog = DispatchWorkItem {
+            FileHandle.standardError.write(Data(("kiln fuzz: seed \(argumentSeed): the JIT without fuel ran for "
+                + "\(Int(unmeteredRunLimit)) s where the interpreter finished within its fuel (a hang)\n").utf8))
+            exit(1)
+        }
+        if !meterFuel {
+            DispatchQueue.global().asyncAfter(deadline: .now() + unmeteredRunLimit, execute: watchdog)
+            interpreted = interpreted.withoutFuel()
+        }
         var report = compare(
             observe(bytes, .jit, boundsChecks: bounds, relaxedSIMDDeterministic: deterministic, argumentSeed: argumentSeed,
-                    cpuFeatures: cpuFeatures(argumentSeed)),
-            observe(bytes, .interpreter, boundsChecks: bounds, relaxedSIMDDeterministic: deterministic, argumentSeed: argumentSeed))
+                    cpuFeatures: cpuFeatures(argumentSeed), twoInstances: twoInstances, meterFuel: meterFuel),
+            interpreted)
+        watchdog.cancel()
+        if !report.agreed && twoInstances { report.detail = "(two instances\(meterFuel ? "" : ", JIT without fuel")) " + report.detail }
         if !report.agreed && deterministic { report.detail = "(deterministic relaxed SIMD) " + report.detail }
         if !report.agreed && bounds == .explicit { report.detail = "(explicit bounds checks) " + report.detail }
         if !report.agreed, let forced = cpuFeatures(argumentSeed) { report.detail = "(CPU features \(forced)) " + report.detail }
@@ -138,10 +176,12 @@ public enum DifferentialRunner {
     }
 
     static func observe(_ bytes: [UInt8], _ strategy: Config.Strategy, boundsChecks: Config.BoundsChecks,
-                        relaxedSIMDDeterministic: Bool, argumentSeed: UInt64, cpuFeatures: CPUFeatures? = nil) -> Observation {
+                        relaxedSIMDDeterministic: Bool, argumentSeed: UInt64, cpuFeatures: CPUFeatures? = nil,
+                        twoInstances: Bool = false, meterFuel: Bool = true) -> Observation {
         let log = HostLog()
         var observation = observe(bytes, strategy, boundsChecks: boundsChecks, relaxedSIMDDeterministic: relaxedSIMDDeterministic,
-                                  argumentSeed: argumentSeed, cpuFeatures: cpuFeatures, log: log)
+                                  argumentSeed: argumentSeed, cpuFeatures: cpuFeatures, twoInstances: twoInstances,
+                                  meterFuel: meterFuel, log: log)
         log.hostTag = nil
         // The store is gone: only the log's handles may still count.
         let leaks = log.refs.enumerated().compactMap { slot, ref in
@@ -152,7 +192,8 @@ public enum DifferentialRunner {
     }
 
     private static func observe(_ bytes: [UInt8], _ strategy: Config.Strategy, boundsChecks: Config.BoundsChecks,
-                                relaxedSIMDDeterministic: Bool, argumentSeed: UInt64, cpuFeatures: CPUFeatures?, log: HostLog) -> Observation {
+                                relaxedSIMDDeterministic: Bool, argumentSeed: UInt64, cpuFeatures: CPUFeatures?,
+                                twoInstances: Bool, meterFuel: Bool, log: HostLog) -> Observation {
         var config = Config(strategy: strategy)
         config.boundsChecks = boundsChecks
         config.relaxedSIMDDeterministic = relaxedSIMDDeterministic
@@ -161,7 +202,7 @@ public enum DifferentialRunner {
             config.compilationBatchBytes = 1
             config.verifyCompilationSchedule = true
         }
-        config.consumeFuel = true
+        config.consumeFuel = meterFuel
         config.maxWasmStack = 256 * 1024
         let engine: Engine
         let module: Module
@@ -226,19 +267,49 @@ public enum DifferentialRunner {
         do {
             instance = try Instance(store, module, imports: imports)
         } catch {
-            return Observation(instantiation: "failed: \(describe(error)) fuel \(store.fuelConsumed ?? 0)")
+            return Observation(instantiation: "failed: \(describe(error)) fuel \(fuel(store))")
         }
-        var observation = Observation(instantiation: "ok fuel \(store.fuelConsumed ?? 0)")
+        var observation = Observation(instantiation: "ok fuel \(fuel(store))")
         var random = FuzzRandom(seed: argumentSeed)
-        let naming = Naming(exports: instance.exports(store), hostTag: log.hostTag, context: store)
+        var exports = instance.exports(store)
+        log.functionNames = exports.compactMap { name, value in
+            if case .func = value { return name } else { return nil }
+        }.sorted()
+        var second: Instance?
+        if twoInstances {
+            // The second instance shares the imports. Half the entries of each function table
+            // are swapped with the other instance's, so that `call_indirect` calls wasm of the
+            // other instance directly (no host in between): its callee must set up its own
+            // VMContext and memory base and give the caller's back. The second instance's
+            // exports run first (their names sort first), so by the time the first one's
+            // calls cross over, the two instances' globals and memories differ.
+            do {
+                let other = try Instance(store, module, imports: imports)
+                second = other
+                observation.instantiation += ", second ok fuel \(fuel(store))"
+                exports += other.exports(store).map { ("b.\($0.0)", $0.1) }
+                var swaps = FuzzRandom(seed: argumentSeed ^ 0x5EC0_4D)
+                for case let (name, .table(table)) in instance.exports(store) {
+                    guard let twin = other.getTable(store, name) else { continue }
+                    for index in 0..<min(table.size(store), twin.size(store), 64) where swaps.chance(50) {
+                        guard case .funcRef(let mine)? = table.get(store, index),
+                              case .funcRef(let theirs)? = twin.get(store, index) else { continue }
+                        try? table.set(store, index, .funcRef(theirs))
+                        try? twin.set(store, index, .funcRef(mine))
+                    }
+                }
+            } catch {
+                observation.instantiation += ", second failed: \(describe(error)) fuel \(fuel(store))"
+            }
+        }
+        let naming = Naming(exports: exports, hostTag: log.hostTag, context: store)
         let functions = naming.functions
-        log.functionNames = functions.map(\.0)
         for (name, function) in functions {
             let type = function.type(store)
             if type.params.contains(where: { $0 == .funcRef }) { continue }
             for _ in 0..<2 {
                 let arguments = type.params.map { argument($0, &random, log, functions) }
-                let before = store.fuelConsumed ?? 0
+                let before = store.fuelConsumed
                 try? store.addFuel(fuelPerCall)
                 store.data.entries.removeAll()
                 var line = "\(name)(\(arguments.map { canonical($0, naming) }.joined(separator: ", "))) -> "
@@ -250,7 +321,7 @@ public enum DifferentialRunner {
                 } catch {
                     line += describe(error)
                 }
-                line += " | fuel \((store.fuelConsumed ?? 0) - before)"
+                line += " | fuel \(store.fuelConsumed.map { String($0 - (before ?? 0)) } ?? "-")"
                 let entries = store.data.entries
                 line += " | host \(entries.prefix(16).joined(separator: " "))"
                 if entries.count > 16 {
@@ -258,6 +329,7 @@ public enum DifferentialRunner {
                     line += " ... (\(entries.count) calls, \(stableHash(entries.dropFirst(16))))"
                 }
                 line += " | state \(state(instance, store, naming))"
+                if let second { line += " | second \(state(second, store, naming))" }
                 observation.calls.append(line)
             }
         }
@@ -266,6 +338,11 @@ public enum DifferentialRunner {
             ref.map { "ext#\(slot)=\($0.strongCount)" }
         }.joined(separator: " "))
         return observation
+    }
+
+    /// The fuel consumed so far; "-" when the store meters none (compared with a blanked count).
+    static func fuel(_ store: Store<HostLog>) -> String {
+        store.fuelConsumed.map { String($0) } ?? "-"
     }
 
     /// A hash that is the same in every process (Swift's `Hasher` is seeded per process).

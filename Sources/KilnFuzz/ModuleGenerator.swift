@@ -100,6 +100,11 @@ public struct ModuleGenerator {
     }
 
     // Per function being generated.
+    /// The function computes from its parameters and locals alone: numbers, arithmetic,
+    /// blocks, loops and branches, no memory, table, global, call or exception. Run without
+    /// fuel, the JIT gives such a function a lean frame (`LeanFrames.swift`), which keeps
+    /// its caller's pinned registers: called from another instance, they are that one's.
+    var pure = false
     var locals: [ValType] = []
     var results: [ValType] = []
     /// Enclosing labels, innermost last: the types a branch to each carries.
@@ -170,18 +175,30 @@ public struct ModuleGenerator {
     // MARK: Bodies
 
     mutating func generateBody(_ type: FuncType) -> [UInt8] {
+        // With 3.0's features (the 2.0 generator stays as it was, choice for choice), a
+        // function of numbers now and then computes from its parameters alone.
+        let numeric = (type.params + type.results).allSatisfy(\.isNumeric)
+        pure = !limits.features.isEmpty && numeric && random.chance(45)
         // Parameters, then scratch locals of every type (block parameters land there).
-        locals = type.params + Self.numberTypes + Self.numberTypes + [.externRef, .externRef]
-            + (0..<(random.chance(10) ? random.int(8...40) : random.int(0...3))).map { _ in random.pick(signatureChoices) }
-            + scratchLocals3()
+        if pure {
+            locals = type.params + Self.numberTypes + Self.numberTypes
+                + (0..<random.int(0...3)).map { _ in random.pick(Self.numberTypes) }
+        } else {
+            locals = type.params + Self.numberTypes + Self.numberTypes + [.externRef, .externRef]
+                + (0..<(random.chance(10) ? random.int(8...40) : random.int(0...3))).map { _ in random.pick(signatureChoices) }
+                + scratchLocals3()
+        }
         results = type.results
         labels = [type.results]
         reservedLocals = []
         code = ByteWriter()
-        initializeLocals3(parameters: type.params.count)
-        for _ in 0..<random.int(0...limits.statements) { statement(depth: 0) }
+        if !pure { initializeLocals3(parameters: type.params.count) }
+        // A pure function is mostly small, as a lean frame needs (a body of at most 256 bytes).
+        let statements = pure && random.chance(80) ? min(limits.statements, 3) : limits.statements
+        for _ in 0..<random.int(0...statements) { statement(depth: 0) }
         // The results, or a tail call that returns them.
-        if !tailCallAtEnd() { values(type.results, depth: 0) }
+        if pure || !tailCallAtEnd() { values(type.results, depth: 0) }
+        pure = false
         code.byte(0x0B)
 
         var body = ByteWriter()
@@ -205,13 +222,29 @@ public struct ModuleGenerator {
     }
 
     mutating func anyStatement(depth: Int) {
+        if pure {
+            pureStatement(depth: depth)
+            return
+        }
         if statement3(depth: depth) { return }
         let deep = depth >= limits.depth
         if depth <= 1 && random.chance(6) {
             dispatchLoop(depth: depth)
             return
         }
-        switch random.int(0...(deep ? 5 : 13)) {
+        anyStatement(random.int(0...(deep ? 5 : 13)), depth: depth)
+    }
+
+    /// A statement of a `pure` function: local updates, values dropped, blocks, loops,
+    /// `if`s, branches and traps (the choices of `anyStatement` that touch nothing else).
+    mutating func pureStatement(depth: Int) {
+        let deep = depth >= limits.depth
+        anyStatement(random.pick(deep ? [0, 3, 12] : [0, 0, 3, 6, 7, 8, 9, 10, 12, 13]), depth: depth)
+    }
+
+    mutating func anyStatement(_ choice: Int, depth: Int) {
+        let deep = depth >= limits.depth
+        switch choice {
         case 0:
             let local = random.pick(locals.indices.filter { !reservedLocals.contains($0) })
             if let operation = Self.updateOperations[locals[local]], random.chance(40) {
@@ -238,7 +271,7 @@ public struct ModuleGenerator {
         case 3:
             // A value, sometimes held on the operand stack while other statements run (so it
             // lives across their calls, blocks and branches), then dropped or stored.
-            let type = random.pick(signatureChoices)
+            let type = random.pick(pure ? Self.numberTypes : signatureChoices)
             value(type, depth: depth + 1)
             if !deep && random.chance(30) {
                 for _ in 0..<random.int(1...2) { statement(depth: depth + 1) }
@@ -285,7 +318,7 @@ public struct ModuleGenerator {
             dropAll(labels[labels.count - 1 - label])
         case 11 where wasm3.on.contains(.tailCalls) && random.chance(25): conditionalTailCall(depth: depth)
         case 11: call(depth: depth, discard: true)
-        case 12 where random.chance(35):
+        case 12 where !pure && random.chance(35):
             // Writes to the externref table (table 1).
             switch random.int(0...2) {
             case 0:
@@ -300,7 +333,7 @@ public struct ModuleGenerator {
                 code.bytes += [0xFC]; code.u32(15); code.u32(1)  // table.grow
                 code.byte(0x1A)
             }
-        case 12 where random.chance(30):
+        case 12 where !pure && random.chance(30):
             // Table writes: set, fill, copy, init from a passive element segment, elem.drop.
             switch random.int(0...4) {
             case 0:
@@ -468,6 +501,9 @@ public struct ModuleGenerator {
         switch random.int(0...3) {
         case 0: return FuncType(params: [], results: [])
         case 1: return FuncType(params: [], results: [random.pick(Self.numberTypes)])
+        case _ where pure:
+            // The types of numbers only (there is always one: a pure function's own).
+            return random.pick(types.filter { ($0.params + $0.results).allSatisfy(\.isNumeric) })
         default: return random.pick(types)  // with parameters and several results
         }
     }
@@ -572,6 +608,11 @@ public struct ModuleGenerator {
     }
 
     mutating func anyValue(_ type: ValType, depth: Int) {
+        if pure {
+            // No load (5), call (10), table or memory (11), host import (12), 3.0 feature.
+            if depth >= limits.depth { leaf(type) } else { anyValue(type, random.pick([0, 1, 2, 3, 4, 6, 7, 8, 9, 13, 14, 15]), depth: depth) }
+            return
+        }
         // Reference types of 3.0 go there whole; the others now and then.
         if value3(type, depth: depth) { return }
         if depth >= limits.depth {
@@ -585,6 +626,10 @@ public struct ModuleGenerator {
         case .v128: random.pick([0, 1, 6, 7, 8, 9, 10, 13, 14])  // no numeric operator or load makes one
         default: random.int(0...15)
         }
+        anyValue(type, choice, depth: depth)
+    }
+
+    mutating func anyValue(_ type: ValType, _ choice: Int, depth: Int) {
         switch choice {
         case 16:
             value(.i32, depth: depth + 1)
@@ -685,7 +730,7 @@ public struct ModuleGenerator {
         switch random.int(0...3) {
         case 0 where !candidates.isEmpty:
             code.byte(0x20); code.u32(UInt32(random.pick(candidates)))
-        case 1:
+        case 1 where !pure:
             let matching = globals.indices.filter { globals[$0].type == type }
             if let global = random.pickIfAny(matching) {
                 code.byte(0x23); code.u32(UInt32(global))
@@ -710,7 +755,11 @@ public struct ModuleGenerator {
     static let operators: [ValType: [NumericOp]] = Dictionary(grouping: NumericOp.allCases) { $0.signature.result }
 
     mutating func numeric(_ type: ValType, depth: Int) {
-        let op = random.pick(Self.operators[type]!)
+        // A pure function mostly keeps to the operators that run in a lean frame (not the
+        // float-to-integer truncations, which call the runtime).
+        let op = pure && random.chance(90)
+            ? random.pick(Self.operators[type]!.filter { !(0xA8...0xB1).contains($0.rawValue) && $0.rawValue < 0xFC00 })
+            : random.pick(Self.operators[type]!)
         let signature = op.signature
         value(signature.operands.0, depth: depth + 1)
         if op == .i32ReinterpretF32 || op == .i64ReinterpretF64 { canonicalizeNaN(signature.operands.0) }

@@ -6,6 +6,13 @@ enum ArgumentTarget {
     case stack(Int)
 }
 
+/// Storage that `placeArguments` reuses from call to call.
+struct ArgumentScratch<M: MacroAssembler> {
+    var arguments: [(value: CodeGenerator<M>.Value, index: Int)] = []
+    var targets: [ArgumentTarget] = []
+    var moves: [(destination: Reg, source: Reg, type: ValType)] = []
+}
+
 /// Calls: to defined functions (direct), through function references (imports,
 /// call_indirect), and to runtime builtins.
 extension CodeGenerator {
@@ -66,12 +73,19 @@ extension CodeGenerator {
             }
         }
         flushLocals()
-        var arguments: [(value: Value, index: Int)] = []
+        // The three arrays come from scratch storage kept across calls (taken out of `self`
+        // while in use, so they stay uniquely referenced): no allocation per call.
+        var arguments = argumentScratch.arguments
+        var targets = argumentScratch.targets
+        var moves = argumentScratch.moves
+        argumentScratch = ArgumentScratch()
+        arguments.removeAll(keepingCapacity: true)
+        targets.removeAll(keepingCapacity: true)
+        moves.removeAll(keepingCapacity: true)
         for _ in type.params { arguments.append(pop()) }
         arguments.reverse()
 
         var integers = 2, floats = 0, stackWords = 0
-        var targets: [ArgumentTarget] = []
         for argument in arguments {
             if isFloat(argument.value.type), floats < M.floatArgumentRegisters.count {
                 targets.append(.reg(M.floatArgumentRegisters[floats]))
@@ -96,7 +110,6 @@ extension CodeGenerator {
             }
         }
         // 2. Register-to-register moves, resolving cycles through the scratch registers.
-        var moves: [(destination: Reg, source: Reg, type: ValType)] = []
         for (argument, target) in zip(arguments, targets) {
             if case .reg(let destination) = target, case .reg(let source) = argument.value.location {
                 moves.append((destination, source, argument.value.type))
@@ -121,7 +134,8 @@ extension CodeGenerator {
             load(argument, into: destination)
         }
         // Argument registers are now the callee's; the allocator starts over after the call.
-        freeRegisters = RegisterSet(M.allocatableGPRs + M.allocatableFPRs)
+        argumentScratch = ArgumentScratch(arguments: arguments, targets: targets, moves: moves)
+        freeRegisters = everyAllocatableRegister
         for i in stack.indices {
             if case .reg(let reg) = stack[i].location { freeRegisters.remove(reg) }
         }

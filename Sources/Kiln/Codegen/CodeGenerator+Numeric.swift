@@ -71,8 +71,9 @@ extension CodeGenerator {
                 } else if isCachedLocal(aPopped) {
                     // A local's register stays intact: the result goes to a register of its own.
                     let a = readRegister(aPopped)
-                    var inputs = [a]
-                    if case .reg(let r) = b { inputs.append(r) }
+                    var inputs = RegisterSet()
+                    inputs.insert(a)
+                    if case .reg(let r) = b { inputs.insert(r) }
                     if let destination = resultRegister(for: target, avoiding: inputs) {
                         masm.integerBinary(binary, is64: is64, destination.reg, a, b)
                         releaseOperand(b)
@@ -118,7 +119,7 @@ extension CodeGenerator {
                 push(type, .local(target))
             } else if isCachedLocal(aPopped) {
                 let a = readRegister(aPopped)
-                if let destination = resultRegister(for: target, avoiding: [a, b]) {
+                if let destination = resultRegister(for: target, avoiding: RegisterSet(a, b)) {
                     masm.floatBinary(op, is64: is64, destination.reg, a, b)
                     release(b)
                     pushResult(type, destination, local: target!)

@@ -29,7 +29,7 @@ extension CodeGenerator {
     /// caller pushes `.local(local)`, which the `local.set` that follows finds in place), or
     /// else the register the innermost loop's head keeps the local in, when free (the caller
     /// pushes `.reg`, which the `local.set` caches there).
-    mutating func resultRegister(for local: Int?, avoiding inputs: [Reg]) -> (reg: Reg, isLocalsOwn: Bool)? {
+    mutating func resultRegister(for local: Int?, avoiding inputs: RegisterSet) -> (reg: Reg, isLocalsOwn: Bool)? {
         guard let local else { return nil }
         if let own = localCache[local]?.reg {
             guard !inputs.contains(own) else { return nil }

@@ -263,6 +263,11 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     var blocks: [Block] = []
     var reachable = true
     var freeRegisters = RegisterSet()
+    /// Every allocatable register, `registerLimit` or not: what is free after a call.
+    let everyAllocatableRegister = RegisterSet(M.allocatableGPRs + M.allocatableFPRs)
+    var argumentScratch = ArgumentScratch<M>()
+    /// The parallel move of `emitConformance`, its storage kept from merge to merge.
+    var conformanceMoves: [(destination: Reg, source: Reg, type: ValType)] = []
     /// Cache registers the current instruction reads as operands: never evicted under it.
     var borrowed = RegisterSet()
     var maxStackDepth = 0
@@ -1262,7 +1267,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             // Loaded straight into the local the next instruction sets, when it can be (the
             // index may be that register: the load reads it before writing).
             let target = resultLocal(immediates, type: op.resultType)
-            let destination = resultRegister(for: target, avoiding: [])
+            let destination = resultRegister(for: target, avoiding: RegisterSet())
             let reg = destination?.reg ?? allocate(float: op == .f32Load || op == .f64Load)
             let trap = explicitBounds ? trapLabel(.memoryOutOfBounds) : nil
             memoryAccesses.append((masm.offset, wasmOffset))

@@ -97,7 +97,9 @@ extension CodeGenerator {
         // The registers now holding locals the state keeps (wherever it keeps them), and
         // the moves that bring them to the state's registers.
         var keptNow = RegisterSet()
-        var moves: [(destination: Reg, source: Reg, type: ValType)] = []
+        var moves = conformanceMoves  // storage reused from merge to merge
+        conformanceMoves = []
+        moves.removeAll(keepingCapacity: true)
         for (local, reg) in assignments(state) {
             guard let cached = localCache[local] else { continue }
             keptNow.insert(cached.reg)
@@ -126,6 +128,7 @@ extension CodeGenerator {
                 moves[0].source = scratch
             }
         }
+        conformanceMoves = moves
         for (local, reg) in assignments(state) where localCache[local] == nil {
             masm.load(localTypes[local], reg, slot: localSlot(local))
         }

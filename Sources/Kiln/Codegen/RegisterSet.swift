@@ -24,6 +24,12 @@ struct RegisterSet: Sequence, IteratorProtocol, BitwiseCopyable {
         for reg in regs { insert(reg) }
     }
 
+    /// Two registers, without the array (for the code generator's hot paths).
+    @inline(__always) init(_ first: Reg, _ second: Reg) {
+        insert(first)
+        insert(second)
+    }
+
     @inline(__always) func contains(_ reg: Reg) -> Bool { bits & RegisterSet.bit(reg) != 0 }
     @inline(__always) mutating func insert(_ reg: Reg) { bits |= RegisterSet.bit(reg) }
 

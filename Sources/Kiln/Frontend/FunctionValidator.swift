@@ -141,8 +141,21 @@ struct FunctionValidator {
         return operands.removeLast()
     }
 
+    /// The common case inline (a value of exactly the expected type above the frame's
+    /// base: a compare and a decrement); the rest in `popChecked`, out of line, so that
+    /// the million calls of a large module do not each pay the slow path's frame.
     @discardableResult @inline(__always)
     private mutating func pop(_ expected: ValType) throws(WasmError) -> OperandType {
+        let count = operands.count
+        if count > frames[frames.count - 1].height, let actual = operands[count - 1], actual == expected {
+            operands.truncate(to: count - 1)
+            return actual
+        }
+        return try popChecked(expected)
+    }
+
+    @inline(never)
+    private mutating func popChecked(_ expected: ValType) throws(WasmError) -> OperandType {
         let actual = try pop()
         if let actual, actual != expected, !module.isSubtype(actual, of: expected) { throw error("type mismatch") }
         return actual

@@ -29,6 +29,15 @@ import Testing
         }.joined(separator: " ")
     }
 
+    /// `GPR(number:)` and `XMM(number:)` reinterpret the number as the case: each case's
+    /// number must give that case back.
+    @Test func registersByNumber() {
+        for register in GPR.allCases { #expect(GPR(number: register.rawValue) == register) }
+        for register in XMM.allCases { #expect(XMM(number: register.rawValue) == register) }
+        #expect(GPR.allCases.map(\.rawValue) == Array(0..<16))
+        #expect(XMM.allCases.map(\.rawValue) == Array(0..<16))
+    }
+
     @Test func movRegisterToRegister() {
         check("mov eax, ecx", [0x89, 0xC8]) { $0.mov(.s32, .rax, .rcx) }
         check("mov ecx, eax", [0x89, 0xC1]) { $0.mov(.s32, .rcx, .rax) }

@@ -40,6 +40,24 @@ enum XMM: UInt8, CaseIterable, Sendable {
     case xmm8, xmm9, xmm10, xmm11, xmm12, xmm13, xmm14, xmm15
 }
 
+// The code generator names a register by number millions of times per module;
+// `init(rawValue:)` is an out-of-line call there. Both enums declare their 16 cases in
+// number order without payloads, so a case's one-byte tag is its number: after the range
+// check, the number is the value (`X64AssemblerTests` checks every case).
+extension GPR {
+    @inline(__always) init(number: UInt8) {
+        precondition(number < 16, "no such register")
+        self = unsafeBitCast(number, to: GPR.self)
+    }
+}
+
+extension XMM {
+    @inline(__always) init(number: UInt8) {
+        precondition(number < 16, "no such register")
+        self = unsafeBitCast(number, to: XMM.self)
+    }
+}
+
 /// Operand width. Most instructions take `.s32` or `.s64`; `.s8` and `.s16` are accepted only
 /// where documented (stores, extending loads).
 enum OperandSize: Sendable {

@@ -83,12 +83,12 @@ struct X64MacroAssembler: MacroAssembler {
 
     @inline(__always) func g(_ reg: Reg) -> GPR {
         precondition(!reg.isFloat, "expected an integer register")
-        return GPR(rawValue: reg.number)!
+        return GPR(number: reg.number)
     }
 
     @inline(__always) func x(_ reg: Reg) -> XMM {
         precondition(reg.isFloat, "expected a float register")
-        return XMM(rawValue: reg.number)!
+        return XMM(number: reg.number)
     }
 
     @inline(__always) private func frame(_ slot: Int32) -> MemoryOperand { .base(.rbp, slot) }

@@ -243,6 +243,7 @@ struct FunctionValidator {
         while initializedLocals.count > height { isInitialized[initializedLocals.removeLast()] = false }
     }
 
+    @inline(__always)
     private mutating func initialize(_ index: UInt32) {
         if !isInitialized[Int(index)] {
             isInitialized[Int(index)] = true
@@ -336,8 +337,37 @@ struct FunctionValidator {
     // MARK: Instructions
 
     /// Checks `instruction`, found at byte `offset`, against the current state and applies it.
+    /// Validates one instruction. The commonest ones (`local.get/set/tee` of a declared
+    /// local, constants, numeric operators) are checked inline, the rest in `validateAny`
+    /// (which checks these too, and reports their errors).
+    @inline(__always)
     mutating func validate(_ instruction: Instruction, at offset: Int) throws(WasmError) {
         self.offset = offset
+        switch instruction {
+        case .localGet(let index) where Int(index) < locals.count && isInitialized[Int(index)]:
+            push(locals[Int(index)])
+        case .localSet(let index) where Int(index) < locals.count:
+            try pop(locals[Int(index)])
+            initialize(index)
+        case .localTee(let index) where Int(index) < locals.count:
+            let type = locals[Int(index)]
+            try pop(type)
+            initialize(index)
+            push(type)
+        case .i32Const: push(.i32)
+        case .i64Const: push(.i64)
+        case .numeric(let op):
+            let signature = op.signature
+            if let second = signature.operands.1 { try pop(second) }
+            try pop(signature.operands.0)
+            push(signature.result)
+        default:
+            try validateAny(instruction, at: offset)
+        }
+    }
+
+    @inline(never)
+    private mutating func validateAny(_ instruction: Instruction, at offset: Int) throws(WasmError) {
         switch instruction {
         case .unreachable:
             setUnreachable()

@@ -27,6 +27,16 @@ public enum NumericOp: UInt16, Sendable, CaseIterable {
     case i32TruncSatF32S = 0xFC00, i32TruncSatF32U, i32TruncSatF64S, i32TruncSatF64U
     case i64TruncSatF32S, i64TruncSatF32U, i64TruncSatF64S, i64TruncSatF64U
 
+    /// The operator of a one-byte opcode in 0x45...0xC4. Those 128 opcodes are the first
+    /// 128 cases, declared in opcode order without gaps, so a case's one-byte tag is its
+    /// opcode minus 0x45 (`OperatorReaderTests` checks every one): no out-of-line
+    /// `init(rawValue:)` for the commonest instructions.
+    @inline(__always)
+    init(singleByteOpcode opcode: UInt8) {
+        precondition(opcode >= 0x45 && opcode <= 0xC4, "not a one-byte numeric opcode")
+        self = unsafeBitCast(opcode &- 0x45, to: NumericOp.self)
+    }
+
     /// Operand types (one or two) and the result type.
     public struct Signature: Sendable, Equatable {
         public var operands: (ValType, ValType?)

@@ -77,7 +77,34 @@ struct OperatorReader {
         for _ in 0..<catches.count { try body(try reader.readCatchClause()) }
     }
 
+    /// The next instruction. The commonest ones (numeric operators, `local.get/set/tee` and
+    /// `i32.const` with one-byte immediates) are decoded inline, without the full decoder's
+    /// frame and its chain of opcode ranges; `readAny` decodes everything, these too.
+    @inline(__always)
     mutating func read() throws(WasmError) -> Instruction {
+        let position = bytes.position
+        if position + 1 < bytes.end {
+            let opcode = bytes.base.load(fromByteOffset: position, as: UInt8.self)
+            if opcode >= 0x45 && opcode <= 0xC4 {
+                bytes.position = position + 1
+                return .numeric(NumericOp(singleByteOpcode: opcode))
+            }
+            let immediate = bytes.base.load(fromByteOffset: position + 1, as: UInt8.self)
+            if immediate & 0x80 == 0 {
+                switch opcode {
+                case 0x20: bytes.position = position + 2; return .localGet(UInt32(immediate))
+                case 0x21: bytes.position = position + 2; return .localSet(UInt32(immediate))
+                case 0x22: bytes.position = position + 2; return .localTee(UInt32(immediate))
+                case 0x41: bytes.position = position + 2; return .i32Const(Int32(Int8(bitPattern: immediate << 1) >> 1))
+                default: break
+                }
+            }
+        }
+        return try readAny()
+    }
+
+    @inline(never)
+    mutating func readAny() throws(WasmError) -> Instruction {
         let at = bytes.position
         let opcode = try bytes.readByte()
         switch opcode {

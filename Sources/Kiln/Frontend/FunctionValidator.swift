@@ -356,14 +356,18 @@ struct FunctionValidator {
             push(type)
         case .i32Const: push(.i32)
         case .i64Const: push(.i64)
-        case .numeric(let op):
-            let signature = op.signature
-            if let second = signature.operands.1 { try pop(second) }
-            try pop(signature.operands.0)
-            push(signature.result)
+        case .numeric(let op): try validateNumeric(op)
         default:
             try validateAny(instruction, at: offset)
         }
+    }
+
+    @inline(__always)
+    private mutating func validateNumeric(_ op: NumericOp) throws(WasmError) {
+        let signature = op.signature
+        if let second = signature.operands.1 { try pop(second) }
+        try pop(signature.operands.0)
+        push(signature.result)
     }
 
     @inline(never)
@@ -608,11 +612,7 @@ struct FunctionValidator {
         case .i64Const: push(.i64)
         case .f32Const: push(.f32)
         case .f64Const: push(.f64)
-        case .numeric(let op):
-            let signature = op.signature
-            if let second = signature.operands.1 { try pop(second) }
-            try pop(signature.operands.0)
-            push(signature.result)
+        case .numeric(let op): try validateNumeric(op)
 
         case .refNull(let heapType):
             try checkHeapType(heapType)

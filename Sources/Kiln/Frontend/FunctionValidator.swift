@@ -337,7 +337,7 @@ struct FunctionValidator {
     // MARK: Instructions
 
     /// Checks `instruction`, found at byte `offset`, against the current state and applies it.
-    /// Validates one instruction. The commonest ones (`local.get/set/tee` of a declared
+    /// The commonest instructions (`local.get/set/tee` of a declared
     /// local, constants, numeric operators) are checked inline, the rest in `validateAny`
     /// (which checks these too, and reports their errors).
     @inline(__always)

@@ -34,6 +34,10 @@ extension CodeGenerator {
                 release(source)
             }
         case .flags(let condition): masm.setCondition(condition, reg)
+        case .folded:
+            let source = materializedFolded()
+            masm.move(value.type, reg, source)
+            release(source)
         }
     }
 

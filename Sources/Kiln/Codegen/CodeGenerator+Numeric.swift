@@ -73,7 +73,10 @@ extension CodeGenerator {
                     let a = readRegister(aPopped)
                     var inputs = RegisterSet()
                     inputs.insert(a)
-                    if case .reg(let r) = b { inputs.insert(r) }
+                    switch b {
+                    case .reg(let r), .memory(let r, _), .shifted(let r, _, _): inputs.insert(r)
+                    case .imm, .slot: break
+                    }
                     if let destination = resultRegister(for: target, avoiding: inputs) {
                         masm.integerBinary(binary, is64: is64, destination.reg, a, b)
                         releaseOperand(b)
@@ -95,7 +98,7 @@ extension CodeGenerator {
                 emitDivision(kinds[index - 3], is64: is64)
             default:
                 let kinds: [ShiftKind] = [.shl, .shrS, .shrU, .rotl, .rotr]
-                emitShift(kinds[index - 10], is64: is64)
+                emitShift(kinds[index - 10], is64: is64, immediates: immediates)
             }
         case 0x8B...0x91, 0x99...0x9F:
             let is64 = raw >= 0x99
@@ -107,6 +110,10 @@ extension CodeGenerator {
             let is64 = raw >= 0xA0
             let ops: [FloatBinaryOp] = [.add, .sub, .mul, .div, .min, .max, .copysign]
             let op = ops[Int(raw - (is64 ? 0xA0 : 0x92))]
+            if let (index, displacement) = popFoldedLoad() {
+                translateFloatBinary(op, is64: is64, memoryIndex: index, displacement: displacement, immediates: immediates)
+                return
+            }
             let b = readRegister(pop())
             let aPopped = pop()
             let type: ValType = is64 ? .f64 : .f32
@@ -183,9 +190,44 @@ extension CodeGenerator {
         push(is64 ? .i64 : .i32, .reg(result))
     }
 
-    mutating func emitShift(_ kind: ShiftKind, is64: Bool) {
+    /// A float `add`, `sub`, `mul` or `div` whose second operand is a folded load.
+    mutating func translateFloatBinary(_ op: FloatBinaryOp, is64: Bool, memoryIndex index: Reg, displacement: Int32,
+                                       immediates: Immediates) {
+        let aPopped = pop()
+        let type: ValType = is64 ? .f64 : .f32
+        let target = resultLocal(immediates, type: type)
+        if let target, aPopped.value.location == .local(target), let reg = localCache[target]?.reg {
+            spillReaders(of: target)
+            masm.floatBinary(op, is64: is64, reg, reg, memoryIndex: index, displacement: displacement)
+            release(index)
+            localCache[target]!.dirty = true
+            push(type, .local(target))
+        } else if isCachedLocal(aPopped) {
+            let a = readRegister(aPopped)
+            if let destination = resultRegister(for: target, avoiding: RegisterSet(a, index)) {
+                masm.floatBinary(op, is64: is64, destination.reg, a, memoryIndex: index, displacement: displacement)
+                release(index)
+                pushResult(type, destination, local: target!)
+            } else {
+                let dst = allocate(float: true)
+                masm.floatBinary(op, is64: is64, dst, a, memoryIndex: index, displacement: displacement)
+                release(index)
+                push(type, .reg(dst))
+            }
+        } else {
+            let a = register(aPopped)
+            masm.floatBinary(op, is64: is64, a, a, memoryIndex: index, displacement: displacement)
+            release(index)
+            push(type, .reg(a))
+        }
+    }
+
+    mutating func emitShift(_ kind: ShiftKind, is64: Bool, immediates: Immediates) {
         let bPopped = pop()
         if case .const(let bits) = bPopped.value.location {
+            if foldShift(kind, is64: is64, amount: UInt8(truncatingIfNeeded: bits & (is64 ? 63 : 31)), immediates: immediates) {
+                return
+            }
             let a = register(pop())
             masm.shift(kind, is64: is64, a, count: .imm(Int32(truncatingIfNeeded: bits & (is64 ? 63 : 31))))
             push(is64 ? .i64 : .i32, .reg(a))

@@ -75,6 +75,9 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         case reg(Reg)
         case flags(IntCondition)
         case spilled
+        /// An instruction folded into the next one, which consumes it (only on top of the
+        /// stack; see `CodeGenerator+Folding.swift`).
+        case folded
     }
 
     struct Value {
@@ -270,6 +273,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     var conformanceMoves: [(destination: Reg, source: Reg, type: ValType)] = []
     /// Cache registers the current instruction reads as operands: never evicted under it.
     var borrowed = RegisterSet()
+    /// The instruction a `.folded` operand stands for, if one is on the stack.
+    var folded: FoldedOperand?
     var maxStackDepth = 0
     /// Words needed below rsp for outgoing arguments and results areas.
     var maxOutgoingWords = 0
@@ -491,6 +496,10 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             masm.setCondition(condition, reg)
             masm.store(.i32, slot: slot, reg)
             release(reg)
+        case .folded:
+            let reg = materializedFolded()
+            masm.store(value.type, slot: slot, reg)
+            release(reg)
         }
         stack[index].location = .spilled
     }
@@ -653,6 +662,8 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             let reg = allocate(float: false)
             masm.setCondition(condition, reg)
             return reg
+        case .folded:
+            return materializedFolded()
         }
     }
 
@@ -699,13 +710,17 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             }
             return .slot(localSlot(local))
         case .spilled: return .slot(stackSlot(index))
+        case .folded: return foldedOperand()
         default: break
         }
         return .reg(register(popped))
     }
 
     mutating func releaseOperand(_ operand: Operand) {
-        if case .reg(let reg) = operand { release(reg) }
+        switch operand {
+        case .reg(let reg), .memory(let reg, _), .shifted(let reg, _, _): release(reg)
+        case .imm, .slot: break
+        }
     }
 
     /// Materializes a flags operand left on top by the previous instruction.
@@ -935,6 +950,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
                 }
             case .reg(let reg): masm.store(value.type, slot: destination, reg)
             case .flags: invariantFailed("a comparison's flags are live at a branch (operands are spilled before branches)")
+            case .folded: invariantFailed("a folded operand is live at a branch (operands are spilled before branches)")
             }
         }
     }
@@ -1014,6 +1030,9 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
     /// `translate` after the bookkeeping every instruction shares.
     @inline(__always)
     private mutating func translateInstruction(_ instruction: Instruction, immediates: Immediates) {
+        // The folded operand the previous instruction left for this one, if this one does
+        // not take it after all.
+        if folded != nil && !consumesFolded(instruction) { materializeFoldedTop() }
         if !reachable {
             translateUnreachable(instruction)
             return
@@ -1263,6 +1282,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             masm.wasmLoad(op, reg, constantAddress: address)
             push(op.resultType, .reg(reg))
         case .load(let op, let memArg) where isPinned(memArg):
+            if foldLoad(op, memArg, immediates: immediates) { break }
             let index = readRegister(pop())
             // Loaded straight into the local the next instruction sets, when it can be (the
             // index may be that register: the load reads it before writing).

@@ -11,12 +11,19 @@ struct Reg: Hashable, Sendable, BitwiseCopyable, CustomStringConvertible {
     var description: String { (isFloat ? "f" : "r") + "\(number)" }
 }
 
-/// A second operand: a register, a 32-bit immediate, or a frame slot (offset from the
-/// frame pointer).
+/// A second operand: a register, a 32-bit immediate, a frame slot (offset from the frame
+/// pointer), or an instruction folded into its consumer (only where the macro assembler
+/// says it takes the form: `foldsLoadsIntoOperands`, `foldsShift`).
 enum Operand: Equatable {
     case reg(Reg)
     case imm(Int32)
     case slot(Int32)
+    /// A full-width (i32 or i64) load from linear memory 0 at `index + displacement`, the
+    /// index zero-extended, bounds-checked by the guard region: memory 0's pinned base plus
+    /// both. The access faults, if it does, in the instruction that reads the operand.
+    case memory(index: Reg, displacement: Int32)
+    /// A register shifted by a constant amount (less than the operation's width, not 0).
+    case shifted(Reg, ShiftKind, amount: UInt8)
 }
 
 /// A direct call or tail jump to a defined function, at `position` (the instruction's first
@@ -189,6 +196,13 @@ protocol MacroAssembler {
                                      outOfBounds: Label, null: Label, signature: Label)
 
     // Integers
+    /// Whether `integerBinary` and `compare` take `.memory` operands, and the float
+    /// `floatBinary(_:is64:_:_:memoryIndex:displacement:)` works.
+    static var foldsLoadsIntoOperands: Bool { get }
+    /// Whether `integerBinary(op, ...)` (with `op` nil: `compare`) takes a `.shifted`
+    /// operand with this shift in one instruction. Either takes any `.shifted` operand, but
+    /// costs the shift's instruction where this is false.
+    static func foldsShift(_ kind: ShiftKind, amount: UInt8, into op: IntBinaryOp?) -> Bool
     mutating func integerBinary(_ op: IntBinaryOp, is64: Bool, _ dst: Reg, _ src: Operand)
     /// `dst = lhs op rhs`, leaving `lhs` (a cached local's register) intact. `dst` is a
     /// register of its own: neither `lhs` nor `rhs`.
@@ -215,6 +229,9 @@ protocol MacroAssembler {
     mutating func floatCompare(_ condition: FloatCondition, is64: Bool, _ dst: Reg, _ lhs: Reg, _ rhs: Reg)
     /// `dst = lhs op rhs`, leaving `lhs` intact; `dst` is neither source.
     mutating func floatBinary(_ op: FloatBinaryOp, is64: Bool, _ dst: Reg, _ lhs: Reg, _ rhs: Reg)
+    /// `dst = lhs op` a `.memory` operand of the float's width (`dst` may be `lhs`; only
+    /// where `foldsLoadsIntoOperands`).
+    mutating func floatBinary(_ op: FloatBinaryOp, is64: Bool, _ dst: Reg, _ lhs: Reg, memoryIndex index: Reg, displacement: Int32)
     /// Compares for a branch: when one flags condition is the comparison's outcome (NaN
     /// operands included), emits the compare and returns that condition; otherwise emits
     /// nothing and returns nil (the caller materializes the outcome with `floatCompare`).

@@ -84,6 +84,17 @@ import Testing
                 (i32.store offset=4 (local.get $a) (i32.load8_u (local.get $b)))
                 (i64.store16 (local.get $b) (i64.extend_i32_u (local.get $t)))))
             """),
+        // Folding (`CodeGenerator+Folding.swift`): x86-64 adds, compares and multiplies
+        // straight from memory and scales the index with lea; A64 shifts the second operand.
+        Case(name: "folding", wat: """
+            (module (memory 1)
+              (func (export "element") (param $base i32) (param $k i32) (result i32)
+                (i32.add (local.get $k) (i32.load offset=8 (i32.add (local.get $base) (i32.shl (local.get $k) (i32.const 2))))))
+              (func (export "below") (param $a i32) (param $p i32) (result i32)
+                (i32.lt_u (local.get $a) (i32.sub (i32.load (local.get $p)) (i32.shr_u (local.get $a) (i32.const 3)))))
+              (func (export "scale") (param $x f64) (param $p i32) (result f64)
+                (f64.mul (local.get $x) (f64.load (local.get $p)))))
+            """),
         Case(name: "memory-explicit-bounds", explicitBounds: true, wat: """
             (module (memory 1)
               (func (export "get") (param $a i32) (result f64)

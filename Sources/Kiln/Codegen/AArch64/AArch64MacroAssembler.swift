@@ -475,6 +475,44 @@ struct AArch64MacroAssembler: MacroAssembler {
 
     // MARK: Integers
 
+    /// A64 has no arithmetic on memory operands: loads are never folded.
+    static var foldsLoadsIntoOperands: Bool { false }
+
+    /// The shifted-register forms of add, sub, and, orr, eor and cmp (subs) take lsl, lsr
+    /// and asr by any amount below the width.
+    static func foldsShift(_ kind: ShiftKind, amount: UInt8, into op: IntBinaryOp?) -> Bool {
+        kind != .rotl && kind != .rotr && op != .mul
+    }
+
+    private static func shiftType(_ kind: ShiftKind) -> AArch64.Shift? {
+        switch kind {
+        case .shl: .lsl
+        case .shrU: .lsr
+        case .shrS: .asr
+        case .rotl, .rotr: nil
+        }
+    }
+
+    /// A `.shifted` operand A64 cannot fold (a rotate, or into mul), computed into the
+    /// scratch register; a `.memory` operand is a compiler error (never folded here).
+    private mutating func unfoldedIntoScratch(_ src: Operand, _ s: AArch64.Size) -> R {
+        let t = AArch64MacroAssembler.scratch
+        switch src {
+        case .shifted(let r, let kind, let amount):
+            let width = s == .x ? 64 : 32, a = Int(amount)
+            switch kind {
+            case .shl: asm.lsl(s, t, g(r), imm: a)
+            case .shrS: asm.asr(s, t, g(r), imm: a)
+            case .shrU: asm.lsr(s, t, g(r), imm: a)
+            case .rotr: asm.ror(s, t, g(r), imm: a)
+            case .rotl: asm.ror(s, t, g(r), imm: (width - a) & (width - 1))
+            }
+        default:
+            asm.fail("a memory operand folded into arithmetic (A64 folds none)")
+        }
+        return t
+    }
+
     mutating func integerBinary(_ op: IntBinaryOp, is64: Bool, _ dst: Reg, _ src: Operand) {
         integerBinary(op, is64: is64, dst, dst, src)
     }
@@ -491,6 +529,21 @@ struct AArch64MacroAssembler: MacroAssembler {
         case .slot(let slot):
             asm.ldr(s, t, frame(slot, accessSize: s == .w ? 4 : 8))
             rhs = t
+        case .shifted(let r, let kind, let amount) where op != .mul:
+            if let shift = AArch64MacroAssembler.shiftType(kind) {
+                switch op {
+                case .add: asm.add(s, d, n, g(r), shift, Int(amount))
+                case .sub: asm.sub(s, d, n, g(r), shift, Int(amount))
+                case .and: asm.and(s, d, n, g(r), shift, Int(amount))
+                case .or: asm.orr(s, d, n, g(r), shift, Int(amount))
+                case .xor: asm.eor(s, d, n, g(r), shift, Int(amount))
+                case .mul: preconditionFailure()
+                }
+                return
+            }
+            rhs = unfoldedIntoScratch(src, s)
+        case .memory, .shifted:
+            rhs = unfoldedIntoScratch(src, s)
         case .imm(let value):
             let bits = immediate(value, s)
             switch op {
@@ -523,6 +576,10 @@ struct AArch64MacroAssembler: MacroAssembler {
         case .or: asm.orr(s, d, n, rhs)
         case .xor: asm.eor(s, d, n, rhs)
         }
+    }
+
+    mutating func floatBinary(_ op: FloatBinaryOp, is64: Bool, _ dst: Reg, _ lhs: Reg, memoryIndex index: Reg, displacement: Int32) {
+        asm.fail("a memory operand folded into arithmetic (A64 folds none)")
     }
 
     mutating func integerUnary(_ op: IntUnaryOp, is64: Bool, _ dst: Reg, _ src: Reg) {
@@ -558,6 +615,14 @@ struct AArch64MacroAssembler: MacroAssembler {
         case .slot(let slot):
             asm.ldr(s, AArch64MacroAssembler.scratch, frame(slot, accessSize: s == .w ? 4 : 8))
             asm.cmp(s, g(lhs), AArch64MacroAssembler.scratch)
+        case .shifted(let r, let kind, let amount):
+            if let shift = AArch64MacroAssembler.shiftType(kind) {
+                asm.cmp(s, g(lhs), g(r), shift, Int(amount))
+            } else {
+                asm.cmp(s, g(lhs), unfoldedIntoScratch(rhs, s))
+            }
+        case .memory:
+            asm.cmp(s, g(lhs), unfoldedIntoScratch(rhs, s))
         }
     }
 
@@ -613,7 +678,7 @@ struct AArch64MacroAssembler: MacroAssembler {
                 asm.neg(s, AArch64MacroAssembler.scratch, g(r))
                 asm.rorv(s, d, d, AArch64MacroAssembler.scratch)
             }
-        case .slot: preconditionFailure("shift counts come in a register or as an immediate")
+        case .slot, .memory, .shifted: preconditionFailure("shift counts come in a register or as an immediate")
         }
     }
 

@@ -762,6 +762,11 @@ struct X64Assembler {
         encodeRR(w: rexW(size), 0x0FAF, reg: dst.rawValue, rm: src.rawValue)
     }
 
+    /// `imul dst, dword/qword ptr [m]` (0F AF /r).
+    mutating func imul(_ size: OperandSize, _ dst: GPR, _ src: MemoryOperand) {
+        encodeRM(w: rexW(size), 0x0FAF, reg: dst.rawValue, src)
+    }
+
     /// `imul dst, src, imm` (6B /r ib if the immediate fits in Int8, else 69 /r id).
     mutating func imul(_ size: OperandSize, _ dst: GPR, _ src: GPR, imm: Int32) {
         if let imm = Int8(exactly: imm) {
@@ -1006,6 +1011,12 @@ struct X64Assembler {
     /// `op xmm, xmm` with a mandatory prefix (0 for none).
     mutating func sse(_ prefix: UInt8, _ op: UInt32, _ dst: XMM, _ src: XMM) {
         encodeRR(prefix: prefix, w: false, op, reg: dst.rawValue, rm: src.rawValue)
+    }
+
+    /// `op xmm, [m]` with a mandatory prefix: a scalar operation reading its second
+    /// operand from memory.
+    mutating func sse(_ prefix: UInt8, _ op: UInt32, _ dst: XMM, _ src: MemoryOperand) {
+        encodeRM(prefix: prefix, w: false, op, reg: dst.rawValue, src)
     }
 
     /// `movss xmm, dword ptr [m]` (F3 0F 10 /r); zeroes the upper lanes.

@@ -424,15 +424,48 @@ struct X64MacroAssembler: MacroAssembler {
 
     // MARK: Integers
 
+    static var foldsLoadsIntoOperands: Bool { true }
+
+    /// Only `lea`'s scaled index: an add of a register shifted left by 1, 2 or 3.
+    static func foldsShift(_ kind: ShiftKind, amount: UInt8, into op: IntBinaryOp?) -> Bool {
+        kind == .shl && (1...3).contains(amount) && op == .add
+    }
+
+    /// The address of a `.memory` operand: memory 0's base plus the index register
+    /// (zero-extended, as every i32 in a register is) plus the displacement.
+    private func foldedAddress(_ index: Reg, _ displacement: Int32) -> MemoryOperand {
+        .base(X64MacroAssembler.memoryBase, index: g(index), scale: 1, displacement)
+    }
+
+    /// A `.shifted` operand x86 cannot fold, computed into the scratch register.
+    private mutating func shiftedIntoScratch(_ reg: Reg, _ kind: ShiftKind, _ amount: UInt8, is64: Bool) -> GPR {
+        let t = X64MacroAssembler.scratch
+        asm.mov(is64 ? .s64 : .s32, t, g(reg))
+        let op: ShiftOp
+        switch kind {
+        case .shl: op = .shl
+        case .shrS: op = .sar
+        case .shrU: op = .shr
+        case .rotl: op = .rol
+        case .rotr: op = .ror
+        }
+        asm.shift(op, is64 ? .s64 : .s32, t, imm: amount)
+        return t
+    }
+
     mutating func integerBinary(_ op: IntBinaryOp, is64: Bool, _ dst: Reg, _ src: Operand) {
         let s: OperandSize = is64 ? .s64 : .s32
+        if case .shifted(let r, .shl, let amount) = src, op == .add, (1...3).contains(amount) {
+            asm.lea(s, g(dst), .base(g(dst), index: g(r), scale: 1 << amount, 0))
+            return
+        }
         if op == .mul {
             switch src {
             case .reg(let r): asm.imul(s, g(dst), g(r))
             case .imm(let v): asm.imul(s, g(dst), g(dst), imm: v)
-            case .slot(let slot):
-                asm.mov(s, X64MacroAssembler.scratch, frame(slot))
-                asm.imul(s, g(dst), X64MacroAssembler.scratch)
+            case .slot(let slot): asm.imul(s, g(dst), frame(slot))
+            case .memory(let index, let displacement): asm.imul(s, g(dst), foldedAddress(index, displacement))
+            case .shifted(let r, let kind, let amount): asm.imul(s, g(dst), shiftedIntoScratch(r, kind, amount, is64: is64))
             }
             return
         }
@@ -449,6 +482,8 @@ struct X64MacroAssembler: MacroAssembler {
         case .reg(let r): asm.alu(alu, s, g(dst), g(r))
         case .imm(let v): asm.alu(alu, s, g(dst), imm: v)
         case .slot(let slot): asm.alu(alu, s, g(dst), frame(slot))
+        case .memory(let index, let displacement): asm.alu(alu, s, g(dst), foldedAddress(index, displacement))
+        case .shifted(let r, let kind, let amount): asm.alu(alu, s, g(dst), shiftedIntoScratch(r, kind, amount, is64: is64))
         }
     }
 
@@ -460,6 +495,8 @@ struct X64MacroAssembler: MacroAssembler {
             asm.lea(s, g(dst), .base(g(lhs), v))
         case (.add, .reg(let r)):
             asm.lea(s, g(dst), .base(g(lhs), index: g(r), scale: 1, 0))
+        case (.add, .shifted(let r, .shl, let amount)) where (1...3).contains(amount):
+            asm.lea(s, g(dst), .base(g(lhs), index: g(r), scale: 1 << amount, 0))
         case (.mul, .imm(let v)):
             asm.imul(s, g(dst), g(lhs), imm: v)
         default:
@@ -483,6 +520,8 @@ struct X64MacroAssembler: MacroAssembler {
         case .reg(let r): asm.cmp(s, g(lhs), g(r))
         case .imm(let v): asm.cmp(s, g(lhs), imm: v)
         case .slot(let slot): asm.cmp(s, g(lhs), frame(slot))
+        case .memory(let index, let displacement): asm.cmp(s, g(lhs), foldedAddress(index, displacement))
+        case .shifted(let r, let kind, let amount): asm.cmp(s, g(lhs), shiftedIntoScratch(r, kind, amount, is64: is64))
         }
     }
 
@@ -530,7 +569,7 @@ struct X64MacroAssembler: MacroAssembler {
         case .reg(let r):
             precondition(g(r) == .rcx, "variable shifts count in cl")
             asm.shift(op, s, g(dst), .rcx)
-        case .slot: preconditionFailure("shift counts come in a register or as an immediate")
+        case .slot, .memory, .shifted: preconditionFailure("shift counts come in a register or as an immediate")
         }
     }
 
@@ -714,6 +753,32 @@ struct X64MacroAssembler: MacroAssembler {
         }
         asm.movaps(x(dst), x(lhs))
         floatBinary(op, is64: is64, dst, rhs)
+    }
+
+    mutating func floatBinary(_ op: FloatBinaryOp, is64: Bool, _ dst: Reg, _ lhs: Reg, memoryIndex index: Reg, displacement: Int32) {
+        let opcode: UInt32
+        switch op {
+        case .add: opcode = 0x0F58
+        case .mul: opcode = 0x0F59
+        case .sub: opcode = 0x0F5C
+        case .div: opcode = 0x0F5E
+        case .min, .max, .copysign:
+            // Sequences that read their second operand more than once: from a register.
+            let t = X64MacroAssembler.scratchXMM, m = foldedAddress(index, displacement)
+            if is64 { asm.movsd(t, m) } else { asm.movss(t, m) }
+            if dst != lhs { asm.movaps(x(dst), x(lhs)) }
+            floatBinary(op, is64: is64, dst, X64MacroAssembler.scratchFPR)
+            return
+        }
+        let prefix: UInt8 = is64 ? 0xF2 : 0xF3, m = foldedAddress(index, displacement)
+        if dst != lhs {
+            if avx {
+                asm.vexRM(prefix: prefix, opcode, reg: x(dst).rawValue, source: x(lhs).rawValue, m)
+                return
+            }
+            asm.movaps(x(dst), x(lhs))
+        }
+        asm.sse(prefix, opcode, x(dst), m)
     }
 
     mutating func floatCompareFlags(_ c: FloatCondition, is64: Bool, _ lhs: Reg, _ rhs: Reg) -> IntCondition? {

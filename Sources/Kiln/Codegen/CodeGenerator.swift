@@ -105,8 +105,9 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         var loopLocals = LocalsInRegisters.empty
         /// A `block`'s end keeps locals in registers: those cached on the first edge that
         /// reaches it (a branch, or the fallthrough), in the registers they were in; nil until
-        /// then. Later edges conform to them, as back edges do to a loop head. (The ends of
-        /// `if`, `else` and exception blocks keep none.)
+        /// then. Later edges conform to them, as back edges do to a loop head. An `if` is a
+        /// block (of kind `.block`, with `elseLabel`) whose first edge is the branch around
+        /// its then arm. (The ends of exception blocks keep none.)
         var mergeLocals: LocalsInRegisters?
         /// The registers of the merge locals dirty on some edge (dirty after the end).
         var mergeDirty = RegisterSet()
@@ -1077,21 +1078,24 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             masm.bind(blocks[blocks.count - 1].label)
             emitInterruptionChecks()
         case .if(let type):
+            // The arms start from the cache as it is at the branch, and the end is a
+            // block's end whose first edge is the branch that skips the then arm: it carries
+            // that cache to the else arm or to the end. So the end keeps those locals in
+            // those registers (dirty as they were), and the arms' edges conform to it.
             let condition = pop()
-            spillAll()
+            spillOperands()
             let elseLabel = masm.newLabel()
             jumpUnless(condition, elseLabel)
-            openBlock(.if, type)
+            openBlock(.block, type)
             blocks[blocks.count - 1].elseLabel = elseLabel
+            emitMergeEdge(toBlock: blocks.count - 1)
         case .else:
+            spillOperands()
+            emitMergeEdge(toBlock: blocks.count - 1)
             var block = blocks.removeLast()
-            spillAll()
             masm.jump(block.label)
             block.endReachable = true
-            masm.bind(block.elseLabel!)
-            block.elseLabel = nil
-            block.kind = .else
-            resetStack(to: block.height, parameters(of: block))
+            startElseArm(&block)
             blocks.append(block)
         case .end:
             endBlock()
@@ -1510,6 +1514,19 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
         for (local, reg) in assignments(kept) { installCached(local, CachedLocal(reg: reg, dirty: keptDirty.contains(reg))) }
     }
 
+    /// Binds an `if`'s else label: the one way in is the branch from the `if`, with its
+    /// parameters in their slots and the cache it had, which the block's merge state
+    /// recorded (`mergeDirty` may have grown since, on the then arm's edges: a local
+    /// marked dirty that is not only costs a store).
+    mutating func startElseArm(_ block: inout Block) {
+        masm.bind(block.elseLabel!)
+        block.elseLabel = nil
+        resetStack(to: block.height, parameters(of: block))
+        for (local, reg) in assignments(block.mergeLocals ?? .empty) {
+            installCached(local, CachedLocal(reg: reg, dirty: block.mergeDirty.contains(reg)))
+        }
+    }
+
     /// Caches `local` in a register that is free (after a merge dropped every local).
     mutating func installCached(_ local: Int, _ cached: CachedLocal) {
         freeRegisters.remove(cached.reg)
@@ -1534,12 +1551,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             }
         case .else:
             var block = blocks.removeLast()
-            if !block.isDead, let elseLabel = block.elseLabel {
-                masm.bind(elseLabel)
-                block.elseLabel = nil
-                block.kind = .else
-                resetStack(to: block.height, parameters(of: block))
-            }
+            if !block.isDead && block.elseLabel != nil { startElseArm(&block) }
             blocks.append(block)
         case .end:
             if blocks[blocks.count - 1].isDead {

@@ -764,7 +764,7 @@ public struct ModuleGenerator {
         value(signature.operands.0, depth: depth + 1)
         if op == .i32ReinterpretF32 || op == .i64ReinterpretF64 { canonicalizeNaN(signature.operands.0) }
         if let second = signature.operands.1 {
-            value(second, depth: depth + 1)
+            if random.chance(15) { foldableOperand(second, depth: depth) } else { value(second, depth: depth + 1) }
             // copysign shows the sign of its second operand, and a NaN's sign is left open
             // by arithmetic (as its payload is): the engines may differ there.
             if op == .f32Copysign || op == .f64Copysign { canonicalizeNaN(second) }
@@ -773,6 +773,35 @@ public struct ModuleGenerator {
             code.byte(0xFC); code.u32(UInt32(op.rawValue & 0xFF))
         } else {
             code.byte(UInt8(op.rawValue))
+        }
+    }
+
+    /// A second operand in the shapes the JIT folds into the instruction that consumes it
+    /// (`CodeGenerator+Folding.swift`), as compiled C makes them: a full-width load of
+    /// memory 0 at a computed address (`add eax, [base + idx + 8]`, also for floats) or
+    /// a value shifted by a constant (`add x0, x1, x2, lsl #3`; `lea` on x86-64). Random
+    /// operands make these seldom (a folded load was once in 2 of 100 modules).
+    mutating func foldableOperand(_ type: ValType, depth: Int) {
+        let isInteger = type == .i32 || type == .i64
+        if !pure && (!isInteger || random.chance(50)) {
+            // An index in a register (a constant address is not folded).
+            value(.i32, depth: depth + 1)
+            code.byte(0x41); code.s32(0xFFF)
+            code.byte(0x71)  // i32.and
+            switch type {
+            case .i32: code.byte(0x28); memArg(maxAlign: 2)
+            case .i64: code.byte(0x29); memArg(maxAlign: 3)
+            case .f32: code.byte(0x2A); memArg(maxAlign: 2)
+            default: code.byte(0x2B); memArg(maxAlign: 3)
+            }
+        } else if isInteger {
+            value(type, depth: depth + 1)
+            let amount = random.chance(70) ? random.int(1...3) : random.int(0...70)
+            if type == .i32 { code.byte(0x41); code.s32(Int32(amount)) } else { code.byte(0x42); code.s64(Int64(amount)) }
+            let shifts: [UInt8] = type == .i32 ? [0x74, 0x74, 0x75, 0x76] : [0x86, 0x86, 0x87, 0x88]
+            code.byte(random.pick(shifts))
+        } else {
+            value(type, depth: depth + 1)
         }
     }
 
@@ -792,7 +821,25 @@ public struct ModuleGenerator {
 
     /// An address: mostly in the first page, sometimes anywhere (to trap).
     mutating func address(depth: Int) {
-        if random.chance(96) {
+        if random.chance(10) {
+            // A base below the element it addresses plus a scaled index, as `p[i - k]`
+            // compiles: the sum wraps past 2^32 back into the first page, so an i32 add
+            // computed 64 bits wide (or an index not zero-extended) addresses elsewhere.
+            let bias = random.int(1...64)
+            code.byte(0x41); code.s32(Int32(random.int(0...2048) - bias * 4))
+            // The base in a local as often: an operand that must survive the add.
+            if random.chance(50), let local = random.pickIfAny(writableLocals(.i32)) {
+                code.byte(0x22); code.u32(UInt32(local))  // local.tee
+            }
+            value(.i32, depth: depth + 1)
+            code.byte(0x41); code.s32(0xFF)
+            code.byte(0x71)  // i32.and
+            code.byte(0x41); code.s32(Int32(bias))
+            code.byte(0x6A)  // i32.add
+            code.byte(0x41); code.s32(2)
+            code.byte(0x74)  // i32.shl
+            code.byte(0x6A)  // i32.add
+        } else if random.chance(96) {
             code.byte(0x41); code.s32(Int32(random.int(0...4096)))
             if random.chance(50) {
                 value(.i32, depth: depth + 1)
@@ -910,6 +957,22 @@ public struct ModuleGenerator {
 
     // MARK: Encoding
 
+    /// The first bytes of memory 0 as the active segments leave them, over a pattern in
+    /// which no two bytes 1, 2, 4 or 8 apart are equal, across every address a load
+    /// reaches without trapping (`address` picks up to 4096 + 255, plus an offset mostly up
+    /// to 16): a load or store at a wrong address or width changes what the function sees. (Over zeroed memory it mostly would not: a miscompiled displacement once ran
+    /// a thousand seeds unseen.) A fixed function of the address: it takes no choices, so
+    /// the corpus inputs still make the modules they made.
+    func memoryImage() -> [UInt8] {
+        var image = (0..<4400).map { (address: Int) -> UInt8 in
+            UInt8(truncatingIfNeeded: (UInt32(address) &* 2_654_435_761) >> 24 ^ UInt32(address))
+        }
+        for (i, segment) in dataSegments.enumerated() {
+            image.replaceSubrange((i * 97 + 8)..<(i * 97 + 8 + segment.count), with: segment)
+        }
+        return image
+    }
+
     func encode(_ bodies: [[UInt8]]) -> [UInt8] {
         var module = ByteWriter()
         module.bytes = [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00]
@@ -988,7 +1051,7 @@ public struct ModuleGenerator {
             for i in (0..<definedCount).reversed() { s.u32(UInt32(importCount + i)) }
             encodeElementSegments(&s)
         }
-        module.section(12) { s in s.u32(UInt32(dataSegments.count + 1 + wasm3.dataSegments.count)) }
+        module.section(12) { s in s.u32(UInt32(dataSegments.count + 2 + wasm3.dataSegments.count)) }
         module.section(10) { s in
             s.u32(UInt32(bodies.count))
             for body in bodies {
@@ -996,7 +1059,7 @@ public struct ModuleGenerator {
             }
         }
         module.section(11) { s in
-            s.u32(UInt32(dataSegments.count + 1 + wasm3.dataSegments.count))
+            s.u32(UInt32(dataSegments.count + 2 + wasm3.dataSegments.count))
             for (i, segment) in dataSegments.enumerated() {
                 s.u32(0)
                 if let offset = wasm3.dataOffsets[i] { s.bytes += offset } else { s.byte(0x41); s.s32(Int32(i * 97 + 8)) }
@@ -1007,6 +1070,10 @@ public struct ModuleGenerator {
             s.u32(1); s.u32(8); s.bytes += [1, 2, 3, 4, 5, 6, 7, 8]
             // After it (its index is fixed): the other memories' segments.
             encodeDataSegments(&s)
+            // Last, so applied last: memory 0's image (see `memoryImage`).
+            s.u32(0); s.byte(0x41); s.s32(0); s.byte(0x0B)
+            let image = memoryImage()
+            s.u32(UInt32(image.count)); s.bytes += image
         }
         return module.bytes
     }

@@ -1286,18 +1286,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             masm.wasmLoad(op, reg, constantAddress: address)
             push(op.resultType, .reg(reg))
         case .load(let op, let memArg) where isPinned(memArg):
-            if foldLoad(op, memArg, immediates: immediates) { break }
-            let index = readRegister(pop())
-            // Loaded straight into the local the next instruction sets, when it can be (the
-            // index may be that register: the load reads it before writing).
-            let target = resultLocal(immediates, type: op.resultType)
-            let destination = resultRegister(for: target, avoiding: RegisterSet())
-            let reg = destination?.reg ?? allocate(float: op == .f32Load || op == .f64Load)
-            let trap = explicitBounds ? trapLabel(.memoryOutOfBounds) : nil
-            memoryAccesses.append((masm.offset, wasmOffset))
-            masm.wasmLoad(op, reg, index: index, offset: memArg.offset, definitionOffset: Int32(layout.memory(0)), boundsTrap: trap)
-            release(index)
-            if let destination { pushResult(op.resultType, destination, local: target!) } else { push(op.resultType, .reg(reg)) }
+            translatePinnedLoad(op, memArg, immediates: immediates)
         case .load(let op, let memArg):
             let index = readRegister(pop())
             let reg = allocate(float: op == .f32Load || op == .f64Load)
@@ -1512,6 +1501,25 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             }
         }
         for (local, reg) in assignments(kept) { installCached(local, CachedLocal(reg: reg, dirty: keptDirty.contains(reg))) }
+    }
+
+    /// A load of memory 0 through the pinned base, at an index in a register: folded into
+    /// the next instruction when it can be (out of line: in `translate`'s switch, this case
+    /// cost every instruction a few more).
+    @inline(never)
+    mutating func translatePinnedLoad(_ op: LoadOp, _ memArg: MemArg, immediates: Immediates) {
+        if foldLoad(op, memArg, immediates: immediates) { return }
+        let index = readRegister(pop())
+        // Loaded straight into the local the next instruction sets, when it can be (the
+        // index may be that register: the load reads it before writing).
+        let target = resultLocal(immediates, type: op.resultType)
+        let destination = resultRegister(for: target, avoiding: RegisterSet())
+        let reg = destination?.reg ?? allocate(float: op == .f32Load || op == .f64Load)
+        let trap = explicitBounds ? trapLabel(.memoryOutOfBounds) : nil
+        memoryAccesses.append((masm.offset, wasmOffset))
+        masm.wasmLoad(op, reg, index: index, offset: memArg.offset, definitionOffset: Int32(layout.memory(0)), boundsTrap: trap)
+        release(index)
+        if let destination { pushResult(op.resultType, destination, local: target!) } else { push(op.resultType, .reg(reg)) }
     }
 
     /// Binds an `if`'s else label: the one way in is the branch from the `if`, with its

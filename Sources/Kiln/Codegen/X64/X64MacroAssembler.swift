@@ -437,19 +437,21 @@ struct X64MacroAssembler: MacroAssembler {
         .base(X64MacroAssembler.memoryBase, index: g(index), scale: 1, displacement)
     }
 
+    private static func shiftOp(_ kind: ShiftKind) -> ShiftOp {
+        switch kind {
+        case .shl: .shl
+        case .shrS: .sar
+        case .shrU: .shr
+        case .rotl: .rol
+        case .rotr: .ror
+        }
+    }
+
     /// A `.shifted` operand x86 cannot fold, computed into the scratch register.
     private mutating func shiftedIntoScratch(_ reg: Reg, _ kind: ShiftKind, _ amount: UInt8, is64: Bool) -> GPR {
         let t = X64MacroAssembler.scratch
         asm.mov(is64 ? .s64 : .s32, t, g(reg))
-        let op: ShiftOp
-        switch kind {
-        case .shl: op = .shl
-        case .shrS: op = .sar
-        case .shrU: op = .shr
-        case .rotl: op = .rol
-        case .rotr: op = .ror
-        }
-        asm.shift(op, is64 ? .s64 : .s32, t, imm: amount)
+        asm.shift(Self.shiftOp(kind), is64 ? .s64 : .s32, t, imm: amount)
         return t
     }
 
@@ -556,14 +558,7 @@ struct X64MacroAssembler: MacroAssembler {
 
     mutating func shift(_ kind: ShiftKind, is64: Bool, _ dst: Reg, count: Operand) {
         let s: OperandSize = is64 ? .s64 : .s32
-        let op: ShiftOp
-        switch kind {
-        case .shl: op = .shl
-        case .shrS: op = .sar
-        case .shrU: op = .shr
-        case .rotl: op = .rol
-        case .rotr: op = .ror
-        }
+        let op = Self.shiftOp(kind)
         switch count {
         case .imm(let v): asm.shift(op, s, g(dst), imm: UInt8(truncatingIfNeeded: v) & (is64 ? 63 : 31))
         case .reg(let r):
@@ -737,16 +732,19 @@ struct X64MacroAssembler: MacroAssembler {
         }
     }
 
-    mutating func floatBinary(_ op: FloatBinaryOp, is64: Bool, _ dst: Reg, _ lhs: Reg, _ rhs: Reg) {
-        let opcode: UInt32
+    /// The SSE opcode (after the F2/F3 prefix) of an operator with one: add, mul, sub, div.
+    private static func scalarArithmeticOpcode(_ op: FloatBinaryOp) -> UInt32? {
         switch op {
-        case .add: opcode = 0x0F58
-        case .mul: opcode = 0x0F59
-        case .sub: opcode = 0x0F5C
-        case .div: opcode = 0x0F5E
-        default: opcode = 0
+        case .add: 0x0F58
+        case .mul: 0x0F59
+        case .sub: 0x0F5C
+        case .div: 0x0F5E
+        case .min, .max, .copysign: nil
         }
-        if avx && opcode != 0 {
+    }
+
+    mutating func floatBinary(_ op: FloatBinaryOp, is64: Bool, _ dst: Reg, _ lhs: Reg, _ rhs: Reg) {
+        if avx, let opcode = Self.scalarArithmeticOpcode(op) {
             // VEX three-operand scalar form (vaddsd and so on): no copy of the first source.
             asm.vexRR(prefix: is64 ? 0xF2 : 0xF3, opcode, reg: x(dst).rawValue, source: x(lhs).rawValue, rm: x(rhs).rawValue)
             return
@@ -756,13 +754,7 @@ struct X64MacroAssembler: MacroAssembler {
     }
 
     mutating func floatBinary(_ op: FloatBinaryOp, is64: Bool, _ dst: Reg, _ lhs: Reg, memoryIndex index: Reg, displacement: Int32) {
-        let opcode: UInt32
-        switch op {
-        case .add: opcode = 0x0F58
-        case .mul: opcode = 0x0F59
-        case .sub: opcode = 0x0F5C
-        case .div: opcode = 0x0F5E
-        case .min, .max, .copysign:
+        guard let opcode = Self.scalarArithmeticOpcode(op) else {
             // Sequences that read their second operand more than once: from a register.
             let t = X64MacroAssembler.scratchXMM, m = foldedAddress(index, displacement)
             if is64 { asm.movsd(t, m) } else { asm.movss(t, m) }

@@ -183,6 +183,32 @@ import Testing
         }
     }
 
+    /// Float unary operators of a cached local read its register and write another (no
+    /// copy first): the local must keep its value, in a loop and across an `if`, under
+    /// every register limit.
+    @Test(arguments: ["f32", "f64"])
+    func floatUnaryOfACachedLocalLeavesTheLocal(_ type: String) throws {
+        let ops = ["abs", "neg", "ceil", "floor", "trunc", "nearest", "sqrt"]
+        let steps = ops.map { op in
+            "(local.set $acc (\(type).add (local.get $acc) (\(type).\(op) (local.get $x))))"
+        }.joined(separator: "\n        ")
+        let wat = """
+            (module
+              (func (export "run") (param $x \(type)) (param $n i32) (result \(type))
+                (local $acc \(type))
+                (loop $again
+                  \(steps)
+                  (if (i32.and (local.get $n) (i32.const 1))
+                    (then (local.set $acc (\(type).sub (local.get $acc) (\(type).neg (local.get $acc)))))
+                    (else (local.set $x (\(type).mul (local.get $x) (\(type).abs (local.get $x))))))
+                  (br_if $again (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+                (\(type).add (local.get $acc) (local.get $x))))
+            """
+        let samples: [Double] = [2.25, -1.5, 0.5, -0.0, 1e3]
+        let arguments: [[Val]] = samples.map { type == "f32" ? [.f32(Float($0)), .i32(5)] : [.f64($0), .i32(5)] }
+        try Self.expectAgreement(wat, "run", arguments)
+    }
+
     /// i32 results of host functions, used as memory indexes. Machine code addresses memory
     /// with the index register itself, so a result must be zero-extended in its register
     /// whichever way the host function is reached: called directly, through a table, or

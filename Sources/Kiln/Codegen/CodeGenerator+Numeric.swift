@@ -104,19 +104,14 @@ extension CodeGenerator {
             let is64 = raw >= 0x99
             let ops: [FloatUnaryOp] = [.abs, .neg, .ceil, .floor, .trunc, .nearest, .sqrt]
             let op = ops[Int(raw - (is64 ? 0x99 : 0x8B))]
+            // Every form reads a source apart from its destination (`sqrtsd xmm1, xmm7`,
+            // `fneg d1, d7`): a cached local is read where it is, anything else in place.
             let popped = pop()
-            if isCachedLocal(popped) {
-                // Every form reads a source apart from its destination (`sqrtsd xmm1, xmm7`,
-                // `fneg d1, d7`): no copy of the local first.
-                let source = readRegister(popped)
-                let reg = allocate(float: true)
-                masm.floatUnary(op, is64: is64, reg, source)
-                push(is64 ? .f64 : .f32, .reg(reg))
-            } else {
-                let reg = register(popped)
-                masm.floatUnary(op, is64: is64, reg, reg)
-                push(is64 ? .f64 : .f32, .reg(reg))
-            }
+            let inPlace = !isCachedLocal(popped)
+            let source = inPlace ? register(popped) : readRegister(popped)
+            let reg = inPlace ? source : allocate(float: true)
+            masm.floatUnary(op, is64: is64, reg, source)
+            push(is64 ? .f64 : .f32, .reg(reg))
         case 0x92...0x98, 0xA0...0xA6:
             let is64 = raw >= 0xA0
             let ops: [FloatBinaryOp] = [.add, .sub, .mul, .div, .min, .max, .copysign]

@@ -1241,9 +1241,9 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
             let bPopped = pop()
             let aPopped = pop()
             let type = aPopped.value.type
-            // The second operand is only read: a cached local's register serves as it is.
-            let bIsCachedLocal = isCachedLocal(bPopped)
-            let b = bIsCachedLocal ? readRegister(bPopped) : register(bPopped)
+            // The second operand is only read: a cached local's register serves as it is
+            // (and `release` leaves a register the cache owns).
+            let b = isCachedLocal(bPopped) ? readRegister(bPopped) : register(bPopped)
             let a = register(aPopped)
             if let flags {
                 masm.selectFloat(type, a, otherwise: b, flags: flags)
@@ -1251,7 +1251,7 @@ struct CodeGenerator<M: MacroAssembler>: FunctionCompiler {
                 masm.select(type, a, otherwise: b, condition: conditionReg)
                 release(conditionReg)
             }
-            if !bIsCachedLocal { release(b) }
+            release(b)
             push(type, .reg(a))
 
         case .localGet(let index):

@@ -119,6 +119,17 @@ typedef struct Activation {
 static KILN_TLS Activation *current_activation;
 static KILN_TLS int has_alternate_stack;
 
+// A fiber may suspend inside machine code on one thread and be resumed on another (the
+// task that drives a `callAsync` moves between threads at its awaits). Code that touches
+// the thread's activation after calling into machine code must therefore find the slot
+// again instead of reusing an address computed before the call: AArch64 compilers keep a
+// TPIDR_EL0-relative address in a callee-saved register across calls, which would still
+// name the first thread's slot (and clobber whatever that thread was running). Never
+// inlined, each access computes the address on the thread it runs on.
+__attribute__((noinline)) static void set_current_activation(Activation *activation) {
+    current_activation = activation;
+}
+
 int kiln_jit_enter(KilnArrayTrampoline trampoline, const void *code, void *vmctx, void *values,
                    KilnStoreRuntime *runtime, uintptr_t maxWasmStack) {
     if (!has_alternate_stack) kiln_install_trap_handlers();
@@ -137,14 +148,14 @@ int kiln_jit_enter(KilnArrayTrampoline trampoline, const void *code, void *vmctx
     // A trap may unwind through host frames that pushed exits: restore the list as it was.
     activation.exits = runtime->exits;
     if (sigsetjmp(activation.jump, 0) != 0) {
-        current_activation = activation.previous;
+        set_current_activation(activation.previous);  // possibly on another thread than above
         runtime->exits = activation.exits;
         runtime->machineCodeDepth--;
         return 1;
     }
     current_activation = &activation;
     trampoline(code, vmctx, values);
-    current_activation = activation.previous;
+    set_current_activation(activation.previous);  // possibly on another thread than above
     runtime->machineCodeDepth--;
     return 0;
 }

@@ -1,3 +1,4 @@
+import CKilnShims
 import Foundation
 import Testing
 @testable import Kiln
@@ -125,6 +126,61 @@ import Testing
             #expect(trap.code == .stackOverflow)
         }
         #expect(try await instance.getTypedFunc(store, "count", (Int32).self, Int32.self).callAsync(store, Int32(7)) == 7)
+    }
+
+    /// The task driving a `callAsync` may resume the fiber on another thread than the one
+    /// it suspended on. Leaving machine code must then restore the activation of the thread
+    /// it leaves on, not write into the first thread's (an AArch64 build kept the first
+    /// thread's TLS address in a register across the call and cleared the activation of
+    /// whatever that thread ran next: a trap there aborted the process). Here thread A
+    /// starts the call, which suspends for fuel, then stands in an activation of its own
+    /// (a marker, never entered); thread B finishes the call, by a return and by a trap.
+    @Test(arguments: strategies) func aFiberResumedOnAnotherThreadLeavesTheFirstThreadsActivation(_ strategy: Config.Strategy) throws {
+        for (name, argument) in [("count", Int32(2_000)), ("spin", 0)] {
+            let (store, instance) = try Self.setUp(strategy, fuel: true)
+            try store.addFuel(500)
+            store.outOfFuelAsyncYield(injectionCount: 1, fuelToInject: 1_000_000)
+            let function = instance.getFunc(store, name)!
+            let context = store.storeContext
+            let call = try AsyncCall(stackSize: context.maxWasmStack + 1024 * 1024) {
+                _ = try function.call(store, name == "count" ? [.i32(argument)] : [])
+            }
+            context.asyncCall = call
+            defer { context.asyncCall = nil }
+
+            let marker: UInt = 0x5A5A_0000
+            let standing = DispatchSemaphore(value: 0), finished = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+            let observed = UncheckedBox(ResultBox())
+            let box = UncheckedBox(call)
+            Thread {
+                observed.value.suspendedFirst = !box.value.resume()
+                let outer = kiln_swap_activation(UnsafeMutableRawPointer(bitPattern: marker))
+                standing.signal()
+                finished.wait()
+                observed.value.seen = UInt(bitPattern: kiln_swap_activation(outer))
+                done.signal()
+            }.start()
+            Thread {
+                standing.wait()
+                observed.value.endedSecond = box.value.resume()
+                finished.signal()
+            }.start()
+            done.wait()
+            #expect(observed.value.suspendedFirst, "\(name): the call should suspend for fuel on the first thread")
+            #expect(observed.value.endedSecond, "\(name): the call should end on the second thread")
+            #expect(observed.value.seen == marker, "\(name): the first thread's activation was overwritten")
+            if name == "count" {
+                #expect(call.error == nil)
+            } else {
+                #expect((call.error as? Trap)?.code == .outOfFuel)
+            }
+        }
+    }
+
+    final class ResultBox {
+        var suspendedFirst = false
+        var endedSecond = false
+        var seen: UInt = 0
     }
 
     struct UncheckedBox<T>: @unchecked Sendable {

@@ -8,6 +8,7 @@
 // Cases:
 //   linker       Store + Linker.instantiate (imports looked up by name each time) + drop
 //   pre          Store + InstancePre.instantiate (imports resolved once) + drop
+//   pre+lookup   the same plus getTypedFunc on the fresh instance (no call)
 //   pre+call     the same plus one TypedFunc call on the fresh instance
 //   call         one TypedFunc call alone (what pre+call should add to pre)
 //
@@ -82,6 +83,10 @@ for (engineName, strategy, allocation) in engines where !onlyCOW && (onlyEngine 
     let cases: [(String, () throws -> Void)] = [
         ("linker", { _ = try linker.instantiate(Store(engine, data: ()), module) }),
         ("pre", { _ = try pre.instantiate(Store(engine, data: ())) }),
+        ("pre+lookup", {
+            let store = Store(engine, data: ())
+            _ = try pre.instantiate(store).getTypedFunc(store, "get", Int32.self, Int32.self)
+        }),
         ("pre+call", {
             let store = Store(engine, data: ())
             _ = try pre.instantiate(store).getTypedFunc(store, "get", Int32.self, Int32.self).call(store, Int32(64))

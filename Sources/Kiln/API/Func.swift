@@ -17,8 +17,7 @@ public final class Func: StoreOwned {
         self.funcRef = funcRef
         self.owner = owner
         self.entry = MachineCode.Entry(funcRef)
-        let type = store.engine.types.type(for: funcRef.pointee.typeId)
-        self.slotCount = max(type.params.count, type.results.count)
+        self.slotCount = store.engine.types.slotCount(for: funcRef.pointee.typeId)
     }
 
     /// Runs the function on raw slots (parameters in, results out).

@@ -19,7 +19,7 @@ public final class Instance {
     /// The export named `name`.
     public func getExport(_ name: String) -> Extern? {
         // Names match byte for byte: String equality would identify canonically equivalent names.
-        guard let export = handle.info.exports.first(where: { $0.name.utf8.elementsEqual(name.utf8) }) else { return nil }
+        guard let export = handle.info.exports.first(where: { sameBytes($0.name, name) }) else { return nil }
         return extern(export.kind, Int(export.index))
     }
 
@@ -88,4 +88,12 @@ extension StoreContext {
             }
         }
     }
+}
+
+/// Whether two strings have the same UTF-8 bytes: the lengths first (kept by native
+/// strings), then the contiguous bytes.
+func sameBytes(_ a: String, _ b: String) -> Bool {
+    guard a.utf8.count == b.utf8.count else { return false }
+    var a = a, b = b
+    return a.withUTF8 { x in b.withUTF8 { y in x.elementsEqual(y) } }
 }

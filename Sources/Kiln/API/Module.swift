@@ -44,6 +44,9 @@ public final class Module: Sendable {
 
     /// The engine-wide id of each type of the type section (see `TypeRegistry.ids(for:)`).
     let typeIds: [UInt32]
+    /// Where each instance keeps what in its VMContext: the same for every instance, so
+    /// worked out once here rather than per instantiation.
+    let vmContextLayout: VMContextLayout
 
     /// `interpreted`: run the module on the interpreter even under the JIT, as a module the
     /// JIT leaves there (for tests of calls between the two).
@@ -62,6 +65,7 @@ public final class Module: Sendable {
         }
         (self.info, self.interpreted, self.compiled) = try Module.decodeAndValidate(binary, features: engine.config.features, backend: backend)
         self.typeIds = engine.types.ids(for: info)
+        self.vmContextLayout = VMContextLayout(info)
         if compiled != nil, ProcessInfo.processInfo.environment["KILN_PERFMAP"] == "1" {
             writePerfMap()
         }
@@ -76,6 +80,7 @@ public final class Module: Sendable {
         self.interpreted = nil
         self.compiled = compiled
         self.typeIds = engine.types.ids(for: info)
+        self.vmContextLayout = VMContextLayout(info)
         if ProcessInfo.processInfo.environment["KILN_PERFMAP"] == "1" {
             writePerfMap()
         }

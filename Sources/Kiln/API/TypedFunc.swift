@@ -12,15 +12,13 @@ public struct TypedFunc<each Param: WasmValue, Results> {
 
     init(_ function: Func, store: StoreContext) throws {
         try function.checkStore(store)
-        let type = function.type
-        let params = wasmTypes(repeat (each Param).self)
-        let codec = try ResultsCodec<Results>()
-        guard type.params == params, type.results == codec.types else {
-            throw KilnError("type mismatch: the function is \(type), the typed view says \(FuncType(params: params, results: codec.types))")
+        let signature = try store.engine.types.checkedSignature((repeat each Param).self, Results.self)
+        guard function.funcRef.pointee.typeId == signature.id else {
+            throw KilnError("type mismatch: the function is \(function.type), the typed view says \(signature.type)")
         }
         self.function = function
-        self.results = codec
-        self.slotCount = max(params.count, codec.types.count, 1)
+        self.results = signature.codec
+        self.slotCount = max(signature.type.params.count, signature.type.results.count, 1)
     }
 
     @inlinable

@@ -35,7 +35,7 @@ final class InstanceHandle {
     private init(module: Module, store: StoreContext) {
         self.module = module
         self.store = store
-        self.layout = VMContextLayout(module.info)
+        self.layout = module.vmContextLayout
         self.code = module.interpreted
         self.interpretedFunctions = module.interpreted?.functions
         self.importedFunctionCount = module.info.importedFunctionCount

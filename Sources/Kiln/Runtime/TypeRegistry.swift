@@ -35,4 +35,48 @@ final class TypeRegistry: Sendable {
     func type(for id: UInt32) -> FuncType {
         state.withLock { $0.types[Int(id) - 1] }
     }
+
+    /// max(params, results) of the type `id` names, at least 1: the raw slots a call needs
+    /// (read in place, without copying the type out).
+    func slotCount(for id: UInt32) -> Int {
+        state.withLock { state in
+            let type = state.types[Int(id) - 1]
+            return max(type.params.count, type.results.count)
+        }
+    }
+
+    /// Swift signatures that typed views were made with: `ObjectIdentifier` of the metatype
+    /// `((repeat each Param), Results)`, which tuples nest so that no two signatures share
+    /// it, to a `CheckedSignature<Results>`.
+    private let signatures = Mutex<[ObjectIdentifier: AnyObject]>([:])
+
+    /// The id and results codec of the signature `params -> Results`, worked out once per
+    /// engine: checking a function against it afterwards compares two integers (ids are
+    /// interned, so equal types have equal ids).
+    func checkedSignature<each Param: WasmValue, Results>(_ params: (repeat each Param).Type,
+                                                          _ results: Results.Type) throws -> CheckedSignature<Results> {
+        let key = ObjectIdentifier(((repeat each Param), Results).self)
+        if let known = signatures.withLock({ $0[key] }) {
+            // The key names `Results`, so the entry was made for it.
+            return unsafeDowncast(known, to: CheckedSignature<Results>.self)
+        }
+        let codec = try ResultsCodec<Results>()
+        let type = FuncType(params: wasmTypes(repeat (each Param).self), results: codec.types)
+        let signature = CheckedSignature(id: id(for: type), type: type, codec: codec)
+        signatures.withLock { $0[key] = signature }
+        return signature
+    }
+}
+
+/// A Swift signature's wasm type, its registry id, and how its results are read.
+final class CheckedSignature<Results>: @unchecked Sendable {  // immutable after init
+    let id: UInt32
+    let type: FuncType
+    let codec: ResultsCodec<Results>
+
+    init(id: UInt32, type: FuncType, codec: ResultsCodec<Results>) {
+        self.id = id
+        self.type = type
+        self.codec = codec
+    }
 }

@@ -74,4 +74,39 @@ import Kiln
         #expect(throws: KilnError.self) { try instance.getTypedFunc(store, "swap", (Int64, Double).self, (Int64, Double).self) }
         #expect(throws: KilnError.self) { try instance.getTypedFunc(store, "swap", (Int64, Double).self, String.self) }
     }
+
+    /// An engine remembers each Swift signature's wasm type: later views compare type ids.
+    /// Signatures whose types flatten alike must not share an entry, and a remembered
+    /// signature must still refuse functions of another type, naming both types.
+    @Test(arguments: [Config.Strategy.jit, .interpreter])
+    func signaturesAreRememberedApart(_ strategy: Config.Strategy) throws {
+        let engine = try Engine(Config(strategy: strategy))
+        let module = try Module(engine, wat: """
+            (module
+              (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+              (func (export "sub") (param i32 i32) (result i32) (i32.sub (local.get 0) (local.get 1)))
+              (func (export "pair") (param i32) (result i32 i32) (local.get 0) (i32.const 1))
+              (func (export "three") (param i32 i32 i32)))
+            """)
+        for _ in 0..<2 {  // the second round finds every signature remembered
+            let store = Store(engine)
+            let instance = try Instance(store, module, imports: [])
+            #expect(try instance.getTypedFunc(store, "add", (Int32, Int32).self, Int32.self).call(store, 5, 3) == 8)
+            #expect(try instance.getTypedFunc(store, "sub", (Int32, Int32).self, Int32.self).call(store, 5, 3) == 2)
+            let (a, b) = try instance.getTypedFunc(store, "pair", (Int32).self, (Int32, Int32).self).call(store, Int32(9))
+            #expect(a == 9 && b == 1)
+            try instance.getTypedFunc(store, "three", (Int32, Int32, Int32).self, Void.self).call(store, 1, 2, 3)
+            // (i32 i32) -> i32 against (i32) -> (i32 i32), and the other way round.
+            #expect(throws: KilnError.self) { try instance.getTypedFunc(store, "add", (Int32).self, (Int32, Int32).self) }
+            #expect(throws: KilnError.self) { try instance.getTypedFunc(store, "pair", (Int32, Int32).self, Int32.self) }
+            #expect(throws: KilnError.self) { try instance.getTypedFunc(store, "three", (Int32, Int32).self, Int32.self) }
+            do {
+                _ = try instance.getTypedFunc(store, "add", (Int64, Int32).self, Int32.self)
+                Issue.record("expected a type mismatch")
+            } catch let error as KilnError {
+                #expect("\(error)".contains("the function is (i32 i32) -> (i32)"), "\(error)")
+                #expect("\(error)".contains("the typed view says (i64 i32) -> (i32)"), "\(error)")
+            }
+        }
+    }
 }

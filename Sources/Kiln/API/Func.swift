@@ -187,6 +187,12 @@ public final class Func: StoreOwned {
         guard values.count >= slotCount else {
             throw KilnError("callUnchecked needs \(slotCount) slots, got \(values.count)")
         }
+        guard values.baseAddress != nil else {
+            // An empty buffer, enough for a function without parameters or results: the entry
+            // paths still want somewhere to point.
+            var slot = ValRaw(lo: 0)
+            return try withUnsafeMutablePointer(to: &slot) { try invoke(context, UnsafeMutableBufferPointer(start: $0, count: 1)) }
+        }
         try invoke(context, values)
     }
 

@@ -36,8 +36,9 @@ final class TypeRegistry: Sendable {
         state.withLock { $0.types[Int(id) - 1] }
     }
 
-    /// max(params, results) of the type `id` names, at least 1: the raw slots a call needs
-    /// (read in place, without copying the type out).
+    /// max(params, results) of the type `id` names: the raw slots a call needs (read in
+    /// place, without copying the type out). Zero for `() -> ()`; callers that allocate
+    /// slots take at least one.
     func slotCount(for id: UInt32) -> Int {
         state.withLock { state in
             let type = state.types[Int(id) - 1]

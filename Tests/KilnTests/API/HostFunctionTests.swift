@@ -142,6 +142,10 @@ import Testing
         try slots.withUnsafeMutableBufferPointer { buffer in
             #expect(throws: KilnError.self) { try run.callUnchecked(store, UnsafeMutableBufferPointer(rebasing: buffer[0..<2])) }
         }
+        // A function with no parameters or results needs no slots: an empty buffer (no
+        // base address at all) is enough.
+        let nop = try Instance(store, try Module(engine, wat: #"(module (func (export "nop")))"#), imports: []).getFunc(store, "nop")!
+        try nop.callUnchecked(store, UnsafeMutableBufferPointer(start: nil, count: 0))
     }
 
     /// run → host "outer" → wasm "middle" → host "inner", which throws: the error reaches
